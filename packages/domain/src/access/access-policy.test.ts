@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { can, canProgram, patientPolicy, patientResources, type Action, type Relation, type Role } from './access-policy.ts';
+
+const roles: Role[] = ['patient', 'sitter', 'clinician', 'coach', 'admin'];
+const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'none'];
+const actions: Action[] = ['read', 'write', 'sign', 'decide', 'authorize', 'share'];
+
+describe('can', () => {
+  it.each([
+    ['patient', 'self', 'read', 'intake', 'allowed'],
+    ['patient', 'self', 'write', 'intake', 'allowed'],
+    ['patient', 'none', 'read', 'intake', 'denied'],
+    ['sitter', 'sitter', 'read', 'session', 'allowed'],
+    ['sitter', 'sitter', 'write', 'sitter_attestation', 'allowed'],
+    ['sitter', 'sitter', 'read', 'journal', 'denied'],
+    ['sitter', 'sitter', 'read', 'screening', 'denied'],
+    ['sitter', 'sitter', 'read', 'intake', 'denied'],
+    ['sitter', 'sitter', 'read', 'ledger', 'denied'],
+    ['coach', 'coach', 'read', 'outcomes', 'allowed'],
+    ['coach', 'coach', 'write', 'coaching_note', 'allowed'],
+    ['coach', 'coach', 'read', 'ledger', 'denied'],
+    ['coach', 'coach', 'read', 'screening', 'denied'],
+    ['coach', 'coach', 'read', 'plan', 'denied'],
+    ['coach', 'coach', 'read', 'journal', 'denied'],
+    ['clinician', 'clinician', 'sign', 'plan', 'allowed'],
+    ['clinician', 'clinician', 'decide', 'intake', 'allowed'],
+    ['clinician', 'none', 'read', 'intake', 'denied'],
+    ['admin', 'none', 'read', 'intake', 'denied'],
+    ['admin', 'none', 'write', 'plan', 'denied'],
+    ['patient', 'self', 'authorize', 'session', 'allowed'],
+    ['sitter', 'sitter', 'authorize', 'session', 'denied'],
+    ['patient', 'self', 'sign', 'plan', 'denied'],
+  ] as const)('%s with relation %s: %s %s is %s', (role, relation, action, resource, expected) => {
+    expect(can({ role, relation }, action, resource).kind).toBe(expected);
+  });
+
+  it('lets an admin manage care teams and nothing clinical', () => {
+    expect(can({ role: 'admin', relation: 'none' }, 'write', 'care_team').kind).toBe('allowed');
+    for (const resource of patientResources.filter((r) => r !== 'care_team')) {
+      for (const action of actions) expect(can({ role: 'admin', relation: 'none' }, action, resource).kind).toBe('denied');
+    }
+  });
+
+  it('never honours a relationship that belongs to another role', () => {
+    for (const role of roles.filter((r) => r !== 'admin')) {
+      for (const relation of relations) {
+        const matches =
+          (role === 'patient' && relation === 'self') ||
+          (role === 'sitter' && relation === 'sitter') ||
+          (role === 'clinician' && relation === 'clinician') ||
+          (role === 'coach' && relation === 'coach');
+        if (matches) continue;
+        for (const resource of patientResources) {
+          for (const action of actions) {
+            expect(can({ role, relation }, action, resource).kind).toBe('denied');
+          }
+        }
+      }
+    }
+  });
+
+  it('gives the sitter only session-related resources', () => {
+    const sitterReadable = patientResources.filter((r) => patientPolicy[r]?.read?.includes('sitter'));
+    expect(sitterReadable.sort()).toEqual(
+      ['adverse_event', 'patient_profile', 'session', 'session_checklist', 'session_vitals', 'sitter_attestation', 'sitter_check'].sort(),
+    );
+  });
+
+  it('gives the coach no medication or screening resource', () => {
+    for (const r of ['intake', 'screening', 'assessment', 'plan', 'ledger', 'dispense', 'refill', 'risk', 'session'] as const) {
+      for (const action of actions) expect(can({ role: 'coach', relation: 'coach' }, action, r).kind).toBe('denied');
+    }
+  });
+});
+
+describe('canProgram', () => {
+  it.each([
+    ['admin', 'read', 'audit_log', 'allowed'],
+    ['clinician', 'read', 'audit_log', 'denied'],
+    ['admin', 'write', 'program_settings', 'allowed'],
+    ['clinician', 'write', 'program_settings', 'denied'],
+    ['clinician', 'read', 'review_queue', 'allowed'],
+    ['admin', 'read', 'review_queue', 'denied'],
+    ['patient', 'read', 'panel', 'denied'],
+    ['coach', 'read', 'panel', 'allowed'],
+  ] as const)('%s: %s %s is %s', (role, action, resource, expected) => {
+    expect(canProgram(role, action, resource).kind).toBe(expected);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Who may do what, as data. A decision depends only on the actor's role and their relationship to the patient
+ * whose record it is; the server resolves the relationship from the database and asks `can`. Anything not
+ * listed here is denied (fail closed), and a denial is reported to the client as "not found".
+ */
+export type Role = 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin';
+
+/** How the actor stands to the patient whose record is touched. */
+export type Relation = 'self' | 'sitter' | 'clinician' | 'coach' | 'none';
+
+export type Action = 'read' | 'write' | 'sign' | 'decide' | 'authorize' | 'share';
+
+export const patientResources = [
+  'patient_profile',
+  'intake',
+  'screening',
+  'assessment',
+  'consent',
+  'education',
+  'plan',
+  'ledger',
+  'dispense',
+  'refill',
+  'session',
+  'session_vitals',
+  'session_checklist',
+  'sitter_attestation',
+  'sitter_check',
+  'adverse_event',
+  'checkin',
+  'alert',
+  'outcomes',
+  'risk',
+  'timeline',
+  'care_team',
+  'sitters',
+  'journal',
+  'coaching_note',
+  'practice',
+  'message',
+  'appointment',
+  'support_contact',
+  'outside_clinician',
+  'disclosure',
+  'discharge',
+  'access_log',
+  'fhir_export',
+] as const;
+export type PatientResource = (typeof patientResources)[number];
+
+/** Resources that are not one patient's record. */
+export const programResources = [
+  'account',
+  'program_settings',
+  'audit_log',
+  'review_queue',
+  'panel',
+  'alert_queue',
+  'program_outcomes',
+  'resources_directory',
+  'availability',
+] as const;
+export type ProgramResource = (typeof programResources)[number];
+
+export type Resource = PatientResource | ProgramResource;
+
+type Rules<R extends string> = Partial<Record<R, Partial<Record<Action, readonly Relation[]>>>>;
+
+const care = ['clinician'] as const;
+const careAndSelf = ['self', 'clinician'] as const;
+const integration = ['self', 'clinician', 'coach'] as const;
+
+/**
+ * Per-patient rules. The sitter sees only what a session needs, and only while assigned; the coach sees
+ * integration data and outcome summaries, never medication or screening details; the admin has no clinical access.
+ */
+export const patientPolicy: Rules<PatientResource> = {
+  patient_profile: { read: ['self', 'clinician', 'coach', 'sitter'], write: careAndSelf },
+  intake: { read: careAndSelf, write: ['self'], decide: care },
+  screening: { read: careAndSelf },
+  assessment: { read: careAndSelf, write: careAndSelf },
+  consent: { read: careAndSelf, sign: ['self'] },
+  education: { read: ['self', 'clinician', 'coach'], write: ['self'] },
+  plan: { read: careAndSelf, write: care, sign: care },
+  ledger: { read: careAndSelf, write: care },
+  dispense: { read: careAndSelf, write: care },
+  refill: { read: careAndSelf, write: ['self'], decide: care },
+  session: { read: ['self', 'clinician', 'sitter'], write: ['self', 'clinician', 'sitter'], authorize: ['self'] },
+  session_vitals: { read: ['self', 'clinician', 'sitter'], write: ['self', 'sitter'] },
+  session_checklist: { read: ['self', 'clinician', 'sitter'], write: ['self'] },
+  sitter_attestation: { read: ['self', 'clinician', 'sitter'], write: ['sitter'] },
+  sitter_check: { read: ['self', 'clinician', 'sitter'], write: ['sitter'] },
+  adverse_event: { read: ['self', 'clinician', 'sitter'], write: ['self', 'clinician', 'sitter'] },
+  checkin: { read: careAndSelf, write: ['self'] },
+  alert: { read: ['clinician', 'coach'], write: care },
+  outcomes: { read: integration },
+  risk: { read: care },
+  timeline: { read: careAndSelf },
+  care_team: { read: ['self', 'clinician', 'coach'], write: care },
+  sitters: { read: careAndSelf, write: careAndSelf },
+  journal: { read: ['self'], write: ['self'], share: ['self'] },
+  coaching_note: { read: ['self', 'clinician', 'coach'], write: ['coach'] },
+  practice: { read: integration, write: ['coach', 'clinician'] },
+  message: { read: integration, write: integration },
+  appointment: { read: integration, write: integration },
+  support_contact: { read: ['self', 'clinician', 'coach'], write: ['self'] },
+  outside_clinician: { read: careAndSelf, write: ['self'] },
+  disclosure: { read: careAndSelf, write: careAndSelf },
+  discharge: { read: careAndSelf, write: care, sign: care },
+  access_log: { read: ['self'] },
+  fhir_export: { read: careAndSelf },
+};
+
+/** Program-level rules depend on the role alone. */
+export const programPolicy: Record<ProgramResource, Partial<Record<Action, readonly Role[]>>> = {
+  account: { read: ['admin'], write: ['admin'] },
+  program_settings: { read: ['admin', 'clinician'], write: ['admin'] },
+  audit_log: { read: ['admin'] },
+  review_queue: { read: ['clinician'] },
+  panel: { read: ['clinician', 'coach'] },
+  alert_queue: { read: ['clinician', 'coach'] },
+  program_outcomes: { read: ['clinician', 'admin'] },
+  resources_directory: { read: ['patient', 'sitter', 'clinician', 'coach', 'admin'], write: ['admin'] },
+  availability: { read: ['patient', 'clinician', 'coach', 'admin'], write: ['clinician', 'coach', 'admin'] },
+};
+
+/**
+ * Grants on a patient's record that follow from the role alone: an administrator manages care teams for every
+ * patient without any clinical access.
+ */
+export const roleGrants: Partial<Record<PatientResource, Partial<Record<Action, readonly Role[]>>>> = {
+  care_team: { read: ['admin'], write: ['admin'] },
+};
+
+export interface PatientActor {
+  role: Role;
+  relation: Relation;
+}
+
+export type AccessDecision = { kind: 'allowed' } | { kind: 'denied'; reason: string };
+
+const allowed: AccessDecision = { kind: 'allowed' };
+
+/** Decides access to one patient's record from the actor's role and relationship. */
+export function can(actor: PatientActor, action: Action, resource: PatientResource): AccessDecision {
+  if (roleGrants[resource]?.[action]?.includes(actor.role)) return allowed;
+  if (actor.relation === 'none') return { kind: 'denied', reason: 'no relationship to this patient' };
+  if (!relationMatchesRole(actor)) return { kind: 'denied', reason: 'relationship does not match role' };
+  const relations = patientPolicy[resource]?.[action];
+  if (relations?.includes(actor.relation)) return allowed;
+  return { kind: 'denied', reason: `${actor.relation} may not ${action} ${resource}` };
+}
+
+/** Decides access to a program-level resource from the role. */
+export function canProgram(role: Role, action: Action, resource: ProgramResource): AccessDecision {
+  return programPolicy[resource][action]?.includes(role)
+    ? allowed
+    : { kind: 'denied', reason: `${role} may not ${action} ${resource}` };
+}
+
+// A relationship is only honoured for the role it belongs to: a clinician row can never make a coach a prescriber.
+function relationMatchesRole({ role, relation }: PatientActor): boolean {
+  switch (relation) {
+    case 'self':
+      return role === 'patient';
+    case 'sitter':
+      return role === 'sitter';
+    case 'clinician':
+      return role === 'clinician';
+    case 'coach':
+      return role === 'coach';
+    case 'none':
+      return false;
+  }
+}

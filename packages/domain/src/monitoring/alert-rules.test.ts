@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { alertsForEvent, alertsForEvents } from './alert-rules.ts';
+import type { AlertSourceEvent } from './alert-rules.ts';
+import { crisisMessage, crisisResources, cssrsEscalation } from './crisis-resources.ts';
+import { defaultMonitoringSettings } from './monitoring-settings.ts';
+import type { CssrsRiskLevel } from './monitoring-types.ts';
+
+const NOW = new Date('2025-06-30T12:00:00.000Z');
+const settings = defaultMonitoringSettings.alerts;
+const minutesAgo = (m: number): string => new Date(NOW.getTime() - m * 60_000).toISOString();
+const raise = (e: AlertSourceEvent) => alertsForEvent(e, NOW, settings);
+
+describe('PHQ-9 item 9', () => {
+  it.each([
+    [0, false],
+    [1, true],
+    [3, true],
+    [Number.NaN, true],
+  ])('item 9 = %s raises: %s', (item9Points, raised) => {
+    const alerts = raise({ kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points });
+    expect(alerts.length > 0).toBe(raised);
+    if (raised) {
+      expect(alerts[0]).toMatchObject({
+        code: 'SUICIDE_RISK_PHQ9_ITEM9',
+        severity: 'high',
+        holdsDosing: true,
+        cause: 'assessment:a1',
+        escalateAfterMinutes: 30,
+        patientMessage: crisisMessage,
+      });
+    }
+  });
+});
+
+describe('C-SSRS screener', () => {
+  it.each<[CssrsRiskLevel, string | null, string | null, boolean | null, number | null]>([
+    ['none', null, null, null, null],
+    ['low', 'SUICIDE_RISK_CSSRS_LOW', 'moderate', false, 240],
+    ['moderate', 'SUICIDE_RISK_CSSRS_MODERATE', 'high', true, 30],
+    ['high', 'SUICIDE_RISK_CSSRS_HIGH', 'critical', true, 30],
+  ])('risk %s → %s (%s, holds %s, escalate %s min)', (risk, code, severity, holdsDosing, escalate) => {
+    const alerts = raise({ kind: 'cssrs_submitted', assessmentId: 'c1', at: minutesAgo(1), risk });
+    if (code === null) {
+      expect(alerts).toEqual([]);
+      return;
+    }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ code, severity, holdsDosing, escalateAfterMinutes: escalate, cause: 'assessment:c1' });
+    expect(alerts[0]?.patientMessage).toBe(crisisMessage);
+    expect(alerts[0]?.recommendedActions).toEqual(cssrsEscalation[risk as 'low' | 'moderate' | 'high'].actions);
+  });
+});
+
+describe('serious adverse event', () => {
+  it('raises a hold for a serious event and nothing for a non-serious one', () => {
+    const base = { kind: 'adverse_event_reported' as const, adverseEventId: 'ae1', at: minutesAgo(2), sessionId: 's1' };
+    expect(raise({ ...base, serious: true })[0]).toMatchObject({
+      code: 'SERIOUS_ADVERSE_EVENT_REPORTED',
+      holdsDosing: true,
+      cause: 'adverse-event:ae1',
+    });
+    expect(raise({ ...base, serious: false })).toEqual([]);
+  });
+});
+
+describe('vitals during a session', () => {
+  const vitals = (over: Partial<Extract<AlertSourceEvent, { kind: 'vitals_recorded' }>>): AlertSourceEvent => ({
+    kind: 'vitals_recorded',
+    vitalsId: 'v1',
+    sessionId: 's1',
+    at: minutesAgo(1),
+    phase: 'during',
+    systolicMmHg: 150,
+    diastolicMmHg: 90,
+    heartRateBpm: 90,
+    ...over,
+  });
+  it.each([
+    ['at the limits', { systolicMmHg: 160, diastolicMmHg: 100, heartRateBpm: 110 }, false],
+    ['systolic 161', { systolicMmHg: 161 }, true],
+    ['diastolic 101', { diastolicMmHg: 101 }, true],
+    ['heart rate 111', { heartRateBpm: 111 }, true],
+    ['pre-dose reading over the limit (the gate blocks it instead)', { phase: 'pre' as const, systolicMmHg: 170 }, false],
+    ['post-dose reading over the limit', { phase: 'post' as const, systolicMmHg: 170 }, true],
+    ['implausible reading (input error)', { systolicMmHg: 400 }, false],
+  ])('%s → alert: %s', (_name, over, raised) => {
+    const alerts = raise(vitals(over));
+    expect(alerts.length > 0).toBe(raised);
+    if (raised) expect(alerts[0]).toMatchObject({ code: 'SESSION_VITALS_ABOVE_LIMITS', cause: 'vitals:v1', severity: 'high' });
+  });
+});
+
+describe('missed sitter checks', () => {
+  const session = (lastSitterCheckAt: string | undefined, startedAt = minutesAgo(60)): AlertSourceEvent => ({
+    kind: 'session_in_progress',
+    sessionId: 's1',
+    startedAt,
+    lastSitterCheckAt,
+  });
+  it('is quiet up to interval + grace (20 min) and raises once past it', () => {
+    expect(raise(session(minutesAgo(20)))).toEqual([]);
+    const alerts = raise(session(minutesAgo(21)));
+    expect(alerts[0]).toMatchObject({ code: 'SITTER_CHECK_OVERDUE', severity: 'high', escalateAfterMinutes: 30 });
+  });
+  it('counts from the start of the session when no check was recorded', () => {
+    expect(raise(session(undefined, minutesAgo(10)))).toEqual([]);
+    expect(raise(session(undefined, minutesAgo(25)))[0]?.cause).toBe('session:s1:after:start');
+  });
+  it('keys the cause on the last check, so the same gap dedups and a new gap is a new alert', () => {
+    const last = minutesAgo(30);
+    const first = alertsForEvent(session(last), NOW, settings)[0]?.cause;
+    const later = alertsForEvent(session(last), new Date(NOW.getTime() + 5 * 60_000), settings)[0]?.cause;
+    expect(first).toBe(`session:s1:after:${last}`);
+    expect(later).toBe(first);
+    expect(raise(session(minutesAgo(25)))[0]?.cause).not.toBe(first);
+  });
+});
+
+describe('urgent message language', () => {
+  const message = (text: string, senderRole: 'patient' | 'clinician' = 'patient'): AlertSourceEvent => ({
+    kind: 'message_sent',
+    messageId: 'm1',
+    at: minutesAgo(1),
+    senderRole,
+    text,
+  });
+  it('raises a critical hold with crisis text, and keeps the words out of the evidence', () => {
+    const alerts = raise(message('I want to end my life'));
+    expect(alerts[0]).toMatchObject({
+      code: 'URGENT_MESSAGE_LANGUAGE',
+      severity: 'critical',
+      holdsDosing: true,
+      cause: 'message:m1',
+      patientMessage: crisisMessage,
+    });
+    expect(JSON.stringify(alerts)).not.toContain('end my life');
+  });
+  it('does not raise for everyday language or for a clinician writing about risk', () => {
+    expect(raise(message('Killing it at work, feeling great'))).toEqual([]);
+    expect(raise(message('Screened for suicide risk today', 'clinician'))).toEqual([]);
+  });
+});
+
+describe('dependence risk tier', () => {
+  const evaluated = (previousTier: 'low' | 'elevated' | 'high' | null, tier: 'low' | 'elevated' | 'high'): AlertSourceEvent => ({
+    kind: 'risk_tier_evaluated',
+    evaluationId: 'r1',
+    at: minutesAgo(1),
+    previousTier,
+    tier,
+    reasons: ['1 high-severity signal(s)'],
+  });
+  it('raises a hold only when the tier moves into high', () => {
+    expect(raise(evaluated('elevated', 'high'))[0]).toMatchObject({
+      code: 'DEPENDENCE_RISK_BECAME_HIGH',
+      holdsDosing: true,
+      cause: 'risk-evaluation:r1',
+    });
+    expect(raise(evaluated('high', 'high'))).toEqual([]);
+    expect(raise(evaluated('low', 'elevated'))).toEqual([]);
+  });
+});
+
+describe('dedup and ordering', () => {
+  const events: AlertSourceEvent[] = [
+    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1 },
+    { kind: 'cssrs_submitted', assessmentId: 'c1', at: minutesAgo(1), risk: 'high' },
+    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1 },
+  ];
+  it('gives the same cause keys on every evaluation (retry-safe) and one alert per (code, cause)', () => {
+    const once = alertsForEvents(events, NOW, settings);
+    const again = alertsForEvents(events, new Date(NOW.getTime() + 60_000), settings);
+    expect(once.map((a) => [a.code, a.cause])).toEqual([
+      ['SUICIDE_RISK_CSSRS_HIGH', 'assessment:c1'],
+      ['SUICIDE_RISK_PHQ9_ITEM9', 'assessment:a1'],
+    ]);
+    expect(again.map((a) => a.cause)).toEqual(once.map((a) => a.cause));
+  });
+  it('reads escalation times from settings', () => {
+    const custom = { ...settings, escalateAfterMinutes: { ...settings.escalateAfterMinutes, high: 10 } };
+    expect(alertsForEvent(events[0] as AlertSourceEvent, NOW, custom)[0]?.escalateAfterMinutes).toBe(10);
+  });
+});
+
+describe('crisis resources', () => {
+  it('lists 988 call, text and chat, the Veterans Crisis Line, Crisis Text Line and 911', () => {
+    const instructions = crisisResources.map((r) => r.instruction);
+    expect(instructions).toEqual([
+      'Call 988',
+      'Text 988',
+      'Chat at 988lifeline.org',
+      'Call 988, then press 1',
+      'Text HOME to 741741',
+      'Call 911 if you are in immediate danger',
+    ]);
+  });
+  it('escalates by C-SSRS level as §7 says', () => {
+    expect(cssrsEscalation.low).toMatchObject({ clinicianContact: 'within_a_week', dosingHeld: false });
+    expect(cssrsEscalation.moderate).toMatchObject({ clinicianContact: 'same_day', dosingHeld: true });
+    expect(cssrsEscalation.high).toMatchObject({ clinicianContact: 'immediate', dosingHeld: true });
+    expect(cssrsEscalation.high.actions).toContain('Do not leave the patient alone');
+  });
+  it('the default C-SSRS holds agree with the escalation guidance', () => {
+    for (const level of ['low', 'moderate', 'high'] as const) {
+      expect(settings.cssrs[level].holdsDosing).toBe(cssrsEscalation[level].dosingHeld);
+    }
+  });
+});

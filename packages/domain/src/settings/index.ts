@@ -1,0 +1,28 @@
+export {
+  ROUTES,
+  REGULATORY_LIMITS,
+  defaultDosingSettings,
+  validateDosingSettings,
+} from './program-settings.ts';
+export type {
+  DosingSettings,
+  FieldError,
+  FollowUpCadence,
+  InclusiveRange,
+  RefillSettings,
+  RetentionSettings,
+  Route,
+  VitalsHumanRange,
+  VitalsThresholds,
+} from './program-settings.ts';
+export {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  daysToMs,
+  hoursToMs,
+  instantOf,
+  minutesToMs,
+  parseInstant,
+  toIso,
+} from './time-units.ts';

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { defaultDosingSettings, validateDosingSettings, type DosingSettings } from './program-settings.ts';
+import { parseInstant } from './time-units.ts';
+
+const d = defaultDosingSettings;
+
+describe('defaultDosingSettings', () => {
+  it('carries the clinical reference defaults', () => {
+    expect(d).toMatchObject({
+      minHoursBetweenSessions: 72,
+      maxSessionsPer7Days: 2,
+      fastingHours: 4,
+      vitalsHold: { systolicMmHg: 160, diastolicMmHg: 100, heartRateBpm: 110 },
+      sitterAttestationFreshnessMinutes: 30,
+      vitalsFreshnessMinutes: 30,
+      maxDaysWithoutClinicianVisit: 90,
+      followUp: { afterFirstSession: true, everySessions: 6 },
+      refill: { maxRefills: 5, windowMonths: 6 },
+      retention: { dispensingRecordYears: 2, auditYears: 6 },
+    });
+  });
+  it('is valid', () => expect(validateDosingSettings(d)).toEqual([]));
+});
+
+describe('validateDosingSettings', () => {
+  const table: [string, DosingSettings, string[]][] = [
+    ['hold threshold above human range', { ...d, vitalsHold: { ...d.vitalsHold, systolicMmHg: 301 } }, ['vitalsHold.systolicMmHg']],
+    ['hold threshold below human range', { ...d, vitalsHold: { ...d.vitalsHold, heartRateBpm: 19 } }, ['vitalsHold.heartRateBpm']],
+    ['hold threshold at the human range edge', { ...d, vitalsHold: { ...d.vitalsHold, diastolicMmHg: 200 } }, []],
+    ['zero interval', { ...d, minHoursBetweenSessions: 0 }, ['minHoursBetweenSessions']],
+    ['fractional weekly maximum', { ...d, maxSessionsPer7Days: 1.5 }, ['maxSessionsPer7Days']],
+    ['NaN freshness', { ...d, vitalsFreshnessMinutes: Number.NaN }, ['vitalsFreshnessMinutes']],
+    ['negative fasting', { ...d, fastingHours: -1 }, ['fastingHours']],
+    ['zero fasting is allowed', { ...d, fastingHours: 0 }, []],
+    ['inverted human range', { ...d, vitalsHumanRange: { ...d.vitalsHumanRange, systolicMmHg: { min: 300, max: 50 } } }, ['vitalsHumanRange.systolicMmHg', 'vitalsHold.systolicMmHg']],
+    ['SpO2 above 100', { ...d, vitalsHumanRange: { ...d.vitalsHumanRange, spo2Pct: { min: 50, max: 101 } } }, ['vitalsHumanRange.spo2Pct']],
+    ['zero outer dose limit', { ...d, maxDoseMgByRoute: { sublingual: 0, oral: 600 } }, ['maxDoseMgByRoute.sublingual']],
+    ['follow-up every 0 sessions', { ...d, followUp: { afterFirstSession: true, everySessions: 0 } }, ['followUp.everySessions']],
+    ['more than 5 refills (Schedule III)', { ...d, refill: { ...d.refill, maxRefills: 6 } }, ['refill.maxRefills']],
+    ['refill window over 6 months', { ...d, refill: { ...d.refill, windowMonths: 7 } }, ['refill.windowMonths']],
+    ['negative lead days', { ...d, refill: { ...d.refill, leadDays: -1 } }, ['refill.leadDays']],
+    ['dispensing records kept 1 year', { ...d, retention: { ...d.retention, dispensingRecordYears: 1 } }, ['retention.dispensingRecordYears']],
+    ['audit kept 5 years', { ...d, retention: { ...d.retention, auditYears: 5 } }, ['retention.auditYears']],
+    ['stricter state retention (5 years)', { ...d, retention: { dispensingRecordYears: 5, auditYears: 7 } }, []],
+  ];
+  it.each(table)('%s', (_name, settings, fields) => {
+    expect(validateDosingSettings(settings).map((e) => e.field)).toEqual(fields);
+  });
+  it('rejects a non-object', () => {
+    expect(validateDosingSettings(null as unknown as DosingSettings)).toHaveLength(1);
+  });
+});
+
+describe('parseInstant', () => {
+  it.each([
+    ['2025-03-10T18:00:00.000Z', Date.UTC(2025, 2, 10, 18)],
+    ['2025-03-10T18:00Z', Date.UTC(2025, 2, 10, 18)],
+    ['2025-03-10T20:00:00+02:00', Date.UTC(2025, 2, 10, 18)],
+    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    ['2025-03-10T18:00:00.123456Z', Date.UTC(2025, 2, 10, 18, 0, 0, 123)],
+  ])('reads %s', (iso, ms) => expect(parseInstant(iso)).toBe(ms));
+  it.each(['2025-02-29T00:00:00Z', '2025-02-30T00:00:00Z', '2025-03-10T24:00:00Z', '2025-03-10T18:00:00', '2025', 'March 10', '', null, 42])(
+    'refuses %j',
+    (v) => expect(parseInstant(v)).toBeNull(),
+  );
+});

@@ -1,0 +1,253 @@
+// Program-wide dosing and gate settings. Every clinical number the plan, ledger and gate rules use lives here, with
+// the value of the clinical reference (shared/domain/clinical-reference.md §3–§6) as its default, so that a
+// clinic's medical director can change it without a code change. A treatment plan can only narrow these limits
+// (see plan/plan-rules.ts), never loosen them.
+
+export const ROUTES = ['sublingual', 'oral'] as const;
+/** Routes used at home (clinical reference §3). */
+export type Route = (typeof ROUTES)[number];
+
+/** A validation failure that names the field a person has to fix (maps to the API's `errors: [{field, message}]`). */
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface VitalsThresholds {
+  readonly systolicMmHg: number;
+  readonly diastolicMmHg: number;
+  readonly heartRateBpm: number;
+}
+
+export interface InclusiveRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Values outside these ranges are input errors, not readings (clinical reference §4.6). */
+export interface VitalsHumanRange {
+  readonly systolicMmHg: InclusiveRange;
+  readonly diastolicMmHg: InclusiveRange;
+  readonly heartRateBpm: InclusiveRange;
+  readonly spo2Pct: InclusiveRange;
+}
+
+export interface FollowUpCadence {
+  /** A clinician follow-up visit is required after the first session. */
+  readonly afterFirstSession: boolean;
+  /** ...and after every this many sessions. */
+  readonly everySessions: number;
+}
+
+export interface RefillSettings {
+  /** Schedule III: at most 5 refills within 6 months of the prescription (21 USC 829(b); reference §6). */
+  readonly maxRefills: number;
+  readonly windowMonths: number;
+  /**
+   * A refill becomes eligible this many days before the patient's on-hand doses are projected to run out at the
+   * fastest pace the plan allows. Not in the clinical reference: a program choice that leaves time to ship. The
+   * default (3 days) equals one minimum interval, so a refill asked for on time arrives before it is needed.
+   */
+  readonly leadDays: number;
+}
+
+export interface RetentionSettings {
+  /** Dispensing records, 21 CFR 1304.04: at least 2 years (some states 5). */
+  readonly dispensingRecordYears: number;
+  /** Audit logs, HIPAA documentation retention: at least 6 years. */
+  readonly auditYears: number;
+}
+
+export interface DosingSettings {
+  /** Minimum hours between two authorized sessions (reference §3, default 72). */
+  readonly minHoursBetweenSessions: number;
+  /** Maximum sessions in any rolling window of `rollingWindowDays` (reference §3, default 2 per 7 days). */
+  readonly maxSessionsPer7Days: number;
+  /** Length of the rolling window the weekly maximum counts over. Kept at 7 unless the program redefines "week". */
+  readonly rollingWindowDays: number;
+  /** Hours fasted before a dose (reference §3, default 4). */
+  readonly fastingHours: number;
+  /** Hold dosing when a pre-dose reading is ABOVE any of these (reference §4.6, default 160/100, HR 110). */
+  readonly vitalsHold: VitalsThresholds;
+  readonly vitalsHumanRange: VitalsHumanRange;
+  /** The sitter's attestation counts for this long (reference §4.5, 30 min). */
+  readonly sitterAttestationFreshnessMinutes: number;
+  /** Pre-dose vitals count for this long (reference §4.6, 30 min). */
+  readonly vitalsFreshnessMinutes: number;
+  /** The pre-dose checklist counts for this long. Not in the reference; a program choice (60 min). */
+  readonly checklistFreshnessMinutes: number;
+  /** After more than this many days without a session, a clinician visit is required (reference §3, 90). */
+  readonly maxDaysWithoutClinicianVisit: number;
+  /** Default follow-up cadence (reference §3: after the first session and every 6 sessions). */
+  readonly followUp: FollowUpCadence;
+  /**
+   * Program outer limit on the dose per session, per route. The clinical reference has no single maximum; these
+   * defaults are the top of the published at-home ranges (sublingual 300–450 mg; oral ≈ sublingual × 30/22.5
+   * bioavailability = 600 mg). A plan's maximum may not exceed them.
+   */
+  readonly maxDoseMgByRoute: Readonly<Record<Route, number>>;
+  readonly refill: RefillSettings;
+  readonly retention: RetentionSettings;
+}
+
+export const defaultDosingSettings: DosingSettings = Object.freeze({
+  minHoursBetweenSessions: 72,
+  maxSessionsPer7Days: 2,
+  rollingWindowDays: 7,
+  fastingHours: 4,
+  vitalsHold: Object.freeze({ systolicMmHg: 160, diastolicMmHg: 100, heartRateBpm: 110 }),
+  vitalsHumanRange: Object.freeze({
+    systolicMmHg: Object.freeze({ min: 50, max: 300 }),
+    diastolicMmHg: Object.freeze({ min: 20, max: 200 }),
+    heartRateBpm: Object.freeze({ min: 20, max: 250 }),
+    spo2Pct: Object.freeze({ min: 50, max: 100 }),
+  }),
+  sitterAttestationFreshnessMinutes: 30,
+  vitalsFreshnessMinutes: 30,
+  checklistFreshnessMinutes: 60,
+  maxDaysWithoutClinicianVisit: 90,
+  followUp: Object.freeze({ afterFirstSession: true, everySessions: 6 }),
+  maxDoseMgByRoute: Object.freeze({ sublingual: 450, oral: 600 }),
+  refill: Object.freeze({ maxRefills: 5, windowMonths: 6, leadDays: 3 }),
+  retention: Object.freeze({ dispensingRecordYears: 2, auditYears: 6 }),
+});
+
+/**
+ * Limits set by law rather than by clinical judgement: a medical director may be stricter, never looser.
+ * Schedule III refills (21 USC 829(b)), dispensing records (21 CFR 1304.04), HIPAA documentation (45 CFR 164.316).
+ */
+export const REGULATORY_LIMITS = Object.freeze({
+  maxRefillsCeiling: 5,
+  refillWindowMonthsCeiling: 6,
+  dispensingRecordYearsFloor: 2,
+  auditYearsFloor: 6,
+});
+
+type Check = (errors: FieldError[]) => void;
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function positive(field: string, v: unknown): Check {
+  return (errors) => {
+    if (!isFiniteNumber(v) || v <= 0) errors.push({ field, code: 'NOT_POSITIVE', message: `${field} must be a positive number.` });
+  };
+}
+
+function positiveInteger(field: string, v: unknown): Check {
+  return (errors) => {
+    if (!isFiniteNumber(v) || !Number.isInteger(v) || v < 1)
+      errors.push({ field, code: 'NOT_POSITIVE_INTEGER', message: `${field} must be a whole number of at least 1.` });
+  };
+}
+
+function nonNegative(field: string, v: unknown): Check {
+  return (errors) => {
+    if (!isFiniteNumber(v) || v < 0) errors.push({ field, code: 'NEGATIVE', message: `${field} must be zero or more.` });
+  };
+}
+
+const VITAL_KEYS = ['systolicMmHg', 'diastolicMmHg', 'heartRateBpm'] as const;
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+}
+
+/** Every problem with a settings object, each naming its field; an empty list means the settings may be used. */
+export function validateDosingSettings(settings: DosingSettings): FieldError[] {
+  const errors: FieldError[] = [];
+  const s = asRecord(settings);
+  if (typeof settings !== 'object' || settings === null) {
+    return [{ field: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }];
+  }
+  const checks: Check[] = [
+    positive('minHoursBetweenSessions', s.minHoursBetweenSessions),
+    positiveInteger('maxSessionsPer7Days', s.maxSessionsPer7Days),
+    positive('rollingWindowDays', s.rollingWindowDays),
+    nonNegative('fastingHours', s.fastingHours),
+    positive('sitterAttestationFreshnessMinutes', s.sitterAttestationFreshnessMinutes),
+    positive('vitalsFreshnessMinutes', s.vitalsFreshnessMinutes),
+    positive('checklistFreshnessMinutes', s.checklistFreshnessMinutes),
+    positive('maxDaysWithoutClinicianVisit', s.maxDaysWithoutClinicianVisit),
+  ];
+  for (const c of checks) c(errors);
+
+  // Human ranges first: the hold thresholds are checked against them.
+  const range = asRecord(s.vitalsHumanRange);
+  for (const key of [...VITAL_KEYS, 'spo2Pct'] as const) {
+    const r = asRecord(range[key]);
+    const field = `vitalsHumanRange.${key}`;
+    if (!isFiniteNumber(r.min) || !isFiniteNumber(r.max) || r.min < 0 || r.min >= r.max) {
+      errors.push({ field, code: 'INVALID_RANGE', message: `${field} needs numbers with 0 ≤ min < max.` });
+    }
+  }
+  const spo2 = asRecord(range.spo2Pct);
+  if (isFiniteNumber(spo2.max) && spo2.max > 100) {
+    errors.push({ field: 'vitalsHumanRange.spo2Pct', code: 'INVALID_RANGE', message: 'Oxygen saturation cannot exceed 100%.' });
+  }
+
+  const hold = asRecord(s.vitalsHold);
+  for (const key of VITAL_KEYS) {
+    const field = `vitalsHold.${key}`;
+    const v = hold[key];
+    const r = asRecord(range[key]);
+    if (!isFiniteNumber(v)) {
+      errors.push({ field, code: 'NOT_A_NUMBER', message: `${field} must be a number.` });
+    } else if (isFiniteNumber(r.min) && isFiniteNumber(r.max) && (v < r.min || v > r.max)) {
+      // A threshold outside human range would either hold every reading or never hold any.
+      errors.push({
+        field,
+        code: 'OUTSIDE_HUMAN_RANGE',
+        message: `${field} must lie within the human range ${r.min}–${r.max}.`,
+      });
+    }
+  }
+
+  const followUp = asRecord(s.followUp);
+  if (typeof followUp.afterFirstSession !== 'boolean') {
+    errors.push({ field: 'followUp.afterFirstSession', code: 'NOT_A_BOOLEAN', message: 'followUp.afterFirstSession must be true or false.' });
+  }
+  positiveInteger('followUp.everySessions', followUp.everySessions)(errors);
+
+  const maxDose = asRecord(s.maxDoseMgByRoute);
+  for (const route of ROUTES) positive(`maxDoseMgByRoute.${route}`, maxDose[route])(errors);
+
+  const refill = asRecord(s.refill);
+  positiveInteger('refill.windowMonths', refill.windowMonths)(errors);
+  nonNegative('refill.leadDays', refill.leadDays)(errors);
+  if (!isFiniteNumber(refill.maxRefills) || !Number.isInteger(refill.maxRefills) || refill.maxRefills < 0) {
+    errors.push({ field: 'refill.maxRefills', code: 'NOT_A_COUNT', message: 'refill.maxRefills must be a whole number, 0 or more.' });
+  } else if (refill.maxRefills > REGULATORY_LIMITS.maxRefillsCeiling) {
+    errors.push({
+      field: 'refill.maxRefills',
+      code: 'ABOVE_REGULATORY_LIMIT',
+      message: `Schedule III allows at most ${REGULATORY_LIMITS.maxRefillsCeiling} refills.`,
+    });
+  }
+  if (isFiniteNumber(refill.windowMonths) && refill.windowMonths > REGULATORY_LIMITS.refillWindowMonthsCeiling) {
+    errors.push({
+      field: 'refill.windowMonths',
+      code: 'ABOVE_REGULATORY_LIMIT',
+      message: `Schedule III refills must fall within ${REGULATORY_LIMITS.refillWindowMonthsCeiling} months.`,
+    });
+  }
+
+  const retention = asRecord(s.retention);
+  if (!isFiniteNumber(retention.dispensingRecordYears) || retention.dispensingRecordYears < REGULATORY_LIMITS.dispensingRecordYearsFloor) {
+    errors.push({
+      field: 'retention.dispensingRecordYears',
+      code: 'BELOW_REGULATORY_MINIMUM',
+      message: `Dispensing records must be kept at least ${REGULATORY_LIMITS.dispensingRecordYearsFloor} years.`,
+    });
+  }
+  if (!isFiniteNumber(retention.auditYears) || retention.auditYears < REGULATORY_LIMITS.auditYearsFloor) {
+    errors.push({
+      field: 'retention.auditYears',
+      code: 'BELOW_REGULATORY_MINIMUM',
+      message: `Audit logs must be kept at least ${REGULATORY_LIMITS.auditYearsFloor} years.`,
+    });
+  }
+  return errors;
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { registerErrorHandling, sendProblem } from './http/error-handler.ts';
+import { problem } from './http/problem.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerAuthentication } from './http/authenticate.ts';
+import { registerAccessControl, type AccessRule } from './http/access-control.ts';
+import { registerRoutes } from './routes/index.ts';
+import type { Clock } from './clock.ts';
+import type { Notifier } from './notifications/notifier.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
+import { loggerOptions } from './http/logger.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  notifier: Notifier;
+  jobs: JobQueue;
+  /** Where pino writes; tests pass a stream they can scan. */
+  logStream?: NodeJS.WritableStream;
+  /** The built web app; when absent (tests, API-only) `/` answers with a short pointer to the API. */
+  webDist?: string | undefined;
+}
+
+export type KeelApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: AccessRule | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    /** Every route with its declared access rule: the route-registry and denial-matrix tests read this. */
+    keelRoutes: RegisteredRoute[];
+  }
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Builds the whole HTTP application without listening, so tests drive it through `inject`. */
+export async function buildApp(deps: AppDeps): Promise<KeelApp> {
+  const app = Fastify({
+    logger: loggerOptions(deps.config.KEEL_LOG_LEVEL, deps.logStream),
+    bodyLimit: deps.config.KEEL_BODY_LIMIT_BYTES,
+    trustProxy: deps.config.KEEL_TRUST_PROXY === 'on',
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const offered = req.headers['x-request-id'];
+      return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.decorate('deps', deps);
+  const routes: RegisteredRoute[] = [];
+  app.decorate('keelRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  // JSON only: a text/plain body is refused with 415 rather than handed to a schema as a string.
+  app.removeContentTypeParser(['text/plain']);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, { tls: deps.config.KEEL_PUBLIC_URL?.startsWith('https://') ?? false });
+  await app.register(fastifyCookie);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keel API',
+        version: '1',
+        description:
+          'The HTTP API of Keel, a supervised at-home ketamine therapy program. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'keel_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerAuthentication(app);
+  registerAccessControl(app);
+  await app.register(registerRoutes);
+  await registerWeb(app, deps.webDist);
+  return app;
+}
+
+async function registerWeb(app: KeelApp, webDist: string | undefined): Promise<void> {
+  const index = webDist ? path.join(webDist, 'index.html') : undefined;
+  const hasWeb = index !== undefined && fs.existsSync(index);
+  if (hasWeb && webDist) {
+    await app.register(fastifyStatic, { root: path.resolve(webDist), wildcard: false, index: false });
+  }
+  const indexHtml = hasWeb && index ? fs.readFileSync(index) : undefined;
+  app.setNotFoundHandler((request, reply) => {
+      const pathname = request.url.split('?')[0] ?? '/';
+      const isApi = pathname.startsWith('/api/') || pathname === '/api';
+      const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !isApi && !path.extname(pathname);
+      if (wantsPage) {
+        if (indexHtml) return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+        return reply
+          .code(200)
+          .type('text/html; charset=utf-8')
+          .send('<!doctype html><title>Keel</title><h1>Keel API</h1><p>The web app is not built. Run <code>npm run build</code>; the API is at <a href="/api/docs">/api/docs</a>.</p>');
+      }
+      return sendProblem(reply, problem('NOT_FOUND', `No route ${request.method} ${pathname}.`, { instance: pathname }));
+  });
+}

@@ -1,0 +1,248 @@
+import { parseArgs } from 'node:util';
+import fs from 'node:fs';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { schemaSnapshot } from '../db/schema-snapshot.ts';
+import { verifyAuditChain } from '../audit/audit-log.ts';
+import { openConfiguredDatabase, startServer } from '../runtime.ts';
+import { seedDemo, demoSignIns } from '../demo/seed-demo.ts';
+import { systemClock } from '../clock.ts';
+import { OutboxNotifier, transportsFromConfig } from '../notifications/notifier.ts';
+import { PgBossJobQueue } from '../jobs/job-queue.ts';
+import { createInvitedUser } from '../use-cases/identity/accounts.ts';
+import { AppError } from '../http/problem.ts';
+
+class UsageError extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; description: string }>;
+  run(values: Record<string, string | boolean | undefined>, config: () => Config): Promise<number>;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+const commands: Record<string, Command> = {
+  serve: {
+    summary: 'Run the API and web app (migrates first; seeds the demo program on an empty embedded database)',
+    usage: 'keel serve',
+    options: {},
+    async run(_values, config) {
+      const server = await startServer(config());
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          out(`Received ${signal}: finishing requests in flight, then closing the database.`);
+          server.stop().then(resolve, (error: unknown) => {
+            err(`Shutdown failed: ${(error as Error).message}`);
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+      return 0;
+    },
+  },
+  migrate: {
+    summary: 'Apply pending database migrations (forward-only)',
+    usage: 'keel migrate',
+    options: {},
+    async run(_values, config) {
+      const database = await openConfiguredDatabase(config());
+      try {
+        const applied = await migrateToLatest(database.db);
+        out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'seed-demo': {
+    summary: 'Seed the clearly marked demo program into an empty database',
+    usage: 'keel seed-demo',
+    options: {},
+    async run(_values, config) {
+      const cfg = config();
+      if (cfg.NODE_ENV === 'production') throw new UsageError('The demo program is never seeded when NODE_ENV=production.');
+      const database = await openConfiguredDatabase(cfg);
+      try {
+        await migrateToLatest(database.db);
+        const existing = await database.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        if (existing) throw new UsageError('The database already has accounts; the demo is seeded only into an empty one.');
+        const jobs = new PgBossJobQueue(database.pool);
+        await jobs.start();
+        await seedDemo({ config: cfg, database, clock: systemClock, notifier: new OutboxNotifier(transportsFromConfig(cfg)), jobs }, { password: cfg.KEEL_DEMO_PASSWORD });
+        await jobs.stop();
+        out(demoSignIns(cfg.KEEL_DEMO_PASSWORD));
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'create-user': {
+    summary: 'Create a staff or sitter account and print its invitation link',
+    usage: 'keel create-user --role <admin|clinician|coach|sitter> --email <address> [--name "Full Name"] [--state-licenses CA,NY]',
+    options: {
+      role: { type: 'string', description: 'admin, clinician, coach or sitter' },
+      email: { type: 'string', description: 'the person’s email address' },
+      name: { type: 'string', description: 'the printed name (defaults to the email’s local part)' },
+      'state-licenses': { type: 'string', description: 'comma-separated state codes (clinicians)' },
+    },
+    async run(values, config) {
+      const role = values['role'];
+      const email = values['email'];
+      if (typeof role !== 'string' || !['admin', 'clinician', 'coach', 'sitter'].includes(role)) {
+        throw new UsageError('--role must be one of admin, clinician, coach, sitter');
+      }
+      if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError('--email must be an email address');
+      const licenses = typeof values['state-licenses'] === 'string' ? values['state-licenses'].split(',').map((s) => s.trim().toUpperCase()) : [];
+      if (licenses.some((s) => !/^[A-Z]{2}$/.test(s))) throw new UsageError('--state-licenses must be two-letter state codes separated by commas');
+      const cfg = config();
+      const database = await openConfiguredDatabase(cfg);
+      try {
+        await migrateToLatest(database.db);
+        const jobs = new PgBossJobQueue(database.pool);
+        const deps = { config: cfg, database, clock: systemClock, notifier: new OutboxNotifier(transportsFromConfig(cfg)), jobs };
+        const result = await createInvitedUser(
+          { deps, ctx: { actorId: null, actorRole: 'cli', requestId: null, clientAddress: 'cli', now: systemClock.now() } },
+          { email: email.toLowerCase(), name: typeof values['name'] === 'string' ? values['name'] : email.split('@')[0] ?? email, role: role as 'admin', stateLicenses: licenses },
+        );
+        await deps.notifier.deliverPending(database.db, systemClock.now());
+        out(`Created ${role} ${email}. The invitation link (valid until ${result.expiresAt.toISOString()}):\n${result.invitationUrl}`);
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'audit-verify': {
+    summary: 'Verify the audit log’s hash chains (also: keel audit verify)',
+    usage: 'keel audit verify',
+    options: {},
+    async run(_values, config) {
+      const database = await openConfiguredDatabase(config());
+      try {
+        const result = await verifyAuditChain(database.db);
+        if (result.breaks.length === 0) {
+          out(`Audit log intact: ${result.rows} rows in ${result.chains} chains verified.`);
+          return 0;
+        }
+        err(`Audit log TAMPERED: ${result.breaks.length} break(s).`);
+        for (const b of result.breaks.slice(0, 50)) err(`  chain ${b.chainKey} seq ${b.seq} (row ${b.id}): ${b.problem}`);
+        return 2;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'schema-snapshot': {
+    summary: 'Write the schema snapshot (packages/server/src/db/schema.snapshot.sql) from a fresh in-memory database',
+    usage: 'keel schema-snapshot [--check]',
+    options: { check: { type: 'boolean', description: 'exit non-zero if the checked-in snapshot differs' } },
+    async run(values) {
+      const { openDatabase } = await import('../db/database.ts');
+      const database = await openDatabase({ kind: 'pglite-memory' });
+      try {
+        await migrateToLatest(database.db);
+        const snapshot = await schemaSnapshot(database.db);
+        const file = new URL('../db/schema.snapshot.sql', import.meta.url);
+        if (values['check']) {
+          const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+          if (current !== snapshot) {
+            err('The schema snapshot is out of date: run `npm run schema:snapshot` and commit it.');
+            return 1;
+          }
+          out('The schema snapshot is current.');
+          return 0;
+        }
+        fs.writeFileSync(file, snapshot);
+        out(`Wrote ${file.pathname}`);
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return [
+    'keel — run and administer a Keel program',
+    '',
+    'Usage: keel <command> [options]     (keel <command> --help for details)',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Configuration comes from environment variables; see the README.',
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  const lines = [`keel ${name} — ${command.summary}`, '', `Usage: ${command.usage}`];
+  const options = Object.entries(command.options);
+  if (options.length) {
+    lines.push('', 'Options:');
+    for (const [opt, o] of options) lines.push(`  --${opt}${o.type === 'string' ? ' <value>' : ''}  ${o.description}`);
+  }
+  lines.push('  --help  show this help');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let [name, ...rest] = argv;
+  if (name === 'audit' && rest[0] === 'verify') {
+    name = 'audit-verify';
+    rest = rest.slice(1);
+  }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(helpText());
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    err(`Unknown command "${name}".\n\n${helpText()}`);
+    return 64;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, { type: o.type }])), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    values = parsed.values;
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
+    return 64;
+  }
+  if (values['help']) {
+    out(commandHelp(name, command));
+    return 0;
+  }
+  try {
+    return await command.run(values, () => loadConfig());
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\n\n${commandHelp(name, command)}`);
+      return 64;
+    }
+    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      err(error.message);
+      return 78;
+    }
+    if (error instanceof AppError) {
+      err(error.detail);
+      return 1;
+    }
+    err(`keel ${name} failed: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Database } from './schema.ts';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-foundation.ts';
+
+/** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations);
+  }
+}
+
+export const latestMigration = Object.keys(migrations).sort().at(-1) ?? '';
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    migrationTableName: 'keel_migrations',
+    migrationLockTableName: 'keel_migrations_lock',
+  });
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error('migration failed');
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has run: `/readyz` fails until then. */
+export async function migrationsCurrent(db: Kysely<Database>): Promise<boolean> {
+  const all = await migrator(db).getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

@@ -1,0 +1,200 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/**
+ * Kysely's view of the tables the migrations create. Timestamps are read as `Date` and may be written as `Date`
+ * or ISO strings; JSON columns hold plain objects.
+ */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+// JSON is written as text: node-postgres would turn a top-level array into a Postgres array, not JSON.
+export type Json<T extends object | null = Record<string, unknown>> = JSONColumnType<T, string, string>;
+/** A timestamp the database fills by default. */
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type Role = 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: Generated<'invited' | 'active' | 'deactivated'>;
+  password_hash: string | null;
+  mfa_secret: string | null;
+  mfa_enabled: Generated<boolean>;
+  mfa_last_step: number | null;
+  state_licenses: Generated<string[]>;
+  dea_registration: string | null;
+  time_zone: Generated<string>;
+  is_demo: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  deactivated_at: Timestamp | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export type PatientStatus = 'intake' | 'submitted' | 'approved' | 'declined' | 'active' | 'discharged';
+
+export interface PatientsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  date_of_birth: ColumnType<string, string, string>;
+  state: string;
+  sex_at_birth: 'female' | 'male' | null;
+  address: string | null;
+  status: Generated<PatientStatus>;
+  is_demo: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface AuthSessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_timeout_minutes: number;
+  expires_at: Timestamp;
+  mfa_verified: Generated<boolean>;
+  revoked_at: Timestamp | null;
+  client_address: string | null;
+}
+
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: 'invitation' | 'password_reset';
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_by: string | null;
+}
+
+export interface CareTeamMembersTable {
+  id: string;
+  patient_id: string;
+  user_id: string;
+  member_role: 'clinician' | 'coach';
+  is_primary: Generated<boolean>;
+  assigned_at: Timestamp;
+  assigned_by: string | null;
+  unassigned_at: Timestamp | null;
+}
+
+export interface SitterAssignmentsTable {
+  id: string;
+  patient_id: string;
+  invite_email: string;
+  invite_name: string;
+  relationship: string | null;
+  sitter_user_id: string | null;
+  status: 'invited' | 'active' | 'removed';
+  invite_token_hash: string | null;
+  invite_expires_at: Timestamp | null;
+  invited_by: string;
+  created_at: Timestamp;
+  accepted_at: Timestamp | null;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_started_at: Timestamp;
+  attempts: number;
+}
+
+export interface IdempotencyKeysTable {
+  actor_id: string;
+  key: string;
+  route: string;
+  request_sha256: string;
+  response_status: number;
+  response_body: Json<object>;
+  created_at: Timestamp;
+}
+
+export interface SignaturesTable {
+  id: string;
+  signer_id: string;
+  printed_name: string;
+  meaning: string;
+  signed_at: Timestamp;
+  record_type: string;
+  record_id: string;
+  record_sha256: string;
+}
+
+export interface NotificationOutboxTable {
+  id: string;
+  cause: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface ProgramSettingsTable {
+  id: number;
+  version: number;
+  settings: Json;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  patient_id: string | null;
+  outcome: AuditOutcome;
+  request_id: string | null;
+  client_address: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  // Filled by the chaining trigger; the insert passes placeholders.
+  chain_key: Generated<string>;
+  seq: Generated<number>;
+  prev_hash: Generated<string>;
+  hash: Generated<string>;
+}
+
+export interface AuditChainHeadsTable {
+  chain_key: string;
+  last_seq: number;
+  last_hash: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  patients: PatientsTable;
+  auth_sessions: AuthSessionsTable;
+  account_tokens: AccountTokensTable;
+  care_team_members: CareTeamMembersTable;
+  sitter_assignments: SitterAssignmentsTable;
+  rate_limits: RateLimitsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  signatures: SignaturesTable;
+  notification_outbox: NotificationOutboxTable;
+  program_settings: ProgramSettingsTable;
+  audit_log: AuditLogTable;
+  audit_chain_heads: AuditChainHeadsTable;
+}

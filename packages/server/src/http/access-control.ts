@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  can,
+  canProgram,
+  type Action,
+  type PatientResource,
+  type ProgramResource,
+  type Relation,
+  type Role,
+} from '@keel/domain';
+import { writeAudit } from '../audit/audit-log.ts';
+import { isStaff } from '../auth/session.service.ts';
+import { staffMfaRequired } from '../config.ts';
+import type { Db } from '../db/transaction.ts';
+import { requestContext } from './authenticate.ts';
+import { AppError, notFound } from './problem.ts';
+
+/**
+ * Every route declares who may call it. A route without a rule fails the route-registry test; the check itself
+ * runs here, before the handler, so no handler can forget it.
+ */
+export type AccessRule =
+  | { kind: 'public' }
+  /** Signed in, any role (or the listed roles); for the caller's own account and shared reference data. */
+  | { kind: 'signed-in'; roles?: readonly Role[]; allowBeforeMfa?: boolean }
+  | { kind: 'program'; resource: ProgramResource; action: Action }
+  /**
+   * One patient's record. The patient is `params.patientId` unless `patientOf` finds it from another id
+   * (a session, a plan, an alert); an unknown id is a 404 exactly like a forbidden one.
+   */
+  | {
+      kind: 'patient';
+      resource: PatientResource;
+      action: Action;
+      patientOf?: (db: Db, request: FastifyRequest) => Promise<string | null | undefined>;
+    };
+
+export interface PatientAccess {
+  patientId: string;
+  relation: Relation;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: AccessRule;
+  }
+  interface FastifyRequest {
+    patientAccess: PatientAccess | null;
+  }
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
+
+/** How `actor` stands to `patientId`: one indexed query over the three relationship tables. */
+export async function resolveRelation(
+  db: Db,
+  actor: { userId: string; role: Role },
+  patientId: string,
+): Promise<{ exists: boolean; relation: Relation }> {
+  const row = await db
+    .selectFrom('patients as p')
+    .select((eb) => [
+      'p.user_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('care_team_members as c')
+            .select('c.id')
+            .whereRef('c.patient_id', '=', 'p.id')
+            .where('c.user_id', '=', actor.userId)
+            .where('c.unassigned_at', 'is', null),
+        )
+        .as('on_care_team'),
+      eb
+        .exists(
+          eb
+            .selectFrom('sitter_assignments as s')
+            .select('s.id')
+            .whereRef('s.patient_id', '=', 'p.id')
+            .where('s.sitter_user_id', '=', actor.userId)
+            .where('s.status', '=', 'active'),
+        )
+        .as('is_sitter'),
+    ])
+    .where('p.id', '=', patientId)
+    .executeTakeFirst();
+  if (!row) return { exists: false, relation: 'none' };
+  if (actor.role === 'patient') return { exists: true, relation: row.user_id === actor.userId ? 'self' : 'none' };
+  if (actor.role === 'sitter') return { exists: true, relation: row.is_sitter ? 'sitter' : 'none' };
+  if (actor.role === 'clinician' || actor.role === 'coach') {
+    return { exists: true, relation: row.on_care_team ? actor.role : 'none' };
+  }
+  return { exists: true, relation: 'none' };
+}
+
+export function registerAccessControl(app: FastifyInstance): void {
+  app.decorateRequest('patientAccess', null);
+  app.addHook('preHandler', async (request) => {
+    // The not-found handler has no route; it answers for itself.
+    if (request.routeOptions.url === undefined) return;
+    const rule = request.routeOptions.config.access;
+    if (!rule) {
+      if (request.url.startsWith('/api/v1/')) throw new AppError('INTERNAL', 'This route has no access rule.');
+      return;
+    }
+    if (rule.kind === 'public') return;
+    const actor = request.actor;
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    const { database, clock, config } = app.deps;
+    const allowBeforeMfa = rule.kind === 'signed-in' && rule.allowBeforeMfa === true;
+    if (isStaff(actor.role) && staffMfaRequired(config) && !actor.mfaVerified && !allowBeforeMfa) {
+      throw new AppError('MFA_REQUIRED', 'Set up and confirm your authenticator app before using Keel.', undefined, {
+        mfaEnrolled: actor.mfaEnabled,
+      });
+    }
+    const now = clock.now();
+    const deny = async (patientId: string | null, resource: string, action: string, reason: string) => {
+      await writeAudit(database.db, requestContext(request, now), {
+        action: `${resource}.${action}`,
+        resourceType: resource,
+        patientId,
+        outcome: 'denied',
+        detail: { route: request.routeOptions.url, reason },
+      });
+      return notFound();
+    };
+    switch (rule.kind) {
+      case 'signed-in':
+        if (rule.roles && !rule.roles.includes(actor.role)) throw await deny(null, 'route', request.method, 'role');
+        return;
+      case 'program': {
+        const decision = canProgram(actor.role, rule.action, rule.resource);
+        if (decision.kind === 'denied') throw await deny(null, rule.resource, rule.action, decision.reason);
+        return;
+      }
+      case 'patient': {
+        const params = request.params as Record<string, unknown>;
+        const patientId = rule.patientOf ? await rule.patientOf(database.db, request) : params['patientId'];
+        if (!isUuid(patientId)) throw await deny(null, rule.resource, rule.action, 'unknown patient');
+        const { exists, relation } = await resolveRelation(database.db, actor, patientId);
+        if (!exists) throw await deny(null, rule.resource, rule.action, 'unknown patient');
+        const decision = can({ role: actor.role, relation }, rule.action, rule.resource);
+        if (decision.kind === 'denied') throw await deny(patientId, rule.resource, rule.action, decision.reason);
+        request.patientAccess = { patientId, relation };
+        return;
+      }
+    }
+  });
+}

@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import { accessLog, auditPage, auditQuery, patientParams } from '@keel/contract';
+import type { KeelApp } from '../app.ts';
+import { writeAudit } from '../audit/audit-log.ts';
+import { iso, patientAccessOf, useCaseOf } from '../http/route-helpers.ts';
+
+export function auditRoutes(app: KeelApp): void {
+  app.get(
+    '/api/v1/audit',
+    {
+      config: { access: { kind: 'program', resource: 'audit_log', action: 'read' } },
+      schema: { tags: ['audit'], summary: 'Search the audit log (admin), newest first', querystring: auditQuery, response: { 200: auditPage } },
+    },
+    async (request) => {
+      const { deps, ctx } = useCaseOf(request);
+      const q = request.query;
+      let query = deps.database.db
+        .selectFrom('audit_log as a')
+        .leftJoin('users as u', 'u.id', 'a.actor_id')
+        .select(['a.id', 'a.at', 'a.actor_id', 'a.actor_role', 'u.name as actor_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.patient_id', 'a.outcome', 'a.request_id', 'a.client_address'])
+        .orderBy('a.id', 'desc')
+        .limit(q.limit + 1);
+      if (q.patientId) query = query.where('a.patient_id', '=', q.patientId);
+      if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
+      if (q.action) query = query.where('a.action', 'like', `${q.action.replace(/[%_]/g, '')}%`);
+      if (q.outcome) query = query.where('a.outcome', '=', q.outcome);
+      if (q.from) query = query.where('a.at', '>=', new Date(q.from));
+      if (q.to) query = query.where('a.at', '<', new Date(q.to));
+      if (q.before) query = query.where('a.id', '<', q.before);
+      const rows = await query.execute();
+      const page = rows.slice(0, q.limit);
+      await writeAudit(deps.database.db, ctx, { action: 'audit_log.search', resourceType: 'audit_log', outcome: 'success', detail: { patientId: q.patientId ?? null } });
+      return {
+        items: page.map((r) => ({
+          id: r.id,
+          at: iso(r.at),
+          actorId: r.actor_id,
+          actorRole: r.actor_role,
+          actorName: r.actor_name,
+          action: r.action,
+          resourceType: r.resource_type,
+          resourceId: r.resource_id,
+          patientId: r.patient_id,
+          outcome: r.outcome,
+          requestId: r.request_id,
+          clientAddress: r.client_address,
+        })),
+        nextBefore: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/patients/:patientId/access-log',
+    {
+      config: { access: { kind: 'patient', resource: 'access_log', action: 'read' } },
+      schema: {
+        tags: ['audit'],
+        summary: "The patient's own accounting of who accessed their record (other people's access, newest first)",
+        params: patientParams,
+        response: { 200: accessLog },
+      },
+    },
+    async (request) => {
+      const { deps, ctx } = useCaseOf(request);
+      const { patientId } = patientAccessOf(request);
+      const rows = await deps.database.db
+        .selectFrom('audit_log as a')
+        .leftJoin('users as u', 'u.id', 'a.actor_id')
+        .select(['a.at', 'u.name', 'a.actor_role', 'a.action', 'a.resource_type', 'a.outcome'])
+        .where('a.patient_id', '=', patientId)
+        .where(sql<boolean>`a.actor_id IS DISTINCT FROM ${ctx.actorId}`)
+        .orderBy('a.id', 'desc')
+        .limit(500)
+        .execute();
+      await writeAudit(deps.database.db, ctx, { action: 'access_log.read', resourceType: 'access_log', patientId, outcome: 'success' });
+      return {
+        items: rows.map((r) => ({
+          at: iso(r.at),
+          who: r.name ?? (r.actor_role ? `a ${r.actor_role}` : 'Keel (automatic)'),
+          role: r.actor_role,
+          action: r.action,
+          resourceType: r.resource_type,
+          outcome: r.outcome,
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,13 @@
+import type { KeelApp } from '../app.ts';
+import { accountRoutes } from './accounts.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
+import { authRoutes } from './auth.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+
+/** Every route module of the API. Each route declares its access rule; see http/access-control.ts. */
+export async function registerRoutes(app: KeelApp): Promise<void> {
+  healthRoutes(app);
+  authRoutes(app);
+  accountRoutes(app);
+  auditRoutes(app);
+}

@@ -1,0 +1,101 @@
+import type { Role } from '../../src/db/schema.ts';
+import { hashPassword } from '../../src/auth/passwords.ts';
+import type { TestContext } from './test-app.ts';
+
+export const testPassword = 'a-long-test-passphrase-2026';
+let cachedHash: Promise<string> | undefined;
+const passwordHash = () => (cachedHash ??= hashPassword(testPassword));
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  patientId?: string;
+}
+
+export async function createUser(t: TestContext, role: Role, overrides: Partial<{ name: string; email: string; mfaSecret: string; stateLicenses: string[] }> = {}): Promise<TestUser> {
+  const id = crypto.randomUUID();
+  const email = overrides.email ?? `${unique(role)}@example.test`;
+  const name = overrides.name ?? `Test ${role} ${counter}`;
+  await t.database.db
+    .insertInto('users')
+    .values({
+      id,
+      email,
+      name,
+      role,
+      password_hash: await passwordHash(),
+      mfa_secret: overrides.mfaSecret ?? null,
+      mfa_enabled: overrides.mfaSecret !== undefined,
+      mfa_last_step: null,
+      dea_registration: role === 'clinician' ? 'FT1234563' : null,
+      state_licenses: overrides.stateLicenses ?? (role === 'clinician' ? ['CA', 'NY'] : []),
+      deactivated_at: null,
+    })
+    .execute();
+  return { id, email, name, role };
+}
+
+export async function createPatient(t: TestContext, overrides: Partial<{ state: string; dateOfBirth: string; name: string }> = {}): Promise<TestUser & { patientId: string }> {
+  const user = await createUser(t, 'patient', overrides.name ? { name: overrides.name } : {});
+  const patientId = crypto.randomUUID();
+  await t.database.db
+    .insertInto('patients')
+    .values({ id: patientId, user_id: user.id, name: user.name, date_of_birth: overrides.dateOfBirth ?? '1990-01-15', state: overrides.state ?? 'CA', sex_at_birth: 'female', address: '1 Test Road, Oakland, CA 94607' })
+    .execute();
+  return { ...user, patientId };
+}
+
+export async function assignCareTeam(t: TestContext, patientId: string, userId: string, role: 'clinician' | 'coach'): Promise<void> {
+  await t.database.db
+    .insertInto('care_team_members')
+    .values({ id: crypto.randomUUID(), patient_id: patientId, user_id: userId, member_role: role, is_primary: true, assigned_at: t.clock.now(), assigned_by: null, unassigned_at: null })
+    .execute();
+}
+
+export async function assignSitter(t: TestContext, patientId: string, sitterUserId: string, invitedBy: string): Promise<string> {
+  const id = crypto.randomUUID();
+  await t.database.db
+    .insertInto('sitter_assignments')
+    .values({ id, patient_id: patientId, invite_email: `${unique('sitter')}@example.test`, invite_name: 'Test Sitter', relationship: 'friend', sitter_user_id: sitterUserId, status: 'active', invite_token_hash: null, invite_expires_at: null, invited_by: invitedBy, created_at: t.clock.now(), accepted_at: t.clock.now(), removed_at: null, removed_by: null })
+    .execute();
+  return id;
+}
+
+/** Signs in through the API and returns the bearer token. */
+export async function signIn(t: TestContext, user: { email: string }, extra: { totp?: string } = {}): Promise<string> {
+  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: testPassword, ...extra } });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  return response.json<{ token: string }>().token;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A small world most tests need: a patient with a clinician and a coach on their care team and an assigned sitter,
+ * plus another patient nobody here is related to.
+ */
+export async function createCareWorld(t: TestContext) {
+  const clinician = await createUser(t, 'clinician');
+  const coach = await createUser(t, 'coach');
+  const sitter = await createUser(t, 'sitter');
+  const admin = await createUser(t, 'admin');
+  const patient = await createPatient(t);
+  const otherPatient = await createPatient(t);
+  await assignCareTeam(t, patient.patientId, clinician.id, 'clinician');
+  await assignCareTeam(t, patient.patientId, coach.id, 'coach');
+  await assignSitter(t, patient.patientId, sitter.id, patient.id);
+  const tokens = {
+    patient: await signIn(t, patient),
+    clinician: await signIn(t, clinician),
+    coach: await signIn(t, coach),
+    sitter: await signIn(t, sitter),
+    admin: await signIn(t, admin),
+    otherPatient: await signIn(t, otherPatient),
+  };
+  return { clinician, coach, sitter, admin, patient, otherPatient, tokens };
+}
