@@ -1,10 +1,20 @@
 import type { Database } from './schema.ts';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-foundation.ts';
+import * as m0002 from './migrations/0002-clinical-core.ts';
+import * as m0003 from './migrations/0003-intake.ts';
+import * as m0004 from './migrations/0004-treatment.ts';
+import * as m0005 from './migrations/0005-monitoring.ts';
+import * as m0006 from './migrations/0006-continuity.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-clinical-core': m0002,
+  '0003-intake': m0003,
+  '0004-treatment': m0004,
+  '0005-monitoring': m0005,
+  '0006-continuity': m0006,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -10,6 +10,30 @@ TABLE account_tokens
   used_at timestamp with time zone
   user_id uuid NOT NULL
 
+TABLE alerts
+  acknowledged_at timestamp with time zone
+  acknowledged_by uuid
+  cause text NOT NULL
+  code text NOT NULL
+  escalate_at timestamp with time zone
+  escalated_at timestamp with time zone
+  escalated_to uuid
+  evidence jsonb NOT NULL DEFAULT '[]'::jsonb
+  holds_dosing boolean NOT NULL
+  id uuid NOT NULL
+  owner_id uuid
+  patient_id uuid NOT NULL
+  patient_message text
+  raised_at timestamp with time zone NOT NULL
+  recommended_actions jsonb NOT NULL DEFAULT '[]'::jsonb
+  resolution_action text
+  resolution_note text
+  resolved_at timestamp with time zone
+  resolved_by uuid
+  severity text NOT NULL
+  status text NOT NULL DEFAULT 'open'::text
+  title text NOT NULL
+
 TABLE audit_chain_heads
   chain_key text NOT NULL
   last_hash text NOT NULL
@@ -54,6 +78,32 @@ TABLE care_team_members
   patient_id uuid NOT NULL
   unassigned_at timestamp with time zone
   user_id uuid NOT NULL
+
+TABLE clinician_visits
+  appointment_id uuid
+  clinician_id uuid NOT NULL
+  created_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  in_person_evaluation_on date
+  modality text NOT NULL
+  note text
+  occurred_at timestamp with time zone NOT NULL
+  patient_id uuid NOT NULL
+  patient_state text NOT NULL
+  prescriber_dea_registration text
+  prescriber_license_state text NOT NULL
+
+TABLE follow_ups
+  cause text NOT NULL
+  completed_at timestamp with time zone
+  completed_by uuid
+  created_at timestamp with time zone NOT NULL
+  due_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  reason text NOT NULL
+  status text NOT NULL DEFAULT 'due'::text
+  visit_id uuid
 
 TABLE idempotency_keys
   actor_id uuid NOT NULL
@@ -165,6 +215,15 @@ account_tokens.account_tokens_pkey: PRIMARY KEY (id)
 account_tokens.account_tokens_purpose_check: CHECK ((purpose = ANY (ARRAY['invitation'::text, 'password_reset'::text])))
 account_tokens.account_tokens_token_hash_key: UNIQUE (token_hash)
 account_tokens.account_tokens_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+alerts.alerts_acknowledged_by_fkey: FOREIGN KEY (acknowledged_by) REFERENCES users(id)
+alerts.alerts_escalated_to_fkey: FOREIGN KEY (escalated_to) REFERENCES users(id)
+alerts.alerts_owner_id_fkey: FOREIGN KEY (owner_id) REFERENCES users(id)
+alerts.alerts_patient_id_code_cause_key: UNIQUE (patient_id, code, cause)
+alerts.alerts_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+alerts.alerts_pkey: PRIMARY KEY (id)
+alerts.alerts_resolved_by_fkey: FOREIGN KEY (resolved_by) REFERENCES users(id)
+alerts.alerts_severity_check: CHECK ((severity = ANY (ARRAY['low'::text, 'moderate'::text, 'high'::text, 'critical'::text])))
+alerts.alerts_status_check: CHECK ((status = ANY (ARRAY['open'::text, 'acknowledged'::text, 'resolved'::text])))
 audit_chain_heads.audit_chain_heads_pkey: PRIMARY KEY (chain_key)
 audit_log.audit_log_chain_key_seq_key: UNIQUE (chain_key, seq)
 audit_log.audit_log_outcome_check: CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
@@ -177,6 +236,15 @@ care_team_members.care_team_members_member_role_check: CHECK ((member_role = ANY
 care_team_members.care_team_members_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 care_team_members.care_team_members_pkey: PRIMARY KEY (id)
 care_team_members.care_team_members_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+clinician_visits.clinician_visits_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
+clinician_visits.clinician_visits_modality_check: CHECK ((modality = ANY (ARRAY['audio_video'::text, 'in_person'::text])))
+clinician_visits.clinician_visits_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+clinician_visits.clinician_visits_pkey: PRIMARY KEY (id)
+follow_ups.follow_ups_completed_by_fkey: FOREIGN KEY (completed_by) REFERENCES users(id)
+follow_ups.follow_ups_patient_id_cause_key: UNIQUE (patient_id, cause)
+follow_ups.follow_ups_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+follow_ups.follow_ups_pkey: PRIMARY KEY (id)
+follow_ups.follow_ups_status_check: CHECK ((status = ANY (ARRAY['due'::text, 'completed'::text, 'cancelled'::text])))
 idempotency_keys.idempotency_keys_pkey: PRIMARY KEY (actor_id, key)
 keel_migrations.keel_migrations_pkey: PRIMARY KEY (name)
 keel_migrations_lock.keel_migrations_lock_pkey: PRIMARY KEY (id)
@@ -211,6 +279,10 @@ users.users_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active':
 -- indexes
 CREATE UNIQUE INDEX account_tokens_pkey ON public.account_tokens USING btree (id)
 CREATE UNIQUE INDEX account_tokens_token_hash_key ON public.account_tokens USING btree (token_hash)
+CREATE INDEX alerts_owner_open_idx ON public.alerts USING btree (owner_id, severity) WHERE (status <> 'resolved'::text)
+CREATE UNIQUE INDEX alerts_patient_id_code_cause_key ON public.alerts USING btree (patient_id, code, cause)
+CREATE INDEX alerts_patient_open_idx ON public.alerts USING btree (patient_id) WHERE (status <> 'resolved'::text)
+CREATE UNIQUE INDEX alerts_pkey ON public.alerts USING btree (id)
 CREATE UNIQUE INDEX audit_chain_heads_pkey ON public.audit_chain_heads USING btree (chain_key)
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, at)
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at)
@@ -223,6 +295,11 @@ CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id
 CREATE UNIQUE INDEX care_team_active_key ON public.care_team_members USING btree (patient_id, user_id) WHERE (unassigned_at IS NULL)
 CREATE UNIQUE INDEX care_team_members_pkey ON public.care_team_members USING btree (id)
 CREATE INDEX care_team_user_idx ON public.care_team_members USING btree (user_id, patient_id) WHERE (unassigned_at IS NULL)
+CREATE INDEX clinician_visits_patient_idx ON public.clinician_visits USING btree (patient_id, occurred_at)
+CREATE UNIQUE INDEX clinician_visits_pkey ON public.clinician_visits USING btree (id)
+CREATE INDEX follow_ups_patient_due_idx ON public.follow_ups USING btree (patient_id, due_at) WHERE (status = 'due'::text)
+CREATE UNIQUE INDEX follow_ups_patient_id_cause_key ON public.follow_ups USING btree (patient_id, cause)
+CREATE UNIQUE INDEX follow_ups_pkey ON public.follow_ups USING btree (id)
 CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree (actor_id, key)
 CREATE UNIQUE INDEX keel_migrations_pkey ON public.keel_migrations USING btree (name)
 CREATE UNIQUE INDEX keel_migrations_lock_pkey ON public.keel_migrations_lock USING btree (id)

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ContinuityTables } from './tables/continuity.tables.ts';
+import type { IntakeTables } from './tables/intake.tables.ts';
+import type { MonitoringTables } from './tables/monitoring.tables.ts';
+import type { TreatmentTables } from './tables/treatment.tables.ts';
 
 /**
  * Kysely's view of the tables the migrations create. Timestamps are read as `Date` and may be written as `Date`
@@ -182,7 +186,72 @@ export interface AuditChainHeadsTable {
   last_hash: string;
 }
 
-export interface Database {
+export type AlertSeverity = 'low' | 'moderate' | 'high' | 'critical';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export interface AlertEvidence {
+  type: string;
+  id: string;
+  summary: string;
+  at?: string;
+}
+
+export interface AlertsTable {
+  id: string;
+  patient_id: string;
+  code: string;
+  severity: AlertSeverity;
+  holds_dosing: boolean;
+  cause: string;
+  title: string;
+  evidence: ColumnType<AlertEvidence[], string | undefined, string>;
+  recommended_actions: ColumnType<string[], string | undefined, string>;
+  patient_message: string | null;
+  status: Generated<AlertStatus>;
+  owner_id: string | null;
+  raised_at: Timestamp;
+  escalate_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  escalated_to: string | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  resolution_action: string | null;
+  resolution_note: string | null;
+}
+
+export interface FollowUpsTable {
+  id: string;
+  patient_id: string;
+  reason: string;
+  cause: string;
+  due_at: Timestamp;
+  status: Generated<'due' | 'completed' | 'cancelled'>;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  visit_id: string | null;
+}
+
+export interface ClinicianVisitsTable {
+  id: string;
+  patient_id: string;
+  clinician_id: string;
+  occurred_at: Timestamp;
+  modality: 'audio_video' | 'in_person';
+  patient_state: string;
+  prescriber_license_state: string;
+  prescriber_dea_registration: string | null;
+  in_person_evaluation_on: ColumnType<string | null, string | null | undefined, string | null>;
+  appointment_id: string | null;
+  note: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database extends IntakeTables, TreatmentTables, MonitoringTables, ContinuityTables {
+  alerts: AlertsTable;
+  follow_ups: FollowUpsTable;
+  clinician_visits: ClinicianVisitsTable;
   users: UsersTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   patients: PatientsTable;

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import type { AlertCandidate } from '@keel/domain';
+import { writeAudit } from '../../audit/audit-log.ts';
+import type { Db } from '../../db/transaction.ts';
+import { publicBaseUrl, type UseCase } from '../deps.ts';
+
+export interface RaisedAlert {
+  id: string;
+  code: string;
+  severity: string;
+  holdsDosing: boolean;
+  /** False when an alert for the same cause already existed (nothing new was raised). */
+  created: boolean;
+  patientMessage: string | null;
+}
+
+/** The patient's primary clinician owns their alerts; failing that, any clinician on the care team. */
+export async function alertOwner(tx: Db, patientId: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('care_team_members')
+    .select('user_id')
+    .where('patient_id', '=', patientId)
+    .where('member_role', '=', 'clinician')
+    .where('unassigned_at', 'is', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('assigned_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.user_id ?? null;
+}
+
+/**
+ * Records alerts in the caller's transaction (I8): committed with the submission that raised them, never
+ * duplicated for one cause (unique on patient, code, cause), with the escalation job enqueued in the same
+ * transaction and a notice to the owner through the outbox (a sign-in link only, no health details).
+ */
+export async function raiseAlerts(tx: Db, { deps, ctx }: UseCase, patientId: string, candidates: readonly AlertCandidate[]): Promise<RaisedAlert[]> {
+  if (candidates.length === 0) return [];
+  const owner = await alertOwner(tx, patientId);
+  const raised: RaisedAlert[] = [];
+  for (const c of candidates) {
+    const id = crypto.randomUUID();
+    const escalateAt = new Date(ctx.now.getTime() + c.escalateAfterMinutes * 60_000);
+    const inserted = await tx
+      .insertInto('alerts')
+      .values({
+        id,
+        patient_id: patientId,
+        code: c.code,
+        severity: c.severity,
+        holds_dosing: c.holdsDosing,
+        cause: c.cause,
+        title: c.title,
+        evidence: JSON.stringify(c.evidence),
+        recommended_actions: JSON.stringify(c.recommendedActions),
+        patient_message: c.patientMessage ?? null,
+        owner_id: owner,
+        raised_at: ctx.now,
+        escalate_at: escalateAt,
+        escalated_at: null,
+        escalated_to: null,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        resolved_at: null,
+        resolved_by: null,
+        resolution_action: null,
+        resolution_note: null,
+      })
+      .onConflict((oc) => oc.columns(['patient_id', 'code', 'cause']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await tx
+        .selectFrom('alerts')
+        .select(['id', 'code', 'severity', 'holds_dosing', 'patient_message'])
+        .where('patient_id', '=', patientId)
+        .where('code', '=', c.code)
+        .where('cause', '=', c.cause)
+        .executeTakeFirstOrThrow();
+      raised.push({ id: existing.id, code: existing.code, severity: existing.severity, holdsDosing: existing.holds_dosing, created: false, patientMessage: existing.patient_message });
+      continue;
+    }
+    await deps.jobs.enqueue(tx, 'alerts.escalate', { alertId: id }, { startAfter: escalateAt, singletonKey: `escalate:${id}` });
+    if (owner) {
+      const ownerEmail = await tx.selectFrom('users').select('email').where('id', '=', owner).executeTakeFirst();
+      if (ownerEmail) {
+        await deps.notifier.enqueue(
+          tx,
+          {
+            cause: `alert:${id}:owner`,
+            channel: 'email',
+            recipient: ownerEmail.email,
+            subject: `Keel: a ${c.severity} alert needs your attention`,
+            body: `A patient on your panel has a new ${c.severity} alert. Sign in to Keel to review it:\n${publicBaseUrl(deps)}/clinician/alerts\n`,
+          },
+          ctx.now,
+        );
+      }
+    }
+    await writeAudit(tx, ctx, {
+      action: 'alert.raise',
+      resourceType: 'alert',
+      resourceId: id,
+      patientId,
+      outcome: 'success',
+      detail: { code: c.code, severity: c.severity, holdsDosing: c.holdsDosing },
+    });
+    raised.push({ id, code: c.code, severity: c.severity, holdsDosing: c.holdsDosing, created: true, patientMessage: c.patientMessage ?? null });
+  }
+  return raised;
+}
+
+/** Open alerts that hold dosing, as the session gate reads them. */
+export async function openDosingHolds(tx: Db, patientId: string) {
+  const rows = await tx
+    .selectFrom('alerts')
+    .select(['id', 'code', 'severity', 'holds_dosing'])
+    .where('patient_id', '=', patientId)
+    .where('status', '<>', 'resolved')
+    .where(sql<boolean>`holds_dosing`)
+    .execute();
+  return rows.map((r) => ({ id: r.id, code: r.code, severity: r.severity, holdsDosing: r.holds_dosing }));
+}
