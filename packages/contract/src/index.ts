@@ -2,3 +2,7 @@
 export * from './common.ts';
 export * from './identity.ts';
 export * from './audit.ts';
+export * from './intake.ts';
+export * from './treatment.ts';
+export * from './monitoring.ts';
+export * from './continuity.ts';

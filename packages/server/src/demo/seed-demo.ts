@@ -1,22 +1,15 @@
-import type { AppDeps } from '../app.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { inTransaction, type Tx } from '../db/transaction.ts';
-import type { Role } from '../db/schema.ts';
-
 /**
- * The demo program: clearly marked (`is_demo`), seeded only into an empty database in demo mode. It is built from
- * steps that each add one part of the program; later features add their steps to `demoSteps`.
+ * The demo program: clearly marked (`is_demo`), seeded only into an empty database in demo mode, built from
+ * composable steps.
  */
-export interface DemoContext {
-  deps: Pick<AppDeps, 'config' | 'database' | 'clock' | 'notifier' | 'jobs'>;
-  tx: Tx;
-  now: Date;
-  passwordHash: string;
-  users: Record<DemoAccount, string>;
-  patients: { patient: string; applicant: string } & Record<string, string>;
-}
-
-export type DemoAccount = 'admin' | 'clinician' | 'coach' | 'patient' | 'sitter' | 'applicant';
+import { hashPassword } from '../auth/passwords.ts';
+import { inTransaction } from '../db/transaction.ts';
+import type { DemoAccount, DemoContext, DemoStep } from './demo-context.ts';
+import type { Role } from '../db/schema.ts';
+import { continuityDemoSteps } from './continuity.demo.ts';
+import { intakeDemoSteps } from './intake.demo.ts';
+import { monitoringDemoSteps } from './monitoring.demo.ts';
+import { treatmentDemoSteps } from './treatment.demo.ts';
 
 export const demoAccounts: { key: DemoAccount; email: string; name: string; role: Role; what: string }[] = [
   { key: 'admin', email: 'admin@keel.demo', name: 'Avery Admin', role: 'admin', what: 'accounts, care teams, settings, audit log' },
@@ -27,7 +20,6 @@ export const demoAccounts: { key: DemoAccount; email: string; name: string; role
   { key: 'applicant', email: 'applicant@keel.demo', name: 'Alex Kim', role: 'patient', what: 'submitted intake awaiting review' },
 ];
 
-export type DemoStep = (ctx: DemoContext) => Promise<void>;
 
 const accountsStep: DemoStep = async (ctx) => {
   for (const account of demoAccounts) {
@@ -98,8 +90,15 @@ const careTeamStep: DemoStep = async (ctx) => {
     .execute();
 };
 
-/** The steps in order. Each later feature appends its own (plans, sessions, alerts, appointments…). */
-export const demoSteps: DemoStep[] = [accountsStep, careTeamStep];
+/** The steps in order: each part of the program adds its own from its `*.demo.ts` file. */
+export const demoSteps: DemoStep[] = [
+  accountsStep,
+  careTeamStep,
+  ...intakeDemoSteps,
+  ...treatmentDemoSteps,
+  ...monitoringDemoSteps,
+  ...continuityDemoSteps,
+];
 
 export async function seedDemo(deps: DemoContext['deps'], options: { password: string; steps?: DemoStep[] }): Promise<DemoContext> {
   const passwordHash = await hashPassword(options.password);

@@ -2,7 +2,11 @@ import type { KeelApp } from '../app.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { continuityRoutes } from './continuity.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { intakeRoutes } from './intake.routes.ts';
+import { monitoringRoutes } from './monitoring.routes.ts';
+import { treatmentRoutes } from './treatment.routes.ts';
 
 /** Every route module of the API. Each route declares its access rule; see http/access-control.ts. */
 export async function registerRoutes(app: KeelApp): Promise<void> {
@@ -10,4 +14,8 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   authRoutes(app);
   accountRoutes(app);
   auditRoutes(app);
+  intakeRoutes(app);
+  treatmentRoutes(app);
+  monitoringRoutes(app);
+  continuityRoutes(app);
 }

@@ -1,0 +1,2 @@
+// Schemas of the continuity part of the API.
+export {};

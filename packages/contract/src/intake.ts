@@ -1,0 +1,2 @@
+// Schemas of the intake part of the API.
+export {};

@@ -1,0 +1,2 @@
+// Schemas of the monitoring part of the API.
+export {};

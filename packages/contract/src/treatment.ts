@@ -1,0 +1,2 @@
+// Schemas of the treatment part of the API.
+export {};

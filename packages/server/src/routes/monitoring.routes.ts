@@ -1,0 +1,5 @@
+import type { KeelApp } from '../app.ts';
+
+export function monitoringRoutes(app: KeelApp): void {
+  void app;
+}

@@ -1,0 +1,5 @@
+import type { KeelApp } from '../app.ts';
+
+export function treatmentRoutes(app: KeelApp): void {
+  void app;
+}
