@@ -91,27 +91,18 @@ export async function login(
     throw invalidCredentials();
   }
   const mfaRequired = user.mfa_enabled || (isStaff(user.role) && staffMfaRequired(deps.config));
-  return inTransaction(db, async (tx) => {
-    let mfaVerified = false;
-    if (user.mfa_enabled) {
-      if (!input.totp && !input.recoveryCode) {
-        throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app.', undefined, { mfaEnrolled: true });
-      }
-      const mfaLimit = await hitRateLimit(db, `mfa:acct:${user.id}`, rateLimits.mfaAccount, ctx.now);
-      if (!mfaLimit.allowed) throw new AppError('RATE_LIMITED', 'Too many codes tried. Wait a few minutes.', undefined, { retryAfterSeconds: mfaLimit.retryAfterSeconds });
-      if (!(await consumeSecondFactor(tx, user, input, ctx.now))) {
-        await writeAudit(db, { ...ctx, actorId: user.id, actorRole: user.role }, {
-          action: 'auth.mfa',
-          resourceType: 'session',
-          outcome: 'failure',
-          detail: { reason: 'invalid_code' },
-        });
-        throw new AppError('MFA_REQUIRED', 'That code is not valid or was already used. Enter the current code.', undefined, { mfaEnrolled: true });
-      }
-      mfaVerified = true;
+  if (user.mfa_enabled) {
+    if (!input.totp && !input.recoveryCode) {
+      throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app.', undefined, { mfaEnrolled: true });
     }
+    // Counted outside the transaction below, so a failed code still counts after that transaction rolls back.
+    const mfaLimit = await hitRateLimit(db, `mfa:acct:${user.id}`, rateLimits.mfaAccount, ctx.now);
+    if (!mfaLimit.allowed) throw new AppError('RATE_LIMITED', 'Too many codes tried. Wait a few minutes.', undefined, { retryAfterSeconds: mfaLimit.retryAfterSeconds });
+  }
+  const result = await inTransaction(db, async (tx) => {
+    if (user.mfa_enabled && !(await consumeSecondFactor(tx, user, input, ctx.now))) return 'invalid_code' as const;
     // Staff who must use MFA but have not enrolled get a session that can only enrol (see access control).
-    const sessionMfaVerified = mfaVerified || !mfaRequired;
+    const sessionMfaVerified = user.mfa_enabled || !mfaRequired;
     const session = await createSession(tx, {
       userId: user.id,
       role: user.role,
@@ -121,15 +112,26 @@ export async function login(
       config: deps.config,
     });
     await clearRateLimit(tx, `login:acct:${email}`);
+    if (user.mfa_enabled) await clearRateLimit(tx, `mfa:acct:${user.id}`);
     await writeAudit(tx, { ...ctx, actorId: user.id, actorRole: user.role }, {
       action: 'auth.login',
       resourceType: 'session',
       resourceId: session.sessionId,
       outcome: 'success',
-      detail: { mfa: mfaVerified },
+      detail: { mfa: user.mfa_enabled },
     });
     return { token: session.token, expiresAt: session.expiresAt, userId: user.id, mfaVerified: sessionMfaVerified };
   });
+  if (result === 'invalid_code') {
+    await writeAudit(db, { ...ctx, actorId: user.id, actorRole: user.role }, {
+      action: 'auth.mfa',
+      resourceType: 'session',
+      outcome: 'failure',
+      detail: { reason: 'invalid_code' },
+    });
+    throw new AppError('MFA_REQUIRED', 'That code is not valid or was already used. Enter the current code.', undefined, { mfaEnrolled: true });
+  }
+  return result;
 }
 
 export async function logout({ deps, ctx }: UseCase, sessionId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { writeAudit } from '../../audit/audit-log.ts';
-import { hitRateLimit, rateLimits } from '../../auth/rate-limit.ts';
+import { clearRateLimit, hitRateLimit, rateLimits } from '../../auth/rate-limit.ts';
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpUri } from '../../auth/totp.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
@@ -32,7 +32,7 @@ export async function verifyMfa(
   if (!limit.allowed || !byAddress.allowed) {
     throw new AppError('RATE_LIMITED', 'Too many codes tried. Wait a few minutes.', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
   }
-  return inTransaction(db, async (tx) => {
+  const result = await inTransaction(db, async (tx) => {
     const user = await tx
       .selectFrom('users')
       .select(['id', 'mfa_secret', 'mfa_last_step', 'mfa_enabled'])
@@ -40,10 +40,8 @@ export async function verifyMfa(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (!user.mfa_secret) throw new AppError('CONFLICT', 'Start enrolment first.');
-    if (!(await consumeSecondFactor(tx, user, { totp: input.code }, ctx.now))) {
-      await writeAudit(tx, ctx, { action: 'auth.mfa_verify', resourceType: 'account', resourceId: input.userId, outcome: 'failure' });
-      throw new AppError('VALIDATION_FAILED', 'That code is not valid or was already used.', [{ field: 'code', message: 'is not valid' }]);
-    }
+    if (!(await consumeSecondFactor(tx, user, { totp: input.code }, ctx.now))) return 'invalid_code' as const;
+    await clearRateLimit(tx, `mfa:acct:${input.userId}`);
     await tx.updateTable('auth_sessions').set({ mfa_verified: true }).where('id', '=', input.sessionId).execute();
     let recoveryCodes: string[] | undefined;
     if (!user.mfa_enabled) {
@@ -58,4 +56,9 @@ export async function verifyMfa(
     await writeAudit(tx, ctx, { action: 'auth.mfa_verify', resourceType: 'account', resourceId: input.userId, outcome: 'success' });
     return recoveryCodes ? { recoveryCodes } : {};
   });
+  if (result === 'invalid_code') {
+    await writeAudit(db, ctx, { action: 'auth.mfa_verify', resourceType: 'account', resourceId: input.userId, outcome: 'failure' });
+    throw new AppError('VALIDATION_FAILED', 'That code is not valid or was already used.', [{ field: 'code', message: 'is not valid' }]);
+  }
+  return result;
 }

@@ -26,31 +26,39 @@ export function recordDigest(record: unknown): string {
 }
 
 /**
+ * Checks the signer's password before the signing transaction opens: the attempt is rate-limited and a failure is
+ * audited outside that transaction, so neither is undone when it rolls back. Call it first, then `signRecord`.
+ */
+export async function assertSignerPassword({ deps, ctx }: UseCase, input: { signerId: string; password: string; recordType: string; patientId?: string | null }): Promise<void> {
+  const db = deps.database.db;
+  const limit = await hitRateLimit(db, `sign:acct:${input.signerId}`, rateLimits.signatureAccount, ctx.now);
+  if (!limit.allowed) throw new AppError('RATE_LIMITED', 'Too many signature attempts. Wait a few minutes.', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
+  const signer = await db.selectFrom('users').select('password_hash').where('id', '=', input.signerId).executeTakeFirst();
+  if (!(await verifyPassword(signer?.password_hash, input.password))) {
+    await writeAudit(db, ctx, { action: 'signature.sign', resourceType: input.recordType, patientId: input.patientId ?? null, outcome: 'failure', detail: { reason: 'password' } });
+    throw wrongPassword();
+  }
+}
+
+const wrongPassword = () =>
+  new AppError('VALIDATION_FAILED', 'Your password is needed to sign, and it did not match.', [
+    { field: 'signature.password', message: 'does not match your account password' },
+  ]);
+
+/**
  * An electronic signature (21 CFR 11 style): the signer re-enters their password; the signature stores the
  * printed name, time, meaning, and the hash of the exact record version signed. Runs inside the caller's
  * transaction, so the record and its signature commit together.
  */
 export async function signRecord(
   tx: Db,
-  { deps, ctx }: UseCase,
+  { ctx }: UseCase,
   input: { signerId: string; password: string; meaning: SignatureMeaning; recordType: string; recordId: string; record: unknown; patientId?: string | null },
 ): Promise<SignatureRecord> {
-  const limit = await hitRateLimit(deps.database.db, `sign:acct:${input.signerId}`, rateLimits.signatureAccount, ctx.now);
-  if (!limit.allowed) throw new AppError('RATE_LIMITED', 'Too many signature attempts. Wait a few minutes.', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
+  // Everything here runs on the caller's transaction (never the root handle: the embedded database has a single
+  // connection). The password is checked again so a signature can never be made without it.
   const signer = await tx.selectFrom('users').select(['name', 'password_hash']).where('id', '=', input.signerId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(signer.password_hash, input.password))) {
-    await writeAudit(deps.database.db, ctx, {
-      action: 'signature.sign',
-      resourceType: input.recordType,
-      resourceId: input.recordId,
-      patientId: input.patientId ?? null,
-      outcome: 'failure',
-      detail: { reason: 'password' },
-    });
-    throw new AppError('VALIDATION_FAILED', 'Your password is needed to sign, and it did not match.', [
-      { field: 'signature.password', message: 'does not match your account password' },
-    ]);
-  }
+  if (!(await verifyPassword(signer.password_hash, input.password))) throw wrongPassword();
   const signature: SignatureRecord = {
     id: crypto.randomUUID(),
     signerId: input.signerId,
