@@ -94,6 +94,13 @@ export async function resolveRelation(
   return { exists: true, relation: 'none' };
 }
 
+function firstIdParam(params: Record<string, unknown>): string | null {
+  for (const [key, value] of Object.entries(params)) {
+    if (key !== 'patientId' && isUuid(value)) return value;
+  }
+  return null;
+}
+
 export function registerAccessControl(app: FastifyInstance): void {
   app.decorateRequest('patientAccess', null);
   app.addHook('preHandler', async (request) => {
@@ -143,6 +150,18 @@ export function registerAccessControl(app: FastifyInstance): void {
         const decision = can({ role: actor.role, relation }, rule.action, rule.resource);
         if (decision.kind === 'denied') throw await deny(patientId, rule.resource, rule.action, decision.reason);
         request.patientAccess = { patientId, relation };
+        // Every read of a patient's record is on the record, written before the data leaves (writes are audited
+        // by their use-case, in the transaction of the change).
+        if (rule.action === 'read') {
+          await writeAudit(database.db, requestContext(request, now), {
+            action: `${rule.resource}.read`,
+            resourceType: rule.resource,
+            resourceId: firstIdParam(params),
+            patientId,
+            outcome: 'success',
+            detail: { route: request.routeOptions.url },
+          });
+        }
         return;
       }
     }

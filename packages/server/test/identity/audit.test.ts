@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { bearer, createCareWorld, createUser, signIn } from '../support/factories.ts';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('audit log', () => {
+  it('records denials, and the patient sees who accessed their record', async () => {
+    const world = await createCareWorld(t);
+    const denied = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/care-team`, headers: bearer(world.tokens.otherPatient) });
+    expect(denied.statusCode).toBe(404);
+    await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/sitters`, headers: bearer(world.tokens.clinician) });
+    const rows = await t.database.db.selectFrom('audit_log').selectAll().where('patient_id', '=', world.patient.patientId).where('outcome', '=', 'denied').execute();
+    expect(rows.some((r) => r.actor_id === world.otherPatient.id)).toBe(true);
+
+    const log = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/access-log`, headers: bearer(world.tokens.patient) });
+    expect(log.statusCode).toBe(200);
+    const items = log.json<{ items: { who: string; outcome: string }[] }>().items;
+    expect(items.some((i) => i.who === world.otherPatient.name && i.outcome === 'denied')).toBe(true);
+    // Only the patient reads their own access log.
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/access-log`, headers: bearer(world.tokens.clinician) })).statusCode).toBe(404);
+  });
+
+  it('lets the admin search by patient, actor and time, and nobody else', async () => {
+    const world = await createCareWorld(t);
+    await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/care-team`, headers: bearer(world.tokens.coach) });
+    const search = await t.app.inject({ method: 'GET', url: `/api/v1/audit?patientId=${world.patient.patientId}&actorId=${world.coach.id}`, headers: bearer(world.tokens.admin) });
+    expect(search.statusCode).toBe(200);
+    const items = search.json<{ items: { actorId: string; patientId: string; requestId: string }[] }>().items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.actorId === world.coach.id && i.patientId === world.patient.patientId && i.requestId)).toBe(true);
+    for (const role of ['clinician', 'coach', 'patient', 'sitter'] as const) {
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: bearer(world.tokens[role]) })).statusCode).toBe(404);
+    }
+  });
+
+  it('verifies its hash chains, and detects a row changed behind the trigger’s back', async () => {
+    const admin = await createUser(t, 'admin');
+    await signIn(t, admin);
+    const intact = await verifyAuditChain(t.database.db);
+    expect(intact.breaks).toEqual([]);
+    expect(intact.rows).toBeGreaterThan(5);
+    const victim = await t.database.db.selectFrom('audit_log').select('id').where('actor_id', '=', admin.id).executeTakeFirstOrThrow();
+    // Only a database owner can do this: disable the guard, change a row, restore the guard.
+    await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(t.database.db);
+    await sql`UPDATE audit_log SET outcome = 'failure' WHERE id = ${victim.id}`.execute(t.database.db);
+    await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(t.database.db);
+    const tampered = await verifyAuditChain(t.database.db);
+    expect(tampered.breaks).toContainEqual(expect.objectContaining({ id: victim.id, problem: 'hash_mismatch' }));
+  });
+});

@@ -1,0 +1,84 @@
+import type { Problem } from '@keel/contract';
+
+/** A field-level validation message from a problem document. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The RFC 9457 problem document the API answers failures with (more members may be present). */
+export type ProblemDocument = Problem;
+
+/** Any failed API call: the server's problem document, or one made up here for network and parse failures. */
+export class ApiError extends Error {
+  readonly problem: ProblemDocument;
+
+  constructor(problem: ProblemDocument) {
+    super(problem.detail || problem.title);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  get detail(): string {
+    return this.problem.detail || this.problem.title;
+  }
+
+  get fieldErrors(): FieldError[] {
+    return this.problem.errors ?? [];
+  }
+
+  /** The messages for a field, joined; `undefined` when the field has none (Mantine's `error` prop). */
+  fieldError(field: string): string | undefined {
+    const messages = this.fieldErrors.filter((e) => e.field === field || e.field === `body.${field}`).map((e) => e.message);
+    return messages.length > 0 ? messages.join('; ') : undefined;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/** A problem for failures that never produced one from the server (offline, a proxy's HTML error page). */
+export function localProblem(status: number, code: string, title: string, detail: string): ProblemDocument {
+  return { type: 'about:blank', title, status, code, detail };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Reads a response body as a problem document, tolerating servers or proxies that answer with something else. */
+export function toProblem(status: number, body: unknown, statusText: string): ProblemDocument {
+  if (isRecord(body) && typeof body['title'] === 'string') {
+    const errors = Array.isArray(body['errors'])
+      ? body['errors'].filter(isRecord).map((e) => ({ field: asText(e['field']), message: asText(e['message']) }))
+      : undefined;
+    return {
+      ...body,
+      type: typeof body['type'] === 'string' ? body['type'] : 'about:blank',
+      title: body['title'],
+      status: typeof body['status'] === 'number' ? body['status'] : status,
+      code: typeof body['code'] === 'string' ? body['code'] : `HTTP_${status}`,
+      detail: typeof body['detail'] === 'string' ? body['detail'] : body['title'],
+      ...(errors ? { errors } : {}),
+    };
+  }
+  return localProblem(
+    status,
+    `HTTP_${status}`,
+    statusText || 'Request failed',
+    status >= 500 ? 'Keel is not answering properly right now. Try again in a moment.' : `The request failed (${status}).`,
+  );
+}

@@ -1,0 +1,9 @@
+import type { RoleSection } from '../../components/role-section.ts';
+
+export const sitterSections: readonly RoleSection[] = [
+  {
+    label: "Today's session",
+    path: '',
+    summary: 'The session you are sitting for: confirm you are present and sober, record vital signs, and get help fast.',
+  },
+];
