@@ -103,7 +103,9 @@ function firstIdParam(params: Record<string, unknown>): string | null {
 
 export function registerAccessControl(app: FastifyInstance): void {
   app.decorateRequest('patientAccess', null);
-  app.addHook('preHandler', async (request) => {
+  // preValidation: access is decided before the body is looked at, so a caller without access learns nothing
+  // from validation errors either; they get the same 404 whatever they send.
+  app.addHook('preValidation', async (request) => {
     // The not-found handler has no route; it answers for itself.
     if (request.routeOptions.url === undefined) return;
     const rule = request.routeOptions.config.access;
@@ -143,6 +145,10 @@ export function registerAccessControl(app: FastifyInstance): void {
       }
       case 'patient': {
         const params = request.params as Record<string, unknown>;
+        // Ids are checked here, before any loader sees them: a malformed id is an unknown one.
+        for (const [key, value] of Object.entries(params)) {
+          if ((key === 'id' || key.endsWith('Id')) && !isUuid(value)) throw await deny(null, rule.resource, rule.action, 'malformed id');
+        }
         const patientId = rule.patientOf ? await rule.patientOf(database.db, request) : params['patientId'];
         if (!isUuid(patientId)) throw await deny(null, rule.resource, rule.action, 'unknown patient');
         const { exists, relation } = await resolveRelation(database.db, actor, patientId);
