@@ -8,3 +8,4 @@ export * from './ledger/index.ts';
 export * from './gate/index.ts';
 export * from './instruments/index.ts';
 export * from './screening/index.ts';
+export * from './fhir/index.ts';

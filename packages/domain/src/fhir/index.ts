@@ -1,0 +1,3 @@
+export * from './fhir-types.ts';
+export * from './patient-record.ts';
+export * from './fhir-export.ts';

@@ -1,0 +1,186 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can, canProgram, type Relation, type Role } from '@keel/domain';
+import type { RegisteredRoute } from '../../src/app.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import type { DemoContext } from '../../src/demo/demo-context.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { assignSitter, bearer, createUser, signIn, testPassword } from '../support/factories.ts';
+
+/**
+ * The denial matrix (I6): every route × every role × own/other patient. Each request is expected to be allowed
+ * or denied exactly as the access policy in @keel/domain says; a denied request answers 404, leaves an audit
+ * row, and changes nothing in the database. The data is the demo program, so every kind of record exists.
+ */
+let t: TestContext;
+let demo: DemoContext;
+interface MatrixActor {
+  label: string;
+  role: Role;
+  token: string;
+  relationTo: (patientId: string) => Relation;
+}
+let actors: MatrixActor[] = [];
+let ownPatient: string;
+let otherPatient: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  demo = await seedDemo(t.deps, { password: testPassword });
+  ownPatient = demo.patients.patient;
+  otherPatient = demo.patients.applicant;
+  const strangerSitter = await createUser(t, 'sitter');
+  const outsideClinician = await createUser(t, 'clinician');
+  const outsideCoach = await createUser(t, 'coach');
+  const otherSitter = await createUser(t, 'sitter');
+  await assignSitter(t, otherPatient, otherSitter.id, demo.users.applicant);
+  const login = async (email: string) => signIn(t, { email });
+  const emailOf = async (id: string) => (await t.database.db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
+  actors = [
+    { label: 'patient (own record)', role: 'patient', token: await login(await emailOf(demo.users.patient)), relationTo: (p) => (p === ownPatient ? 'self' : 'none') },
+    { label: 'another patient', role: 'patient', token: await login(await emailOf(demo.users.applicant)), relationTo: (p) => (p === otherPatient ? 'self' : 'none') },
+    { label: 'assigned sitter', role: 'sitter', token: await login(await emailOf(demo.users.sitter)), relationTo: (p) => (p === ownPatient ? 'sitter' : 'none') },
+    { label: 'sitter of another patient', role: 'sitter', token: await login(otherSitter.email), relationTo: (p) => (p === otherPatient ? 'sitter' : 'none') },
+    { label: 'unassigned sitter', role: 'sitter', token: await login(strangerSitter.email), relationTo: () => 'none' },
+    { label: 'care-team clinician', role: 'clinician', token: await login(await emailOf(demo.users.clinician)), relationTo: (p) => (p === ownPatient || p === otherPatient ? 'clinician' : 'none') },
+    { label: 'clinician off the team', role: 'clinician', token: await login(outsideClinician.email), relationTo: () => 'none' },
+    { label: 'care-team coach', role: 'coach', token: await login(await emailOf(demo.users.coach)), relationTo: (p) => (p === ownPatient ? 'coach' : 'none') },
+    { label: 'coach off the team', role: 'coach', token: await login(outsideCoach.email), relationTo: () => 'none' },
+    { label: 'admin', role: 'admin', token: await login(await emailOf(demo.users.admin)), relationTo: () => 'none' },
+  ];
+}, 300_000);
+
+afterAll(async () => {
+  await t.close();
+});
+
+/** How to find, for a patient, a real record to put in each kind of path parameter. */
+async function firstId(table: string, patientId: string, column = 'id'): Promise<string | undefined> {
+  const result = await sql<{ id: string }>`SELECT ${sql.ref(column)}::text AS id FROM ${sql.table(table)} WHERE patient_id = ${patientId} ORDER BY 1 LIMIT 1`.execute(t.database.db);
+  return result.rows[0]?.id;
+}
+
+const resourceOfPatient: Record<string, (patientId: string) => Promise<string | undefined>> = {
+  patientId: async (p) => p,
+  sessionId: (p) => firstId('dosing_sessions', p),
+  planId: (p) => firstId('treatment_plans', p),
+  alertId: (p) => firstId('alerts', p),
+  appointmentId: (p) => firstId('appointments', p),
+  assignmentId: (p) => firstId('practice_assignments', p),
+  entryId: (p) => firstId('journal_entries', p),
+  threadId: (p) => firstId('message_threads', p),
+  contactId: (p) => firstId('support_contacts', p),
+  consentId: (p) => firstId('disclosure_consents', p),
+  disclosureId: (p) => firstId('disclosures', p),
+  userId: (p) => firstId('care_team_members', p, 'user_id'),
+  id: (p) => firstId('sitter_assignments', p),
+  slug: async () => 'what-to-expect',
+};
+
+async function databaseFingerprint(): Promise<string> {
+  const tables = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+      AND table_name NOT IN ('audit_log', 'audit_chain_heads', 'rate_limits', 'auth_sessions', 'keel_migrations', 'keel_migrations_lock')
+    ORDER BY table_name`.execute(t.database.db);
+  const parts: string[] = [];
+  for (const { table_name } of tables.rows) {
+    const row = await sql<{ digest: string | null }>`SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) AS digest FROM ${sql.table(table_name)} x`.execute(t.database.db);
+    parts.push(`${table_name}:${row.rows[0]?.digest ?? '-'}`);
+  }
+  return parts.join('|');
+}
+
+function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: string): boolean {
+  const access = route.access;
+  if (!access) return false;
+  switch (access.kind) {
+    case 'public':
+      return true;
+    case 'signed-in':
+      return !access.roles || access.roles.includes(actor.role);
+    case 'program':
+      return canProgram(actor.role, access.action, access.resource).kind === 'allowed';
+    case 'patient':
+      return can({ role: actor.role, relation: actor.relationTo(patientId) }, access.action, access.resource).kind === 'allowed';
+  }
+}
+
+async function urlFor(route: RegisteredRoute, patientId: string): Promise<string | 'unmapped' | 'no-record'> {
+  let url = route.url;
+  for (const match of route.url.matchAll(/:([A-Za-z]+)/g)) {
+    const name = match[1]!;
+    const finder = resourceOfPatient[name];
+    if (!finder) return 'unmapped';
+    const id = await finder(patientId);
+    if (!id) return 'no-record';
+    url = url.replace(`:${name}`, id);
+  }
+  return url;
+}
+
+const patientRoutes = () => t.app.keelRoutes.filter((r) => r.url.startsWith('/api/v1/') && r.access?.kind === 'patient');
+const roleRoutes = () => t.app.keelRoutes.filter((r) => r.url.startsWith('/api/v1/') && (r.access?.kind === 'program' || (r.access?.kind === 'signed-in' && r.access.roles)));
+
+describe('denial matrix', () => {
+  it('maps every patient route parameter to a real record', async () => {
+    const unmapped: string[] = [];
+    for (const route of patientRoutes()) {
+      if ((await urlFor(route, ownPatient)) === 'unmapped') unmapped.push(`${route.method} ${route.url}`);
+    }
+    expect(unmapped).toEqual([]);
+  });
+
+  it('answers every patient route for every role and relationship exactly as the policy says', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const route of patientRoutes()) {
+      for (const patientId of [ownPatient, otherPatient]) {
+        const url = await urlFor(route, patientId);
+        if (url === 'unmapped' || url === 'no-record') continue;
+        const before = route.method === 'GET' ? '' : await databaseFingerprint();
+        for (const actor of actors) {
+          if (expectedAllowed(route, actor, patientId)) continue;
+          const requestId = `matrix-${crypto.randomUUID()}`;
+          const response = await t.app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: { ...bearer(actor.token), 'x-request-id': requestId },
+            ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+          });
+          checked++;
+          if (response.statusCode !== 404) mismatches.push(`${actor.label} ${route.method} ${route.url} (${patientId === ownPatient ? 'own' : 'other'}): ${response.statusCode}, expected 404`);
+          const audited = await t.database.db.selectFrom('audit_log').select('outcome').where('request_id', '=', requestId).execute();
+          if (!audited.some((a) => a.outcome === 'denied')) mismatches.push(`${actor.label} ${route.method} ${route.url}: denial not audited`);
+        }
+        if (route.method !== 'GET' && (await databaseFingerprint()) !== before) mismatches.push(`${route.method} ${route.url}: a denied request changed the database`);
+        for (const actor of actors) {
+          if (!expectedAllowed(route, actor, patientId) || route.method !== 'GET') continue;
+          const requestId = `matrix-${crypto.randomUUID()}`;
+          const response = await t.app.inject({ method: 'GET', url, headers: { ...bearer(actor.token), 'x-request-id': requestId } });
+          checked++;
+          const denied = await t.database.db.selectFrom('audit_log').select('outcome').where('request_id', '=', requestId).where('outcome', '=', 'denied').execute();
+          if (denied.length > 0 || response.statusCode >= 500) mismatches.push(`${actor.label} GET ${route.url}: ${response.statusCode}, expected access`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+  }, 600_000);
+
+  it('answers every role-scoped route for every role exactly as the policy says', async () => {
+    const mismatches: string[] = [];
+    for (const route of roleRoutes()) {
+      const url = await urlFor(route, ownPatient);
+      if (url === 'unmapped' || url === 'no-record') continue;
+      for (const actor of actors) {
+        const allowed = expectedAllowed(route, actor, ownPatient);
+        if (allowed && route.method !== 'GET') continue;
+        const response = await t.app.inject({ method: route.method as 'GET', url, headers: bearer(actor.token), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }) });
+        if (!allowed && response.statusCode !== 404) mismatches.push(`${actor.label} ${route.method} ${route.url}: ${response.statusCode}, expected 404`);
+        if (allowed && (response.statusCode === 404 || response.statusCode >= 500)) mismatches.push(`${actor.label} ${route.method} ${route.url}: ${response.statusCode}, expected access`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 600_000);
+});
