@@ -116,7 +116,7 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   account: { read: ['admin'], write: ['admin'] },
   program_settings: { read: ['admin', 'clinician'], write: ['admin'] },
   audit_log: { read: ['admin'] },
-  review_queue: { read: ['clinician'] },
+  review_queue: { read: ['clinician'], write: ['clinician'] },
   panel: { read: ['clinician', 'coach'] },
   alert_queue: { read: ['clinician', 'coach'] },
   program_outcomes: { read: ['clinician', 'admin'] },
