@@ -1,0 +1,48 @@
+import type { AppointmentKind } from '../../db/tables/continuity.tables.ts';
+import type { Db } from '../../db/transaction.ts';
+import { mergeOverDefaults } from '../settings/program-settings.service.ts';
+
+/**
+ * Program choices of the continuity area (none of them clinical numbers). They live in the program settings
+ * document under `continuity`, merged over these defaults, so a clinic can change them without a code change.
+ */
+export interface ContinuitySettings {
+  messaging: {
+    /** Shown on every message screen: "The care team replies within N business hours". */
+    replyWithinBusinessHours: number;
+  };
+  appointments: {
+    defaultDurationMinutes: Record<AppointmentKind, number>;
+    /** A booking must start at least this long after it is made. */
+    minLeadMinutes: number;
+    /** And no further ahead than this. */
+    horizonDays: number;
+  };
+}
+
+export const defaultContinuitySettings: ContinuitySettings = {
+  messaging: { replyWithinBusinessHours: 8 },
+  appointments: {
+    defaultDurationMinutes: { initial_evaluation: 60, clinician_follow_up: 30, integration: 60, sitter_orientation: 30 },
+    minLeadMinutes: 60,
+    horizonDays: 365,
+  },
+};
+
+export async function loadContinuitySettings(db: Db): Promise<ContinuitySettings> {
+  const row = await db.selectFrom('program_settings').select('settings').where('id', '=', 1).executeTakeFirst();
+  return mergeOverDefaults(defaultContinuitySettings, row?.settings['continuity']);
+}
+
+export interface ReplyExpectation {
+  businessHours: number;
+  text: string;
+}
+
+export function replyExpectation(settings: ContinuitySettings): ReplyExpectation {
+  const n = settings.messaging.replyWithinBusinessHours;
+  return {
+    businessHours: n,
+    text: `The care team replies within ${n} business hours; messages are not for emergencies — call 988 or 911.`,
+  };
+}
