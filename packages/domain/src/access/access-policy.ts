@@ -37,6 +37,9 @@ export const patientResources = [
   'journal',
   'coaching_note',
   'practice',
+  'practice_completion',
+  'shared_journal',
+  'visit',
   'message',
   'appointment',
   'support_contact',
@@ -101,6 +104,11 @@ export const patientPolicy: Rules<PatientResource> = {
   journal: { read: ['self'], write: ['self'], share: ['self'] },
   coaching_note: { read: ['self', 'clinician', 'coach'], write: ['coach'] },
   practice: { read: integration, write: ['coach', 'clinician'] },
+  practice_completion: { write: ['self'] },
+  // Journal entries the patient chose to share; which entries each role sees is filtered by the entry's sharing.
+  shared_journal: { read: ['clinician', 'coach'] },
+  // Clinician visits: the telehealth prescribing record.
+  visit: { read: careAndSelf, write: care },
   message: { read: integration, write: integration },
   appointment: { read: integration, write: integration },
   support_contact: { read: ['self', 'clinician', 'coach'], write: ['self'] },

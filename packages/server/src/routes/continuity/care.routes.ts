@@ -42,7 +42,7 @@ export function careRoutes(app: KeelApp): void {
   app.post(
     '/api/v1/patients/:patientId/visits',
     {
-      config: { access: { kind: 'patient', resource: 'plan', action: 'write' } },
+      config: { access: { kind: 'patient', resource: 'visit', action: 'write' } },
       schema: {
         tags: ['visits'],
         summary: 'Record a clinician visit (modality, patient state, prescriber licence state); completes due follow-ups',
@@ -64,7 +64,7 @@ export function careRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/patients/:patientId/visits',
     {
-      config: { access: { kind: 'patient', resource: 'plan', action: 'read' } },
+      config: { access: { kind: 'patient', resource: 'visit', action: 'read' } },
       schema: { tags: ['visits'], summary: "The patient's clinician visits, newest first", params: patientParams, response: { 200: clinicianVisitList } },
     },
     async (request) => {
@@ -167,7 +167,7 @@ export function careRoutes(app: KeelApp): void {
   app.post(
     '/api/v1/patients/:patientId/practices/:assignmentId/done',
     {
-      config: { access: { kind: 'patient', resource: 'journal', action: 'write' } },
+      config: { access: { kind: 'patient', resource: 'practice_completion', action: 'write' } },
       schema: { tags: ['coaching'], summary: 'The patient marks an assigned practice done', params: practiceAssignmentParams, body: practiceDoneRequest, response: { 200: practiceAssignmentList } },
     },
     async (request) => {
@@ -239,7 +239,7 @@ export function careRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/patients/:patientId/journal/shared',
     {
-      config: { access: { kind: 'patient', resource: 'coaching_note', action: 'read' } },
+      config: { access: { kind: 'patient', resource: 'shared_journal', action: 'read' } },
       schema: {
         tags: ['journal'],
         summary: "Entries the patient shared with the caller's role (coach: shared with coach; clinician: shared with clinician)",
