@@ -1,5 +1,13 @@
 import type { KeelApp } from '../app.ts';
+import { ledgerRoutes } from './treatment/ledger.routes.ts';
+import { planRoutes } from './treatment/plans.routes.ts';
+import { sessionRoutes } from './treatment/sessions.routes.ts';
+import { settingsRoutes } from './treatment/settings.routes.ts';
 
+/** Program settings, treatment plans, dispenses and the ledger, refills, and dosing sessions with their gate. */
 export function treatmentRoutes(app: KeelApp): void {
-  void app;
+  settingsRoutes(app);
+  planRoutes(app);
+  ledgerRoutes(app);
+  sessionRoutes(app);
 }

@@ -1,0 +1,407 @@
+// Dispenses and the patient's medication ledger (21 CFR 1304; reference §6; I2, I10). Entries are append-only;
+// on hand is derived from them (domain `summarizeLedger`) and also kept by the database in `ledger_balances`,
+// whose CHECK refuses any entry that would take it below zero. Every entry is audited in its transaction.
+import { reconcile, refillEligibility, summarizeLedger } from '@keel/domain';
+import { sql, type Insertable } from 'kysely';
+import type { LedgerEntriesTable } from '../../db/tables/treatment.tables.ts';
+import { writeAudit } from '../../audit/audit-log.ts';
+import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
+import { AppError, validationFailed } from '../../http/problem.ts';
+import type { UseCase } from '../deps.ts';
+import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import {
+  activePlan,
+  iso,
+  isoOrNull,
+  ledgerRows,
+  lockPatientShared,
+  notPrescriber,
+  planTerms,
+  prescriberFor,
+  recordedOnHand,
+  toLedgerEntry,
+  unitsPerDose,
+  type LedgerRow,
+} from './treatment-common.ts';
+
+export function ledgerEntryView(r: LedgerRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    units: r.units,
+    occurredAt: iso(r.occurred_at),
+    recordedBy: r.recorded_by,
+    recordedAt: iso(r.recorded_at),
+    sessionId: r.session_id,
+    dispenseId: r.dispense_id,
+    correctsId: r.corrects_id,
+    countedUnits: r.counted_units,
+    expectedUnits: r.expected_units,
+    lossKind: r.loss_kind,
+    circumstances: r.circumstances,
+    manner: r.manner,
+    note: r.note,
+  };
+}
+
+async function onHandNow(db: Db, patientId: string): Promise<number> {
+  return summarizeLedger((await ledgerRows(db, patientId)).map(toLedgerEntry)).onHand;
+}
+
+async function insertEntry(tx: Tx, values: Insertable<LedgerEntriesTable>): Promise<LedgerRow> {
+  return tx.insertInto('ledger_entries').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function recordDispense(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; units: number; form: string; strengthMg: number; dispensedAt: string; dispenser: string; shipTo: string },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const patient = await lockPatientShared(tx, input.patientId);
+    const plan = await activePlan(tx, input.patientId);
+    // The prescriber on the record is the one who signed the active plan; without one, the recording clinician
+    // must be a prescriber for the patient's state themselves.
+    const prescriber = await prescriberFor(tx, plan?.signed_by ?? ctx.actorId ?? '', patient.state);
+    if (!prescriber) throw notPrescriber(patient.state);
+    if (new Date(input.dispensedAt).getTime() > ctx.now.getTime() + 5 * 60_000) {
+      throw validationFailed([{ field: 'dispensedAt', message: 'cannot be in the future' }]);
+    }
+    const id = crypto.randomUUID();
+    const dispense = await tx
+      .insertInto('dispenses')
+      .values({
+        id,
+        patient_id: input.patientId,
+        substance: 'ketamine',
+        form: input.form,
+        strength_mg: input.strengthMg,
+        units: input.units,
+        dispensed_at: input.dispensedAt,
+        patient_name: patient.name,
+        ship_to: input.shipTo,
+        prescriber_id: prescriber.id,
+        prescriber_dea_registration: prescriber.deaRegistration,
+        plan_id: plan?.id ?? null,
+        dispenser: input.dispenser,
+        recorded_by: ctx.actorId ?? '',
+        created_at: ctx.now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const entry = await insertEntry(tx, {
+      id: crypto.randomUUID(),
+      patient_id: input.patientId,
+      kind: 'dispensed',
+      units: input.units,
+      occurred_at: input.dispensedAt,
+      recorded_by: ctx.actorId ?? '',
+      recorded_at: ctx.now,
+      dispense_id: id,
+    });
+    await writeAudit(tx, ctx, {
+      action: 'ledger.dispense',
+      resourceType: 'dispense',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { entryId: entry.id, units: input.units, strengthMg: input.strengthMg, form: input.form },
+    });
+    return { dispense: dispenseView(dispense, prescriber.name), entry: ledgerEntryView(entry), onHand: await onHandNow(tx, input.patientId) };
+  });
+}
+
+type DispenseRow = Awaited<ReturnType<typeof loadDispenses>>[number];
+async function loadDispenses(db: Db, patientId: string) {
+  return db
+    .selectFrom('dispenses as d')
+    .innerJoin('users as u', 'u.id', 'd.prescriber_id')
+    .selectAll('d')
+    .select('u.name as prescriber_name')
+    .where('d.patient_id', '=', patientId)
+    .orderBy('d.dispensed_at')
+    .execute();
+}
+function dispenseView(d: Omit<DispenseRow, 'prescriber_name'>, prescriberName: string) {
+  return {
+    id: d.id,
+    patientId: d.patient_id,
+    substance: 'ketamine' as const,
+    form: d.form,
+    strengthMg: d.strength_mg,
+    units: d.units,
+    dispensedAt: iso(d.dispensed_at),
+    patientName: d.patient_name,
+    shipTo: d.ship_to,
+    prescriberId: d.prescriber_id,
+    prescriberName,
+    prescriberDeaRegistration: d.prescriber_dea_registration,
+    dispenser: d.dispenser,
+    recordedBy: d.recorded_by,
+    createdAt: iso(d.created_at),
+  };
+}
+
+export async function getLedger({ deps, ctx }: UseCase, patientId: string) {
+  const db = deps.database.db;
+  const rows = await ledgerRows(db, patientId);
+  const recorded = await recordedOnHand(db, patientId);
+  const entries = rows.map(toLedgerEntry);
+  const rec = reconcile(entries, recorded);
+  const { onHand, ...totals } = rec.summary;
+  const dispenses = await loadDispenses(db, patientId);
+  await writeAudit(db, ctx, { action: 'ledger.read', resourceType: 'ledger', patientId, outcome: 'success', detail: { reconciliation: rec.kind } });
+  return {
+    entries: rows.map(ledgerEntryView),
+    onHand,
+    summary: totals,
+    recordedOnHand: recorded,
+    reconciliation: { status: rec.kind, problems: rec.kind === 'unreconciled' ? [...rec.problems] : [] },
+    dispenses: dispenses.map((d) => dispenseView(d, d.prescriber_name)),
+  };
+}
+
+/** A pill count records what was counted against what the ledger expected; it does not move on hand. */
+export async function recordCount({ deps, ctx }: UseCase, input: { patientId: string; countedUnits: number; note?: string | undefined }) {
+  return inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const expected = await onHandNow(tx, input.patientId);
+    const entry = await insertEntry(tx, {
+      id: crypto.randomUUID(),
+      patient_id: input.patientId,
+      kind: 'counted',
+      units: 0,
+      occurred_at: ctx.now,
+      recorded_by: ctx.actorId ?? '',
+      recorded_at: ctx.now,
+      counted_units: input.countedUnits,
+      expected_units: expected,
+      note: input.note ?? null,
+    });
+    const discrepancy = input.countedUnits - expected;
+    await writeAudit(tx, ctx, {
+      action: 'ledger.count',
+      resourceType: 'ledger',
+      resourceId: entry.id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { countedUnits: input.countedUnits, expectedUnits: expected, discrepancy },
+    });
+    return { entry: ledgerEntryView(entry), expectedUnits: expected, countedUnits: input.countedUnits, discrepancy, onHand: expected };
+  });
+}
+
+export async function recordLoss(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; units: number; kind: 'lost' | 'stolen'; circumstances: string },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const onHand = await onHandNow(tx, input.patientId);
+    if (input.units > onHand) {
+      throw validationFailed(
+        [{ field: 'units', message: `is more than the ${onHand} units the record shows at home` }],
+        `The record shows ${onHand} units at home. Report what is missing from those; your clinician will record a count for the rest.`,
+      );
+    }
+    const entry = await insertEntry(tx, {
+      id: crypto.randomUUID(),
+      patient_id: input.patientId,
+      kind: 'lost',
+      units: input.units,
+      occurred_at: ctx.now,
+      recorded_by: ctx.actorId ?? '',
+      recorded_at: ctx.now,
+      loss_kind: input.kind,
+      circumstances: input.circumstances,
+    });
+    await writeAudit(tx, ctx, {
+      action: 'ledger.loss',
+      resourceType: 'ledger',
+      resourceId: entry.id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { units: input.units, kind: input.kind },
+    });
+    return { entry: ledgerEntryView(entry), onHand: onHand - input.units };
+  });
+}
+
+export async function recordCorrection(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; correctsId: string; deltaUnits: number; reason: string },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const rows = await ledgerRows(tx, input.patientId);
+    const target = rows.find((r) => r.id === input.correctsId);
+    if (!target) throw validationFailed([{ field: 'correctsId', message: 'is not an entry of this patient’s ledger' }]);
+    if (target.kind === 'correction') throw validationFailed([{ field: 'correctsId', message: 'names a correction; correct the original entry' }]);
+    const entry = {
+      id: crypto.randomUUID(),
+      patient_id: input.patientId,
+      kind: 'correction' as const,
+      units: input.deltaUnits,
+      occurred_at: ctx.now,
+      recorded_by: ctx.actorId ?? '',
+      recorded_at: ctx.now,
+      corrects_id: input.correctsId,
+      note: input.reason,
+    };
+    // The domain's reconciliation decides whether the correction is admissible (stays within the entry it
+    // corrects, never adds units against a count, never takes on hand below zero).
+    const proposed: LedgerRow[] = [
+      ...rows,
+      { ...entry, occurred_at: ctx.now, recorded_at: ctx.now, session_id: null, dispense_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, manner: null },
+    ];
+    const rec = reconcile(proposed.map(toLedgerEntry));
+    if (rec.kind === 'unreconciled') {
+      const own = rec.problems.filter((p) => p.entryId === entry.id || p.entryId === input.correctsId || p.code === 'NEGATIVE_ON_HAND');
+      if (own.length > 0) throw validationFailed(own.map((p) => ({ field: 'deltaUnits', message: p.message })));
+    }
+    const saved = await insertEntry(tx, entry);
+    await writeAudit(tx, ctx, {
+      action: 'ledger.correction',
+      resourceType: 'ledger',
+      resourceId: saved.id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { correctsId: input.correctsId, deltaUnits: input.deltaUnits },
+    });
+    return { entry: ledgerEntryView(saved), onHand: await onHandNow(tx, input.patientId) };
+  });
+}
+
+export async function recordDisposal(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; kind: 'returned' | 'disposed'; units: number; manner: string; occurredAt?: string | undefined },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const onHand = await onHandNow(tx, input.patientId);
+    if (input.units > onHand) throw validationFailed([{ field: 'units', message: `is more than the ${onHand} units on hand` }]);
+    const entry = await insertEntry(tx, {
+      id: crypto.randomUUID(),
+      patient_id: input.patientId,
+      kind: input.kind,
+      units: input.units,
+      occurred_at: input.occurredAt ?? ctx.now,
+      recorded_by: ctx.actorId ?? '',
+      recorded_at: ctx.now,
+      manner: input.manner,
+    });
+    await writeAudit(tx, ctx, {
+      action: `ledger.${input.kind}`,
+      resourceType: 'ledger',
+      resourceId: entry.id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { units: input.units },
+    });
+    return { entry: ledgerEntryView(entry), onHand: onHand - input.units };
+  });
+}
+
+function refillView(r: { id: string; requested_at: Date; outcome: 'granted' | 'held'; eligible_from: Date | null; reasons: { code: string; message: string }[]; doses_on_hand: number | null }) {
+  return { id: r.id, requestedAt: iso(r.requested_at), outcome: r.outcome, eligibleFrom: isoOrNull(r.eligible_from), reasons: r.reasons, dosesOnHand: r.doses_on_hand };
+}
+
+/**
+ * A refill is granted only from its eligible date (domain `refillEligibility`); a held one is stored with its
+ * reasons: REFILL_TOO_EARLY is the evidence of the EARLY_REFILL_REQUEST warning sign.
+ */
+export async function requestRefill({ deps, ctx }: UseCase, input: { patientId: string; note?: string | undefined }) {
+  return inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const settings = await loadProgramSettings(tx);
+    const plan = await activePlan(tx, input.patientId);
+    const terms = plan ? planTerms(plan) : null;
+    const entries = (await ledgerRows(tx, input.patientId)).map(toLedgerEntry);
+    // Refills on the current prescription: granted requests since the plan was signed, within the Schedule III window.
+    const windowStart = new Date(ctx.now);
+    windowStart.setUTCMonth(windowStart.getUTCMonth() - settings.dosing.refill.windowMonths);
+    const since = plan?.signed_at && new Date(plan.signed_at) > windowStart ? new Date(plan.signed_at) : windowStart;
+    const granted = await tx
+      .selectFrom('refill_requests')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('patient_id', '=', input.patientId)
+      .where('outcome', '=', 'granted')
+      .where('requested_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    const decision = refillEligibility({
+      entries,
+      plan: terms,
+      refillsInWindow: Number(granted.n),
+      unitsPerDose: await unitsPerDose(tx, input.patientId, terms?.currentDoseMg ?? null),
+      now: ctx.now,
+      settings: settings.dosing,
+    });
+    const reasons = decision.kind === 'held' ? decision.reasons.map((r) => ({ code: r.code, message: r.message })) : [];
+    const row = await tx
+      .insertInto('refill_requests')
+      .values({
+        id: crypto.randomUUID(),
+        patient_id: input.patientId,
+        requested_by: ctx.actorId ?? '',
+        requested_at: ctx.now,
+        eligible_from: decision.eligibleFrom,
+        outcome: decision.kind,
+        reasons: JSON.stringify(reasons),
+        doses_on_hand: decision.kind === 'granted' ? decision.dosesOnHand : null,
+        plan_id: plan?.id ?? null,
+        note: input.note ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(tx, ctx, {
+      action: 'refill.request',
+      resourceType: 'refill',
+      resourceId: row.id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { outcome: decision.kind, reasonCodes: reasons.map((r) => r.code) },
+    });
+    return refillView(row);
+  });
+}
+
+export async function listRefillRequests({ deps, ctx }: UseCase, patientId: string) {
+  const db = deps.database.db;
+  const rows = await db.selectFrom('refill_requests').selectAll().where('patient_id', '=', patientId).orderBy('requested_at', 'desc').execute();
+  await writeAudit(db, ctx, { action: 'refill.list', resourceType: 'refill', patientId, outcome: 'success' });
+  return rows.map(refillView);
+}
+
+/** "I need a higher dose" / "it stopped working": stored for the clinician and read by the warning-sign engine. */
+export async function recordDoseRequest({ deps, ctx }: UseCase, input: { patientId: string; kind: 'increase' | 'tolerance'; note?: string | undefined }) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const id = crypto.randomUUID();
+    await tx.insertInto('dose_requests').values({ id, patient_id: input.patientId, requested_at: ctx.now, kind: input.kind, note: input.note ?? null }).execute();
+    await writeAudit(tx, ctx, { action: 'dose_request.create', resourceType: 'refill', resourceId: id, patientId: input.patientId, outcome: 'success', detail: { kind: input.kind } });
+    return {
+      doseRequest: { id, requestedAt: iso(ctx.now), kind: input.kind },
+      message: 'Your care team will review this. Keep taking only the dose in your plan; only your prescriber can change it.',
+    };
+  });
+}
+
+export async function recordPdmpCheck({ deps, ctx }: UseCase, input: { patientId: string; otherControlledPrescriptions: boolean; note?: string | undefined }) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const id = crypto.randomUUID();
+    const checkedBy = ctx.actorId;
+    if (!checkedBy) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    await tx
+      .insertInto('pdmp_checks')
+      .values({ id, patient_id: input.patientId, checked_at: ctx.now, checked_by: checkedBy, other_controlled_prescriptions: input.otherControlledPrescriptions, note: input.note ?? null })
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'pdmp.check',
+      resourceType: 'dispense',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { otherControlledPrescriptions: input.otherControlledPrescriptions },
+    });
+    return { pdmpCheck: { id, checkedAt: iso(ctx.now), checkedBy, otherControlledPrescriptions: input.otherControlledPrescriptions } };
+  });
+}
+

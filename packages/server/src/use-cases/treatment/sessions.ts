@@ -1,0 +1,555 @@
+// At-home dosing sessions (clinical reference §4): scheduled → authorized → in progress → completed / aborted.
+// The gate inputs (sitter attestation, pre-dose vitals, checklist) are recorded against a scheduled session; the
+// sitter's 15-minute checks, later vitals, adverse events and concerns during it; the post-session assessment
+// completes it and, by the plan's cadence, makes a clinician follow-up due.
+import {
+  alertsForEvent,
+  effectiveLimits,
+  followUpDueAfterSession,
+  validateVitalsReading,
+} from '@keel/domain';
+import { writeAudit } from '../../audit/audit-log.ts';
+import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
+import { AppError, notFound, validationFailed } from '../../http/problem.ts';
+import { raiseAlerts } from '../alerts/raise-alerts.ts';
+import type { UseCase } from '../deps.ts';
+import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import {
+  activePlan,
+  assertTransition,
+  completedSessionCount,
+  iso,
+  isoOrNull,
+  lockPatientShared,
+  lockSession,
+  planTerms,
+} from './treatment-common.ts';
+
+export const EMERGENCY_GUIDANCE =
+  'Call 911 now if the person cannot be woken, is not breathing normally, has chest pain, a seizure, a sudden severe headache or trouble breathing. Stay with them, keep them on their side, and record what happened afterwards.';
+
+type SessionRow = Awaited<ReturnType<typeof sessionRows>>[number];
+async function sessionRows(db: Db, patientId: string, sessionId?: string) {
+  let q = db.selectFrom('dosing_sessions').selectAll().where('patient_id', '=', patientId);
+  if (sessionId !== undefined) q = q.where('id', '=', sessionId);
+  return q.orderBy('scheduled_for', 'desc').execute();
+}
+
+async function evaluationsBySession(db: Db, sessionIds: string[]) {
+  if (sessionIds.length === 0) return new Map<string, ReturnType<typeof evaluationView>[]>();
+  const rows = await db.selectFrom('gate_evaluations').selectAll().where('session_id', 'in', sessionIds).orderBy('evaluated_at').orderBy('seq').execute();
+  const out = new Map<string, ReturnType<typeof evaluationView>[]>();
+  for (const r of rows) {
+    const list = out.get(r.session_id) ?? [];
+    list.push(evaluationView(r));
+    out.set(r.session_id, list);
+  }
+  return out;
+}
+
+function evaluationView(r: { id: string; evaluated_at: Date; outcome: 'authorized' | 'blocked'; reasons: { code: string; message: string; detail?: Record<string, unknown> }[]; dose_mg: number | null }) {
+  return {
+    id: r.id,
+    evaluatedAt: iso(r.evaluated_at),
+    outcome: r.outcome,
+    reasons: r.reasons as { code: never; message: string; detail?: Record<string, unknown> }[],
+    doseMg: r.dose_mg,
+  };
+}
+
+function sessionView(r: SessionRow, evaluations: ReturnType<typeof evaluationView>[]) {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    planId: r.plan_id,
+    status: r.status,
+    scheduledFor: iso(r.scheduled_for),
+    authorizedAt: isoOrNull(r.authorized_at),
+    doseMg: r.dose_mg,
+    startedAt: isoOrNull(r.started_at),
+    completedAt: isoOrNull(r.completed_at),
+    abortedAt: isoOrNull(r.aborted_at),
+    abortReason: r.abort_reason,
+    createdAt: iso(r.created_at),
+    gateEvaluations: evaluations,
+  };
+}
+
+export async function createSession({ deps, ctx }: UseCase, input: { patientId: string; scheduledFor: string }) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const plan = await activePlan(tx, input.patientId);
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('dosing_sessions')
+      .values({
+        id,
+        patient_id: input.patientId,
+        plan_id: plan?.id ?? null,
+        status: 'scheduled',
+        scheduled_for: input.scheduledFor,
+        authorized_at: null,
+        dose_mg: null,
+        started_at: null,
+        completed_at: null,
+        aborted_at: null,
+        abort_reason: null,
+        created_by: ctx.actorId ?? '',
+        created_at: ctx.now,
+      })
+      .execute();
+    await writeAudit(tx, ctx, { action: 'session.schedule', resourceType: 'session', resourceId: id, patientId: input.patientId, outcome: 'success' });
+    const [row] = await sessionRows(tx, input.patientId, id);
+    if (!row) throw notFound('session');
+    return sessionView(row, []);
+  });
+}
+
+export async function listSessions({ deps, ctx }: UseCase, patientId: string) {
+  const db = deps.database.db;
+  const rows = await sessionRows(db, patientId);
+  const evaluations = await evaluationsBySession(db, rows.map((r) => r.id));
+  await writeAudit(db, ctx, { action: 'session.list', resourceType: 'session', patientId, outcome: 'success' });
+  return rows.map((r) => sessionView(r, evaluations.get(r.id) ?? []));
+}
+
+/**
+ * The sitter's checks against the schedule (one every `intervalMinutes` from the start): each expected slot is
+ * recorded (a check within the interval before it or the grace after it), missed (its grace has passed without
+ * one), or still due.
+ */
+export function sitterCheckSlots(
+  startedAt: Date | null,
+  endedAt: Date | null,
+  now: Date,
+  checks: readonly Date[],
+  intervalMinutes: number,
+  graceMinutes: number,
+) {
+  if (startedAt === null) return [];
+  const intervalMs = intervalMinutes * 60_000;
+  const graceMs = graceMinutes * 60_000;
+  const end = (endedAt ?? now).getTime();
+  const sorted = [...checks].map((c) => c.getTime()).sort((a, b) => a - b);
+  const used = new Set<number>();
+  const slots: { dueAt: string; status: 'recorded' | 'missed' | 'due'; recordedAt: string | null }[] = [];
+  for (let due = startedAt.getTime() + intervalMs; due <= end; due += intervalMs) {
+    const match = sorted.findIndex((c, i) => !used.has(i) && c > due - intervalMs && c <= due + graceMs);
+    if (match >= 0) {
+      used.add(match);
+      slots.push({ dueAt: iso(new Date(due)), status: 'recorded', recordedAt: iso(new Date(sorted[match] ?? due)) });
+    } else {
+      const overdue = (endedAt === null ? now.getTime() : end) > due + graceMs || endedAt !== null;
+      slots.push({ dueAt: iso(new Date(due)), status: overdue ? 'missed' : 'due', recordedAt: null });
+    }
+  }
+  return slots;
+}
+
+export async function getSession({ deps, ctx }: UseCase, patientId: string, sessionId: string) {
+  const db = deps.database.db;
+  const [row] = await sessionRows(db, patientId, sessionId);
+  if (!row) throw notFound('session');
+  const evaluations = (await evaluationsBySession(db, [row.id])).get(row.id) ?? [];
+  const settings = await loadProgramSettings(db);
+  const checkRule = settings.monitoring.alerts.sitterChecks;
+  const [attestations, vitals, checklists, checks, adverse, assessment] = await Promise.all([
+    db.selectFrom('sitter_attestations').selectAll().where('session_id', '=', sessionId).orderBy('attested_at').execute(),
+    db.selectFrom('session_vitals').selectAll().where('session_id', '=', sessionId).orderBy('taken_at').orderBy('seq').execute(),
+    db.selectFrom('session_checklists').selectAll().where('session_id', '=', sessionId).orderBy('attested_at').execute(),
+    db.selectFrom('sitter_checks').selectAll().where('session_id', '=', sessionId).orderBy('checked_at').execute(),
+    db.selectFrom('adverse_events').selectAll().where('session_id', '=', sessionId).orderBy('reported_at').execute(),
+    db.selectFrom('post_session_assessments').selectAll().where('session_id', '=', sessionId).executeTakeFirst(),
+  ]);
+  const ended = row.completed_at ?? row.aborted_at;
+  const slots = sitterCheckSlots(
+    row.started_at === null ? null : new Date(row.started_at),
+    ended === null ? null : new Date(ended),
+    ctx.now,
+    checks.map((c) => new Date(c.checked_at)),
+    checkRule.intervalMinutes,
+    checkRule.graceMinutes,
+  );
+  await writeAudit(db, ctx, { action: 'session.read', resourceType: 'session', resourceId: sessionId, patientId, outcome: 'success' });
+  return {
+    ...sessionView(row, evaluations),
+    sitterAttestations: attestations.map((a) => ({ id: a.id, sitterUserId: a.sitter_user_id, attestedAt: iso(a.attested_at), present: a.present, sober: a.sober })),
+    vitals: vitals.map((v) => ({
+      id: v.id,
+      phase: v.phase,
+      takenAt: iso(v.taken_at),
+      systolicMmHg: v.systolic_mmhg,
+      diastolicMmHg: v.diastolic_mmhg,
+      heartRateBpm: v.heart_rate_bpm,
+      spo2Pct: v.spo2_pct,
+    })),
+    checklists: checklists.map((c) => ({
+      id: c.id,
+      attestedAt: iso(c.attested_at),
+      fastedHours: c.fasted_hours,
+      alcohol24h: c.alcohol_24h,
+      sedatives24h: c.sedatives_24h,
+      cannabis24h: c.cannabis_24h,
+      newMedication: c.new_medication,
+      safeSetting: c.safe_setting,
+    })),
+    sitterChecks: {
+      intervalMinutes: checkRule.intervalMinutes,
+      graceMinutes: checkRule.graceMinutes,
+      recorded: checks.map((c) => ({ id: c.id, checkedAt: iso(c.checked_at), responsive: c.responsive, breathingNormally: c.breathing_normally, concern: c.concern })),
+      expected: slots,
+      missedCount: slots.filter((s) => s.status === 'missed').length,
+    },
+    adverseEvents: adverse.map((a) => ({ id: a.id, reportedAt: iso(a.reported_at), kind: a.kind, severity: a.severity, serious: a.serious, resolvedAt: isoOrNull(a.resolved_at) })),
+    assessment: assessment
+      ? {
+          sideEffects: assessment.side_effects,
+          dissociation0to10: assessment.dissociation_0_10,
+          nausea0to10: assessment.nausea_0_10,
+          mood0to10: assessment.mood_0_10,
+          sitterConfirmsBaseline: assessment.sitter_confirms_baseline,
+          submittedAt: iso(assessment.submitted_at),
+        }
+      : null,
+  };
+}
+
+function requireStatus(status: string, allowed: readonly string[], what: string): void {
+  if (!allowed.includes(status)) {
+    throw new AppError('CONFLICT', `${what} cannot be recorded on a ${status.replace('_', ' ')} session.`, undefined, { sessionStatus: status });
+  }
+}
+
+/** Gate inputs are written under a shared patient lock so they cannot slip in beside an authorization. */
+async function gateInputSession(tx: Tx, patientId: string, sessionId: string) {
+  await lockPatientShared(tx, patientId);
+  const session = await tx.selectFrom('dosing_sessions').selectAll().where('id', '=', sessionId).where('patient_id', '=', patientId).executeTakeFirst();
+  if (!session) throw notFound('session');
+  return session;
+}
+
+export async function recordSitterAttestation(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; sessionId: string; sitterUserId: string; authSessionId: string; present: boolean; sober: boolean },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await gateInputSession(tx, input.patientId, input.sessionId);
+    requireStatus(session.status, ['scheduled'], 'A sitter attestation');
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('sitter_attestations')
+      .values({
+        id,
+        patient_id: input.patientId,
+        session_id: input.sessionId,
+        sitter_user_id: input.sitterUserId,
+        auth_session_id: input.authSessionId,
+        present: input.present,
+        sober: input.sober,
+        attested_at: ctx.now,
+      })
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'session.sitter_attestation',
+      resourceType: 'sitter_attestation',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: input.sessionId, present: input.present, sober: input.sober },
+    });
+    return { id, sessionId: input.sessionId, sitterUserId: input.sitterUserId, attestedAt: iso(ctx.now), present: input.present, sober: input.sober };
+  });
+}
+
+export async function recordVitals(
+  uc: UseCase,
+  input: { patientId: string; sessionId: string; phase: 'pre' | 'during' | 'post'; systolicMmHg: number; diastolicMmHg: number; heartRateBpm: number; spo2Pct?: number | undefined },
+) {
+  const { deps, ctx } = uc;
+  return inTransaction(deps.database.db, async (tx) => {
+    const settings = await loadProgramSettings(tx);
+    const errors = validateVitalsReading(input, settings.dosing);
+    if (errors.length > 0) throw validationFailed(errors.map((e) => ({ field: e.field, message: e.message })));
+    const session = await gateInputSession(tx, input.patientId, input.sessionId);
+    const allowed = { pre: ['scheduled'], during: ['in_progress'], post: ['in_progress', 'completed'] } as const;
+    requireStatus(session.status, allowed[input.phase], `A ${input.phase}-dose reading`);
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('session_vitals')
+      .values({
+        id,
+        patient_id: input.patientId,
+        session_id: input.sessionId,
+        phase: input.phase,
+        systolic_mmhg: input.systolicMmHg,
+        diastolic_mmhg: input.diastolicMmHg,
+        heart_rate_bpm: input.heartRateBpm,
+        spo2_pct: input.spo2Pct ?? null,
+        taken_at: ctx.now,
+        recorded_by: ctx.actorId ?? '',
+      })
+      .execute();
+    const plan = await activePlan(tx, input.patientId);
+    const hold = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing).vitalsHold;
+    const aboveHold = input.systolicMmHg > hold.systolicMmHg || input.diastolicMmHg > hold.diastolicMmHg || input.heartRateBpm > hold.heartRateBpm;
+    const candidates = alertsForEvent(
+      {
+        kind: 'vitals_recorded',
+        vitalsId: id,
+        sessionId: input.sessionId,
+        at: iso(ctx.now),
+        phase: input.phase,
+        systolicMmHg: input.systolicMmHg,
+        diastolicMmHg: input.diastolicMmHg,
+        heartRateBpm: input.heartRateBpm,
+      },
+      ctx.now,
+      settings.monitoring.alerts,
+    );
+    const alerts = await raiseAlerts(tx, uc, input.patientId, candidates);
+    await writeAudit(tx, ctx, {
+      action: 'session.vitals',
+      resourceType: 'session_vitals',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: input.sessionId, phase: input.phase, aboveHold },
+    });
+    return { vitals: { id, phase: input.phase, takenAt: iso(ctx.now) }, aboveHold, alerts: alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity })) };
+  });
+}
+
+export async function recordChecklist(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; sessionId: string; fastedHours: number; alcohol24h: boolean; sedatives24h: boolean; cannabis24h: boolean; newMedication: boolean; safeSetting: boolean },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await gateInputSession(tx, input.patientId, input.sessionId);
+    requireStatus(session.status, ['scheduled'], 'The pre-session checklist');
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('session_checklists')
+      .values({
+        id,
+        patient_id: input.patientId,
+        session_id: input.sessionId,
+        attested_at: ctx.now,
+        fasted_hours: input.fastedHours,
+        alcohol_24h: input.alcohol24h,
+        sedatives_24h: input.sedatives24h,
+        cannabis_24h: input.cannabis24h,
+        new_medication: input.newMedication,
+        safe_setting: input.safeSetting,
+        recorded_by: ctx.actorId ?? '',
+      })
+      .execute();
+    await writeAudit(tx, ctx, { action: 'session.checklist', resourceType: 'session_checklist', resourceId: id, patientId: input.patientId, outcome: 'success', detail: { sessionId: input.sessionId } });
+    return { checklist: { id, attestedAt: iso(ctx.now) } };
+  });
+}
+
+export async function startSession({ deps, ctx }: UseCase, input: { patientId: string; sessionId: string }) {
+  await inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const session = await lockSession(tx, input.sessionId, input.patientId);
+    assertTransition('start', session.status);
+    await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: ctx.now }).where('id', '=', session.id).execute();
+    await writeAudit(tx, ctx, { action: 'session.start', resourceType: 'session', resourceId: session.id, patientId: input.patientId, outcome: 'success' });
+  });
+}
+
+export async function recordSitterCheck(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; sessionId: string; sitterUserId: string; responsive: boolean; breathingNormally: boolean; concern: boolean; note?: string | undefined },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await tx.selectFrom('dosing_sessions').select(['status']).where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
+    if (!session) throw notFound('session');
+    requireStatus(session.status, ['in_progress'], 'A sitter check');
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('sitter_checks')
+      .values({
+        id,
+        patient_id: input.patientId,
+        session_id: input.sessionId,
+        sitter_user_id: input.sitterUserId,
+        checked_at: ctx.now,
+        responsive: input.responsive,
+        breathing_normally: input.breathingNormally,
+        concern: input.concern,
+        note: input.note ?? null,
+      })
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'session.sitter_check',
+      resourceType: 'sitter_check',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: input.sessionId, responsive: input.responsive, breathingNormally: input.breathingNormally, concern: input.concern },
+    });
+    const emergency = !input.responsive || !input.breathingNormally;
+    return { check: { id, checkedAt: iso(ctx.now) }, emergencyGuidance: emergency ? EMERGENCY_GUIDANCE : null };
+  });
+}
+
+export async function completeSession(
+  { deps, ctx }: UseCase,
+  input: {
+    patientId: string;
+    sessionId: string;
+    sideEffects: string[];
+    dissociation0to10: number;
+    nausea0to10: number;
+    mood0to10: number;
+    sitterConfirmsBaseline: boolean;
+  },
+) {
+  await inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const session = await lockSession(tx, input.sessionId, input.patientId);
+    assertTransition('complete', session.status);
+    await tx.updateTable('dosing_sessions').set({ status: 'completed', completed_at: ctx.now }).where('id', '=', session.id).execute();
+    await tx
+      .insertInto('post_session_assessments')
+      .values({
+        id: crypto.randomUUID(),
+        patient_id: input.patientId,
+        session_id: input.sessionId,
+        side_effects: input.sideEffects,
+        dissociation_0_10: input.dissociation0to10,
+        nausea_0_10: input.nausea0to10,
+        mood_0_10: input.mood0to10,
+        sitter_confirms_baseline: input.sitterConfirmsBaseline,
+        submitted_by: ctx.actorId ?? '',
+        submitted_at: ctx.now,
+      })
+      .execute();
+    // Follow-up cadence (reference §3: after the first session and every N): due now, so it holds the next dose.
+    const settings = await loadProgramSettings(tx);
+    const plan = await activePlan(tx, input.patientId);
+    const cadence = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing).followUp;
+    const n = await completedSessionCount(tx, input.patientId);
+    let followUp = false;
+    if (followUpDueAfterSession(n, cadence)) {
+      const inserted = await tx
+        .insertInto('follow_ups')
+        .values({
+          id: crypto.randomUUID(),
+          patient_id: input.patientId,
+          reason: n === 1 ? 'Follow-up visit after the first session' : `Follow-up visit after session ${n}`,
+          cause: `session-count:${n}`,
+          due_at: ctx.now,
+          created_at: ctx.now,
+          completed_at: null,
+          completed_by: null,
+          visit_id: null,
+        })
+        .onConflict((oc) => oc.columns(['patient_id', 'cause']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      followUp = inserted !== undefined;
+    }
+    await writeAudit(tx, ctx, {
+      action: 'session.complete',
+      resourceType: 'session',
+      resourceId: input.sessionId,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { completedSessions: n, followUpCreated: followUp, sitterConfirmsBaseline: input.sitterConfirmsBaseline },
+    });
+  });
+}
+
+export async function abortSession({ deps, ctx }: UseCase, input: { patientId: string; sessionId: string; reason: string }) {
+  await inTransaction(deps.database.db, async (tx) => {
+    await lockPatientShared(tx, input.patientId);
+    const session = await lockSession(tx, input.sessionId, input.patientId);
+    assertTransition('abort', session.status);
+    await tx.updateTable('dosing_sessions').set({ status: 'aborted', aborted_at: ctx.now, abort_reason: input.reason }).where('id', '=', session.id).execute();
+    await writeAudit(tx, ctx, {
+      action: 'session.abort',
+      resourceType: 'session',
+      resourceId: input.sessionId,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { fromStatus: session.status },
+    });
+  });
+}
+
+/** A serious adverse event raises an alert that holds dosing until a clinician resolves it. */
+export async function reportAdverseEvent(
+  uc: UseCase,
+  input: { patientId: string; sessionId: string; kind: string; severity: 'mild' | 'moderate' | 'severe'; serious: boolean; description: string },
+) {
+  const { deps, ctx } = uc;
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await gateInputSession(tx, input.patientId, input.sessionId);
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('adverse_events')
+      .values({
+        id,
+        patient_id: input.patientId,
+        session_id: session.id,
+        reported_by: ctx.actorId ?? '',
+        reported_at: ctx.now,
+        kind: input.kind,
+        severity: input.severity,
+        serious: input.serious,
+        description: input.description,
+        resolved_at: null,
+        resolved_by: null,
+      })
+      .execute();
+    const settings = await loadProgramSettings(tx);
+    const candidates = alertsForEvent(
+      { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, sessionId: session.id },
+      ctx.now,
+      settings.monitoring.alerts,
+    );
+    const alerts = await raiseAlerts(tx, uc, input.patientId, candidates);
+    await writeAudit(tx, ctx, {
+      action: 'session.adverse_event',
+      resourceType: 'adverse_event',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: session.id, severity: input.severity, serious: input.serious },
+    });
+    return {
+      adverseEvent: { id, reportedAt: iso(ctx.now), serious: input.serious },
+      emergencyGuidance: input.serious || input.severity === 'severe' ? EMERGENCY_GUIDANCE : null,
+      alerts: alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity })),
+    };
+  });
+}
+
+/** The sitter's "something is wrong": what to do now comes first in the answer; the concern is stored. */
+export async function raiseSitterConcern(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; sessionId: string; sitterUserId: string; emergency: boolean; note?: string | undefined },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await tx.selectFrom('dosing_sessions').select('id').where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
+    if (!session) throw notFound('session');
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('sitter_concerns')
+      .values({ id, patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, raised_at: ctx.now, emergency: input.emergency, note: input.note ?? null })
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'session.sitter_concern',
+      resourceType: 'sitter_check',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: input.sessionId, emergency: input.emergency },
+    });
+    return {
+      emergencyGuidance: input.emergency ? EMERGENCY_GUIDANCE : 'Stay with them. Your concern has been recorded for the care team; if anything gets worse, call 911.',
+      concern: { id, raisedAt: iso(ctx.now), emergency: input.emergency },
+    };
+  });
+}

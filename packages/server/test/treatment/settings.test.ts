@@ -1,0 +1,70 @@
+// Program settings (admin): GET/PUT /api/v1/settings with optimistic concurrency. Its own file: the settings are
+// one program-wide document, so these tests must not share a database with tests that read them.
+import { samplePlanTerms, type DosingSettings } from '@keel/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { createWorld, expectStatus } from './treatment-world.ts';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface SettingsBody {
+  version: number;
+  settings: { dosing: DosingSettings };
+}
+
+describe('program settings', () => {
+  it('reads the defaults of the clinical reference before anything is stored (admin and clinician)', async () => {
+    const w = await createWorld(t);
+    const response = await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200);
+    expect(response.json<SettingsBody>()).toMatchObject({ version: 0, settings: { dosing: { minHoursBetweenSessions: 72, vitalsHold: { systolicMmHg: 160 } } } });
+    expect(response.headers.etag).toBe('"0"');
+    await expectStatus(w.call('clinician', 'GET', '/api/v1/settings'), 200);
+    await expectStatus(w.call('patient', 'GET', '/api/v1/settings'), 404);
+  });
+
+  it('changes settings with If-Match, audited; stale → 412, missing → 428, not an admin → 404', async () => {
+    const w = await createWorld(t);
+    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
+    const body = { settings: { dosing: { minHoursBetweenSessions: 96 } } };
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', body), 428);
+    await expectStatus(w.call('clinician', 'PUT', '/api/v1/settings', body, { 'if-match': `"${current}"` }), 404);
+    const saved = await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', body, { 'if-match': `"${current}"` }), 200);
+    expect(saved.json<SettingsBody>()).toMatchObject({ version: current + 1, settings: { dosing: { minHoursBetweenSessions: 96, maxSessionsPer7Days: 2 } } });
+    const stale = await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { minHoursBetweenSessions: 120 } } }, { 'if-match': `"${current}"` }), 412);
+    expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentVersion: current + 1 });
+    const audit = await t.database.db.selectFrom('audit_log').select(['detail', 'actor_id']).where('action', '=', 'settings.update').execute();
+    expect(audit.at(-1)).toMatchObject({ actor_id: w.admin.id, detail: { version: current + 1, sections: ['dosing'] } });
+    // Put the default back for the other tests in this file.
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { minHoursBetweenSessions: 72 } } }, { 'if-match': `"${current + 1}"` }), 200);
+  });
+
+  it('refuses invalid values with 422 naming each field, and stores nothing', async () => {
+    const w = await createWorld(t);
+    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
+    const response = await expectStatus(
+      w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { refill: { maxRefills: 9 }, retention: { dispensingRecordYears: 1 }, minHoursBetweenSessions: -1 } } }, { 'if-match': `"${current}"` }),
+      422,
+    );
+    const fields = response.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['settings.dosing.refill.maxRefills', 'settings.dosing.retention.dispensingRecordYears', 'settings.dosing.minHoursBetweenSessions']));
+    expect((await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version).toBe(current);
+  });
+
+  it('a plan is validated against the settings in force: tightening the program makes a looser plan a 422', async () => {
+    const w = await createWorld(t);
+    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { fastingHours: 6 } } }, { 'if-match': `"${current}"` }), 200);
+    try {
+      const response = await expectStatus(w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/plans`, { terms: samplePlanTerms() }), 422);
+      expect(response.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['terms.fastingHours']);
+    } finally {
+      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { fastingHours: 4 } } }, { 'if-match': `"${current + 1}"` }), 200);
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSteps, seedDemo } from '../../src/demo/seed-demo.ts';
+import { intakeDemoSteps } from '../../src/demo/intake.demo.ts';
+import { treatmentDemoSteps } from '../../src/demo/treatment.demo.ts';
+import type { DemoContext } from '../../src/demo/demo-context.ts';
+import { bearer } from '../support/factories.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+
+const password = 'demo-password-for-tests';
+let t: TestContext;
+let demo: DemoContext;
+beforeAll(async () => {
+  t = await createTestApp();
+  // The foundation's accounts and care-team steps, the intake steps (they approve patient@), then treatment.
+  demo = await seedDemo(t.deps, { password, steps: [...demoSteps.slice(0, 2), ...intakeDemoSteps, ...treatmentDemoSteps] });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+let address = 0;
+const login = async (email: string) => {
+  address += 1;
+  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: `10.88.0.${address}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ token: string }>().token;
+};
+const get = async (token: string, url: string) => {
+  const response = await t.app.inject({ method: 'GET', url, headers: bearer(token) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Record<string, unknown>>();
+};
+
+describe('treatment demo', () => {
+  it('puts patient@ mid-induction: signed plan, doses on hand, reconciled ledger, three completed sessions, one today', async () => {
+    const token = await login('patient@keel.demo');
+    const id = demo.patients.patient;
+    expect(await get(token, `/api/v1/patients/${id}/plan`)).toMatchObject({
+      plan: { status: 'active', terms: { phase: 'induction', route: 'sublingual', currentDoseMg: 300, maximumDoseMg: 450 }, signature: { verified: true, meaning: 'prescribed' } },
+    });
+    expect(await get(token, `/api/v1/patients/${id}/ledger`)).toMatchObject({ onHand: 3, recordedOnHand: 3, reconciliation: { status: 'reconciled' } });
+    const sessions = (await get(token, `/api/v1/patients/${id}/sessions`)) as { items: { status: string; scheduledFor: string; gateEvaluations: { outcome: string }[] }[] };
+    expect(sessions.items.filter((s) => s.status === 'completed')).toHaveLength(3);
+    for (const s of sessions.items.filter((x) => x.status === 'completed')) expect(s.gateEvaluations.map((e) => e.outcome)).toEqual(['authorized']);
+    const next = sessions.items.find((s) => s.status === 'scheduled');
+    expect(new Date(next?.scheduledFor ?? 0).toDateString()).toBe(t.clock.now().toDateString());
+  });
+
+  it('gives the synthetic patients blocked attempts (blood pressure, interval) and a loss report', async () => {
+    const token = await login('clinician@keel.demo');
+    const bp = (await get(token, `/api/v1/patients/${demo.patients['bpHold'] ?? ''}/sessions`)) as { items: { gateEvaluations: { outcome: string; reasons: { code: string }[] }[] }[] };
+    const bpBlocked = bp.items.flatMap((s) => s.gateEvaluations).filter((e) => e.outcome === 'blocked');
+    expect(bpBlocked.map((e) => e.reasons.map((r) => r.code))).toEqual([['VITALS_ABOVE_HOLD'], ['VITALS_ABOVE_HOLD']]);
+    const elliot = demo.patients['intervalLoss'] ?? '';
+    const interval = (await get(token, `/api/v1/patients/${elliot}/sessions`)) as { items: { gateEvaluations: { outcome: string; reasons: { code: string }[] }[] }[] };
+    const intervalBlocked = interval.items.flatMap((s) => s.gateEvaluations).filter((e) => e.outcome === 'blocked');
+    expect(intervalBlocked.map((e) => e.reasons.map((r) => r.code))).toEqual([['MIN_INTERVAL_NOT_MET'], ['MIN_INTERVAL_NOT_MET']]);
+    const ledger = (await get(token, `/api/v1/patients/${elliot}/ledger`)) as { entries: { kind: string; lossKind: string | null }[]; reconciliation: { status: string } };
+    expect(ledger.entries.filter((e) => e.kind === 'lost')).toEqual([expect.objectContaining({ lossKind: 'stolen' })]);
+    expect(ledger.reconciliation.status).toBe('reconciled');
+    await login('dana.demo@keel.demo');
+    await login('chris.demo@keel.demo');
+  });
+});
