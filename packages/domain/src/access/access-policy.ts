@@ -19,6 +19,7 @@ export const patientResources = [
   'education',
   'plan',
   'ledger',
+  'ledger_loss',
   'dispense',
   'refill',
   'session',
@@ -86,6 +87,8 @@ export const patientPolicy: Rules<PatientResource> = {
   education: { read: ['self', 'clinician', 'coach'], write: ['self'] },
   plan: { read: careAndSelf, write: care, sign: care },
   ledger: { read: careAndSelf, write: care },
+  // Anyone who holds or prescribes the medication must be able to report a loss or theft promptly (21 CFR 1301.76).
+  ledger_loss: { write: careAndSelf },
   dispense: { read: careAndSelf, write: care },
   refill: { read: careAndSelf, write: ['self'], decide: care },
   session: { read: ['self', 'clinician', 'sitter'], write: ['self', 'clinician', 'sitter'], authorize: ['self'] },

@@ -69,9 +69,8 @@ export function ledgerRoutes(app: KeelApp): void {
   app.post(
     '/api/v1/patients/:patientId/ledger/losses',
     {
-      // The patient and their clinician may both report a loss. The policy has no resource whose write is exactly
-      // self + clinician on medication, and `ledger` read grants exactly that pair; see docs/treatment.md.
-      config: { access: { kind: 'patient', resource: 'ledger', action: 'read' } },
+      // The patient and their clinician may both report a loss.
+      config: { access: { kind: 'patient', resource: 'ledger_loss', action: 'write' } },
       schema: { tags: ['medication'], summary: 'Report lost or stolen units with the circumstances', params: patientParams, body: lossRequest, response: { 201: ledgerEntryResponse } },
     },
     async (request, reply) => reply.code(201).send(await recordLoss(useCaseOf(request), { patientId: patientAccessOf(request).patientId, ...request.body })),
