@@ -48,3 +48,17 @@ export async function hitRateLimit(
 export async function clearRateLimit(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }
+
+/** Reads the current window for `key` without counting an attempt (for limits that count only failures). */
+export async function peekRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimitRule,
+  now: Date,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  const row = await db.selectFrom('rate_limits').select(['attempts', 'window_started_at']).where('key', '=', key).executeTakeFirst();
+  if (!row) return { allowed: true, retryAfterSeconds: 0 };
+  const windowEnds = new Date(row.window_started_at).getTime() + rule.windowSeconds * 1000;
+  if (windowEnds <= now.getTime()) return { allowed: true, retryAfterSeconds: 0 };
+  return { allowed: row.attempts < rule.limit, retryAfterSeconds: Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000)) };
+}

@@ -13,7 +13,7 @@ import type { DisclosureKind, OutsideClinicianKind } from '../../db/tables/conti
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
-import { inSigningTransaction } from '../intake/signing.ts';
+import { inSigningTransaction } from '../identity/signatures.ts';
 import { activePlan, intakeAnswers } from './collaborator-reads.ts';
 import { crisisFooter, dischargeBlocks, loadDischarge } from './discharge.ts';
 import { renderPdf, type PdfBlock } from './pdf.ts';

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadSignature, type SignatureRecord } from '../identity/signatures.ts';
-import { inSigningTransaction } from '../intake/signing.ts';
+import { inSigningTransaction } from '../identity/signatures.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { activePlan, completedSessions, firstDoseAt, instrumentScores } from './collaborator-reads.ts';
 import { renderPdf, type PdfBlock } from './pdf.ts';

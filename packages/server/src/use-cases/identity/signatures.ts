@@ -1,9 +1,9 @@
 import { canonicalJson } from '@keel/domain';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
-import { hitRateLimit, rateLimits } from '../../auth/rate-limit.ts';
+import { hitRateLimit, peekRateLimit, rateLimits } from '../../auth/rate-limit.ts';
 import { sha256Hex } from '../../auth/tokens.ts';
-import type { Db } from '../../db/transaction.ts';
+import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 
@@ -23,21 +23,6 @@ export interface SignatureRecord {
 /** The hash a signature binds to: SHA-256 of the record's canonical JSON (sorted keys, no whitespace). */
 export function recordDigest(record: unknown): string {
   return sha256Hex(canonicalJson(record));
-}
-
-/**
- * Checks the signer's password before the signing transaction opens: the attempt is rate-limited and a failure is
- * audited outside that transaction, so neither is undone when it rolls back. Call it first, then `signRecord`.
- */
-export async function assertSignerPassword({ deps, ctx }: UseCase, input: { signerId: string; password: string; recordType: string; patientId?: string | null }): Promise<void> {
-  const db = deps.database.db;
-  const limit = await hitRateLimit(db, `sign:acct:${input.signerId}`, rateLimits.signatureAccount, ctx.now);
-  if (!limit.allowed) throw new AppError('RATE_LIMITED', 'Too many signature attempts. Wait a few minutes.', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
-  const signer = await db.selectFrom('users').select('password_hash').where('id', '=', input.signerId).executeTakeFirst();
-  if (!(await verifyPassword(signer?.password_hash, input.password))) {
-    await writeAudit(db, ctx, { action: 'signature.sign', resourceType: input.recordType, patientId: input.patientId ?? null, outcome: 'failure', detail: { reason: 'password' } });
-    throw wrongPassword();
-  }
 }
 
 const wrongPassword = () =>
@@ -112,4 +97,50 @@ export async function loadSignature(db: Db, signatureId: string): Promise<Signat
         recordSha256: row.record_sha256,
       }
     : undefined;
+}
+
+export type SignInput = Parameters<typeof signRecord>[2];
+export type Signer = (input: SignInput) => Promise<SignatureRecord>;
+
+const isPasswordMismatch = (error: unknown): boolean =>
+  error instanceof AppError && error.code === 'VALIDATION_FAILED' && (error.errors ?? []).some((e) => e.field === 'signature.password');
+
+/**
+ * Runs `work` in one transaction with a signer bound to it, so a record and its signature commit together.
+ *
+ * Wrong passwords are rate-limited per signer. The limit is checked before the transaction opens, and a failed
+ * attempt is counted and audited after it has rolled back, on the root handle: inside the transaction those
+ * writes would be undone, and on the embedded database (one connection) a root-handle query made while the
+ * transaction holds the connection would wait for ever.
+ */
+export async function inSigningTransaction<T>(
+  uc: UseCase,
+  attempt: { signerId: string; recordType: string; recordId: string; patientId: string | null },
+  work: (tx: Tx, sign: Signer) => Promise<T>,
+): Promise<T> {
+  const { deps, ctx } = uc;
+  const key = `sign:acct:${attempt.signerId}`;
+  const limit = await peekRateLimit(deps.database.db, key, rateLimits.signatureAccount, ctx.now);
+  if (!limit.allowed) {
+    throw new AppError('RATE_LIMITED', 'Too many wrong signature passwords. Wait a few minutes.', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
+  }
+  try {
+    return await inTransaction(deps.database.db, (tx) => {
+      const scoped: UseCase = { deps: { ...deps, database: { ...deps.database, db: tx } }, ctx };
+      return work(tx, (input) => signRecord(tx, scoped, input));
+    });
+  } catch (error) {
+    if (isPasswordMismatch(error)) {
+      await hitRateLimit(deps.database.db, key, rateLimits.signatureAccount, ctx.now);
+      await writeAudit(deps.database.db, ctx, {
+        action: 'signature.sign',
+        resourceType: attempt.recordType,
+        resourceId: attempt.recordId,
+        patientId: attempt.patientId,
+        outcome: 'failure',
+        detail: { reason: 'password' },
+      });
+    }
+    throw error;
+  }
 }

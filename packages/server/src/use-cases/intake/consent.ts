@@ -6,7 +6,7 @@ import { AppError } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadSignature, verifySignature } from '../identity/signatures.ts';
 import { currentConsent } from './consent-document.ts';
-import { inSigningTransaction } from './signing.ts';
+import { inSigningTransaction } from '../identity/signatures.ts';
 
 export type ConsentSignatureRow = Selectable<ConsentSignaturesTable>;
 

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../http/problem.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
 import { loadSignature, recordDigest, verifySignature, type SignatureMeaning, type SignatureRecord } from '../identity/signatures.ts';
 import { storedScreeningOf } from './intake-flow.ts';
-import { inSigningTransaction, type Signer } from './signing.ts';
+import { inSigningTransaction, type Signer } from '../identity/signatures.ts';
 
 // ── Review queue ─────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -8,7 +8,7 @@ import { inTransaction, type Db } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadSignature, verifySignature } from '../identity/signatures.ts';
-import { inSigningTransaction } from '../intake/signing.ts';
+import { inSigningTransaction } from '../identity/signatures.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { iso, isoOrNull, lockPatient, notPrescriber, planTerms, prescriberFor, type PlanRow } from './treatment-common.ts';
 
