@@ -34,4 +34,5 @@ export interface Bundle {
   timestamp: string;
   meta: { profile?: string[]; tag?: Coding[] };
   entry: BundleEntry[];
+  [key: string]: unknown;
 }

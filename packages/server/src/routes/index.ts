@@ -3,6 +3,7 @@ import { accountRoutes } from './accounts.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { continuityRoutes } from './continuity.routes.ts';
+import { fhirRoutes } from './fhir.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { intakeRoutes } from './intake.routes.ts';
 import { monitoringRoutes } from './monitoring.routes.ts';
@@ -18,4 +19,5 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   treatmentRoutes(app);
   monitoringRoutes(app);
   continuityRoutes(app);
+  fhirRoutes(app);
 }
