@@ -36,6 +36,23 @@ beforeAll(async () => {
   await assignSitter(t, otherPatient, otherSitter.id, demo.users.applicant);
   const login = async (email: string) => signIn(t, { email });
   const emailOf = async (id: string) => (await t.database.db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
+  // A release of information and a disclosure made under it, so those routes have a record to aim at.
+  const patientToken = await login('patient@keel.demo');
+  const clinicianToken = await login('clinician@keel.demo');
+  const outside = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/outside-clinicians`, headers: bearer(patientToken), payload: { kind: 'primary_care', name: 'Dr. Outside' } });
+  const outsideClinicianId = outside.json<{ items: { id: string }[] }>().items[0]!.id;
+  const consent = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/disclosure-consents`, headers: bearer(patientToken), payload: { outsideClinicianId, purposes: ['start_of_treatment'], includeSubstanceUse: false, signature: { password: testPassword } } });
+  expect(consent.statusCode).toBe(201);
+  const disclosure = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/disclosures`, headers: bearer(clinicianToken), payload: { outsideClinicianId, kind: 'start_of_treatment' } });
+  expect(disclosure.statusCode).toBe(201);
+  // A safety alert on the patient's record (PHQ-9 item 9 positive), so the alert routes have one too.
+  const phq9 = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/patients/${ownPatient}/assessments`,
+    headers: bearer(patientToken),
+    payload: { instrument: 'phq9', context: 'followup', answers: { q1: 1, q2: 1, q3: 1, q4: 1, q5: 1, q6: 1, q7: 1, q8: 1, q9: 1 } },
+  });
+  expect(phq9.statusCode).toBe(201);
   actors = [
     { label: 'patient (own record)', role: 'patient', token: await login(await emailOf(demo.users.patient)), relationTo: (p) => (p === ownPatient ? 'self' : 'none') },
     { label: 'another patient', role: 'patient', token: await login(await emailOf(demo.users.applicant)), relationTo: (p) => (p === otherPatient ? 'self' : 'none') },
@@ -91,6 +108,11 @@ async function databaseFingerprint(): Promise<string> {
   return parts.join('|');
 }
 
+/** Parameters that name something other than a patient's record; a route with only these acts on the caller's own. */
+const callerScopedParams = new Set(['slug']);
+const isCallerScoped = (route: RegisteredRoute) =>
+  [...route.url.matchAll(/:([A-Za-z]+)/g)].every((m) => callerScopedParams.has(m[1]!));
+
 function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: string): boolean {
   const access = route.access;
   if (!access) return false;
@@ -101,22 +123,26 @@ function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: 
       return !access.roles || access.roles.includes(actor.role);
     case 'program':
       return canProgram(actor.role, access.action, access.resource).kind === 'allowed';
-    case 'patient':
-      return can({ role: actor.role, relation: actor.relationTo(patientId) }, access.action, access.resource).kind === 'allowed';
+    case 'patient': {
+      const relation = isCallerScoped(route) ? (actor.role === 'patient' ? 'self' : 'none') : actor.relationTo(patientId);
+      return can({ role: actor.role, relation }, access.action, access.resource).kind === 'allowed';
+    }
   }
 }
 
-async function urlFor(route: RegisteredRoute, patientId: string): Promise<string | 'unmapped' | 'no-record'> {
+type Target = { kind: 'url'; url: string } | { kind: 'unmapped' } | { kind: 'no-record' };
+
+async function targetFor(route: RegisteredRoute, patientId: string): Promise<Target> {
   let url = route.url;
   for (const match of route.url.matchAll(/:([A-Za-z]+)/g)) {
     const name = match[1]!;
     const finder = resourceOfPatient[name];
-    if (!finder) return 'unmapped';
+    if (!finder) return { kind: 'unmapped' };
     const id = await finder(patientId);
-    if (!id) return 'no-record';
+    if (!id) return { kind: 'no-record' };
     url = url.replace(`:${name}`, id);
   }
-  return url;
+  return { kind: 'url', url };
 }
 
 const patientRoutes = () => t.app.keelRoutes.filter((r) => r.url.startsWith('/api/v1/') && r.access?.kind === 'patient');
@@ -126,7 +152,8 @@ describe('denial matrix', () => {
   it('maps every patient route parameter to a real record', async () => {
     const unmapped: string[] = [];
     for (const route of patientRoutes()) {
-      if ((await urlFor(route, ownPatient)) === 'unmapped') unmapped.push(`${route.method} ${route.url}`);
+      const target = await targetFor(route, ownPatient);
+      if (target.kind !== 'url') unmapped.push(`${target.kind}: ${route.method} ${route.url}`);
     }
     expect(unmapped).toEqual([]);
   });
@@ -135,9 +162,10 @@ describe('denial matrix', () => {
     const mismatches: string[] = [];
     let checked = 0;
     for (const route of patientRoutes()) {
-      for (const patientId of [ownPatient, otherPatient]) {
-        const url = await urlFor(route, patientId);
-        if (url === 'unmapped' || url === 'no-record') continue;
+      for (const patientId of isCallerScoped(route) ? [ownPatient] : [ownPatient, otherPatient]) {
+        const target = await targetFor(route, patientId);
+        if (target.kind !== 'url') continue;
+        const url = target.url;
         const before = route.method === 'GET' ? '' : await databaseFingerprint();
         for (const actor of actors) {
           if (expectedAllowed(route, actor, patientId)) continue;
@@ -171,8 +199,9 @@ describe('denial matrix', () => {
   it('answers every role-scoped route for every role exactly as the policy says', async () => {
     const mismatches: string[] = [];
     for (const route of roleRoutes()) {
-      const url = await urlFor(route, ownPatient);
-      if (url === 'unmapped' || url === 'no-record') continue;
+      const target = await targetFor(route, ownPatient);
+      if (target.kind !== 'url') continue;
+      const url = target.url;
       for (const actor of actors) {
         const allowed = expectedAllowed(route, actor, ownPatient);
         if (allowed && route.method !== 'GET') continue;
