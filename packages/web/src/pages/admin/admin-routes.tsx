@@ -1,12 +1,15 @@
 import type { RouteObject } from 'react-router-dom';
-import { placeholderRoutes } from '../../components/placeholder-routes.tsx';
-import { RoleHomePage } from '../../components/role-home-page.tsx';
-import { adminSections } from './admin-sections.ts';
+import { AccountsPage } from './accounts-page.tsx';
+import { AuditLogPage } from './audit-log-page.tsx';
+import { CareTeamsPage } from './care-teams-page.tsx';
+import { SettingsPage } from './settings-page.tsx';
 
-export const adminBasePath = '/admin';
+export { adminBasePath } from './admin-paths.ts';
 
-/** The admin app's pages, relative to adminBasePath. Replace a placeholder with the real page as it is built. */
+/** The admin app's pages, relative to adminBasePath. */
 export const adminRoutes: RouteObject[] = [
-  { index: true, element: <RoleHomePage basePath={adminBasePath} sections={adminSections} /> },
-  ...placeholderRoutes(adminSections),
+  { index: true, element: <AccountsPage /> },
+  { path: 'care-teams', element: <CareTeamsPage /> },
+  { path: 'settings', element: <SettingsPage /> },
+  { path: 'audit-log', element: <AuditLogPage /> },
 ];

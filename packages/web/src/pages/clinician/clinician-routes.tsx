@@ -1,12 +1,19 @@
 import type { RouteObject } from 'react-router-dom';
-import { placeholderRoutes } from '../../components/placeholder-routes.tsx';
-import { RoleHomePage } from '../../components/role-home-page.tsx';
-import { clinicianSections } from './clinician-sections.ts';
+import { AlertsPage } from './alerts-page.tsx';
+import { IntakeReviewPage } from './intake-review-page.tsx';
+import { PanelPage } from './panel-page.tsx';
+import { PatientChartPage } from './patient-chart-page.tsx';
+import { PatientsPage } from './patients-page.tsx';
+import { ReviewQueuePage } from './review-queue-page.tsx';
 
-export const clinicianBasePath = '/clinician';
+export { clinicianBasePath } from './clinician-paths.ts';
 
-/** The clinician app's pages, relative to clinicianBasePath. Replace a placeholder with the real page as it is built. */
+/** The clinician app's pages, relative to clinicianBasePath. */
 export const clinicianRoutes: RouteObject[] = [
-  { index: true, element: <RoleHomePage basePath={clinicianBasePath} sections={clinicianSections} /> },
-  ...placeholderRoutes(clinicianSections),
+  { index: true, element: <PanelPage /> },
+  { path: 'alerts', element: <AlertsPage /> },
+  { path: 'review-queue', element: <ReviewQueuePage /> },
+  { path: 'review-queue/:patientId', element: <IntakeReviewPage /> },
+  { path: 'patients', element: <PatientsPage /> },
+  { path: 'patients/:patientId', element: <PatientChartPage /> },
 ];

@@ -1,12 +1,13 @@
 import type { RouteObject } from 'react-router-dom';
-import { placeholderRoutes } from '../../components/placeholder-routes.tsx';
-import { RoleHomePage } from '../../components/role-home-page.tsx';
-import { coachSections } from './coach-sections.ts';
+import { CaseloadPage } from './caseload-page.tsx';
+import { CoachPatientPage } from './coach-patient-page.tsx';
+import { NotesPage } from './notes-page.tsx';
 
-export const coachBasePath = '/coach';
+export { coachBasePath } from './coach-paths.ts';
 
-/** The coach app's pages, relative to coachBasePath. Replace a placeholder with the real page as it is built. */
+/** The coach app's pages, relative to coachBasePath. */
 export const coachRoutes: RouteObject[] = [
-  { index: true, element: <RoleHomePage basePath={coachBasePath} sections={coachSections} /> },
-  ...placeholderRoutes(coachSections),
+  { index: true, element: <CaseloadPage /> },
+  { path: 'notes', element: <NotesPage /> },
+  { path: 'patients/:patientId', element: <CoachPatientPage /> },
 ];

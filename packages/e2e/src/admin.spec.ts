@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+
+/** The administrator's app against the real server and its demo program. */
+
+let keel: KeelProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const invitedEmail = `coach-${Date.now()}@example.test`;
+
+async function shot(name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  keel = await startKeel();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await keel?.stop();
+});
+
+describe('the admin app', () => {
+  it('signs in to the accounts: everyone with an account and the invitation form', async () => {
+    await page.goto(keel.url);
+    await page.getByLabel('Email').first().fill('admin@keel.demo');
+    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
+    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    await page.getByRole('cell', { name: 'clinician@keel.demo' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Invite someone' }).isVisible()).toBe(true);
+    await shot('admin-accounts');
+  });
+
+  it('invites a coach, deactivates and reactivates the account', async () => {
+    await page.getByLabel('Name', { exact: false }).first().fill('Robin Coach');
+    await page.getByLabel(/^Email/).first().fill(invitedEmail);
+    await page.getByLabel(/^Role/).first().selectOption('coach');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Invitation sent').waitFor();
+    const row = page.getByRole('row').filter({ hasText: invitedEmail });
+    await row.waitFor();
+    expect(await row.getByText('invited', { exact: true }).isVisible()).toBe(true);
+    await row.getByRole('button', { name: /Deactivate/ }).click();
+    await row.getByText('deactivated', { exact: true }).waitFor();
+    await row.getByRole('button', { name: /Reactivate/ }).click();
+    await row.getByRole('button', { name: /Deactivate/ }).waitFor();
+  });
+
+  it('opens a care team by patient id, assigns and unassigns a coach', async () => {
+    // The admin has no patient list in the API; the id comes from the clinician's panel, as it would in practice.
+    const login = await fetch(`${keel.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'clinician@keel.demo', password: 'keel-demo-2026' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const panel = (await (await fetch(`${keel.url}/api/v1/patients?sort=name`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: { patientId: string; name: string }[];
+    };
+    const drew = panel.items.find((p) => p.name === 'Drew Alvarez');
+    expect(drew).toBeDefined();
+
+    await page.getByRole('link', { name: 'Care teams' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Care teams' }).waitFor();
+    await page.getByRole('textbox', { name: 'Patient id' }).fill('not-an-id');
+    await page.getByRole('button', { name: 'Open care team' }).click();
+    await page.getByText(/Enter a patient id/).waitFor();
+    await page.getByRole('textbox', { name: 'Patient id' }).fill(drew?.patientId ?? '');
+    await page.getByRole('button', { name: 'Open care team' }).click();
+    await page.getByRole('heading', { name: /Care team of patient/ }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'Dr. Casey Morgan' }).waitFor();
+    const hasCoach = await page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count();
+    if (hasCoach === 0) {
+      await page.getByLabel('Assign a clinician or coach').selectOption({ label: 'Jordan Reyes (coach)' });
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      await page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).waitFor();
+    }
+    await shot('admin-care-teams');
+    await page.getByRole('button', { name: 'Unassign Jordan Reyes' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count()).toBe(0);
+  });
+
+  it('edits the program settings: field errors beside the field, then a saved version', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.getByRole('heading', { name: 'Dosing limits and vitals thresholds' }).waitFor();
+    await page.getByRole('heading', { name: 'Other settings (read only)' }).waitFor();
+    await shot('admin-settings');
+
+    const window = page.getByLabel('Maximum sessions in the rolling window');
+    await window.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Check the highlighted fields.').waitFor();
+    expect(await page.getByText(/maxSessionsPer7Days must be a whole number/).isVisible()).toBe(true);
+    await window.fill('2');
+    await page.getByLabel('Fasting before a session (hours)').fill('6');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText(/Saved as version 1\./).waitFor();
+  });
+
+  it('searches the audit log by outcome and pages through it', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'settings.update' }).or(page.getByText('settings.update')).first().waitFor();
+    await shot('admin-audit-log');
+    await page.getByLabel('Outcome').selectOption('success');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('Page 1').waitFor();
+    await page.getByRole('cell', { name: 'denied' }).waitFor({ state: 'detached' });
+    const older = page.getByRole('button', { name: 'Older' });
+    if (await older.isEnabled()) {
+      await older.click();
+      await page.getByText('Page 2').waitFor();
+      await page.getByRole('button', { name: 'Newer' }).click();
+      await page.getByText('Page 1').waitFor();
+    }
+  });
+});

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+
+/** The clinician's app against the real server and its demo program: panel, alerts, review, the patient chart. */
+
+let keel: KeelProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** An API call from the page's own signed-in session (its cookie, its origin), for setting up a race. */
+async function call<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, url, body, headers }) => {
+      const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json', ...headers } };
+      if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      const response = await fetch(url, init);
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    { method, url, body, headers },
+  );
+}
+
+beforeAll(async () => {
+  keel = await startKeel();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await keel?.stop();
+});
+
+describe('the clinician app', () => {
+  it('signs in to the panel: demo patients, open alerts and the next action', async () => {
+    await page.goto(keel.url);
+    await page.getByLabel('Email').first().fill('clinician@keel.demo');
+    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
+    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await page.waitForURL(/\/clinician$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Panel' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Sam Patel' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Lee Park' }).isVisible()).toBe(true);
+    // The next action: the open alerts, most severe first, one click away.
+    await page.getByText(/open alerts?\. Most severe: C-SSRS screener: high suicide risk/).waitFor();
+    await page.getByRole('link', { name: 'Review alerts' }).waitFor();
+    await page.getByRole('link', { name: 'Open the review queue' }).waitFor();
+    await shot('clinician-panel');
+
+    // Filter: only patients with a critical alert.
+    await page.getByLabel('Open alerts').selectOption('critical');
+    await expect.poll(() => page.getByRole('link', { name: 'Sam Patel' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Lee Park' }).waitFor();
+    await page.getByLabel('Open alerts').selectOption('');
+    // Sort by name.
+    await page.getByRole('button', { name: /^Patient/ }).click();
+    await expect.poll(async () => (await page.locator('tbody tr th a').first().textContent()) ?? '').toMatch(/^[A-D]/);
+  });
+
+  it('acknowledges the most severe alert, then resolves it with an action and a note', async () => {
+    await page.getByRole('link', { name: 'Review alerts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+    const first = page.locator('article').first();
+    await first.getByRole('heading', { name: 'C-SSRS screener: high suicide risk' }).waitFor();
+    expect(await first.getByText('C-SSRS screener scored high risk').isVisible()).toBe(true);
+    await shot('clinician-alerts');
+    await first.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'C-SSRS screener: high suicide risk' }).count()).toBe(0);
+
+    await page.locator('label', { hasText: /^Acknowledged$/ }).click();
+    const acked = page.locator('article').filter({ hasText: 'C-SSRS screener: high suicide risk' });
+    await acked.getByRole('button', { name: /Resolve/ }).click();
+    await acked.getByLabel('Action taken').selectOption('safety_plan_reviewed');
+    await acked.getByLabel('Note').fill('Called the patient; safety plan reviewed together; seen in clinic tomorrow.');
+    await acked.getByRole('button', { name: 'Resolve alert' }).click();
+    await expect.poll(() => acked.count()).toBe(0);
+    await page.locator('label', { hasText: /^Resolved$/ }).click();
+    await page.getByText(/Safety plan reviewed — Called the patient/).waitFor();
+  });
+
+  it('reviews an intake: every rule that fired with its answers, then a signed decision', async () => {
+    await page.getByRole('link', { name: 'Review queue', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+    await page.getByRole('link', { name: /Review.*Jamie Chen/ }).waitFor();
+    await shot('clinician-review-queue');
+    await page.getByRole('link', { name: /Review.*Morgan Lee/ }).click();
+    await page.getByRole('heading', { name: 'Screening result' }).waitFor();
+    await page.getByText(/Rules that fired \(\d+\)/).waitFor();
+    expect(await page.getByText('Interacting medication', { exact: false }).first().isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Answers by section' }).waitFor();
+    await shot('clinician-intake-review');
+
+    await page.getByRole('radio', { name: 'Request more information' }).check();
+    await page.getByLabel('Note', { exact: false }).first().fill('Please list the dose of your current medication.');
+    await page.getByLabel(/Your password/).fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign and record decision' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await page.getByLabel(/Your password/).fill('keel-demo-2026');
+    await page.getByRole('button', { name: 'Sign and record decision' }).click();
+    await page.getByText('Decision signed').waitFor();
+    expect(await page.getByText(/Request info — signed by Dr\. Casey Morgan/).isVisible()).toBe(true);
+  });
+
+  it('opens a chart: outcomes with a table, risk, plan history, ledger, sessions with gate decisions, visits', async () => {
+    await page.getByRole('link', { name: 'Patients', exact: true }).click();
+    await page.getByLabel('Find by name').fill('sam');
+    await page.getByRole('link', { name: 'Sam Patel' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sam Patel' }).waitFor();
+    await page.getByRole('heading', { name: 'PHQ-9 (depression)' }).waitFor();
+    await page.getByRole('table', { name: /PHQ-9 \(depression\) scores/ }).waitFor();
+    await page.getByRole('heading', { name: 'Dependence risk' }).waitFor();
+    await shot('clinician-patient-chart');
+
+    await page.getByRole('tab', { name: 'Plan' }).click();
+    await page.getByRole('heading', { name: 'Version 1' }).waitFor();
+    await page.getByText(/Signed by Dr\. Casey Morgan .* verified against the stored terms/).waitFor();
+    await shot('clinician-plan');
+
+    await page.getByRole('tab', { name: 'Medication' }).click();
+    await page.getByText(/\d+ on hand/).waitFor();
+    await page.getByLabel('Units counted').fill('2');
+    await page.getByRole('button', { name: 'Record count' }).click();
+    await page.getByText('The count does not match the ledger').waitFor();
+    await shot('clinician-ledger');
+
+    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await page.getByText(/Gate decisions \(\d+\)/).first().waitFor();
+    expect(await page.getByText(/^Authorized at 300 mg/).first().isVisible()).toBe(true);
+    await shot('clinician-sessions');
+
+    await page.getByRole('tab', { name: 'Visits and follow-ups' }).click();
+    await page.getByRole('heading', { name: 'Clinician visits' }).waitFor();
+    await page.getByText('Tolerated the first session well; continue induction.').waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByText(/Appointment: integration/).first().waitFor();
+  });
+
+  it('edits a plan draft and says clearly when it changed since it was opened', async () => {
+    await page.getByRole('tab', { name: 'Plan' }).click();
+    await page.getByRole('button', { name: 'Draft a new version' }).click();
+    await page.getByLabel('Current dose (mg)').fill('350');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText(/Draft saved \(version 2, revision \d+\)/).waitFor();
+
+    // Someone else saves the same draft meanwhile.
+    const patientId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    const plans = await call<{ items: { id: string; status: string; revision: number; terms: Record<string, unknown> }[] }>('GET', `/api/v1/patients/${patientId}/plans`);
+    const draft = plans.body.items.find((p) => p.status === 'draft');
+    expect(draft).toBeDefined();
+    const other = await call('PUT', `/api/v1/plans/${draft?.id}`, { terms: { ...draft?.terms, fastingHours: 6 } }, { 'if-match': `"${draft?.revision}"` });
+    expect(other.status).toBe(200);
+
+    await page.getByLabel('Current dose (mg)').fill('400');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('This draft changed since you opened it').waitFor();
+    await shot('clinician-plan-conflict');
+  });
+});

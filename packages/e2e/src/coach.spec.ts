@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+
+/** The integration coach's app against the real server and its demo program. */
+
+let keel: KeelProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  keel = await startKeel();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await keel?.stop();
+});
+
+describe('the coach app', () => {
+  it('signs in to the caseload: the next integration session and the coached patients', async () => {
+    await page.goto(keel.url);
+    await page.getByLabel('Email').first().fill('coach@keel.demo');
+    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
+    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await page.waitForURL(/\/coach$/);
+    await page.getByRole('heading', { level: 1, name: 'Caseload' }).waitFor();
+    await page.getByRole('link', { name: 'Sam Patel', exact: true }).waitFor();
+    // The next action: the next booked session, with a link to prepare for it.
+    await page.getByText(/^Next: /).waitFor();
+    expect(await page.getByRole('link', { name: /Prepare: open Sam Patel’s notes/ }).isVisible()).toBe(true);
+    await shot('coach-caseload');
+  });
+
+  it('shows a patient’s notes, shared journal and practices, and saves a structured note', async () => {
+    await page.getByRole('link', { name: 'Sam Patel', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sam Patel' }).waitFor();
+    await page.getByRole('heading', { name: /^Session / }).first().waitFor();
+    await page.getByRole('heading', { name: 'Shared journal' }).waitFor();
+    await page.getByRole('heading', { name: 'Practices' }).waitFor();
+    await shot('coach-patient');
+
+    const before = await page.getByRole('heading', { name: /^Session / }).count();
+    await page.getByLabel('Themes').fill('self-compassion, work');
+    await page.getByLabel(/^Insights/).fill('Noticed more patience with themself after the last session.');
+    await page.getByLabel(/^Next steps/).fill('Keep a three-line evening journal this week.');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByText('Note saved.').waitFor();
+    await expect.poll(() => page.getByRole('heading', { name: /^Session / }).count()).toBe(before + 1);
+    expect(await page.getByText('self-compassion', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('lists notes by patient on the Notes page', async () => {
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
+    await page.getByLabel('Patient').selectOption({ label: 'Sam Patel' });
+    await page.getByRole('heading', { name: /^Session / }).first().waitFor();
+    await shot('coach-notes');
+  });
+});

@@ -1,0 +1,68 @@
+import type {
+  accountList,
+  accountSchema,
+  auditPage,
+  careTeamResponse,
+  createUserRequest,
+  createUserResponse,
+  programSettingsResponse,
+} from '@keel/contract';
+import type { z } from 'zod';
+import { api } from './client.ts';
+
+export type Account = z.infer<typeof accountSchema> & {
+  /** Not in the contract today: a patient account's patient id, used for care teams when the server sends it. */
+  patientId?: string;
+};
+export type AccountList = Omit<z.infer<typeof accountList>, 'items'> & { items: Account[] };
+export type AccountRole = Account['role'];
+export type CreateUserInput = z.input<typeof createUserRequest>;
+export type CreateUserResponse = z.infer<typeof createUserResponse>;
+export type CareTeam = z.infer<typeof careTeamResponse>;
+export type CareTeamMember = CareTeam['members'][number];
+export type ProgramSettings = z.infer<typeof programSettingsResponse>;
+export type AuditPage = z.infer<typeof auditPage>;
+export type AuditEntry = AuditPage['items'][number];
+export interface AuditQuery {
+  patientId?: string;
+  actorId?: string;
+  action?: string;
+  outcome?: 'success' | 'denied' | 'failure';
+  from?: string;
+  to?: string;
+  before?: number;
+  limit?: number;
+}
+
+function query(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const patient = (patientId: string) => `/patients/${encodeURIComponent(patientId)}`;
+
+export const adminApi = {
+  accounts: (q: { role?: AccountRole; q?: string }) => api.get<AccountList>(`/users${query(q)}`),
+  invite: (body: CreateUserInput) => api.post<CreateUserResponse>('/users', body),
+  deactivate: (userId: string) => api.post<Account>(`/users/${encodeURIComponent(userId)}/deactivate`),
+  reactivate: (userId: string) => api.post<Account>(`/users/${encodeURIComponent(userId)}/reactivate`),
+  careTeam: (patientId: string) => api.get<CareTeam>(`${patient(patientId)}/care-team`),
+  assign: (patientId: string, body: { userId: string; role: 'clinician' | 'coach'; primary?: boolean }) =>
+    api.post<CareTeam>(`${patient(patientId)}/care-team`, body),
+  unassign: (patientId: string, userId: string) => api.delete<CareTeam>(`${patient(patientId)}/care-team/${encodeURIComponent(userId)}`),
+  settings: () => api.get<ProgramSettings>('/settings'),
+  saveSettings: (version: number, settings: Partial<ProgramSettings['settings']>) =>
+    api.put<ProgramSettings>('/settings', { settings }, { headers: { 'if-match': `"${version}"` } }),
+  audit: (q: AuditQuery) => api.get<AuditPage>(`/audit${query(q)}`),
+};
+
+export const adminKeys = {
+  accounts: (q: object) => ['admin', 'accounts', q] as const,
+  careTeam: (patientId: string) => ['admin', 'care-team', patientId] as const,
+  settings: ['admin', 'settings'] as const,
+  audit: (q: AuditQuery) => ['admin', 'audit', q] as const,
+};

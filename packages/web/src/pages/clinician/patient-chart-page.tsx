@@ -1,0 +1,97 @@
+import { Anchor, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { clinicianApi, clinicianKeys } from '../../api/clinician-api.ts';
+import { PageHeader } from '../../components/page-header.tsx';
+import { RiskTierBadge, SeverityBadge, StatusBadge } from '../../features/clinician/badges.tsx';
+import { LedgerPanel } from '../../features/clinician/ledger-panel.tsx';
+import { OutcomesPanel } from '../../features/clinician/outcomes-panel.tsx';
+import { PlanPanel } from '../../features/clinician/plan-panel.tsx';
+import { RiskPanel } from '../../features/clinician/risk-panel.tsx';
+import { SessionsPanel } from '../../features/clinician/sessions-panel.tsx';
+import { TimelinePanel } from '../../features/clinician/timeline-panel.tsx';
+import { VisitsPanel } from '../../features/clinician/visits-panel.tsx';
+import { clinicianBasePath } from './clinician-paths.ts';
+import { usePanelRow } from './use-panel-row.ts';
+
+const tabs = [
+  { value: 'overview', label: 'Overview' },
+  { value: 'timeline', label: 'Timeline' },
+  { value: 'plan', label: 'Plan' },
+  { value: 'medication', label: 'Medication' },
+  { value: 'sessions', label: 'Sessions' },
+  { value: 'visits', label: 'Visits and follow-ups' },
+] as const;
+
+function CareTeamLine({ patientId }: { patientId: string }) {
+  const team = useQuery({ queryKey: clinicianKeys.patientPart(patientId, 'care-team'), queryFn: () => clinicianApi.careTeam(patientId) });
+  if (!team.data) return null;
+  return <Text size="sm">Care team: {team.data.members.map((m) => `${m.name} (${m.role}${m.primary ? ', primary' : ''})`).join(', ') || 'none'}</Text>;
+}
+
+/** One patient's chart: overview (risk, outcomes), timeline, plan, medication ledger, sessions, visits. */
+export function PatientChartPage() {
+  const { patientId = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const current = tabs.find((t) => t.value === search.get('tab'))?.value ?? 'overview';
+  const { row, isPending } = usePanelRow(patientId);
+  const name = row?.name ?? (isPending ? 'Patient chart' : 'Patient');
+
+  return (
+    <>
+      <PageHeader title={name} />
+      <Stack gap={4} mb="md" mt={-8}>
+        <Anchor component={Link} to={`${clinicianBasePath}/patients`} size="sm">
+          ← All patients
+        </Anchor>
+        {row && (
+          <Group gap="xs">
+            <StatusBadge status={row.status} />
+            <RiskTierBadge tier={row.riskTier} />
+            {(['critical', 'high', 'moderate', 'low'] as const)
+              .filter((s) => row.openAlerts[s] > 0)
+              .map((s) => (
+                <Group key={s} gap={2}>
+                  <SeverityBadge severity={s} />
+                  <Text size="sm">×{row.openAlerts[s]} open</Text>
+                </Group>
+              ))}
+            {row.openAlerts.total > 0 && (
+              <Anchor component={Link} to={`${clinicianBasePath}/alerts`} size="sm">
+                Go to alerts
+              </Anchor>
+            )}
+          </Group>
+        )}
+        <CareTeamLine patientId={patientId} />
+      </Stack>
+      <Tabs value={current} onChange={(v) => setSearch(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+        <Tabs.List mb="md">
+          {tabs.map((t) => (
+            <Tabs.Tab key={t.value} value={t.value}>
+              {t.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {tabs.map((t) => (
+          <Tabs.Panel key={t.value} value={t.value}>
+            <Title order={2} size="h3" mb="sm">
+              {t.label}
+            </Title>
+            {t.value === 'overview' && (
+              <Stack gap="md">
+                <OutcomesPanel patientId={patientId} load={clinicianApi.outcomes} />
+                <RiskPanel patientId={patientId} />
+              </Stack>
+            )}
+            {t.value === 'timeline' && <TimelinePanel patientId={patientId} />}
+            {t.value === 'plan' && <PlanPanel patientId={patientId} />}
+            {t.value === 'medication' && <LedgerPanel patientId={patientId} />}
+            {t.value === 'sessions' && <SessionsPanel patientId={patientId} />}
+            {t.value === 'visits' && <VisitsPanel patientId={patientId} />}
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </>
+  );
+}
