@@ -55,6 +55,8 @@ export const accountSchema = z.object({
   mfaEnabled: z.boolean(),
   createdAt: isoDateTime,
   stateLicenses: z.array(z.string()),
+  /** For patient accounts: the patient record (admins manage care teams by it). */
+  patientId: uuid.nullable(),
 });
 export const createUserResponse = z.object({ user: accountSchema, invitationExpiresAt: isoDateTime });
 export const accountList = z.object({ items: z.array(accountSchema) });

@@ -14,13 +14,14 @@ import {
   uuid,
 } from '@keel/contract';
 import type { KeelApp } from '../app.ts';
+import type { Db } from '../db/transaction.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { actorOf, iso, patientAccessOf, useCaseOf } from '../http/route-helpers.ts';
 import { createInvitedUser, setAccountStatus } from '../use-cases/identity/accounts.ts';
 import { assignCareTeamMember, listCareTeam, unassignCareTeamMember } from '../use-cases/identity/care-team.ts';
 import { acceptSitterInvitation, inviteSitter, listSitters, removeSitter } from '../use-cases/identity/sitters.ts';
 
-type AccountRow = { id: string; email: string; name: string; role: 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin'; status: 'invited' | 'active' | 'deactivated'; mfa_enabled: boolean; created_at: Date; state_licenses: string[] };
+type AccountRow = { id: string; email: string; name: string; role: 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin'; status: 'invited' | 'active' | 'deactivated'; mfa_enabled: boolean; created_at: Date; state_licenses: string[]; patient_id: string | null };
 const toAccount = (r: AccountRow) => ({
   id: r.id,
   email: r.email,
@@ -30,8 +31,10 @@ const toAccount = (r: AccountRow) => ({
   mfaEnabled: r.mfa_enabled,
   createdAt: iso(r.created_at),
   stateLicenses: r.state_licenses,
+  patientId: r.patient_id,
 });
-const accountColumns = ['id', 'email', 'name', 'role', 'status', 'mfa_enabled', 'created_at', 'state_licenses'] as const;
+const accountColumns = ['u.id', 'u.email', 'u.name', 'u.role', 'u.status', 'u.mfa_enabled', 'u.created_at', 'u.state_licenses', 'p.id as patient_id'] as const;
+const accounts = (db: Db) => db.selectFrom('users as u').leftJoin('patients as p', 'p.user_id', 'u.id').select(accountColumns);
 
 export function accountRoutes(app: KeelApp): void {
   app.get(
@@ -47,11 +50,11 @@ export function accountRoutes(app: KeelApp): void {
     },
     async (request) => {
       const { deps, ctx } = useCaseOf(request);
-      let query = deps.database.db.selectFrom('users').select(accountColumns).orderBy('role').orderBy('name').limit(500);
-      if (request.query.role) query = query.where('role', '=', request.query.role);
+      let query = accounts(deps.database.db).orderBy('u.role').orderBy('u.name').limit(500);
+      if (request.query.role) query = query.where('u.role', '=', request.query.role);
       if (request.query.q) {
         const q = `%${request.query.q.toLowerCase()}%`;
-        query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', q), eb(eb.fn('lower', ['email']), 'like', q)]));
+        query = query.where((eb) => eb.or([eb(eb.fn('lower', ['u.name']), 'like', q), eb(eb.fn('lower', ['u.email']), 'like', q)]));
       }
       const rows = await query.execute();
       await writeAudit(deps.database.db, ctx, { action: 'account.list', resourceType: 'account', outcome: 'success' });
@@ -68,7 +71,7 @@ export function accountRoutes(app: KeelApp): void {
     async (request, reply) => {
       const uc = useCaseOf(request);
       const created = await createInvitedUser(uc, request.body);
-      const row = await uc.deps.database.db.selectFrom('users').select(accountColumns).where('id', '=', created.userId).executeTakeFirstOrThrow();
+      const row = await accounts(uc.deps.database.db).where('u.id', '=', created.userId).executeTakeFirstOrThrow();
       return reply.code(201).send({ user: toAccount(row), invitationExpiresAt: iso(created.expiresAt) });
     },
   );
@@ -82,7 +85,7 @@ export function accountRoutes(app: KeelApp): void {
     async (request) => {
       const uc = useCaseOf(request);
       await setAccountStatus(uc, request.params.id, false);
-      return toAccount(await uc.deps.database.db.selectFrom('users').select(accountColumns).where('id', '=', request.params.id).executeTakeFirstOrThrow());
+      return toAccount(await accounts(uc.deps.database.db).where('u.id', '=', request.params.id).executeTakeFirstOrThrow());
     },
   );
 
@@ -95,7 +98,7 @@ export function accountRoutes(app: KeelApp): void {
     async (request) => {
       const uc = useCaseOf(request);
       await setAccountStatus(uc, request.params.id, true);
-      return toAccount(await uc.deps.database.db.selectFrom('users').select(accountColumns).where('id', '=', request.params.id).executeTakeFirstOrThrow());
+      return toAccount(await accounts(uc.deps.database.db).where('u.id', '=', request.params.id).executeTakeFirstOrThrow());
     },
   );
 
