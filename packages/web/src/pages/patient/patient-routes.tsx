@@ -1,12 +1,35 @@
 import type { RouteObject } from 'react-router-dom';
-import { placeholderRoutes } from '../../components/placeholder-routes.tsx';
-import { RoleHomePage } from '../../components/role-home-page.tsx';
-import { patientSections } from './patient-sections.ts';
+import { AppointmentsPage } from './appointments-page.tsx';
+import { AssessmentPage } from './assessment-page.tsx';
+import { CheckInPage } from './check-in-page.tsx';
+import { ConsentPage } from './consent-page.tsx';
+import { EducationModulePage, EducationPage } from './education-page.tsx';
+import { IntakePage } from './intake-page.tsx';
+import { JournalPage } from './journal-page.tsx';
+import { MessagesPage } from './messages-page.tsx';
+import { patientBasePath } from './patient-base-path.ts';
+import { PatientHomePage } from './patient-home-page.tsx';
+import { ProgressPage } from './progress-page.tsx';
+import { SessionPage } from './session-page.tsx';
+import { SessionsPage } from './sessions-page.tsx';
+import { SupportPage } from './support-page.tsx';
 
-export const patientBasePath = '/patient';
+export { patientBasePath };
 
-/** The patient app's pages, relative to patientBasePath. Replace a placeholder with the real page as it is built. */
+/** The patient app's pages, relative to patientBasePath. */
 export const patientRoutes: RouteObject[] = [
-  { index: true, element: <RoleHomePage basePath={patientBasePath} sections={patientSections} /> },
-  ...placeholderRoutes(patientSections),
+  { index: true, element: <PatientHomePage /> },
+  { path: 'intake', element: <IntakePage /> },
+  { path: 'consent', element: <ConsentPage /> },
+  { path: 'education', element: <EducationPage /> },
+  { path: 'education/:slug', element: <EducationModulePage /> },
+  { path: 'sessions', element: <SessionsPage /> },
+  { path: 'sessions/:sessionId', element: <SessionPage /> },
+  { path: 'check-in', element: <CheckInPage /> },
+  { path: 'assessments/:code', element: <AssessmentPage /> },
+  { path: 'progress', element: <ProgressPage /> },
+  { path: 'journal', element: <JournalPage /> },
+  { path: 'messages', element: <MessagesPage /> },
+  { path: 'appointments', element: <AppointmentsPage /> },
+  { path: 'support', element: <SupportPage /> },
 ];

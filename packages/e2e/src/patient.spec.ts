@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, repoRoot, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+
+let keel: KeelProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const until = <T,>(read: () => T | Promise<T>, timeout = 15_000) => expect.poll(read, { timeout, interval: 200 });
+
+async function seriousViolations(p: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: p }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await p.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  const webDist = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-web-dist-'));
+  fs.cpSync(path.join(repoRoot, 'packages/web/dist'), webDist, { recursive: true });
+  keel = await startKeel({ KEEL_WEB_DIST: webDist });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(keel.url);
+  await page.getByLabel('Email').first().fill('patient@keel.demo');
+  await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
+  await page.getByRole('button', { name: /^sign in$/i }).first().click();
+  await page.waitForURL(/\/patient$/);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await keel?.stop();
+});
+
+describe('the patient app, signed in as the demo patient', () => {
+  it('home shows the patient’s real next step (today’s session) and what is due', async () => {
+    const step = page.getByTestId('next-step');
+    await until(() => step.count()).toBe(1);
+    expect(await step.getAttribute('data-step')).toBe('session-ready');
+    expect(await page.getByRole('heading', { name: 'Your session is today' }).isVisible()).toBe(true);
+    expect(await page.getByText('Welcome, Sam.').isVisible()).toBe(true);
+    await until(() => page.getByRole('link', { name: /Mood questionnaire \(PHQ-9\)/ }).isVisible()).toBe(true);
+    expect(await page.getByText(/3 completed of 6 planned/).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'patient-home');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'patient-home-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  const pages: { path: string; name: string; ready: (p: Page) => Promise<boolean> }[] = [
+    { path: '/patient/intake', name: 'patient-intake', ready: (p) => p.getByTestId('intake-status').isVisible() },
+    { path: '/patient/consent', name: 'patient-consent', ready: (p) => p.getByText('You signed this consent form').isVisible() },
+    { path: '/patient/education', name: 'patient-education', ready: (p) => p.getByText(/required lessons done/).isVisible() },
+    { path: '/patient/sessions', name: 'patient-sessions', ready: (p) => p.getByRole('heading', { name: 'Your sessions' }).isVisible() },
+    { path: '/patient/check-in', name: 'patient-check-in', ready: (p) => p.getByRole('link', { name: /PHQ-9/ }).isVisible() },
+    { path: '/patient/assessments/phq9', name: 'patient-phq9', ready: async (p) => (await p.getByRole('radiogroup').count()) === 10 },
+    { path: '/patient/progress', name: 'patient-progress', ready: (p) => p.getByRole('table').first().isVisible() },
+    { path: '/patient/journal', name: 'patient-journal', ready: (p) => p.getByRole('heading', { name: 'Your entries' }).isVisible() },
+    { path: '/patient/messages', name: 'patient-messages', ready: (p) => p.getByRole('navigation', { name: 'Conversations' }).isVisible() },
+    { path: '/patient/appointments', name: 'patient-appointments', ready: (p) => p.getByRole('heading', { name: 'Coming up' }).isVisible() },
+    { path: '/patient/support', name: 'patient-support', ready: (p) => p.getByRole('heading', { name: 'Your sitters' }).isVisible() },
+  ];
+
+  it('every patient page loads real data and has no serious or critical axe violations', async () => {
+    const problems: Record<string, string[]> = {};
+    for (const entry of pages) {
+      await page.goto(`${keel.url}${entry.path}`);
+      await until(() => entry.ready(page)).toBe(true);
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) problems[entry.path] = violations;
+      await shot(page, entry.name);
+    }
+    expect(problems).toEqual({});
+  });
+
+  it('the messages screen says when to expect a reply and that it is not for emergencies', async () => {
+    await page.goto(`${keel.url}/patient/messages`);
+    const notice = page.getByTestId('messages-notice');
+    await until(() => notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toMatch(/988/);
+    expect(await notice.textContent()).toMatch(/911/);
+  });
+
+  it('the session page walks through the steps for today’s session', async () => {
+    await page.goto(`${keel.url}/patient`);
+    await page.getByRole('link', { name: 'Prepare for your session' }).click();
+    await until(() => page.getByRole('heading', { name: /Step 1: Safety checklist/ }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: /Step 3: Your sitter confirms/ }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Run the safety check' }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'patient-session');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'patient-session-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});

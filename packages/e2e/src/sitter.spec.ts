@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, repoRoot, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+
+let keel: KeelProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const until = <T,>(read: () => T | Promise<T>, timeout = 15_000) => expect.poll(read, { timeout, interval: 200 });
+
+async function seriousViolations(p: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: p }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await p.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  const webDist = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-web-dist-'));
+  fs.cpSync(path.join(repoRoot, 'packages/web/dist'), webDist, { recursive: true });
+  keel = await startKeel({ KEEL_WEB_DIST: webDist });
+  browser = await launchChromium();
+  // The sitter app is phone-first: a 390 px wide screen.
+  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(keel.url);
+  await page.getByLabel('Email').first().fill('sitter@keel.demo');
+  await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
+  await page.getByRole('button', { name: /^sign in$/i }).first().click();
+  await page.waitForURL(/\/sitter$/);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await keel?.stop();
+});
+
+describe('the sitter app, signed in as the demo sitter on a phone', () => {
+  it('shows today’s session for the patient they sit for, and the next action: confirm present and sober', async () => {
+    const session = page.getByTestId('sitter-session');
+    await until(() => session.count()).toBe(1);
+    expect(await session.getAttribute('data-status')).toBe('scheduled');
+    expect(await page.getByRole('heading', { name: 'Sam Patel’s session' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Confirm I am present and sober' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Confirm I am present and sober' }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('something-wrong').isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'sitter-home');
+  });
+
+  it('“something is wrong” shows the emergency guidance first, then reports to the care team', async () => {
+    await page.getByTestId('something-wrong').click();
+    const dialog = page.getByRole('dialog');
+    await until(() => dialog.getByTestId('emergency-guidance').isVisible()).toBe(true);
+    // Emergency guidance comes before the report buttons.
+    const guidanceTop = (await dialog.getByTestId('emergency-guidance').boundingBox())?.y ?? Infinity;
+    const reportTop = (await dialog.getByRole('button', { name: /Not an emergency, but I am worried/ }).boundingBox())?.y ?? -Infinity;
+    expect(guidanceTop).toBeLessThan(reportTop);
+    expect(await dialog.getByRole('link', { name: 'Call 911' }).getAttribute('href')).toBe('tel:911');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'sitter-something-wrong');
+    await dialog.getByRole('button', { name: /Not an emergency, but I am worried/ }).click();
+    await until(() => dialog.getByText('Your care team has been told').isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Close' }).last().click();
+  });
+
+  it('attests presence and sobriety with one confirmation', async () => {
+    await page.getByLabel(/I am with Sam now/).check();
+    await page.getByLabel(/I am sober/).check();
+    await page.getByRole('button', { name: 'Confirm I am present and sober' }).click();
+    await until(() => page.getByTestId('attested').isVisible()).toBe(true);
+    await shot(page, 'sitter-attested');
+  });
+});
