@@ -123,23 +123,25 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
 }
 
 async function registerWeb(app: KeelApp, webDist: string | undefined): Promise<void> {
-  const index = webDist ? path.join(webDist, 'index.html') : undefined;
-  const hasWeb = index !== undefined && fs.existsSync(index);
-  if (hasWeb && webDist) {
-    await app.register(fastifyStatic, { root: path.resolve(webDist), wildcard: false, index: false });
+  const root = webDist ? path.resolve(webDist) : undefined;
+  const indexFile = root ? path.join(root, 'index.html') : undefined;
+  if (root && indexFile && fs.existsSync(indexFile)) {
+    // Files are looked up per request (wildcard), so a rebuilt app is served without a restart; a path that is
+    // not a file falls through to the not-found handler below.
+    await app.register(fastifyStatic, { root, wildcard: true, index: false });
   }
-  const indexHtml = hasWeb && index ? fs.readFileSync(index) : undefined;
   app.setNotFoundHandler((request, reply) => {
-      const pathname = request.url.split('?')[0] ?? '/';
-      const isApi = pathname.startsWith('/api/') || pathname === '/api';
-      const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !isApi && !path.extname(pathname);
-      if (wantsPage) {
-        if (indexHtml) return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
-        return reply
-          .code(200)
-          .type('text/html; charset=utf-8')
-          .send('<!doctype html><title>Keel</title><h1>Keel API</h1><p>The web app is not built. Run <code>npm run build</code>; the API is at <a href="/api/docs">/api/docs</a>.</p>');
-      }
-      return sendProblem(reply, problem('NOT_FOUND', `No route ${request.method} ${pathname}.`, { instance: pathname }));
+    const pathname = request.url.split('?')[0] ?? '/';
+    const isApi = pathname.startsWith('/api/') || pathname === '/api';
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !isApi && !path.extname(pathname);
+    if (wantsPage) {
+      const html = indexFile && fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : undefined;
+      if (html) return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+      return reply
+        .code(200)
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Keel</title><h1>Keel API</h1><p>The web app is not built. Run <code>npm run build</code>; the API is at <a href="/api/docs">/api/docs</a>.</p>');
+    }
+    return sendProblem(reply, problem('NOT_FOUND', `No route ${request.method} ${pathname}.`, { instance: pathname }));
   });
 }

@@ -1,4 +1,3 @@
-import '@mantine/charts/styles.css';
 import { LineChart } from '@mantine/charts';
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
