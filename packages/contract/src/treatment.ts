@@ -284,7 +284,10 @@ export const sessionSchema = z.object({
   createdAt: isoDateTime,
   gateEvaluations: z.array(gateEvaluationSchema),
 });
+export const sitterBaselineRequest = z.strictObject({ backToBaseline: z.boolean(), note: z.string().trim().max(2000).optional() });
+export const sitterBaselineSchema = z.object({ confirmedAt: isoDateTime, backToBaseline: z.boolean(), sitterUserId: uuid });
 export const sessionDetailSchema = sessionSchema.extend({
+  sitterBaseline: sitterBaselineSchema.nullable(),
   sitterAttestations: z.array(
     z.object({ id: uuid, sitterUserId: uuid, attestedAt: isoDateTime, present: z.boolean(), sober: z.boolean() }),
   ),

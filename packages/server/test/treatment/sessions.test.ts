@@ -156,6 +156,22 @@ describe('the session lifecycle', () => {
     expect(unresponsive.json()).toMatchObject({ emergencyGuidance: expect.stringMatching(/^Call 911/) });
   });
 
+  it('lets only the assigned sitter confirm, from their own account, that the patient is back to baseline', async () => {
+    const w = await readyWorld(t);
+    const sessionId = await authorizedSession(w);
+    await expectStatus(post(w, 'sitter', sessionId, 'baseline', { backToBaseline: true }), 409);
+    await expectStatus(post(w, 'patient', sessionId, 'start'), 200);
+    await expectStatus(post(w, 'patient', sessionId, 'baseline', { backToBaseline: true }), 404);
+    await expectStatus(post(w, 'otherSitter', sessionId, 'baseline', { backToBaseline: true }), 404);
+    const notYet = await expectStatus(post(w, 'sitter', sessionId, 'baseline', { backToBaseline: false, note: 'Still a little dizzy' }), 201);
+    expect(notYet.json()).toMatchObject({ baseline: { backToBaseline: false } });
+    t.clock.advance(30 * MINUTE);
+    await w.refresh();
+    await expectStatus(post(w, 'sitter', sessionId, 'baseline', { backToBaseline: true }), 201);
+    const detail = await expectStatus(w.call('clinician', 'GET', `/api/v1/sessions/${sessionId}`), 200);
+    expect(detail.json()).toMatchObject({ session: { sitterBaseline: { backToBaseline: true, sitterUserId: w.sitter.id } } });
+  });
+
   it('raises SESSION_VITALS_ABOVE_LIMITS for a high reading during the session', async () => {
     const w = await readyWorld(t);
     const sessionId = await authorizedSession(w);

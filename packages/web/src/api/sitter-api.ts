@@ -31,6 +31,8 @@ export const sitterApi = {
   check: (sessionId: string, input: { responsive: boolean; breathingNormally: boolean; concern: boolean; note?: string }) =>
     api.post<SitterCheckResult>(`${s(sessionId)}/check-ins`, input),
   concern: (sessionId: string, input: { emergency: boolean; note?: string }) => api.post<ConcernResult>(`${s(sessionId)}/concerns`, input),
+  baseline: (sessionId: string, backToBaseline: boolean) =>
+    api.post<{ baseline: NonNullable<SitterSession['sitterBaseline']> }>(`${s(sessionId)}/baseline`, { backToBaseline }),
 };
 
 export const sitterKeys = {

@@ -19,6 +19,8 @@ import {
   sessionResponse,
   sitterAttestationRequest,
   sitterAttestationResponse,
+  sitterBaselineRequest,
+  sitterBaselineSchema,
   sitterCheckRequest,
   sitterCheckResponse,
   vitalsRequest,
@@ -39,6 +41,7 @@ import {
   getSession,
   listSessions,
   raiseSitterConcern,
+  recordSitterBaseline,
   recordChecklist,
   recordSitterAttestation,
   recordSitterCheck,
@@ -208,6 +211,29 @@ export function sessionRoutes(app: KeelApp): void {
           ...request.body,
         }),
       ),
+  );
+
+  app.post(
+    '/api/v1/sessions/:sessionId/baseline',
+    {
+      config: onSession('sitter_check', 'write'),
+      schema: {
+        tags: ['sessions'],
+        summary: "The sitter confirms, from their own account, whether the patient is back to their usual self",
+        params: sessionParams,
+        body: sitterBaselineRequest,
+        response: { 201: z.object({ baseline: sitterBaselineSchema }) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({
+        baseline: await recordSitterBaseline(useCaseOf(request), {
+          patientId: patientAccessOf(request).patientId,
+          sessionId: request.params.sessionId,
+          sitterUserId: actorOf(request).userId,
+          ...request.body,
+        }),
+      }),
   );
 
   app.post(

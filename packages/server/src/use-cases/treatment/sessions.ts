@@ -152,13 +152,14 @@ export async function getSession({ deps, ctx }: UseCase, patientId: string, sess
   const evaluations = (await evaluationsBySession(db, [row.id])).get(row.id) ?? [];
   const settings = await loadProgramSettings(db);
   const checkRule = settings.monitoring.alerts.sitterChecks;
-  const [attestations, vitals, checklists, checks, adverse, assessment] = await Promise.all([
+  const [attestations, vitals, checklists, checks, adverse, assessment, baseline] = await Promise.all([
     db.selectFrom('sitter_attestations').selectAll().where('session_id', '=', sessionId).orderBy('attested_at').execute(),
     db.selectFrom('session_vitals').selectAll().where('session_id', '=', sessionId).orderBy('taken_at').orderBy('seq').execute(),
     db.selectFrom('session_checklists').selectAll().where('session_id', '=', sessionId).orderBy('attested_at').execute(),
     db.selectFrom('sitter_checks').selectAll().where('session_id', '=', sessionId).orderBy('checked_at').execute(),
     db.selectFrom('adverse_events').selectAll().where('session_id', '=', sessionId).orderBy('reported_at').execute(),
     db.selectFrom('post_session_assessments').selectAll().where('session_id', '=', sessionId).executeTakeFirst(),
+    db.selectFrom('sitter_baseline_confirmations').selectAll().where('session_id', '=', sessionId).orderBy('confirmed_at', 'desc').executeTakeFirst(),
   ]);
   const ended = row.completed_at ?? row.aborted_at;
   const slots = sitterCheckSlots(
@@ -210,7 +211,37 @@ export async function getSession({ deps, ctx }: UseCase, patientId: string, sess
           submittedAt: iso(assessment.submitted_at),
         }
       : null,
+    sitterBaseline: baseline ? { confirmedAt: iso(baseline.confirmed_at), backToBaseline: baseline.back_to_baseline, sitterUserId: baseline.sitter_user_id } : null,
   };
+}
+
+/**
+ * The sitter's own end-of-session statement: the patient is (or is not yet) back to their usual self. Recorded
+ * from the sitter's account while the session runs or just after; "not yet" tells the care team to follow up.
+ */
+export async function recordSitterBaseline(
+  { deps, ctx }: UseCase,
+  input: { patientId: string; sessionId: string; sitterUserId: string; backToBaseline: boolean; note?: string | undefined },
+) {
+  return inTransaction(deps.database.db, async (tx) => {
+    const session = await tx.selectFrom('dosing_sessions').select(['status']).where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
+    if (!session) throw notFound('session');
+    requireStatus(session.status, ['in_progress', 'completed'], "The sitter's end-of-session confirmation");
+    const id = crypto.randomUUID();
+    await tx
+      .insertInto('sitter_baseline_confirmations')
+      .values({ id, patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, confirmed_at: ctx.now, back_to_baseline: input.backToBaseline, note: input.note ?? null })
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'session.sitter_baseline',
+      resourceType: 'sitter_check',
+      resourceId: id,
+      patientId: input.patientId,
+      outcome: 'success',
+      detail: { sessionId: input.sessionId, backToBaseline: input.backToBaseline },
+    });
+    return { confirmedAt: iso(ctx.now), backToBaseline: input.backToBaseline, sitterUserId: input.sitterUserId };
+  });
 }
 
 function requireStatus(status: string, allowed: readonly string[], what: string): void {

@@ -227,26 +227,7 @@ function PatientSession({ patient }: { patient: SitterPatient }) {
                   )}
                   {(session.status === 'scheduled' || session.status === 'authorized') && <Attest session={session} patientName={firstName} />}
                   {session.status === 'in_progress' && <Checks session={session} patientName={firstName} />}
-                  {session.status === 'in_progress' && (
-                    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="end-heading">
-                      <Title order={2} size="h4" id="end-heading">
-                        At the end
-                      </Title>
-                      <Text mt={4}>
-                        Stay until {firstName} is back to their usual self: awake, steady on their feet, speaking clearly and knowing where they
-                        are. Then tell them so — they confirm it with you in their post-session questions.
-                      </Text>
-                    </Card>
-                  )}
-                  {session.status === 'completed' && (
-                    <Alert color="keel" variant="light" title="Session complete" role="status">
-                      {session.assessment
-                        ? session.assessment.sitterConfirmsBaseline
-                          ? `Recorded: you confirmed ${firstName} was back to their usual self.`
-                          : `${firstName} finished without your confirmation that they were back to their usual self. Stay nearby and check on them.`
-                        : 'Thank you for being there.'}
-                    </Alert>
-                  )}
+                  {(session.status === 'in_progress' || session.status === 'completed') && <BackToBaseline session={session} patientName={firstName} />}
                 </Stack>
               )}
             </QueryView>
@@ -254,6 +235,46 @@ function PatientSession({ patient }: { patient: SitterPatient }) {
         }
       </QueryView>
     </Stack>
+  );
+}
+
+/** The sitter's own end-of-session confirmation that the patient is back to their usual self. */
+function BackToBaseline({ session, patientName }: { session: SitterSession; patientName: string }) {
+  const queryClient = useQueryClient();
+  const confirm = useMutation({
+    mutationFn: (backToBaseline: boolean) => sitterApi.baseline(session.id, backToBaseline),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: sitterKeys.session(session.id) });
+    },
+  });
+  const recorded = session.sitterBaseline;
+  return (
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="end-heading">
+      <Title order={2} size="h4" id="end-heading">
+        At the end
+      </Title>
+      <Text mt={4}>
+        Stay until {patientName} is back to their usual self: awake, steady on their feet, speaking clearly and knowing where they are.
+      </Text>
+      {recorded && (
+        <Alert mt="sm" color={recorded.backToBaseline ? 'keel' : 'red'} variant="light" role="status" data-testid="baseline-recorded">
+          {recorded.backToBaseline
+            ? `Recorded at ${formatTime(recorded.confirmedAt)}: ${patientName} is back to their usual self. Thank you.`
+            : `Recorded at ${formatTime(recorded.confirmedAt)}: not yet. Stay with ${patientName} and confirm again when they are; the care team can see this.`}
+        </Alert>
+      )}
+      {confirm.error !== null && <ProblemAlert error={confirm.error} />}
+      {!recorded?.backToBaseline && (
+        <Stack gap="xs" mt="sm">
+          <Button size="lg" styles={wrapping} color="keel" fullWidth onClick={() => confirm.mutate(true)} loading={confirm.isPending}>
+            {patientName} is back to their usual self
+          </Button>
+          <Button size="lg" styles={wrapping} variant="outline" color="gray" fullWidth onClick={() => confirm.mutate(false)} disabled={confirm.isPending}>
+            Not yet
+          </Button>
+        </Stack>
+      )}
+    </Card>
   );
 }
 
