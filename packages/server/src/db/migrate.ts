@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-intake.ts';
 import * as m0004 from './migrations/0004-treatment.ts';
 import * as m0005 from './migrations/0005-monitoring.ts';
 import * as m0006 from './migrations/0006-continuity.ts';
+import * as m0007 from './migrations/0007-sitter-baseline.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-treatment': m0004,
   '0005-monitoring': m0005,
   '0006-continuity': m0006,
+  '0007-sitter-baseline': m0007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

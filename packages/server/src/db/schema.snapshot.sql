@@ -10,6 +10,19 @@ TABLE account_tokens
   used_at timestamp with time zone
   user_id uuid NOT NULL
 
+TABLE adverse_events
+  description text NOT NULL
+  id uuid NOT NULL
+  kind text NOT NULL
+  patient_id uuid NOT NULL
+  reported_at timestamp with time zone NOT NULL
+  reported_by uuid NOT NULL
+  resolved_at timestamp with time zone
+  resolved_by uuid
+  serious boolean NOT NULL
+  session_id uuid
+  severity text NOT NULL
+
 TABLE alerts
   acknowledged_at timestamp with time zone
   acknowledged_by uuid
@@ -33,6 +46,58 @@ TABLE alerts
   severity text NOT NULL
   status text NOT NULL DEFAULT 'open'::text
   title text NOT NULL
+
+TABLE appointment_reminders
+  appointment_id uuid NOT NULL
+  due_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  offset_kind text NOT NULL
+  patient_id uuid NOT NULL
+  processed_at timestamp with time zone
+  status text NOT NULL DEFAULT 'pending'::text
+
+TABLE appointment_slots
+  appointment_id uuid NOT NULL
+  patient_id uuid NOT NULL
+  slot_start timestamp with time zone NOT NULL
+  staff_id uuid NOT NULL
+
+TABLE appointments
+  booked_by uuid NOT NULL
+  cancel_reason text
+  cancelled_at timestamp with time zone
+  cancelled_by uuid
+  created_at timestamp with time zone NOT NULL
+  ends_at timestamp with time zone NOT NULL
+  follow_up_id uuid
+  id uuid NOT NULL
+  kind text NOT NULL
+  modality text NOT NULL
+  patient_id uuid NOT NULL
+  rescheduled_from_id uuid
+  series_id uuid
+  series_index integer
+  sitter_user_id uuid
+  staff_id uuid NOT NULL
+  starts_at timestamp with time zone NOT NULL
+  status text NOT NULL DEFAULT 'booked'::text
+  status_changed_at timestamp with time zone
+  status_changed_by uuid
+
+TABLE assessments
+  answers jsonb NOT NULL
+  band text NOT NULL
+  context text NOT NULL
+  flags _text NOT NULL DEFAULT '{}'::text[]
+  id uuid NOT NULL
+  instrument text NOT NULL
+  intake_id uuid
+  patient_id uuid NOT NULL
+  risk text
+  submitted_at timestamp with time zone NOT NULL
+  submitted_by uuid NOT NULL
+  total integer
+  version text NOT NULL
 
 TABLE audit_chain_heads
   chain_key text NOT NULL
@@ -69,6 +134,22 @@ TABLE auth_sessions
   token_hash text NOT NULL
   user_id uuid NOT NULL
 
+TABLE availability_exceptions
+  end_minute integer
+  id uuid NOT NULL
+  kind text NOT NULL
+  on_date date NOT NULL
+  reason text
+  staff_id uuid NOT NULL
+  start_minute integer
+
+TABLE availability_weekly
+  end_minute integer NOT NULL
+  id uuid NOT NULL
+  staff_id uuid NOT NULL
+  start_minute integer NOT NULL
+  weekday smallint NOT NULL
+
 TABLE care_team_members
   assigned_at timestamp with time zone NOT NULL
   assigned_by uuid
@@ -78,6 +159,20 @@ TABLE care_team_members
   patient_id uuid NOT NULL
   unassigned_at timestamp with time zone
   user_id uuid NOT NULL
+
+TABLE check_ins
+  bladder_symptoms boolean NOT NULL
+  cognitive_complaint boolean NOT NULL
+  craving_0_10 smallint
+  id uuid NOT NULL
+  mood_0_10 smallint NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  side_effects _text NOT NULL DEFAULT '{}'::text[]
+  sleep_hours numeric NOT NULL
+  submitted_at timestamp with time zone NOT NULL
+  submitted_by uuid
+  used_outside_session boolean NOT NULL
 
 TABLE clinician_visits
   appointment_id uuid
@@ -93,6 +188,104 @@ TABLE clinician_visits
   prescriber_dea_registration text
   prescriber_license_state text NOT NULL
 
+TABLE coaching_notes
+  appointment_id uuid
+  coach_id uuid NOT NULL
+  created_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  insights text NOT NULL
+  next_steps text NOT NULL
+  patient_id uuid NOT NULL
+  practices_assigned _text NOT NULL DEFAULT '{}'::text[]
+  session_on date NOT NULL
+  themes _text NOT NULL DEFAULT '{}'::text[]
+
+TABLE consent_signatures
+  document_sha256 text NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  signature_id uuid NOT NULL
+  signed_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+
+TABLE discharges
+  clinician_id uuid NOT NULL
+  discharged_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  reason text NOT NULL
+  record jsonb NOT NULL
+  signature_id uuid NOT NULL
+  summary jsonb NOT NULL
+
+TABLE disclosure_consents
+  expires_on date
+  granted_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  includes_substance_use boolean NOT NULL
+  outside_clinician_id uuid NOT NULL
+  patient_id uuid NOT NULL
+  purposes _text NOT NULL
+  revoked_at timestamp with time zone
+  revoked_by uuid
+  signature_id uuid NOT NULL
+
+TABLE disclosures
+  consent_id uuid NOT NULL
+  disclosed_at timestamp with time zone NOT NULL
+  disclosed_by uuid NOT NULL
+  document bytea NOT NULL
+  document_sha256 text NOT NULL
+  id uuid NOT NULL
+  includes_substance_use boolean NOT NULL
+  kind text NOT NULL
+  outside_clinician_id uuid NOT NULL
+  patient_id uuid NOT NULL
+
+TABLE dispenses
+  created_at timestamp with time zone NOT NULL
+  dispensed_at timestamp with time zone NOT NULL
+  dispenser text NOT NULL
+  form text NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  patient_name text NOT NULL
+  plan_id uuid
+  prescriber_dea_registration text NOT NULL
+  prescriber_id uuid NOT NULL
+  recorded_by uuid NOT NULL
+  ship_to text NOT NULL
+  strength_mg double precision NOT NULL
+  substance text NOT NULL
+  units integer NOT NULL
+
+TABLE dose_requests
+  id uuid NOT NULL
+  kind text NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  requested_at timestamp with time zone NOT NULL
+
+TABLE dosing_sessions
+  abort_reason text
+  aborted_at timestamp with time zone
+  authorized_at timestamp with time zone
+  completed_at timestamp with time zone
+  created_at timestamp with time zone NOT NULL
+  created_by uuid NOT NULL
+  dose_mg double precision
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  plan_id uuid
+  scheduled_for timestamp with time zone NOT NULL
+  started_at timestamp with time zone
+  status text NOT NULL
+
+TABLE education_completions
+  completed_at timestamp with time zone NOT NULL
+  patient_id uuid NOT NULL
+  slug text NOT NULL
+
 TABLE follow_ups
   cause text NOT NULL
   completed_at timestamp with time zone
@@ -105,6 +298,19 @@ TABLE follow_ups
   status text NOT NULL DEFAULT 'due'::text
   visit_id uuid
 
+TABLE gate_evaluations
+  actor_id uuid
+  dose_mg double precision
+  evaluated_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  inputs jsonb NOT NULL DEFAULT '{}'::jsonb
+  outcome text NOT NULL
+  patient_id uuid NOT NULL
+  reason_codes _text NOT NULL
+  reasons jsonb NOT NULL
+  seq bigint NOT NULL DEFAULT nextval('gate_input_seq'::regclass)
+  session_id uuid NOT NULL
+
 TABLE idempotency_keys
   actor_id uuid NOT NULL
   created_at timestamp with time zone NOT NULL
@@ -114,6 +320,45 @@ TABLE idempotency_keys
   response_status integer NOT NULL
   route text NOT NULL
 
+TABLE intake_decisions
+  decided_at timestamp with time zone NOT NULL
+  decided_by uuid NOT NULL
+  decision text NOT NULL
+  eligibility text NOT NULL
+  id uuid NOT NULL
+  intake_answers_sha256 text NOT NULL
+  intake_id uuid NOT NULL
+  note text NOT NULL
+  patient_id uuid NOT NULL
+  record jsonb NOT NULL
+  signature_id uuid NOT NULL
+
+TABLE intakes
+  answers jsonb NOT NULL DEFAULT '{}'::jsonb
+  created_at timestamp with time zone NOT NULL
+  decided_at timestamp with time zone
+  eligibility text
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  risk_tier text
+  screening jsonb
+  status text NOT NULL DEFAULT 'draft'::text
+  submission_count integer NOT NULL DEFAULT 0
+  submitted_at timestamp with time zone
+  updated_at timestamp with time zone NOT NULL
+
+TABLE journal_entries
+  author_id uuid NOT NULL
+  body text NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  prompt text
+  session_id uuid
+  shared_with_clinician boolean NOT NULL DEFAULT false
+  shared_with_coach boolean NOT NULL DEFAULT false
+  updated_at timestamp with time zone NOT NULL
+  written_at timestamp with time zone NOT NULL
+
 TABLE keel_migrations
   name character varying NOT NULL
   timestamp character varying NOT NULL
@@ -121,6 +366,56 @@ TABLE keel_migrations
 TABLE keel_migrations_lock
   id character varying NOT NULL
   is_locked integer NOT NULL DEFAULT 0
+
+TABLE ledger_balances
+  on_hand_units integer NOT NULL
+  patient_id uuid NOT NULL
+  updated_at timestamp with time zone NOT NULL
+
+TABLE ledger_entries
+  circumstances text
+  corrects_id uuid
+  counted_units integer
+  dispense_id uuid
+  expected_units integer
+  id uuid NOT NULL
+  kind text NOT NULL
+  loss_kind text
+  manner text
+  note text
+  occurred_at timestamp with time zone NOT NULL
+  patient_id uuid NOT NULL
+  recorded_at timestamp with time zone NOT NULL
+  recorded_by uuid NOT NULL
+  session_id uuid
+  units integer NOT NULL
+
+TABLE message_reads
+  message_id uuid NOT NULL
+  patient_id uuid NOT NULL
+  read_at timestamp with time zone NOT NULL
+  user_id uuid NOT NULL
+
+TABLE message_threads
+  awaiting_reply_since timestamp with time zone
+  created_at timestamp with time zone NOT NULL
+  created_by uuid NOT NULL
+  id uuid NOT NULL
+  last_message_at timestamp with time zone NOT NULL
+  patient_id uuid NOT NULL
+  subject text NOT NULL
+
+TABLE messages
+  body text NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  response_seconds integer
+  sender_id uuid NOT NULL
+  sender_role text NOT NULL
+  sent_at timestamp with time zone NOT NULL
+  thread_id uuid NOT NULL
+  urgent boolean NOT NULL DEFAULT false
+  urgent_categories _text NOT NULL DEFAULT '{}'::text[]
 
 TABLE mfa_recovery_codes
   code_hash text NOT NULL
@@ -141,6 +436,25 @@ TABLE notification_outbox
   status text NOT NULL DEFAULT 'pending'::text
   subject text NOT NULL
 
+TABLE outside_clinicians
+  address text
+  created_at timestamp with time zone NOT NULL
+  email text
+  fax text
+  id uuid NOT NULL
+  kind text NOT NULL
+  name text NOT NULL
+  organization text
+  patient_id uuid NOT NULL
+  phone text
+  removed_at timestamp with time zone
+
+TABLE patient_risk
+  evaluated_at timestamp with time zone
+  evaluation_id uuid
+  patient_id uuid NOT NULL
+  tier text
+
 TABLE patients
   address text
   created_at timestamp with time zone NOT NULL DEFAULT now()
@@ -153,6 +467,48 @@ TABLE patients
   status text NOT NULL DEFAULT 'intake'::text
   user_id uuid NOT NULL
 
+TABLE pdmp_checks
+  checked_at timestamp with time zone NOT NULL
+  checked_by uuid NOT NULL
+  id uuid NOT NULL
+  note text
+  other_controlled_prescriptions boolean NOT NULL
+  patient_id uuid NOT NULL
+
+TABLE post_session_assessments
+  dissociation_0_10 integer NOT NULL
+  id uuid NOT NULL
+  mood_0_10 integer NOT NULL
+  nausea_0_10 integer NOT NULL
+  patient_id uuid NOT NULL
+  session_id uuid NOT NULL
+  side_effects _text NOT NULL
+  sitter_confirms_baseline boolean NOT NULL
+  submitted_at timestamp with time zone NOT NULL
+  submitted_by uuid NOT NULL
+
+TABLE practice_assignments
+  assigned_at timestamp with time zone NOT NULL
+  assigned_by uuid NOT NULL
+  coaching_note_id uuid
+  completed_at timestamp with time zone
+  completion_note text
+  frequency text
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  practice_id uuid NOT NULL
+  status text NOT NULL DEFAULT 'assigned'::text
+
+TABLE practices
+  active boolean NOT NULL DEFAULT true
+  category text NOT NULL
+  id uuid NOT NULL
+  instructions text NOT NULL
+  minutes integer NOT NULL
+  slug text NOT NULL
+  summary text NOT NULL
+  title text NOT NULL
+
 TABLE program_settings
   id integer NOT NULL
   settings jsonb NOT NULL
@@ -164,6 +520,64 @@ TABLE rate_limits
   attempts integer NOT NULL
   key text NOT NULL
   window_started_at timestamp with time zone NOT NULL
+
+TABLE refill_requests
+  doses_on_hand integer
+  eligible_from timestamp with time zone
+  id uuid NOT NULL
+  note text
+  outcome text NOT NULL
+  patient_id uuid NOT NULL
+  plan_id uuid
+  reasons jsonb NOT NULL
+  requested_at timestamp with time zone NOT NULL
+  requested_by uuid NOT NULL
+
+TABLE resources_directory
+  id integer NOT NULL
+  items jsonb NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  updated_by uuid
+  version integer NOT NULL
+
+TABLE risk_evaluations
+  evaluated_at timestamp with time zone NOT NULL
+  explanation jsonb NOT NULL DEFAULT '[]'::jsonb
+  factors jsonb NOT NULL DEFAULT '[]'::jsonb
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  previous_tier text
+  signal_codes _text NOT NULL DEFAULT '{}'::text[]
+  signals jsonb NOT NULL DEFAULT '[]'::jsonb
+  tier text NOT NULL
+  trigger text NOT NULL
+
+TABLE session_checklists
+  alcohol_24h boolean NOT NULL
+  attested_at timestamp with time zone NOT NULL
+  cannabis_24h boolean NOT NULL
+  fasted_hours double precision NOT NULL
+  id uuid NOT NULL
+  new_medication boolean NOT NULL
+  patient_id uuid NOT NULL
+  recorded_by uuid NOT NULL
+  safe_setting boolean NOT NULL
+  sedatives_24h boolean NOT NULL
+  seq bigint NOT NULL DEFAULT nextval('gate_input_seq'::regclass)
+  session_id uuid NOT NULL
+
+TABLE session_vitals
+  diastolic_mmhg double precision NOT NULL
+  heart_rate_bpm double precision NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  phase text NOT NULL
+  recorded_by uuid NOT NULL
+  seq bigint NOT NULL DEFAULT nextval('gate_input_seq'::regclass)
+  session_id uuid NOT NULL
+  spo2_pct double precision
+  systolic_mmhg double precision NOT NULL
+  taken_at timestamp with time zone NOT NULL
 
 TABLE signatures
   id uuid NOT NULL
@@ -191,6 +605,75 @@ TABLE sitter_assignments
   sitter_user_id uuid
   status text NOT NULL
 
+TABLE sitter_attestations
+  attested_at timestamp with time zone NOT NULL
+  auth_session_id uuid NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  present boolean NOT NULL
+  seq bigint NOT NULL DEFAULT nextval('gate_input_seq'::regclass)
+  session_id uuid NOT NULL
+  sitter_user_id uuid NOT NULL
+  sober boolean NOT NULL
+
+TABLE sitter_baseline_confirmations
+  back_to_baseline boolean NOT NULL
+  confirmed_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  session_id uuid NOT NULL
+  sitter_user_id uuid NOT NULL
+
+TABLE sitter_checks
+  breathing_normally boolean NOT NULL
+  checked_at timestamp with time zone NOT NULL
+  concern boolean NOT NULL
+  id uuid NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  responsive boolean NOT NULL
+  session_id uuid NOT NULL
+  sitter_user_id uuid NOT NULL
+
+TABLE sitter_concerns
+  emergency boolean NOT NULL
+  id uuid NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  raised_at timestamp with time zone NOT NULL
+  session_id uuid NOT NULL
+  sitter_user_id uuid NOT NULL
+
+TABLE support_contacts
+  created_at timestamp with time zone NOT NULL
+  email text
+  id uuid NOT NULL
+  is_emergency_contact boolean NOT NULL DEFAULT true
+  name text NOT NULL
+  note text
+  patient_id uuid NOT NULL
+  phone text
+  relationship text
+  removed_at timestamp with time zone
+
+TABLE treatment_plans
+  based_on_id uuid
+  created_at timestamp with time zone NOT NULL
+  created_by uuid NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  revision integer NOT NULL DEFAULT 1
+  signature_id uuid
+  signed_at timestamp with time zone
+  signed_by uuid
+  status text NOT NULL
+  supersedes_id uuid
+  terms jsonb NOT NULL
+  terms_sha256 text NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+
 TABLE users
   created_at timestamp with time zone NOT NULL DEFAULT now()
   dea_registration text
@@ -215,6 +698,12 @@ account_tokens.account_tokens_pkey: PRIMARY KEY (id)
 account_tokens.account_tokens_purpose_check: CHECK ((purpose = ANY (ARRAY['invitation'::text, 'password_reset'::text])))
 account_tokens.account_tokens_token_hash_key: UNIQUE (token_hash)
 account_tokens.account_tokens_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+adverse_events.adverse_events_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+adverse_events.adverse_events_pkey: PRIMARY KEY (id)
+adverse_events.adverse_events_reported_by_fkey: FOREIGN KEY (reported_by) REFERENCES users(id)
+adverse_events.adverse_events_resolved_by_fkey: FOREIGN KEY (resolved_by) REFERENCES users(id)
+adverse_events.adverse_events_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+adverse_events.adverse_events_severity_check: CHECK ((severity = ANY (ARRAY['mild'::text, 'moderate'::text, 'severe'::text])))
 alerts.alerts_acknowledged_by_fkey: FOREIGN KEY (acknowledged_by) REFERENCES users(id)
 alerts.alerts_escalated_to_fkey: FOREIGN KEY (escalated_to) REFERENCES users(id)
 alerts.alerts_owner_id_fkey: FOREIGN KEY (owner_id) REFERENCES users(id)
@@ -224,6 +713,40 @@ alerts.alerts_pkey: PRIMARY KEY (id)
 alerts.alerts_resolved_by_fkey: FOREIGN KEY (resolved_by) REFERENCES users(id)
 alerts.alerts_severity_check: CHECK ((severity = ANY (ARRAY['low'::text, 'moderate'::text, 'high'::text, 'critical'::text])))
 alerts.alerts_status_check: CHECK ((status = ANY (ARRAY['open'::text, 'acknowledged'::text, 'resolved'::text])))
+appointment_reminders.appointment_reminders_appointment_id_fkey: FOREIGN KEY (appointment_id) REFERENCES appointments(id)
+appointment_reminders.appointment_reminders_appointment_id_offset_kind_key: UNIQUE (appointment_id, offset_kind)
+appointment_reminders.appointment_reminders_offset_kind_check: CHECK ((offset_kind = ANY (ARRAY['24h'::text, '1h'::text])))
+appointment_reminders.appointment_reminders_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+appointment_reminders.appointment_reminders_pkey: PRIMARY KEY (id)
+appointment_reminders.appointment_reminders_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'cancelled'::text])))
+appointment_slots.appointment_slots_appointment_id_fkey: FOREIGN KEY (appointment_id) REFERENCES appointments(id)
+appointment_slots.appointment_slots_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+appointment_slots.appointment_slots_pkey: PRIMARY KEY (staff_id, slot_start)
+appointment_slots.appointment_slots_slot_start_check: CHECK ((mod((EXTRACT(epoch FROM slot_start))::bigint, (900)::bigint) = 0))
+appointment_slots.appointment_slots_staff_id_fkey: FOREIGN KEY (staff_id) REFERENCES users(id)
+appointments.appointments_booked_by_fkey: FOREIGN KEY (booked_by) REFERENCES users(id)
+appointments.appointments_cancelled_by_fkey: FOREIGN KEY (cancelled_by) REFERENCES users(id)
+appointments.appointments_check: CHECK ((ends_at > starts_at))
+appointments.appointments_check1: CHECK (((ends_at - starts_at) <= '08:00:00'::interval))
+appointments.appointments_check2: CHECK (((mod((EXTRACT(epoch FROM starts_at))::bigint, (900)::bigint) = 0) AND (mod((EXTRACT(epoch FROM ends_at))::bigint, (900)::bigint) = 0)))
+appointments.appointments_check3: CHECK (((status = 'cancelled'::text) = (cancelled_at IS NOT NULL)))
+appointments.appointments_follow_up_id_fkey: FOREIGN KEY (follow_up_id) REFERENCES follow_ups(id)
+appointments.appointments_kind_check: CHECK ((kind = ANY (ARRAY['initial_evaluation'::text, 'clinician_follow_up'::text, 'integration'::text, 'sitter_orientation'::text])))
+appointments.appointments_modality_check: CHECK ((modality = ANY (ARRAY['audio_video'::text, 'in_person'::text])))
+appointments.appointments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+appointments.appointments_pkey: PRIMARY KEY (id)
+appointments.appointments_rescheduled_from_id_fkey: FOREIGN KEY (rescheduled_from_id) REFERENCES appointments(id)
+appointments.appointments_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
+appointments.appointments_slots_check: TRIGGER DEFERRABLE INITIALLY DEFERRED
+appointments.appointments_staff_id_fkey: FOREIGN KEY (staff_id) REFERENCES users(id)
+appointments.appointments_status_changed_by_fkey: FOREIGN KEY (status_changed_by) REFERENCES users(id)
+appointments.appointments_status_check: CHECK ((status = ANY (ARRAY['booked'::text, 'completed'::text, 'cancelled'::text, 'missed'::text])))
+assessments.assessments_context_check: CHECK ((context = ANY (ARRAY['intake'::text, 'followup'::text, 'checkin'::text, 'session'::text])))
+assessments.assessments_intake_id_fkey: FOREIGN KEY (intake_id) REFERENCES intakes(id)
+assessments.assessments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+assessments.assessments_pkey: PRIMARY KEY (id)
+assessments.assessments_risk_check: CHECK ((risk = ANY (ARRAY['none'::text, 'low'::text, 'moderate'::text, 'high'::text])))
+assessments.assessments_submitted_by_fkey: FOREIGN KEY (submitted_by) REFERENCES users(id)
 audit_chain_heads.audit_chain_heads_pkey: PRIMARY KEY (chain_key)
 audit_log.audit_log_chain_key_seq_key: UNIQUE (chain_key, seq)
 audit_log.audit_log_outcome_check: CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
@@ -231,38 +754,206 @@ audit_log.audit_log_pkey: PRIMARY KEY (id)
 auth_sessions.auth_sessions_pkey: PRIMARY KEY (id)
 auth_sessions.auth_sessions_token_hash_key: UNIQUE (token_hash)
 auth_sessions.auth_sessions_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+availability_exceptions.availability_exceptions_check: CHECK ((((start_minute IS NULL) AND (end_minute IS NULL) AND (kind = 'unavailable'::text)) OR ((start_minute IS NOT NULL) AND (end_minute IS NOT NULL) AND (end_minute > start_minute))))
+availability_exceptions.availability_exceptions_end_minute_check: CHECK ((((end_minute >= 15) AND (end_minute <= 1440)) AND ((end_minute % 15) = 0)))
+availability_exceptions.availability_exceptions_kind_check: CHECK ((kind = ANY (ARRAY['available'::text, 'unavailable'::text])))
+availability_exceptions.availability_exceptions_pkey: PRIMARY KEY (id)
+availability_exceptions.availability_exceptions_staff_id_fkey: FOREIGN KEY (staff_id) REFERENCES users(id)
+availability_exceptions.availability_exceptions_start_minute_check: CHECK ((((start_minute >= 0) AND (start_minute <= 1439)) AND ((start_minute % 15) = 0)))
+availability_weekly.availability_weekly_check: CHECK ((end_minute > start_minute))
+availability_weekly.availability_weekly_end_minute_check: CHECK ((((end_minute >= 15) AND (end_minute <= 1440)) AND ((end_minute % 15) = 0)))
+availability_weekly.availability_weekly_pkey: PRIMARY KEY (id)
+availability_weekly.availability_weekly_staff_id_fkey: FOREIGN KEY (staff_id) REFERENCES users(id)
+availability_weekly.availability_weekly_start_minute_check: CHECK ((((start_minute >= 0) AND (start_minute <= 1439)) AND ((start_minute % 15) = 0)))
+availability_weekly.availability_weekly_weekday_check: CHECK (((weekday >= 0) AND (weekday <= 6)))
 care_team_members.care_team_members_assigned_by_fkey: FOREIGN KEY (assigned_by) REFERENCES users(id)
 care_team_members.care_team_members_member_role_check: CHECK ((member_role = ANY (ARRAY['clinician'::text, 'coach'::text])))
 care_team_members.care_team_members_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 care_team_members.care_team_members_pkey: PRIMARY KEY (id)
 care_team_members.care_team_members_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+check_ins.check_ins_craving_0_10_check: CHECK (((craving_0_10 >= 0) AND (craving_0_10 <= 10)))
+check_ins.check_ins_mood_0_10_check: CHECK (((mood_0_10 >= 0) AND (mood_0_10 <= 10)))
+check_ins.check_ins_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+check_ins.check_ins_pkey: PRIMARY KEY (id)
+check_ins.check_ins_sleep_hours_check: CHECK (((sleep_hours >= (0)::numeric) AND (sleep_hours <= (24)::numeric)))
+check_ins.check_ins_submitted_by_fkey: FOREIGN KEY (submitted_by) REFERENCES users(id)
 clinician_visits.clinician_visits_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
 clinician_visits.clinician_visits_modality_check: CHECK ((modality = ANY (ARRAY['audio_video'::text, 'in_person'::text])))
 clinician_visits.clinician_visits_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 clinician_visits.clinician_visits_pkey: PRIMARY KEY (id)
+coaching_notes.coaching_notes_appointment_id_fkey: FOREIGN KEY (appointment_id) REFERENCES appointments(id)
+coaching_notes.coaching_notes_coach_id_fkey: FOREIGN KEY (coach_id) REFERENCES users(id)
+coaching_notes.coaching_notes_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+coaching_notes.coaching_notes_pkey: PRIMARY KEY (id)
+consent_signatures.consent_signatures_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+consent_signatures.consent_signatures_patient_id_version_key: UNIQUE (patient_id, version)
+consent_signatures.consent_signatures_pkey: PRIMARY KEY (id)
+consent_signatures.consent_signatures_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+consent_signatures.consent_signatures_signature_id_key: UNIQUE (signature_id)
+consent_signatures.consent_signatures_version_check: CHECK ((version > 0))
+discharges.discharges_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
+discharges.discharges_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+discharges.discharges_pkey: PRIMARY KEY (id)
+discharges.discharges_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+disclosure_consents.disclosure_consents_outside_clinician_id_fkey: FOREIGN KEY (outside_clinician_id) REFERENCES outside_clinicians(id)
+disclosure_consents.disclosure_consents_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+disclosure_consents.disclosure_consents_pkey: PRIMARY KEY (id)
+disclosure_consents.disclosure_consents_purposes_check: CHECK (((purposes <@ ARRAY['start_of_treatment'::text, 'discharge_summary'::text]) AND (cardinality(purposes) > 0)))
+disclosure_consents.disclosure_consents_revoked_by_fkey: FOREIGN KEY (revoked_by) REFERENCES users(id)
+disclosure_consents.disclosure_consents_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+disclosures.disclosures_consent_id_fkey: FOREIGN KEY (consent_id) REFERENCES disclosure_consents(id)
+disclosures.disclosures_disclosed_by_fkey: FOREIGN KEY (disclosed_by) REFERENCES users(id)
+disclosures.disclosures_kind_check: CHECK ((kind = ANY (ARRAY['start_of_treatment'::text, 'discharge_summary'::text])))
+disclosures.disclosures_outside_clinician_id_fkey: FOREIGN KEY (outside_clinician_id) REFERENCES outside_clinicians(id)
+disclosures.disclosures_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+disclosures.disclosures_pkey: PRIMARY KEY (id)
+dispenses.dispenses_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+dispenses.dispenses_pkey: PRIMARY KEY (id)
+dispenses.dispenses_plan_id_fkey: FOREIGN KEY (plan_id) REFERENCES treatment_plans(id)
+dispenses.dispenses_prescriber_id_fkey: FOREIGN KEY (prescriber_id) REFERENCES users(id)
+dispenses.dispenses_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
+dispenses.dispenses_strength_mg_check: CHECK ((strength_mg > (0)::double precision))
+dispenses.dispenses_substance_check: CHECK ((substance = 'ketamine'::text))
+dispenses.dispenses_units_check: CHECK ((units >= 1))
+dose_requests.dose_requests_kind_check: CHECK ((kind = ANY (ARRAY['increase'::text, 'tolerance'::text])))
+dose_requests.dose_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+dose_requests.dose_requests_pkey: PRIMARY KEY (id)
+dosing_sessions.dosing_sessions_check: CHECK (((status = 'scheduled'::text) OR (status = ANY (ARRAY['aborted'::text, 'missed'::text])) OR ((authorized_at IS NOT NULL) AND (dose_mg IS NOT NULL))))
+dosing_sessions.dosing_sessions_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+dosing_sessions.dosing_sessions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+dosing_sessions.dosing_sessions_pkey: PRIMARY KEY (id)
+dosing_sessions.dosing_sessions_plan_id_fkey: FOREIGN KEY (plan_id) REFERENCES treatment_plans(id)
+dosing_sessions.dosing_sessions_status_check: CHECK ((status = ANY (ARRAY['scheduled'::text, 'authorized'::text, 'in_progress'::text, 'completed'::text, 'aborted'::text, 'missed'::text])))
+education_completions.education_completions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+education_completions.education_completions_pkey: PRIMARY KEY (patient_id, slug)
 follow_ups.follow_ups_completed_by_fkey: FOREIGN KEY (completed_by) REFERENCES users(id)
 follow_ups.follow_ups_patient_id_cause_key: UNIQUE (patient_id, cause)
 follow_ups.follow_ups_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 follow_ups.follow_ups_pkey: PRIMARY KEY (id)
 follow_ups.follow_ups_status_check: CHECK ((status = ANY (ARRAY['due'::text, 'completed'::text, 'cancelled'::text])))
+gate_evaluations.gate_evaluations_actor_id_fkey: FOREIGN KEY (actor_id) REFERENCES users(id)
+gate_evaluations.gate_evaluations_check: CHECK (((outcome = 'authorized'::text) = (cardinality(reason_codes) = 0)))
+gate_evaluations.gate_evaluations_outcome_check: CHECK ((outcome = ANY (ARRAY['authorized'::text, 'blocked'::text])))
+gate_evaluations.gate_evaluations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+gate_evaluations.gate_evaluations_pkey: PRIMARY KEY (id)
+gate_evaluations.gate_evaluations_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
 idempotency_keys.idempotency_keys_pkey: PRIMARY KEY (actor_id, key)
+intake_decisions.intake_decisions_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES users(id)
+intake_decisions.intake_decisions_decision_check: CHECK ((decision = ANY (ARRAY['approve'::text, 'decline'::text, 'request_info'::text])))
+intake_decisions.intake_decisions_eligibility_check: CHECK ((eligibility = ANY (ARRAY['likely_eligible'::text, 'needs_review'::text, 'not_eligible'::text])))
+intake_decisions.intake_decisions_intake_id_fkey: FOREIGN KEY (intake_id) REFERENCES intakes(id)
+intake_decisions.intake_decisions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+intake_decisions.intake_decisions_pkey: PRIMARY KEY (id)
+intake_decisions.intake_decisions_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+intake_decisions.intake_decisions_signature_id_key: UNIQUE (signature_id)
+intakes.intakes_check: CHECK (((status = 'draft'::text) OR (submitted_at IS NOT NULL)))
+intakes.intakes_eligibility_check: CHECK ((eligibility = ANY (ARRAY['likely_eligible'::text, 'needs_review'::text, 'not_eligible'::text])))
+intakes.intakes_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+intakes.intakes_patient_id_key: UNIQUE (patient_id)
+intakes.intakes_pkey: PRIMARY KEY (id)
+intakes.intakes_risk_tier_check: CHECK ((risk_tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
+intakes.intakes_status_check: CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'info_requested'::text, 'approved'::text, 'declined'::text])))
+journal_entries.journal_entries_author_id_fkey: FOREIGN KEY (author_id) REFERENCES users(id)
+journal_entries.journal_entries_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+journal_entries.journal_entries_pkey: PRIMARY KEY (id)
 keel_migrations.keel_migrations_pkey: PRIMARY KEY (name)
 keel_migrations_lock.keel_migrations_lock_pkey: PRIMARY KEY (id)
+ledger_balances.ledger_balances_on_hand_units_check: CHECK ((on_hand_units >= 0))
+ledger_balances.ledger_balances_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+ledger_balances.ledger_balances_pkey: PRIMARY KEY (patient_id)
+ledger_entries.ledger_entries_check: CHECK (
+CASE kind
+    WHEN 'counted'::text THEN ((units = 0) AND (counted_units >= 0) AND (expected_units IS NOT NULL))
+    WHEN 'correction'::text THEN ((units <> 0) AND (corrects_id IS NOT NULL))
+    WHEN 'dispensed'::text THEN ((units >= 1) AND (dispense_id IS NOT NULL))
+    WHEN 'administered'::text THEN ((units >= 1) AND (session_id IS NOT NULL))
+    WHEN 'lost'::text THEN ((units >= 1) AND (loss_kind IS NOT NULL))
+    ELSE (units >= 1)
+END)
+ledger_entries.ledger_entries_corrects_id_fkey: FOREIGN KEY (corrects_id) REFERENCES ledger_entries(id)
+ledger_entries.ledger_entries_dispense_id_fkey: FOREIGN KEY (dispense_id) REFERENCES dispenses(id)
+ledger_entries.ledger_entries_kind_check: CHECK ((kind = ANY (ARRAY['dispensed'::text, 'administered'::text, 'counted'::text, 'lost'::text, 'returned'::text, 'disposed'::text, 'correction'::text])))
+ledger_entries.ledger_entries_loss_kind_check: CHECK ((loss_kind = ANY (ARRAY['lost'::text, 'stolen'::text])))
+ledger_entries.ledger_entries_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+ledger_entries.ledger_entries_pkey: PRIMARY KEY (id)
+ledger_entries.ledger_entries_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
+ledger_entries.ledger_entries_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+message_reads.message_reads_message_id_fkey: FOREIGN KEY (message_id) REFERENCES messages(id)
+message_reads.message_reads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+message_reads.message_reads_pkey: PRIMARY KEY (message_id, user_id)
+message_reads.message_reads_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+message_threads.message_threads_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+message_threads.message_threads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+message_threads.message_threads_pkey: PRIMARY KEY (id)
+messages.messages_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+messages.messages_pkey: PRIMARY KEY (id)
+messages.messages_response_seconds_check: CHECK ((response_seconds >= 0))
+messages.messages_sender_id_fkey: FOREIGN KEY (sender_id) REFERENCES users(id)
+messages.messages_sender_role_check: CHECK ((sender_role = ANY (ARRAY['patient'::text, 'clinician'::text, 'coach'::text])))
+messages.messages_thread_id_fkey: FOREIGN KEY (thread_id) REFERENCES message_threads(id)
 mfa_recovery_codes.mfa_recovery_codes_pkey: PRIMARY KEY (id)
 mfa_recovery_codes.mfa_recovery_codes_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
 notification_outbox.notification_outbox_cause_key: UNIQUE (cause)
 notification_outbox.notification_outbox_channel_check: CHECK ((channel = ANY (ARRAY['email'::text, 'webhook'::text])))
 notification_outbox.notification_outbox_pkey: PRIMARY KEY (id)
 notification_outbox.notification_outbox_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])))
+outside_clinicians.outside_clinicians_kind_check: CHECK ((kind = ANY (ARRAY['psychiatrist'::text, 'therapist'::text, 'primary_care'::text, 'other'::text])))
+outside_clinicians.outside_clinicians_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+outside_clinicians.outside_clinicians_pkey: PRIMARY KEY (id)
+patient_risk.patient_risk_evaluation_id_fkey: FOREIGN KEY (evaluation_id) REFERENCES risk_evaluations(id)
+patient_risk.patient_risk_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+patient_risk.patient_risk_pkey: PRIMARY KEY (patient_id)
+patient_risk.patient_risk_tier_check: CHECK ((tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
 patients.patients_pkey: PRIMARY KEY (id)
 patients.patients_sex_at_birth_check: CHECK ((sex_at_birth = ANY (ARRAY['female'::text, 'male'::text])))
 patients.patients_status_check: CHECK ((status = ANY (ARRAY['intake'::text, 'submitted'::text, 'approved'::text, 'declined'::text, 'active'::text, 'discharged'::text])))
 patients.patients_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
 patients.patients_user_id_key: UNIQUE (user_id)
+pdmp_checks.pdmp_checks_checked_by_fkey: FOREIGN KEY (checked_by) REFERENCES users(id)
+pdmp_checks.pdmp_checks_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+pdmp_checks.pdmp_checks_pkey: PRIMARY KEY (id)
+post_session_assessments.post_session_assessments_dissociation_0_10_check: CHECK (((dissociation_0_10 >= 0) AND (dissociation_0_10 <= 10)))
+post_session_assessments.post_session_assessments_mood_0_10_check: CHECK (((mood_0_10 >= 0) AND (mood_0_10 <= 10)))
+post_session_assessments.post_session_assessments_nausea_0_10_check: CHECK (((nausea_0_10 >= 0) AND (nausea_0_10 <= 10)))
+post_session_assessments.post_session_assessments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+post_session_assessments.post_session_assessments_pkey: PRIMARY KEY (id)
+post_session_assessments.post_session_assessments_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+post_session_assessments.post_session_assessments_session_id_key: UNIQUE (session_id)
+post_session_assessments.post_session_assessments_submitted_by_fkey: FOREIGN KEY (submitted_by) REFERENCES users(id)
+practice_assignments.practice_assignments_assigned_by_fkey: FOREIGN KEY (assigned_by) REFERENCES users(id)
+practice_assignments.practice_assignments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+practice_assignments.practice_assignments_pkey: PRIMARY KEY (id)
+practice_assignments.practice_assignments_practice_id_fkey: FOREIGN KEY (practice_id) REFERENCES practices(id)
+practice_assignments.practice_assignments_status_check: CHECK ((status = ANY (ARRAY['assigned'::text, 'completed'::text, 'withdrawn'::text])))
+practices.practices_category_check: CHECK ((category = ANY (ARRAY['journaling'::text, 'breathing'::text, 'mindfulness'::text, 'movement'::text])))
+practices.practices_minutes_check: CHECK ((minutes > 0))
+practices.practices_pkey: PRIMARY KEY (id)
+practices.practices_slug_key: UNIQUE (slug)
 program_settings.program_settings_id_check: CHECK ((id = 1))
 program_settings.program_settings_pkey: PRIMARY KEY (id)
 program_settings.program_settings_updated_by_fkey: FOREIGN KEY (updated_by) REFERENCES users(id)
 rate_limits.rate_limits_pkey: PRIMARY KEY (key)
+refill_requests.refill_requests_outcome_check: CHECK ((outcome = ANY (ARRAY['granted'::text, 'held'::text])))
+refill_requests.refill_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+refill_requests.refill_requests_pkey: PRIMARY KEY (id)
+refill_requests.refill_requests_plan_id_fkey: FOREIGN KEY (plan_id) REFERENCES treatment_plans(id)
+refill_requests.refill_requests_requested_by_fkey: FOREIGN KEY (requested_by) REFERENCES users(id)
+resources_directory.resources_directory_id_check: CHECK ((id = 1))
+resources_directory.resources_directory_pkey: PRIMARY KEY (id)
+resources_directory.resources_directory_updated_by_fkey: FOREIGN KEY (updated_by) REFERENCES users(id)
+risk_evaluations.risk_evaluations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+risk_evaluations.risk_evaluations_pkey: PRIMARY KEY (id)
+risk_evaluations.risk_evaluations_previous_tier_check: CHECK ((previous_tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
+risk_evaluations.risk_evaluations_tier_check: CHECK ((tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
+session_checklists.session_checklists_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+session_checklists.session_checklists_pkey: PRIMARY KEY (id)
+session_checklists.session_checklists_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
+session_checklists.session_checklists_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+session_vitals.session_vitals_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+session_vitals.session_vitals_phase_check: CHECK ((phase = ANY (ARRAY['pre'::text, 'during'::text, 'post'::text])))
+session_vitals.session_vitals_pkey: PRIMARY KEY (id)
+session_vitals.session_vitals_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
+session_vitals.session_vitals_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
 signatures.signatures_pkey: PRIMARY KEY (id)
 signatures.signatures_signer_id_fkey: FOREIGN KEY (signer_id) REFERENCES users(id)
 sitter_assignments.sitter_assignments_invite_token_hash_key: UNIQUE (invite_token_hash)
@@ -272,6 +963,36 @@ sitter_assignments.sitter_assignments_pkey: PRIMARY KEY (id)
 sitter_assignments.sitter_assignments_removed_by_fkey: FOREIGN KEY (removed_by) REFERENCES users(id)
 sitter_assignments.sitter_assignments_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
 sitter_assignments.sitter_assignments_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active'::text, 'removed'::text])))
+sitter_attestations.sitter_attestations_auth_session_id_fkey: FOREIGN KEY (auth_session_id) REFERENCES auth_sessions(id)
+sitter_attestations.sitter_attestations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+sitter_attestations.sitter_attestations_pkey: PRIMARY KEY (id)
+sitter_attestations.sitter_attestations_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+sitter_attestations.sitter_attestations_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
+sitter_baseline_confirmations.sitter_baseline_confirmations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+sitter_baseline_confirmations.sitter_baseline_confirmations_pkey: PRIMARY KEY (id)
+sitter_baseline_confirmations.sitter_baseline_confirmations_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+sitter_baseline_confirmations.sitter_baseline_confirmations_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
+sitter_checks.sitter_checks_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+sitter_checks.sitter_checks_pkey: PRIMARY KEY (id)
+sitter_checks.sitter_checks_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+sitter_checks.sitter_checks_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
+sitter_concerns.sitter_concerns_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+sitter_concerns.sitter_concerns_pkey: PRIMARY KEY (id)
+sitter_concerns.sitter_concerns_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+sitter_concerns.sitter_concerns_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
+support_contacts.support_contacts_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+support_contacts.support_contacts_pkey: PRIMARY KEY (id)
+treatment_plans.treatment_plans_based_on_id_fkey: FOREIGN KEY (based_on_id) REFERENCES treatment_plans(id)
+treatment_plans.treatment_plans_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+treatment_plans.treatment_plans_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+treatment_plans.treatment_plans_patient_id_version_key: UNIQUE (patient_id, version)
+treatment_plans.treatment_plans_pkey: PRIMARY KEY (id)
+treatment_plans.treatment_plans_revision_check: CHECK ((revision >= 1))
+treatment_plans.treatment_plans_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+treatment_plans.treatment_plans_signed_by_fkey: FOREIGN KEY (signed_by) REFERENCES users(id)
+treatment_plans.treatment_plans_status_check: CHECK ((status = ANY (ARRAY['draft'::text, 'active'::text, 'superseded'::text])))
+treatment_plans.treatment_plans_supersedes_id_fkey: FOREIGN KEY (supersedes_id) REFERENCES treatment_plans(id)
+treatment_plans.treatment_plans_version_check: CHECK ((version >= 1))
 users.users_pkey: PRIMARY KEY (id)
 users.users_role_check: CHECK ((role = ANY (ARRAY['patient'::text, 'sitter'::text, 'clinician'::text, 'coach'::text, 'admin'::text])))
 users.users_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active'::text, 'deactivated'::text])))
@@ -279,10 +1000,28 @@ users.users_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active':
 -- indexes
 CREATE UNIQUE INDEX account_tokens_pkey ON public.account_tokens USING btree (id)
 CREATE UNIQUE INDEX account_tokens_token_hash_key ON public.account_tokens USING btree (token_hash)
+CREATE INDEX adverse_events_patient_idx ON public.adverse_events USING btree (patient_id, reported_at)
+CREATE UNIQUE INDEX adverse_events_pkey ON public.adverse_events USING btree (id)
+CREATE INDEX alerts_escalation_due_idx ON public.alerts USING btree (escalate_at) WHERE ((status = 'open'::text) AND (escalated_at IS NULL))
 CREATE INDEX alerts_owner_open_idx ON public.alerts USING btree (owner_id, severity) WHERE (status <> 'resolved'::text)
 CREATE UNIQUE INDEX alerts_patient_id_code_cause_key ON public.alerts USING btree (patient_id, code, cause)
 CREATE INDEX alerts_patient_open_idx ON public.alerts USING btree (patient_id) WHERE (status <> 'resolved'::text)
+CREATE INDEX alerts_patient_raised_idx ON public.alerts USING btree (patient_id, raised_at)
 CREATE UNIQUE INDEX alerts_pkey ON public.alerts USING btree (id)
+CREATE UNIQUE INDEX appointment_reminders_appointment_id_offset_kind_key ON public.appointment_reminders USING btree (appointment_id, offset_kind)
+CREATE INDEX appointment_reminders_due_idx ON public.appointment_reminders USING btree (due_at) WHERE (status = 'pending'::text)
+CREATE INDEX appointment_reminders_patient_idx ON public.appointment_reminders USING btree (patient_id)
+CREATE UNIQUE INDEX appointment_reminders_pkey ON public.appointment_reminders USING btree (id)
+CREATE INDEX appointment_slots_appointment_idx ON public.appointment_slots USING btree (appointment_id)
+CREATE UNIQUE INDEX appointment_slots_pkey ON public.appointment_slots USING btree (staff_id, slot_start)
+CREATE INDEX appointments_follow_up_idx ON public.appointments USING btree (follow_up_id) WHERE (follow_up_id IS NOT NULL)
+CREATE INDEX appointments_patient_idx ON public.appointments USING btree (patient_id, starts_at)
+CREATE UNIQUE INDEX appointments_pkey ON public.appointments USING btree (id)
+CREATE INDEX appointments_sitter_idx ON public.appointments USING btree (sitter_user_id, starts_at) WHERE (sitter_user_id IS NOT NULL)
+CREATE INDEX appointments_staff_idx ON public.appointments USING btree (staff_id, starts_at)
+CREATE INDEX assessments_patient_idx ON public.assessments USING btree (patient_id, instrument, submitted_at)
+CREATE UNIQUE INDEX assessments_pkey ON public.assessments USING btree (id)
+CREATE INDEX monitoring_assessments_patient_time_idx ON public.assessments USING btree (patient_id, submitted_at)
 CREATE UNIQUE INDEX audit_chain_heads_pkey ON public.audit_chain_heads USING btree (chain_key)
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, at)
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at)
@@ -292,41 +1031,144 @@ CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (id)
 CREATE UNIQUE INDEX auth_sessions_pkey ON public.auth_sessions USING btree (id)
 CREATE UNIQUE INDEX auth_sessions_token_hash_key ON public.auth_sessions USING btree (token_hash)
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL)
+CREATE UNIQUE INDEX availability_exceptions_pkey ON public.availability_exceptions USING btree (id)
+CREATE INDEX availability_exceptions_staff_idx ON public.availability_exceptions USING btree (staff_id, on_date)
+CREATE UNIQUE INDEX availability_weekly_pkey ON public.availability_weekly USING btree (id)
+CREATE INDEX availability_weekly_staff_idx ON public.availability_weekly USING btree (staff_id, weekday)
 CREATE UNIQUE INDEX care_team_active_key ON public.care_team_members USING btree (patient_id, user_id) WHERE (unassigned_at IS NULL)
 CREATE UNIQUE INDEX care_team_members_pkey ON public.care_team_members USING btree (id)
 CREATE INDEX care_team_user_idx ON public.care_team_members USING btree (user_id, patient_id) WHERE (unassigned_at IS NULL)
+CREATE INDEX check_ins_patient_time_idx ON public.check_ins USING btree (patient_id, submitted_at DESC)
+CREATE UNIQUE INDEX check_ins_pkey ON public.check_ins USING btree (id)
 CREATE INDEX clinician_visits_patient_idx ON public.clinician_visits USING btree (patient_id, occurred_at)
 CREATE UNIQUE INDEX clinician_visits_pkey ON public.clinician_visits USING btree (id)
+CREATE INDEX coaching_notes_patient_idx ON public.coaching_notes USING btree (patient_id, created_at)
+CREATE UNIQUE INDEX coaching_notes_pkey ON public.coaching_notes USING btree (id)
+CREATE UNIQUE INDEX consent_signatures_patient_id_version_key ON public.consent_signatures USING btree (patient_id, version)
+CREATE UNIQUE INDEX consent_signatures_pkey ON public.consent_signatures USING btree (id)
+CREATE UNIQUE INDEX consent_signatures_signature_id_key ON public.consent_signatures USING btree (signature_id)
+CREATE UNIQUE INDEX discharges_patient_key ON public.discharges USING btree (patient_id)
+CREATE UNIQUE INDEX discharges_pkey ON public.discharges USING btree (id)
+CREATE INDEX disclosure_consents_patient_idx ON public.disclosure_consents USING btree (patient_id, outside_clinician_id)
+CREATE UNIQUE INDEX disclosure_consents_pkey ON public.disclosure_consents USING btree (id)
+CREATE INDEX disclosures_patient_idx ON public.disclosures USING btree (patient_id, disclosed_at)
+CREATE UNIQUE INDEX disclosures_pkey ON public.disclosures USING btree (id)
+CREATE INDEX dispenses_patient_idx ON public.dispenses USING btree (patient_id, dispensed_at)
+CREATE UNIQUE INDEX dispenses_pkey ON public.dispenses USING btree (id)
+CREATE INDEX dose_requests_patient_idx ON public.dose_requests USING btree (patient_id, requested_at)
+CREATE UNIQUE INDEX dose_requests_pkey ON public.dose_requests USING btree (id)
+CREATE INDEX dosing_sessions_authorized_idx ON public.dosing_sessions USING btree (patient_id, authorized_at) WHERE (authorized_at IS NOT NULL)
+CREATE INDEX dosing_sessions_patient_idx ON public.dosing_sessions USING btree (patient_id, scheduled_for)
+CREATE UNIQUE INDEX dosing_sessions_pkey ON public.dosing_sessions USING btree (id)
+CREATE INDEX monitoring_dosing_sessions_open_idx ON public.dosing_sessions USING btree (scheduled_for) WHERE (status = ANY (ARRAY['scheduled'::text, 'in_progress'::text]))
+CREATE UNIQUE INDEX education_completions_pkey ON public.education_completions USING btree (patient_id, slug)
 CREATE INDEX follow_ups_patient_due_idx ON public.follow_ups USING btree (patient_id, due_at) WHERE (status = 'due'::text)
 CREATE UNIQUE INDEX follow_ups_patient_id_cause_key ON public.follow_ups USING btree (patient_id, cause)
 CREATE UNIQUE INDEX follow_ups_pkey ON public.follow_ups USING btree (id)
+CREATE UNIQUE INDEX gate_evaluations_one_authorization ON public.gate_evaluations USING btree (session_id) WHERE (outcome = 'authorized'::text)
+CREATE INDEX gate_evaluations_patient_idx ON public.gate_evaluations USING btree (patient_id, evaluated_at)
+CREATE UNIQUE INDEX gate_evaluations_pkey ON public.gate_evaluations USING btree (id)
+CREATE INDEX gate_evaluations_session_idx ON public.gate_evaluations USING btree (session_id)
 CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree (actor_id, key)
+CREATE INDEX intake_decisions_patient_idx ON public.intake_decisions USING btree (patient_id, decided_at)
+CREATE UNIQUE INDEX intake_decisions_pkey ON public.intake_decisions USING btree (id)
+CREATE UNIQUE INDEX intake_decisions_signature_id_key ON public.intake_decisions USING btree (signature_id)
+CREATE UNIQUE INDEX intakes_patient_id_key ON public.intakes USING btree (patient_id)
+CREATE UNIQUE INDEX intakes_pkey ON public.intakes USING btree (id)
+CREATE INDEX intakes_review_queue_idx ON public.intakes USING btree (submitted_at, id) WHERE (status = 'submitted'::text)
+CREATE INDEX journal_entries_patient_idx ON public.journal_entries USING btree (patient_id, written_at)
+CREATE UNIQUE INDEX journal_entries_pkey ON public.journal_entries USING btree (id)
+CREATE INDEX journal_entries_session_idx ON public.journal_entries USING btree (patient_id, session_id) WHERE (session_id IS NOT NULL)
 CREATE UNIQUE INDEX keel_migrations_pkey ON public.keel_migrations USING btree (name)
 CREATE UNIQUE INDEX keel_migrations_lock_pkey ON public.keel_migrations_lock USING btree (id)
+CREATE UNIQUE INDEX ledger_balances_pkey ON public.ledger_balances USING btree (patient_id)
+CREATE UNIQUE INDEX ledger_entries_one_dose_per_session ON public.ledger_entries USING btree (session_id) WHERE (kind = 'administered'::text)
+CREATE INDEX ledger_entries_patient_idx ON public.ledger_entries USING btree (patient_id, occurred_at)
+CREATE UNIQUE INDEX ledger_entries_pkey ON public.ledger_entries USING btree (id)
+CREATE INDEX message_reads_patient_idx ON public.message_reads USING btree (patient_id)
+CREATE UNIQUE INDEX message_reads_pkey ON public.message_reads USING btree (message_id, user_id)
+CREATE INDEX message_threads_patient_idx ON public.message_threads USING btree (patient_id, last_message_at)
+CREATE UNIQUE INDEX message_threads_pkey ON public.message_threads USING btree (id)
+CREATE INDEX messages_patient_idx ON public.messages USING btree (patient_id, sent_at)
+CREATE UNIQUE INDEX messages_pkey ON public.messages USING btree (id)
+CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, sent_at)
 CREATE UNIQUE INDEX mfa_recovery_codes_pkey ON public.mfa_recovery_codes USING btree (id)
 CREATE INDEX mfa_recovery_codes_user_idx ON public.mfa_recovery_codes USING btree (user_id)
 CREATE UNIQUE INDEX notification_outbox_cause_key ON public.notification_outbox USING btree (cause)
 CREATE INDEX notification_outbox_pending_idx ON public.notification_outbox USING btree (created_at) WHERE (status = 'pending'::text)
 CREATE UNIQUE INDEX notification_outbox_pkey ON public.notification_outbox USING btree (id)
+CREATE INDEX outside_clinicians_patient_idx ON public.outside_clinicians USING btree (patient_id)
+CREATE UNIQUE INDEX outside_clinicians_pkey ON public.outside_clinicians USING btree (id)
+CREATE UNIQUE INDEX patient_risk_pkey ON public.patient_risk USING btree (patient_id)
 CREATE UNIQUE INDEX patients_pkey ON public.patients USING btree (id)
 CREATE UNIQUE INDEX patients_user_id_key ON public.patients USING btree (user_id)
+CREATE INDEX pdmp_checks_patient_idx ON public.pdmp_checks USING btree (patient_id, checked_at)
+CREATE UNIQUE INDEX pdmp_checks_pkey ON public.pdmp_checks USING btree (id)
+CREATE INDEX post_session_assessments_patient_idx ON public.post_session_assessments USING btree (patient_id)
+CREATE UNIQUE INDEX post_session_assessments_pkey ON public.post_session_assessments USING btree (id)
+CREATE UNIQUE INDEX post_session_assessments_session_id_key ON public.post_session_assessments USING btree (session_id)
+CREATE INDEX practice_assignments_patient_idx ON public.practice_assignments USING btree (patient_id, assigned_at)
+CREATE UNIQUE INDEX practice_assignments_pkey ON public.practice_assignments USING btree (id)
+CREATE UNIQUE INDEX practices_pkey ON public.practices USING btree (id)
+CREATE UNIQUE INDEX practices_slug_key ON public.practices USING btree (slug)
 CREATE UNIQUE INDEX program_settings_pkey ON public.program_settings USING btree (id)
 CREATE UNIQUE INDEX rate_limits_pkey ON public.rate_limits USING btree (key)
+CREATE INDEX refill_requests_patient_idx ON public.refill_requests USING btree (patient_id, requested_at)
+CREATE UNIQUE INDEX refill_requests_pkey ON public.refill_requests USING btree (id)
+CREATE UNIQUE INDEX resources_directory_pkey ON public.resources_directory USING btree (id)
+CREATE INDEX risk_evaluations_patient_time_idx ON public.risk_evaluations USING btree (patient_id, evaluated_at DESC)
+CREATE UNIQUE INDEX risk_evaluations_pkey ON public.risk_evaluations USING btree (id)
+CREATE INDEX session_checklists_patient_idx ON public.session_checklists USING btree (patient_id)
+CREATE UNIQUE INDEX session_checklists_pkey ON public.session_checklists USING btree (id)
+CREATE INDEX session_checklists_session_idx ON public.session_checklists USING btree (session_id, attested_at)
+CREATE INDEX session_vitals_patient_idx ON public.session_vitals USING btree (patient_id, taken_at)
+CREATE UNIQUE INDEX session_vitals_pkey ON public.session_vitals USING btree (id)
+CREATE INDEX session_vitals_session_idx ON public.session_vitals USING btree (session_id, phase, taken_at)
 CREATE UNIQUE INDEX signatures_pkey ON public.signatures USING btree (id)
 CREATE INDEX signatures_record_idx ON public.signatures USING btree (record_type, record_id)
 CREATE UNIQUE INDEX sitter_assignments_invite_token_hash_key ON public.sitter_assignments USING btree (invite_token_hash)
 CREATE INDEX sitter_assignments_patient_idx ON public.sitter_assignments USING btree (patient_id) WHERE (status <> 'removed'::text)
 CREATE UNIQUE INDEX sitter_assignments_pkey ON public.sitter_assignments USING btree (id)
 CREATE INDEX sitter_assignments_sitter_idx ON public.sitter_assignments USING btree (sitter_user_id) WHERE (status = 'active'::text)
+CREATE INDEX sitter_attestations_patient_idx ON public.sitter_attestations USING btree (patient_id)
+CREATE UNIQUE INDEX sitter_attestations_pkey ON public.sitter_attestations USING btree (id)
+CREATE INDEX sitter_attestations_session_idx ON public.sitter_attestations USING btree (session_id, attested_at)
+CREATE UNIQUE INDEX sitter_baseline_confirmations_pkey ON public.sitter_baseline_confirmations USING btree (id)
+CREATE INDEX sitter_baseline_confirmations_session_idx ON public.sitter_baseline_confirmations USING btree (patient_id, session_id, confirmed_at)
+CREATE INDEX sitter_checks_patient_idx ON public.sitter_checks USING btree (patient_id)
+CREATE UNIQUE INDEX sitter_checks_pkey ON public.sitter_checks USING btree (id)
+CREATE INDEX sitter_checks_session_idx ON public.sitter_checks USING btree (session_id, checked_at)
+CREATE INDEX sitter_concerns_patient_idx ON public.sitter_concerns USING btree (patient_id, raised_at)
+CREATE UNIQUE INDEX sitter_concerns_pkey ON public.sitter_concerns USING btree (id)
+CREATE INDEX support_contacts_patient_idx ON public.support_contacts USING btree (patient_id) WHERE (removed_at IS NULL)
+CREATE UNIQUE INDEX support_contacts_pkey ON public.support_contacts USING btree (id)
+CREATE UNIQUE INDEX treatment_plans_one_active ON public.treatment_plans USING btree (patient_id) WHERE (status = 'active'::text)
+CREATE UNIQUE INDEX treatment_plans_patient_id_version_key ON public.treatment_plans USING btree (patient_id, version)
+CREATE INDEX treatment_plans_patient_idx ON public.treatment_plans USING btree (patient_id, version)
+CREATE UNIQUE INDEX treatment_plans_pkey ON public.treatment_plans USING btree (id)
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower(email))
 CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)
 
 -- triggers
+CREATE CONSTRAINT TRIGGER appointments_slots_check AFTER INSERT OR UPDATE ON public.appointments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION appointment_slots_consistent()
+CREATE TRIGGER assessments_append_only BEFORE DELETE OR UPDATE ON public.assessments FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER consent_signatures_append_only BEFORE DELETE OR UPDATE ON public.consent_signatures FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER dispenses_append_only BEFORE DELETE OR UPDATE ON public.dispenses FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER dispenses_no_truncate BEFORE TRUNCATE ON public.dispenses FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER intake_decisions_append_only BEFORE DELETE OR UPDATE ON public.intake_decisions FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_apply_entry()
+CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
 
 -- functions
+appointment_slots_consistent() -> trigger
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
+ledger_apply_entry() -> trigger
+monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> jsonb
 reject_modification() -> trigger
+treatment_plan_guard() -> trigger

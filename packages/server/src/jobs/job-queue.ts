@@ -11,6 +11,7 @@ export const queueNames = [
   'assessments.remind',
   'sessions.detect-missed',
   'checkins.detect-missed',
+  'sessions.sitter-check-sweep',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

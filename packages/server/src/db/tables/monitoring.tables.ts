@@ -1,3 +1,51 @@
-/** Kysely types of the monitoring tables (see migrations). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MonitoringTables {}
+/** Kysely types of the monitoring tables (see migrations/0005-monitoring.ts). */
+import type { ColumnType } from 'kysely';
+
+// Same shape as schema.ts's Timestamp, declared here so the table file does not import schema.ts (a cycle).
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type RiskTierValue = 'low' | 'elevated' | 'high';
+
+export interface CheckInsTable {
+  id: string;
+  patient_id: string;
+  submitted_at: Timestamp;
+  submitted_by: string | null;
+  mood_0_10: number;
+  /** numeric(4,1): read back as a number (see db/database.ts type parsers). */
+  sleep_hours: number;
+  craving_0_10: number | null;
+  used_outside_session: boolean;
+  bladder_symptoms: boolean;
+  cognitive_complaint: boolean;
+  side_effects: ColumnType<string[], string[] | undefined, string[]>;
+  note: string | null;
+}
+
+export interface RiskEvaluationsTable {
+  id: string;
+  patient_id: string;
+  evaluated_at: Timestamp;
+  tier: RiskTierValue;
+  previous_tier: RiskTierValue | null;
+  /** What asked for the evaluation: `check_in`, `nightly`, … */
+  trigger: string;
+  signal_codes: ColumnType<string[], string[] | undefined, string[]>;
+  signals: ColumnType<unknown[], string | undefined, string>;
+  factors: ColumnType<unknown[], string | undefined, string>;
+  explanation: ColumnType<unknown[], string | undefined, string>;
+}
+
+/** The current tier, one row per patient (null tier: never evaluated). */
+export interface PatientRiskTable {
+  patient_id: string;
+  tier: RiskTierValue | null;
+  evaluation_id: string | null;
+  evaluated_at: Timestamp | null;
+}
+
+export interface MonitoringTables {
+  check_ins: CheckInsTable;
+  risk_evaluations: RiskEvaluationsTable;
+  patient_risk: PatientRiskTable;
+}

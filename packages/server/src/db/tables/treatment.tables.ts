@@ -229,7 +229,18 @@ export interface PostSessionAssessmentsTable {
   submitted_at: Timestamp;
 }
 
+export interface SitterBaselineConfirmationsTable {
+  id: string;
+  patient_id: string;
+  session_id: string;
+  sitter_user_id: string;
+  confirmed_at: Timestamp;
+  back_to_baseline: boolean;
+  note: string | null;
+}
+
 export interface TreatmentTables {
+  sitter_baseline_confirmations: SitterBaselineConfirmationsTable;
   treatment_plans: TreatmentPlansTable;
   dispenses: DispensesTable;
   dosing_sessions: DosingSessionsTable;

@@ -1,0 +1,376 @@
+// Synthetic program generator: N patients with about six months of history each (users, patients, care team,
+// intakes, weekly PHQ-9/GAD-7 and monthly screens, dosing sessions with their gate decisions, dispenses and the
+// ledger, daily-then-twice-weekly check-ins, integration appointments, a few alerts, the current risk tier).
+//
+// Bulk-loaded: each table is written with one INSERT … SELECT FROM unnest($1::type[], …) per batch of patients
+// (one parameter per column, no per-row round trips), on one connection with session_replication_role = replica
+// so row triggers (foreign keys, the ledger balance trigger, the appointment slot check) do not fire per row;
+// the generator writes the derived rows (ledger balances) itself, consistent with the entries.
+import type pg from 'pg';
+
+const DAY = 86_400_000;
+
+/** Deterministic pseudo-random numbers (mulberry32), so two runs generate the same program. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type Col = { name: string; type: string; expr?: string };
+
+/** A column-oriented batch for one table: values pushed row by row, inserted with one unnest statement. */
+class Batch {
+  /** Columns fed from the generator (one unnest array each); the others are SQL expressions over them. */
+  private readonly params: readonly Col[];
+  readonly columns: unknown[][];
+  constructor(
+    readonly table: string,
+    readonly cols: readonly Col[],
+  ) {
+    this.params = cols.filter((c) => c.expr === undefined || c.expr.includes(`u.${c.name}`));
+    this.columns = this.params.map(() => []);
+  }
+  /** Values for the parameter columns, in their order. */
+  push(...values: unknown[]): void {
+    for (let i = 0; i < this.params.length; i++) this.columns[i]?.push(values[i] ?? null);
+  }
+  get size(): number {
+    return this.columns[0]?.length ?? 0;
+  }
+  async flush(client: pg.PoolClient): Promise<number> {
+    const n = this.size;
+    if (n === 0) return 0;
+    const names = this.cols.map((c) => c.name).join(', ');
+    const args = this.params.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+    const aliases = this.params.map((c) => c.name).join(', ');
+    const select = this.cols.map((c) => c.expr ?? `u.${c.name}`).join(', ');
+    await client.query(`INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${args}) AS u(${aliases})`, this.columns);
+    for (const c of this.columns) c.length = 0;
+    return n;
+  }
+}
+
+export interface GenerateOptions {
+  patients: number;
+  now: Date;
+  passwordHash: string;
+  /** The clinician whose panel the benchmark reads gets exactly this many patients. */
+  panelSize: number;
+  progress: (done: number, total: number, rows: number) => void;
+}
+
+export interface GeneratedProgram {
+  panelClinicianId: string;
+  patients: { patientId: string; userId: string }[];
+  rows: number;
+}
+
+const tables = () => ({
+  users: new Batch('users', [
+    { name: 'id', type: 'uuid' },
+    { name: 'email', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'role', type: 'text' },
+    { name: 'password_hash', type: 'text' },
+    { name: 'created_at', type: 'timestamptz' },
+  ]),
+  patients: new Batch('patients', [
+    { name: 'id', type: 'uuid' },
+    { name: 'user_id', type: 'uuid' },
+    { name: 'name', type: 'text' },
+    { name: 'date_of_birth', type: 'date' },
+    { name: 'state', type: 'text' },
+    { name: 'sex_at_birth', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'created_at', type: 'timestamptz' },
+  ]),
+  care: new Batch('care_team_members', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'user_id', type: 'uuid' },
+    { name: 'member_role', type: 'text' },
+    { name: 'is_primary', type: 'bool' },
+    { name: 'assigned_at', type: 'timestamptz' },
+  ]),
+  intakes: new Batch('intakes', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'status', type: 'text' },
+    { name: 'screening', type: 'text', expr: 'u.screening::jsonb' },
+    { name: 'eligibility', type: 'text' },
+    { name: 'risk_tier', type: 'text' },
+    { name: 'submitted_at', type: 'timestamptz' },
+    { name: 'decided_at', type: 'timestamptz' },
+    { name: 'created_at', type: 'timestamptz' },
+    { name: 'updated_at', type: 'timestamptz' },
+  ]),
+  assessments: new Batch('assessments', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'instrument', type: 'text' },
+    { name: 'version', type: 'text', expr: "'1.0'" },
+    { name: 'answers', type: 'text', expr: "'{}'::jsonb" },
+    { name: 'total', type: 'int4' },
+    { name: 'band', type: 'text' },
+    { name: 'context', type: 'text' },
+    { name: 'submitted_by', type: 'uuid' },
+    { name: 'submitted_at', type: 'timestamptz' },
+  ]),
+  sessions: new Batch('dosing_sessions', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'status', type: 'text' },
+    { name: 'scheduled_for', type: 'timestamptz' },
+    { name: 'authorized_at', type: 'timestamptz' },
+    { name: 'dose_mg', type: 'float8' },
+    { name: 'started_at', type: 'timestamptz' },
+    { name: 'completed_at', type: 'timestamptz' },
+    { name: 'created_by', type: 'uuid' },
+    { name: 'created_at', type: 'timestamptz' },
+  ]),
+  gate: new Batch('gate_evaluations', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'session_id', type: 'uuid' },
+    { name: 'evaluated_at', type: 'timestamptz' },
+    { name: 'outcome', type: 'text' },
+    { name: 'reason_codes', type: 'text', expr: "CASE WHEN u.reason_codes IS NULL THEN '{}'::text[] ELSE ARRAY[u.reason_codes] END" },
+    { name: 'reasons', type: 'text', expr: "'[]'::jsonb" },
+    { name: 'dose_mg', type: 'float8' },
+  ]),
+  dispenses: new Batch('dispenses', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'substance', type: 'text', expr: "'ketamine'" },
+    { name: 'form', type: 'text', expr: "'sublingual tablet'" },
+    { name: 'strength_mg', type: 'float8', expr: '150' },
+    { name: 'units', type: 'int4' },
+    { name: 'dispensed_at', type: 'timestamptz' },
+    { name: 'patient_name', type: 'text' },
+    { name: 'ship_to', type: 'text', expr: "'1 Synthetic Street'" },
+    { name: 'prescriber_id', type: 'uuid' },
+    { name: 'prescriber_dea_registration', type: 'text', expr: "'FB0000000'" },
+    { name: 'dispenser', type: 'text', expr: "'Synthetic Pharmacy'" },
+    { name: 'recorded_by', type: 'uuid' },
+    { name: 'created_at', type: 'timestamptz' },
+  ]),
+  ledger: new Batch('ledger_entries', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'kind', type: 'text' },
+    { name: 'units', type: 'int4' },
+    { name: 'occurred_at', type: 'timestamptz' },
+    { name: 'recorded_by', type: 'uuid' },
+    { name: 'recorded_at', type: 'timestamptz' },
+    { name: 'session_id', type: 'uuid' },
+    { name: 'dispense_id', type: 'uuid' },
+    { name: 'counted_units', type: 'int4' },
+    { name: 'expected_units', type: 'int4' },
+  ]),
+  balances: new Batch('ledger_balances', [
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'on_hand_units', type: 'int4' },
+    { name: 'updated_at', type: 'timestamptz' },
+  ]),
+  checkIns: new Batch('check_ins', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'submitted_at', type: 'timestamptz' },
+    { name: 'submitted_by', type: 'uuid' },
+    { name: 'mood_0_10', type: 'int2' },
+    { name: 'sleep_hours', type: 'numeric' },
+    { name: 'craving_0_10', type: 'int2' },
+    { name: 'used_outside_session', type: 'bool' },
+    { name: 'bladder_symptoms', type: 'bool' },
+    { name: 'cognitive_complaint', type: 'bool' },
+  ]),
+  appointments: new Batch('appointments', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'staff_id', type: 'uuid' },
+    { name: 'kind', type: 'text', expr: "'integration'" },
+    { name: 'starts_at', type: 'timestamptz' },
+    { name: 'ends_at', type: 'timestamptz', expr: "u.starts_at + interval '1 hour'" },
+    { name: 'status', type: 'text' },
+    { name: 'modality', type: 'text', expr: "'audio_video'" },
+    { name: 'booked_by', type: 'uuid' },
+    { name: 'created_at', type: 'timestamptz' },
+  ]),
+  alerts: new Batch('alerts', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'code', type: 'text' },
+    { name: 'severity', type: 'text' },
+    { name: 'holds_dosing', type: 'bool' },
+    { name: 'cause', type: 'text' },
+    { name: 'title', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'owner_id', type: 'uuid' },
+    { name: 'raised_at', type: 'timestamptz' },
+    { name: 'escalate_at', type: 'timestamptz' },
+    { name: 'escalated_at', type: 'timestamptz', expr: 'u.escalate_at' },
+  ]),
+  risk: new Batch('patient_risk', [
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'tier', type: 'text' },
+    { name: 'evaluated_at', type: 'timestamptz' },
+  ]),
+});
+
+const firstNames = ['Alex', 'Blair', 'Casey', 'Devon', 'Emery', 'Finley', 'Gray', 'Harper', 'Indy', 'Jules', 'Kendall', 'Logan', 'Morgan', 'Noel', 'Oakley', 'Parker', 'Quinn', 'Reese', 'Sage', 'Taylor'];
+const lastNames = ['Abbott', 'Brooks', 'Chen', 'Diaz', 'Ellis', 'Flores', 'Garcia', 'Hughes', 'Ibarra', 'Jones', 'Khan', 'Lopez', 'Mills', 'Novak', 'Ortiz', 'Patel', 'Quist', 'Reyes', 'Silva', 'Tran'];
+const states = ['CA', 'NY', 'TX', 'WA', 'CO', 'OR'];
+const band = (total: number) => (total < 5 ? 'minimal' : total < 10 ? 'mild' : total < 15 ? 'moderate' : total < 20 ? 'moderately_severe' : 'severe');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function generateProgram(pool: pg.Pool, options: GenerateOptions): Promise<GeneratedProgram> {
+  const random = rng(20260601);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const nowMs = options.now.getTime();
+  const client = await pool.connect();
+  let rows = 0;
+  try {
+    await client.query('SET session_replication_role = replica');
+    // Staff: one clinician and one coach per 250 patients; the first clinician's panel is exactly `panelSize`.
+    const staff = tables().users;
+    const care = Math.max(1, Math.ceil(options.patients / 250));
+    const clinicians: string[] = [];
+    const coaches: string[] = [];
+    for (let i = 0; i < care; i++) {
+      const c = crypto.randomUUID();
+      const k = crypto.randomUUID();
+      clinicians.push(c);
+      coaches.push(k);
+      staff.push(c, `bench.clinician.${i}@keel.bench`, `Dr. Bench ${i}`, 'clinician', options.passwordHash, iso(nowMs - 200 * DAY));
+      staff.push(k, `bench.coach.${i}@keel.bench`, `Coach Bench ${i}`, 'coach', options.passwordHash, iso(nowMs - 200 * DAY));
+    }
+    rows += await staff.flush(client);
+    const panelClinicianId = clinicians[0] ?? '';
+
+    const patients: { patientId: string; userId: string }[] = [];
+    const batchSize = 1000;
+    const t = tables();
+    const flushAll = async () => {
+      for (const b of Object.values(t)) rows += await b.flush(client);
+    };
+    for (let n = 0; n < options.patients; n++) {
+      const userId = crypto.randomUUID();
+      const patientId = crypto.randomUUID();
+      patients.push({ patientId, userId });
+      const name = `${pick(firstNames)} ${pick(lastNames)} ${n}`;
+      // Enrolled 150–200 days ago; first dose three weeks later; six months of history.
+      const enrolled = nowMs - (150 + Math.floor(random() * 50)) * DAY;
+      const clinician = n < options.panelSize ? panelClinicianId : (clinicians[1 + (n % Math.max(1, care - 1))] ?? panelClinicianId);
+      const coach = coaches[n % care] ?? coaches[0] ?? '';
+      t.users.push(userId, `bench.patient.${n}@keel.bench`, name, 'patient', options.passwordHash, iso(enrolled));
+      t.patients.push(patientId, userId, name, '1985-01-01', pick(states), random() < 0.5 ? 'female' : 'male', 'active', iso(enrolled));
+      t.care.push(crypto.randomUUID(), patientId, clinician, 'clinician', true, iso(enrolled));
+      t.care.push(crypto.randomUUID(), patientId, coach, 'coach', true, iso(enrolled));
+      const r = random();
+      const tier = r < 0.8 ? 'low' : r < 0.95 ? 'elevated' : 'high';
+      const screening = JSON.stringify({ dependenceRisk: { tier, factors: tier === 'low' ? [] : [{ code: 'FAMILY_HISTORY_SUD', detail: 'family history' }] }, instrumentResults: {} });
+      t.intakes.push(crypto.randomUUID(), patientId, 'approved', screening, 'likely_eligible', tier, iso(enrolled - 5 * DAY), iso(enrolled - 2 * DAY), iso(enrolled - 10 * DAY), iso(enrolled - 2 * DAY));
+      t.risk.push(patientId, tier, iso(nowMs - DAY));
+
+      // Outcomes: PHQ-9 and GAD-7 weekly, improving for most patients.
+      const baseline = 14 + Math.floor(random() * 10);
+      const improvement = random();
+      for (let w = 0; enrolled + w * 7 * DAY < nowMs; w++) {
+        const at = enrolled + w * 7 * DAY + Math.floor(random() * DAY);
+        const phq = Math.max(0, Math.min(27, Math.round(baseline - (w > 3 ? (w - 3) * improvement * 1.2 : 0) + (random() * 4 - 2))));
+        const gad = Math.max(0, Math.min(21, Math.round(phq * 0.75 + (random() * 2 - 1))));
+        const context = w === 0 ? 'intake' : 'followup';
+        t.assessments.push(crypto.randomUUID(), patientId, 'phq9', phq, band(phq), context, userId, iso(at));
+        t.assessments.push(crypto.randomUUID(), patientId, 'gad7', gad, band(gad), context, userId, iso(at + 60_000));
+      }
+      for (let m = 0; enrolled + m * 30 * DAY < nowMs; m++) {
+        const at = enrolled + m * 30 * DAY + 2 * DAY;
+        const context = m === 0 ? 'intake' : 'followup';
+        t.assessments.push(crypto.randomUUID(), patientId, 'audit-c', Math.floor(random() * 4), 'negative', context, userId, iso(at));
+        t.assessments.push(crypto.randomUUID(), patientId, 'dast10', Math.floor(random() * 2), 'low', context, userId, iso(at));
+        t.assessments.push(crypto.randomUUID(), patientId, 'bladder', random() < 0.03 ? 1 : 0, 'negative', context, userId, iso(at));
+      }
+      t.assessments.push(crypto.randomUUID(), patientId, 'cssrs-screen', null, 'none', 'intake', userId, iso(enrolled));
+
+      // Sessions: six in induction (twice a week), then every 2–3 weeks; one scheduled ahead.
+      const firstDose = enrolled + 21 * DAY;
+      const sessionTimes: number[] = [];
+      for (let s = 0; s < 6; s++) sessionTimes.push(firstDose + s * 3.5 * DAY);
+      for (let at = firstDose + 35 * DAY; at < nowMs - DAY; at += (14 + Math.floor(random() * 7)) * DAY) sessionTimes.push(at);
+      const dispenseUnits = Math.ceil(sessionTimes.length / 6) * 6;
+      let dispensed = 0;
+      const dispenseIds: string[] = [];
+      for (let d = 0; d * 6 < dispenseUnits; d++) {
+        const id = crypto.randomUUID();
+        const at = firstDose - DAY + d * 60 * DAY;
+        dispenseIds.push(id);
+        t.dispenses.push(id, patientId, 6, iso(at), name, clinician, clinician, iso(at));
+        t.ledger.push(crypto.randomUUID(), patientId, 'dispensed', 6, iso(at), clinician, iso(at), null, id, null, null);
+        dispensed += 6;
+      }
+      for (const at of sessionTimes) {
+        const sid = crypto.randomUUID();
+        t.sessions.push(sid, patientId, 'completed', iso(at), iso(at), 300, iso(at + 5 * 60_000), iso(at + 2 * 3_600_000), clinician, iso(at - 2 * DAY));
+        if (random() < 0.1) t.gate.push(crypto.randomUUID(), patientId, sid, iso(at - 3_600_000), 'blocked', 'VITALS_STALE', null);
+        t.gate.push(crypto.randomUUID(), patientId, sid, iso(at), 'authorized', null, 300);
+        t.ledger.push(crypto.randomUUID(), patientId, 'administered', 1, iso(at + 5 * 60_000), userId, iso(at + 5 * 60_000), sid, null, null, null);
+      }
+      t.balances.push(patientId, dispensed - sessionTimes.length, iso(nowMs - DAY));
+      const next = crypto.randomUUID();
+      const nextAt = nowMs + (1 + Math.floor(random() * 14)) * DAY;
+      t.sessions.push(next, patientId, 'scheduled', iso(nextAt), null, null, null, null, clinician, iso(nowMs - DAY));
+      // Monthly pill count on video (matching the ledger, mostly).
+      for (let at = firstDose + 30 * DAY; at < nowMs; at += 30 * DAY) {
+        const expected = dispensed - sessionTimes.filter((s) => s < at).length;
+        const counted = random() < 0.02 ? Math.max(0, expected - 1) : expected;
+        t.ledger.push(crypto.randomUUID(), patientId, 'counted', 0, iso(at), clinician, iso(at), null, null, counted, expected);
+      }
+
+      // Check-ins: daily through induction (a few missed), then twice a week.
+      for (let at = firstDose - DAY; at < nowMs; at += at < firstDose + 21 * DAY ? DAY : 3.5 * DAY) {
+        if (random() < 0.1) continue;
+        t.checkIns.push(
+          crypto.randomUUID(),
+          patientId,
+          iso(at + 9 * 3_600_000),
+          userId,
+          3 + Math.floor(random() * 6),
+          (50 + Math.floor(random() * 40)) / 10,
+          Math.floor(random() * 4),
+          false,
+          random() < 0.01,
+          random() < 0.02,
+        );
+      }
+      // Integration sessions monthly with the coach.
+      for (let at = firstDose + 2 * DAY; at < nowMs; at += 30 * DAY) {
+        const start = Math.floor((at + 15 * 3_600_000) / 900_000) * 900_000;
+        t.appointments.push(crypto.randomUUID(), patientId, coach, iso(start), random() < 0.1 ? 'missed' : 'completed', coach, iso(start - 7 * DAY));
+      }
+      // A few alerts: some open, most resolved.
+      if (random() < 0.05) {
+        const severity = pick(['moderate', 'high', 'high', 'critical'] as const);
+        const raised = nowMs - Math.floor(random() * 30) * DAY;
+        const status = random() < 0.3 ? 'open' : 'resolved';
+        t.alerts.push(crypto.randomUUID(), patientId, 'SUICIDE_RISK_PHQ9_ITEM9', severity, severity !== 'moderate', `bench:${n}`, 'Synthetic alert', status, clinician, iso(raised), iso(raised + 30 * 60_000));
+      }
+
+      if ((n + 1) % batchSize === 0 || n === options.patients - 1) {
+        await flushAll();
+        options.progress(n + 1, options.patients, rows);
+      }
+    }
+    await client.query('SET session_replication_role = origin');
+    await client.query('ANALYZE');
+    return { panelClinicianId, patients, rows };
+  } finally {
+    await client.query('RESET session_replication_role').catch(() => undefined);
+    client.release();
+  }
+}
