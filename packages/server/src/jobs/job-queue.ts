@@ -5,7 +5,7 @@ import type { Db } from '../db/transaction.ts';
 
 /** Every queue Keel uses; a job of another name cannot be enqueued. */
 export const queueNames = [
-  'notifications.deliver',
+  'appointments.remind',
   'alerts.escalate',
   'risk.recompute',
   'assessments.remind',

@@ -1,6 +1,17 @@
 import type { AppDeps } from '../app.ts';
-import type { PgBossJobQueue } from './job-queue.ts';
-import { monitoringJobs } from './monitoring-jobs.ts';
+import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
+import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
+import type { PgBossJobQueue, QueueName } from './job-queue.ts';
+
+const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
+  await sendDueAppointmentReminders(deps, now);
+};
+
+/** Every scheduled job of the program: the monitoring sweeps and the appointment reminders (24 h and 1 h before). */
+export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
+  ...monitoringJobs,
+  { queue: 'appointments.remind', handler: sendAppointmentReminders, cron: '*/5 * * * *' },
+];
 
 /**
  * Background work of a server process. Outbox delivery polls every two seconds (claims use SKIP LOCKED, so
@@ -9,7 +20,7 @@ import { monitoringJobs } from './monitoring-jobs.ts';
  * at its deadline). A handler that throws is retried by pg-boss with backoff.
  */
 export async function startWorkers(deps: AppDeps, jobs: PgBossJobQueue): Promise<() => Promise<void>> {
-  for (const job of monitoringJobs) {
+  for (const job of programJobs) {
     await jobs.work(job.queue, async (data) => {
       await job.handler(deps, data, deps.clock.now());
     });
