@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+import { shot, signInThroughForm } from './browser-helpers.ts';
+import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 /** The administrator's app against the real server and its demo program. */
 
@@ -11,11 +10,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const invitedEmail = `coach-${Date.now()}@example.test`;
-
-async function shot(name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
 
 beforeAll(async () => {
   keel = await startKeel();
@@ -33,15 +27,12 @@ afterAll(async () => {
 
 describe('the admin app', () => {
   it('signs in to the accounts: everyone with an account and the invitation form', async () => {
-    await page.goto(keel.url);
-    await page.getByLabel('Email').first().fill('admin@keel.demo');
-    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
-    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await signInThroughForm(page, keel.url, 'admin@keel.demo');
     await page.waitForURL(/\/admin$/);
     await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
     await page.getByRole('cell', { name: 'clinician@keel.demo' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Invite someone' }).isVisible()).toBe(true);
-    await shot('admin-accounts');
+    await shot(page, 'admin-accounts');
   });
 
   it('invites a coach, deactivates and reactivates the account', async () => {
@@ -88,7 +79,7 @@ describe('the admin app', () => {
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       await page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).waitFor();
     }
-    await shot('admin-care-teams');
+    await shot(page, 'admin-care-teams');
     await page.getByRole('button', { name: 'Unassign Jordan Reyes' }).click();
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count()).toBe(0);
   });
@@ -98,7 +89,7 @@ describe('the admin app', () => {
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await page.getByRole('heading', { name: 'Dosing limits and vitals thresholds' }).waitFor();
     await page.getByRole('heading', { name: 'Other settings (read only)' }).waitFor();
-    await shot('admin-settings');
+    await shot(page, 'admin-settings');
 
     const window = page.getByLabel('Maximum sessions in the rolling window');
     await window.fill('0');
@@ -115,7 +106,7 @@ describe('the admin app', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await page.getByRole('cell', { name: 'settings.update' }).or(page.getByText('settings.update')).first().waitFor();
-    await shot('admin-audit-log');
+    await shot(page, 'admin-audit-log');
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Page 1').waitFor();

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+import { callFromPage, shot, signInThroughForm } from './browser-helpers.ts';
+import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 /** The clinician's app against the real server and its demo program: panel, alerts, review, the patient chart. */
 
@@ -10,28 +9,6 @@ let keel: KeelProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-async function shot(name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
-
-/** An API call from the page's own signed-in session (its cookie, its origin), for setting up a race. */
-async function call<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, url, body, headers }) => {
-      const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json', ...headers } };
-      if (body !== undefined) {
-        init.body = JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] = 'application/json';
-      }
-      const response = await fetch(url, init);
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
-    },
-    { method, url, body, headers },
-  );
-}
 
 beforeAll(async () => {
   keel = await startKeel();
@@ -49,10 +26,7 @@ afterAll(async () => {
 
 describe('the clinician app', () => {
   it('signs in to the panel: demo patients, open alerts and the next action', async () => {
-    await page.goto(keel.url);
-    await page.getByLabel('Email').first().fill('clinician@keel.demo');
-    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
-    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await signInThroughForm(page, keel.url, 'clinician@keel.demo');
     await page.waitForURL(/\/clinician$/);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Panel' }).isVisible()).toBe(true);
     await page.getByRole('link', { name: 'Sam Patel' }).waitFor();
@@ -61,7 +35,7 @@ describe('the clinician app', () => {
     await page.getByText(/open alerts?\. Most severe: C-SSRS screener: high suicide risk/).waitFor();
     await page.getByRole('link', { name: 'Review alerts' }).waitFor();
     await page.getByRole('link', { name: 'Open the review queue' }).waitFor();
-    await shot('clinician-panel');
+    await shot(page, 'clinician-panel');
 
     // Filter: only patients with a critical alert.
     await page.getByLabel('Open alerts').selectOption('critical');
@@ -79,7 +53,7 @@ describe('the clinician app', () => {
     const first = page.locator('article').first();
     await first.getByRole('heading', { name: 'C-SSRS screener: high suicide risk' }).waitFor();
     expect(await first.getByText('C-SSRS screener scored high risk').isVisible()).toBe(true);
-    await shot('clinician-alerts');
+    await shot(page, 'clinician-alerts');
     await first.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'C-SSRS screener: high suicide risk' }).count()).toBe(0);
 
@@ -98,13 +72,13 @@ describe('the clinician app', () => {
     await page.getByRole('link', { name: 'Review queue', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
     await page.getByRole('link', { name: /Review.*Jamie Chen/ }).waitFor();
-    await shot('clinician-review-queue');
+    await shot(page, 'clinician-review-queue');
     await page.getByRole('link', { name: /Review.*Morgan Lee/ }).click();
     await page.getByRole('heading', { name: 'Screening result' }).waitFor();
     await page.getByText(/Rules that fired \(\d+\)/).waitFor();
     expect(await page.getByText('Interacting medication', { exact: false }).first().isVisible()).toBe(true);
     await page.getByRole('heading', { name: 'Answers by section' }).waitFor();
-    await shot('clinician-intake-review');
+    await shot(page, 'clinician-intake-review');
 
     await page.getByRole('radio', { name: 'Request more information' }).check();
     await page.getByLabel('Note', { exact: false }).first().fill('Please list the dose of your current medication.');
@@ -125,24 +99,24 @@ describe('the clinician app', () => {
     await page.getByRole('heading', { name: 'PHQ-9 (depression)' }).waitFor();
     await page.getByRole('table', { name: /PHQ-9 \(depression\) scores/ }).waitFor();
     await page.getByRole('heading', { name: 'Dependence risk' }).waitFor();
-    await shot('clinician-patient-chart');
+    await shot(page, 'clinician-patient-chart');
 
     await page.getByRole('tab', { name: 'Plan' }).click();
     await page.getByRole('heading', { name: 'Version 1' }).waitFor();
     await page.getByText(/Signed by Dr\. Casey Morgan .* verified against the stored terms/).waitFor();
-    await shot('clinician-plan');
+    await shot(page, 'clinician-plan');
 
     await page.getByRole('tab', { name: 'Medication' }).click();
     await page.getByText(/\d+ on hand/).waitFor();
     await page.getByLabel('Units counted').fill('2');
     await page.getByRole('button', { name: 'Record count' }).click();
     await page.getByText('The count does not match the ledger').waitFor();
-    await shot('clinician-ledger');
+    await shot(page, 'clinician-ledger');
 
     await page.getByRole('tab', { name: 'Sessions' }).click();
     await page.getByText(/Gate decisions \(\d+\)/).first().waitFor();
     expect(await page.getByText(/^Authorized at 300 mg/).first().isVisible()).toBe(true);
-    await shot('clinician-sessions');
+    await shot(page, 'clinician-sessions');
 
     await page.getByRole('tab', { name: 'Visits and follow-ups' }).click();
     await page.getByRole('heading', { name: 'Clinician visits' }).waitFor();
@@ -160,15 +134,15 @@ describe('the clinician app', () => {
 
     // Someone else saves the same draft meanwhile.
     const patientId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
-    const plans = await call<{ items: { id: string; status: string; revision: number; terms: Record<string, unknown> }[] }>('GET', `/api/v1/patients/${patientId}/plans`);
+    const plans = await callFromPage<{ items: { id: string; status: string; revision: number; terms: Record<string, unknown> }[] }>(page, 'GET', `/api/v1/patients/${patientId}/plans`);
     const draft = plans.body.items.find((p) => p.status === 'draft');
     expect(draft).toBeDefined();
-    const other = await call('PUT', `/api/v1/plans/${draft?.id}`, { terms: { ...draft?.terms, fastingHours: 6 } }, { 'if-match': `"${draft?.revision}"` });
+    const other = await callFromPage(page, 'PUT', `/api/v1/plans/${draft?.id}`, { terms: { ...draft?.terms, fastingHours: 6 } }, { 'if-match': `"${draft?.revision}"` });
     expect(other.status).toBe(200);
 
     await page.getByLabel('Current dose (mg)').fill('400');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('This draft changed since you opened it').waitFor();
-    await shot('clinician-plan-conflict');
+    await shot(page, 'clinician-plan-conflict');
   });
 });

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+import { shot, signInThroughForm } from './browser-helpers.ts';
+import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 /** The integration coach's app against the real server and its demo program. */
 
@@ -10,11 +9,6 @@ let keel: KeelProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-async function shot(name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
 
 beforeAll(async () => {
   keel = await startKeel();
@@ -32,17 +26,14 @@ afterAll(async () => {
 
 describe('the coach app', () => {
   it('signs in to the caseload: the next integration session and the coached patients', async () => {
-    await page.goto(keel.url);
-    await page.getByLabel('Email').first().fill('coach@keel.demo');
-    await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
-    await page.getByRole('button', { name: /^sign in$/i }).first().click();
+    await signInThroughForm(page, keel.url, 'coach@keel.demo');
     await page.waitForURL(/\/coach$/);
     await page.getByRole('heading', { level: 1, name: 'Caseload' }).waitFor();
     await page.getByRole('link', { name: 'Sam Patel', exact: true }).waitFor();
     // The next action: the next booked session, with a link to prepare for it.
     await page.getByText(/^Next: /).waitFor();
     expect(await page.getByRole('link', { name: /Prepare: open Sam Patel’s notes/ }).isVisible()).toBe(true);
-    await shot('coach-caseload');
+    await shot(page, 'coach-caseload');
   });
 
   it('shows a patient’s notes, shared journal and practices, and saves a structured note', async () => {
@@ -51,7 +42,7 @@ describe('the coach app', () => {
     await page.getByRole('heading', { name: /^Session / }).first().waitFor();
     await page.getByRole('heading', { name: 'Shared journal' }).waitFor();
     await page.getByRole('heading', { name: 'Practices' }).waitFor();
-    await shot('coach-patient');
+    await shot(page, 'coach-patient');
 
     const before = await page.getByRole('heading', { name: /^Session / }).count();
     await page.getByLabel('Themes').fill('self-compassion, work');
@@ -68,6 +59,6 @@ describe('the coach app', () => {
     await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
     await page.getByLabel('Patient').selectOption({ label: 'Sam Patel' });
     await page.getByRole('heading', { name: /^Session / }).first().waitFor();
-    await shot('coach-notes');
+    await shot(page, 'coach-notes');
   });
 });

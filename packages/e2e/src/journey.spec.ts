@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, repoRoot, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+import { callFromPage, shot, until } from './browser-helpers.ts';
+import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 /**
  * The whole patient journey through the real server and the built web app, in Chromium:
@@ -40,38 +41,11 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
   return page;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
-
 async function signIn(page: Page, email: string, pass: string): Promise<void> {
   await page.goto(keel.url);
   await page.getByLabel('Email').first().fill(email);
   await page.getByLabel(/^Password/).first().fill(pass);
   await page.getByRole('button', { name: /^sign in$/i }).first().click();
-}
-
-/** An API call from the page's own signed-in session (its cookie, its origin). */
-async function call<T = unknown>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
-      if (method !== 'GET') {
-        init.headers = { ...init.headers, 'content-type': 'application/json' };
-        init.body = JSON.stringify(body ?? {});
-      }
-      const response = await fetch(url, init);
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-    },
-    { method, url, body },
-  );
-}
-
-/** Polls until the value matches: the UI answers asynchronously (network, polling, the mail worker). */
-function until<T>(read: () => T | Promise<T>, timeout = 15_000) {
-  return expect.poll(read, { timeout, interval: 200 });
 }
 
 /** An attribute or text without waiting for the element (null while it is not there). */
@@ -105,9 +79,7 @@ beforeAll(async () => {
   mailFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keel-mail-')), 'outbox.log');
   // The server lists the web assets when it starts: serve a private copy of the build, so a rebuild elsewhere
   // during the run cannot pull files from under it.
-  const webDist = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-web-dist-'));
-  fs.cpSync(path.join(repoRoot, 'packages/web/dist'), webDist, { recursive: true });
-  keel = await startKeel({ KEEL_MAIL_TRANSPORT: 'file', KEEL_MAIL_FILE: mailFile, KEEL_WEB_DIST: webDist });
+  keel = await startKeel({ KEEL_MAIL_TRANSPORT: 'file', KEEL_MAIL_FILE: mailFile });
   browser = await launchChromium();
   patient = await newPage();
   sitter = await newPage(390, 844);
@@ -132,7 +104,7 @@ describe('the patient journey, end to end', () => {
     await patient.waitForURL(/\/patient$/);
     const step = patient.getByTestId('next-step');
     await until(() => attr(step, 'data-step')).toBe('finish-intake');
-    patientId = (await call<{ patientId: string }>(patient, 'GET', '/api/v1/me')).body.patientId;
+    patientId = (await callFromPage<{ patientId: string }>(patient, 'GET', '/api/v1/me')).body.patientId;
     expect(patientId).toMatch(/[0-9a-f-]{36}/);
   });
 
@@ -191,11 +163,11 @@ describe('the patient journey, end to end', () => {
   it('is claimed and approved by a clinician with a signed decision', async () => {
     await signIn(clinician, 'clinician@keel.demo', demoPassword);
     await clinician.waitForURL(/\/clinician/);
-    const queue = await call<{ items: { patientId: string; onCareTeam: boolean }[] }>(clinician, 'GET', '/api/v1/review-queue');
+    const queue = await callFromPage<{ items: { patientId: string; onCareTeam: boolean }[] }>(clinician, 'GET', '/api/v1/review-queue');
     expect(queue.status).toBe(200);
     expect(queue.body.items.some((i) => i.patientId === patientId)).toBe(true);
-    expect((await call(clinician, 'POST', `/api/v1/patients/${patientId}/intake/claim`)).status).toBe(200);
-    const decision = await call<{ intakeStatus: string }>(clinician, 'POST', `/api/v1/patients/${patientId}/intake/decision`, {
+    expect((await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/intake/claim`)).status).toBe(200);
+    const decision = await callFromPage<{ intakeStatus: string }>(clinician, 'POST', `/api/v1/patients/${patientId}/intake/decision`, {
       decision: 'approve',
       note: 'Eligible: treatment-resistant depression, no exclusions. Approved for induction.',
       signature: { password: demoPassword },
@@ -212,7 +184,7 @@ describe('the patient journey, end to end', () => {
     await patient.getByLabel('Your password').fill(password);
     await patient.getByRole('button', { name: 'Sign consent form' }).click();
     await until(() => patient.getByText('You signed this consent form').isVisible()).toBe(true);
-    const education = await call<{ items: { slug: string; required: boolean }[] }>(patient, 'GET', '/api/v1/education');
+    const education = await callFromPage<{ items: { slug: string; required: boolean }[] }>(patient, 'GET', '/api/v1/education');
     for (const m of education.body.items.filter((x) => x.required)) {
       await patient.goto(`${keel.url}/patient/education/${m.slug}`);
       await patient.getByRole('button', { name: 'I have read this lesson' }).click();
@@ -267,12 +239,12 @@ describe('the patient journey, end to end', () => {
       goals: ['PHQ-9 below 10 by the end of induction'],
       administration: { route: 'sublingual', holdMinutes: 15, afterDissolve: 'spit' },
     };
-    const draft = await call<{ plan: { id: string } }>(clinician, 'POST', `/api/v1/patients/${patientId}/plans`, { terms });
+    const draft = await callFromPage<{ plan: { id: string } }>(clinician, 'POST', `/api/v1/patients/${patientId}/plans`, { terms });
     expect(draft.status).toBe(201);
-    const signed = await call<{ plan: { status: string } }>(clinician, 'POST', `/api/v1/plans/${draft.body.plan.id}/sign`, { signature: { password: demoPassword } });
+    const signed = await callFromPage<{ plan: { status: string } }>(clinician, 'POST', `/api/v1/plans/${draft.body.plan.id}/sign`, { signature: { password: demoPassword } });
     expect(signed.status).toBe(200);
     expect(signed.body.plan.status).toBe('active');
-    const dispense = await call<{ onHand: number }>(clinician, 'POST', `/api/v1/patients/${patientId}/dispenses`, {
+    const dispense = await callFromPage<{ onHand: number }>(clinician, 'POST', `/api/v1/patients/${patientId}/dispenses`, {
       units: 6,
       form: 'sublingual_tablet',
       strengthMg: 300,
@@ -365,7 +337,7 @@ describe('the patient journey, end to end', () => {
     await entry.fill('Calmer than I expected. The music helped.');
     await patient.getByRole('button', { name: 'Save to my journal' }).click();
     await until(() => patient.getByText('Saved to your journal').isVisible()).toBe(true);
-    const session = await call<{ session: { status: string; doseMg: number } }>(patient, 'GET', `/api/v1/sessions/${sessionId}`);
+    const session = await callFromPage<{ session: { status: string; doseMg: number } }>(patient, 'GET', `/api/v1/sessions/${sessionId}`);
     expect(session.body.session).toMatchObject({ status: 'completed', doseMg: 300 });
   });
 
@@ -382,13 +354,13 @@ describe('the patient journey, end to end', () => {
     await shot(patient, 'journey-phq9-crisis');
 
     type AlertRow = { id: string; patientId: string; code: string; status: string; holdsDosing: boolean };
-    const open = await call<{ items: AlertRow[] }>(clinician, 'GET', '/api/v1/alerts?status=open');
+    const open = await callFromPage<{ items: AlertRow[] }>(clinician, 'GET', '/api/v1/alerts?status=open');
     expect(open.status).toBe(200);
     const alert = open.body.items.find((a) => a.patientId === patientId);
     expect(alert, JSON.stringify(open.body.items.map((a) => [a.patientId, a.code]))).toBeDefined();
-    const ack = await call<AlertRow>(clinician, 'POST', `/api/v1/alerts/${alert?.id ?? ''}/acknowledge`);
+    const ack = await callFromPage<AlertRow>(clinician, 'POST', `/api/v1/alerts/${alert?.id ?? ''}/acknowledge`);
     expect(ack.status).toBe(200);
-    const after = await call<AlertRow>(clinician, 'GET', `/api/v1/alerts/${alert?.id ?? ''}`);
+    const after = await callFromPage<AlertRow>(clinician, 'GET', `/api/v1/alerts/${alert?.id ?? ''}`);
     expect(after.body.status).toBe('acknowledged');
 
     // While the safety alert is open (acknowledged, not resolved), the patient's home leads with crisis resources.

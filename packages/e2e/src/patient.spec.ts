@@ -1,42 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, repoRoot, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
+import { seriousViolations, shot, signInThroughForm, until } from './browser-helpers.ts';
+import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 let keel: KeelProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const until = <T,>(read: () => T | Promise<T>, timeout = 15_000) => expect.poll(read, { timeout, interval: 200 });
-
-async function seriousViolations(p: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page: p }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function shot(p: Page, name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await p.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
-
 beforeAll(async () => {
-  const webDist = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-web-dist-'));
-  fs.cpSync(path.join(repoRoot, 'packages/web/dist'), webDist, { recursive: true });
-  keel = await startKeel({ KEEL_WEB_DIST: webDist });
+  keel = await startKeel();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto(keel.url);
-  await page.getByLabel('Email').first().fill('patient@keel.demo');
-  await page.getByLabel(/^Password/).first().fill('keel-demo-2026');
-  await page.getByRole('button', { name: /^sign in$/i }).first().click();
+  await signInThroughForm(page, keel.url, 'patient@keel.demo');
   await page.waitForURL(/\/patient$/);
 });
 

@@ -128,7 +128,7 @@ async function registerWeb(app: KeelApp, webDist: string | undefined): Promise<v
   if (root && indexFile && fs.existsSync(indexFile)) {
     // Files are looked up per request (wildcard), so a rebuilt app is served without a restart; a path that is
     // not a file falls through to the not-found handler below.
-    await app.register(fastifyStatic, { root, wildcard: true, index: false });
+    await app.register(fastifyStatic, { root, wildcard: true, index: 'index.html' });
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';

@@ -132,9 +132,14 @@ describe('web app serving', () => {
     fs.mkdirSync(path.join(dist, 'assets'));
     fs.writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1)');
     const app = await buildApp({ ...t.deps, webDist: dist });
-    const page = await app.inject({ method: 'GET', url: '/patient/home' });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<div id="root">');
+    for (const url of ['/', '/patient/home', '/clinician']) {
+      const page = await app.inject({ method: 'GET', url });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+    }
+    // A rebuilt app is served without a restart.
+    fs.writeFileSync(path.join(dist, 'assets', 'rebuilt.js'), 'console.log(2)');
+    expect((await app.inject({ method: 'GET', url: '/assets/rebuilt.js' })).statusCode).toBe(200);
     const asset = await app.inject({ method: 'GET', url: '/assets/app.js' });
     expect(asset.statusCode).toBe(200);
     const missingAsset = await app.inject({ method: 'GET', url: '/assets/missing.js' });

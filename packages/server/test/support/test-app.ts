@@ -40,6 +40,18 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+const emailPattern = /[\w.+-]+@[\w-]+\.[\w.-]+/;
+const secretWords = /authorization|cookie|password|bearer/i;
+
+/**
+ * Every test file's server logs are checked when its app closes: no email address (every test identity has one)
+ * and no credential header or password may appear, so the whole suite is a scan of what Keel logs.
+ */
+export function assertLogsArePrivate(logs: LogCapture): void {
+  const leaks = logs.lines.filter((line) => emailPattern.test(line) || secretWords.test(line));
+  if (leaks.length > 0) throw new Error(`The server logged private data:\n${leaks.slice(0, 5).join('\n')}`);
+}
+
 export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', KEEL_LOG_LEVEL: 'info', KEEL_DEMO: 'off', KEEL_STAFF_MFA: 'optional', KEEL_PUBLIC_URL: 'http://keel.test', ...overrides });
 }
@@ -74,6 +86,7 @@ export async function createTestApp(options: { config?: Partial<Record<keyof Con
       await app.close();
       await jobs.stop();
       await database.close();
+      assertLogsArePrivate(logs);
     },
   };
 }
