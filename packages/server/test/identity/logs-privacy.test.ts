@@ -22,6 +22,6 @@ describe('server logs', () => {
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).toMatch(/"reqId"/);
     for (const secret of secrets) expect(logs).not.toContain(secret);
-    expect(logs).not.toMatch(/authorization|cookie|password/i);
+    expect(logs).not.toMatch(/"(authorization|cookie|password|token)"\s*:|Bearer\s/i);
   });
 });

@@ -41,7 +41,7 @@ export interface TestContext {
 }
 
 const emailPattern = /[\w.+-]+@[\w-]+\.[\w.-]+/;
-const secretWords = /authorization|cookie|password|bearer/i;
+const secretWords = /"(authorization|cookie|set-cookie|password|token)"\s*:|Bearer\s/i;
 
 /**
  * Every test file's server logs are checked when its app closes: no email address (every test identity has one)
