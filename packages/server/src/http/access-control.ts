@@ -151,7 +151,11 @@ export function registerAccessControl(app: FastifyInstance): void {
         }
         const patientId = rule.patientOf ? await rule.patientOf(database.db, request) : params['patientId'];
         if (!isUuid(patientId)) throw await deny(null, rule.resource, rule.action, 'unknown patient');
-        const { exists, relation } = await resolveRelation(database.db, actor, patientId);
+        // A patient acting on their own record: the session already joined their patient row, so no lookup.
+        const { exists, relation } =
+          actor.role === 'patient' && actor.patientId === patientId
+            ? { exists: true, relation: 'self' as const }
+            : await resolveRelation(database.db, actor, patientId);
         if (!exists) throw await deny(null, rule.resource, rule.action, 'unknown patient');
         const decision = can({ role: actor.role, relation }, rule.action, rule.resource);
         if (decision.kind === 'denied') throw await deny(patientId, rule.resource, rule.action, decision.reason);

@@ -73,7 +73,6 @@ export function auditRoutes(app: KeelApp): void {
         .orderBy('a.id', 'desc')
         .limit(500)
         .execute();
-      await writeAudit(deps.database.db, ctx, { action: 'access_log.read', resourceType: 'access_log', patientId, outcome: 'success' });
       return {
         items: rows.map((r) => ({
           at: iso(r.at),

@@ -21,7 +21,6 @@ import {
 } from '@keel/contract';
 import type { FastifyRequest } from 'fastify';
 import type { KeelApp } from '../app.ts';
-import { writeAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/transaction.ts';
 import { isUuid } from '../http/access-control.ts';
 import { notFound } from '../http/problem.ts';
@@ -82,10 +81,9 @@ export function monitoringRoutes(app: KeelApp): void {
       },
     },
     async (request) => {
-      const { deps, ctx } = useCaseOf(request);
+      const { deps } = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const items = await listCheckIns(deps.database.db, patientId, request.query.limit);
-      await writeAudit(deps.database.db, ctx, { action: 'checkin.list', resourceType: 'checkin', patientId, outcome: 'success' });
       return { items };
     },
   );
@@ -111,7 +109,6 @@ export function monitoringRoutes(app: KeelApp): void {
       const [facts, settings] = await Promise.all([loadScheduleFacts(db, patientId), loadProgramSettings(db)]);
       if (!facts) throw notFound('patient');
       const items = dueFromFacts(facts, ctx.now, settings.monitoring.cadence);
-      await writeAudit(db, ctx, { action: 'assessment_schedule.read', resourceType: 'assessment', patientId, outcome: 'success' });
       return {
         patientId,
         phase: phaseOf(facts.phase),

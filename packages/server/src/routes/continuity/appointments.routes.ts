@@ -34,7 +34,7 @@ import {
 } from '../../use-cases/continuity/appointments.ts';
 import { availabilityView, updateAvailability } from '../../use-cases/continuity/availability.ts';
 import { appointmentIcs } from '../../use-cases/continuity/ics.ts';
-import { auditRead, textFileResponse } from './route-support.ts';
+import { textFileResponse } from './route-support.ts';
 
 const byAppointment = (action: 'read' | 'write') =>
   ({
@@ -120,7 +120,6 @@ export function appointmentRoutes(app: KeelApp): void {
       const q = request.query;
       const items = await listAppointments(deps.database.db, { patientId, from: q.from, to: q.to, includeCancelled: q.includeCancelled === 'true' });
       const followUps = await listFollowUps(deps.database.db, patientId, ctx.now);
-      await auditRead(request, 'appointment', patientId);
       return { items, followUps };
     },
   );
@@ -152,7 +151,6 @@ export function appointmentRoutes(app: KeelApp): void {
     },
     async (request) => {
       const appointment = await getAppointment(useCaseOf(request).deps.database.db, request.params.appointmentId);
-      await auditRead(request, 'appointment', appointment.patientId, appointment.id);
       return { appointment };
     },
   );
@@ -171,7 +169,6 @@ export function appointmentRoutes(app: KeelApp): void {
     async (request, reply) => {
       const { deps, ctx } = useCaseOf(request);
       const a = await getAppointment(deps.database.db, request.params.appointmentId);
-      await auditRead(request, 'appointment', a.patientId, a.id, { format: 'ics' });
       const body = appointmentIcs({
         uid: `${a.id}@keel`,
         sequence: 0,

@@ -34,7 +34,6 @@ import {
 } from '../../use-cases/continuity/coaching.ts';
 import { createJournalEntry, journalPrompts as loadJournalPrompts, listJournal, setJournalSharing } from '../../use-cases/continuity/journal.ts';
 import { listVisits, recordVisit } from '../../use-cases/continuity/visits.ts';
-import { auditRead } from './route-support.ts';
 
 export function careRoutes(app: KeelApp): void {
   // ---- Clinician visits: the access policy has no `visit` resource; a visit is a prescriber's record, so it
@@ -70,7 +69,6 @@ export function careRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listVisits(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'plan', patientId, undefined, { what: 'visits' });
       return { items };
     },
   );
@@ -99,7 +97,6 @@ export function careRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listCoachingNotes(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'coaching_note', patientId);
       return { items };
     },
   );
@@ -142,7 +139,6 @@ export function careRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listPracticeAssignments(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'practice', patientId);
       return { items };
     },
   );
@@ -188,7 +184,6 @@ export function careRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId, relation } = patientAccessOf(request);
       const items = await listJournal(useCaseOf(request).deps.database.db, patientId, relation, request.query);
-      await auditRead(request, 'journal', patientId, undefined, { count: items.length });
       return { items };
     },
   );
@@ -251,7 +246,6 @@ export function careRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId, relation } = patientAccessOf(request);
       const items = relation === 'self' ? (await listJournal(useCaseOf(request).deps.database.db, patientId, 'self', request.query)).filter((e) => e.sharedWithCoach || e.sharedWithClinician) : await listJournal(useCaseOf(request).deps.database.db, patientId, relation, request.query);
-      await auditRead(request, 'journal', patientId, undefined, { shared: true, count: items.length });
       return { items };
     },
   );

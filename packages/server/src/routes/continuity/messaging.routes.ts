@@ -4,7 +4,6 @@ import { notFound } from '../../http/problem.ts';
 import { patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { loadContinuitySettings, replyExpectation } from '../../use-cases/continuity/continuity-settings.ts';
 import { crisisPayload, listThreads, markThreadRead, responseTimes, sendMessage, threadMessages, threadOrNotFound } from '../../use-cases/continuity/messaging.ts';
-import { auditRead } from './route-support.ts';
 
 export function messagingRoutes(app: KeelApp): void {
   app.get(
@@ -22,7 +21,6 @@ export function messagingRoutes(app: KeelApp): void {
       const { deps, ctx } = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
       const threads = await listThreads(deps.database.db, patientId, ctx.actorId ?? '');
-      await auditRead(request, 'message', patientId);
       return {
         threads,
         replyExpectation: replyExpectation(await loadContinuitySettings(deps.database.db)),
@@ -72,7 +70,6 @@ export function messagingRoutes(app: KeelApp): void {
       const { patientId } = patientAccessOf(request);
       const thread = await threadOrNotFound(deps.database.db, patientId, request.params.threadId, ctx.actorId ?? '');
       const messages = await threadMessages(deps.database.db, patientId, thread.id);
-      await auditRead(request, 'message', patientId, thread.id);
       return { thread, messages, replyExpectation: replyExpectation(await loadContinuitySettings(deps.database.db)) };
     },
   );

@@ -39,7 +39,7 @@ import {
   removeSupportContact,
   updateResources,
 } from '../../use-cases/continuity/support.ts';
-import { auditRead, binaryFileResponse } from './route-support.ts';
+import { binaryFileResponse } from './route-support.ts';
 
 const dischargeView = (d: StoredDischarge) => ({
   id: d.id,
@@ -62,7 +62,6 @@ export function supportRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listSupportContacts(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'support_contact', patientId);
       return { items };
     },
   );
@@ -110,7 +109,6 @@ export function supportRoutes(app: KeelApp): void {
         resources: (await loadResources(db)).items,
         replyExpectation: replyExpectation(await loadContinuitySettings(db)),
       };
-      await auditRead(request, 'support_contact', patientId, undefined, { what: 'support_home' });
       return result;
     },
   );
@@ -147,7 +145,6 @@ export function supportRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listOutsideClinicians(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'outside_clinician', patientId);
       return { items };
     },
   );
@@ -176,7 +173,6 @@ export function supportRoutes(app: KeelApp): void {
       const { deps, ctx } = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
       const items = await listDisclosureConsents(deps.database.db, patientId, ctx.now);
-      await auditRead(request, 'disclosure', patientId, undefined, { what: 'consents' });
       return { items };
     },
   );
@@ -226,7 +222,6 @@ export function supportRoutes(app: KeelApp): void {
     async (request) => {
       const { patientId } = patientAccessOf(request);
       const items = await listDisclosures(useCaseOf(request).deps.database.db, patientId);
-      await auditRead(request, 'disclosure', patientId);
       return { items };
     },
   );
@@ -281,7 +276,7 @@ export function supportRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const { patientId, relation } = patientAccessOf(request);
       await dischargePatient(uc, patientId, relation, { reason: request.body.reason, recommendations: request.body.recommendations, password: request.body.signature.password });
-      return reply.code(201).send(dischargeView(await readDischarge(uc, patientId, 'json')));
+      return reply.code(201).send(dischargeView(await readDischarge(uc, patientId)));
     },
   );
 
@@ -291,7 +286,7 @@ export function supportRoutes(app: KeelApp): void {
       config: { access: { kind: 'patient', resource: 'discharge', action: 'read' } },
       schema: { tags: ['discharge'], summary: 'The signed discharge summary', params: patientParams, response: { 200: dischargeResponse } },
     },
-    async (request) => dischargeView(await readDischarge(useCaseOf(request), patientAccessOf(request).patientId, 'json')),
+    async (request) => dischargeView(await readDischarge(useCaseOf(request), patientAccessOf(request).patientId)),
   );
 
   app.get(
@@ -302,7 +297,7 @@ export function supportRoutes(app: KeelApp): void {
     },
     async (request, reply) => {
       const uc = useCaseOf(request);
-      const d = await readDischarge(uc, patientAccessOf(request).patientId, 'pdf');
+      const d = await readDischarge(uc, patientAccessOf(request).patientId);
       const pdf = await dischargePdf(d, uc.ctx.now);
       return reply.type('application/pdf').header('content-disposition', 'attachment; filename="keel-discharge-summary.pdf"').send(pdf);
     },

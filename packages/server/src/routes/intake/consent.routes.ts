@@ -1,6 +1,5 @@
 import { consentDocumentSchema, consentList, consentSignatureSchema, consentSignRequest, patientParams } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
-import { writeAudit } from '../../audit/audit-log.ts';
 import { actorOf, patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { currentConsent } from '../../use-cases/intake/consent-document.ts';
 import { consentView, listConsents, signConsent } from '../../use-cases/intake/consent.ts';
@@ -46,10 +45,9 @@ export function consentRoutes(app: KeelApp): void {
       schema: { tags: ['consent'], summary: "The patient's consent signatures and whether the current version is signed", params: patientParams, response: { 200: consentList } },
     },
     async (request) => {
-      const { deps, ctx } = useCaseOf(request);
+      const { deps } = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const result = await listConsents(deps.database.db, patientId);
-      await writeAudit(deps.database.db, ctx, { action: 'consent.read', resourceType: 'consent', patientId, outcome: 'success' });
       return result;
     },
   );

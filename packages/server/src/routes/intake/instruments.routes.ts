@@ -11,7 +11,6 @@ import {
   scoreResponse,
 } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
-import { writeAudit } from '../../audit/audit-log.ts';
 import { actorOf, patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { listAssessments, submitAssessment } from '../../use-cases/intake/assessments.ts';
 import { scoreOrRefuse, sexAtBirthOf } from '../../use-cases/intake/instrument-scoring.ts';
@@ -94,10 +93,9 @@ export function instrumentRoutes(app: KeelApp): void {
       schema: { tags: ['assessments'], summary: 'Assessment history, newest first', params: patientParams, querystring: assessmentListQuery, response: { 200: assessmentList } },
     },
     async (request) => {
-      const { deps, ctx } = useCaseOf(request);
+      const { deps } = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const items = await listAssessments(deps.database.db, patientId, request.query);
-      await writeAudit(deps.database.db, ctx, { action: 'assessment.read', resourceType: 'assessment', patientId, outcome: 'success', detail: { count: items.length } });
       return { items };
     },
   );

@@ -1,7 +1,6 @@
 import { intakeInstrumentCodes, intakeSections } from '@keel/domain';
 import { intakeAnswersSchema, intakeFormSchema, intakeSchema, intakeSubmitResponse, patientParams, screeningResponse } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
-import { writeAudit } from '../../audit/audit-log.ts';
 import { actorOf, patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { crisisResourceList } from '../../use-cases/intake/instrument-scoring.ts';
 import { intakeView, readIntake, saveDraft, storedScreeningOf, submitIntake } from '../../use-cases/intake/intake-flow.ts';
@@ -90,7 +89,6 @@ export function questionnaireRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const row = await readIntake(uc, patientId);
-      await writeAudit(uc.deps.database.db, uc.ctx, { action: 'screening.read', resourceType: 'screening', resourceId: row.id, patientId, outcome: 'success' });
       return { intakeId: row.id, status: row.status, screening: storedScreeningOf(row) };
     },
   );

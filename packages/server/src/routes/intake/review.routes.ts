@@ -1,6 +1,5 @@
 import { claimResponse, decisionList, decisionRequest, decisionResponse, decisionSchema, patientParams, reviewQueue } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
-import { writeAudit } from '../../audit/audit-log.ts';
 import { notFound } from '../../http/problem.ts';
 import { actorOf, patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { claimIntake, decideIntake, decisionView, listDecisions, reviewQueue as loadReviewQueue } from '../../use-cases/intake/review.ts';
@@ -68,11 +67,10 @@ export function reviewRoutes(app: KeelApp): void {
       schema: { tags: ['intake review'], summary: 'The latest decision with its signature, verified against the stored record', params: patientParams, response: { 200: decisionSchema } },
     },
     async (request) => {
-      const { deps, ctx } = useCaseOf(request);
+      const { deps } = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const [latest] = await listDecisions(deps.database.db, patientId);
       if (!latest) throw notFound('decision');
-      await writeAudit(deps.database.db, ctx, { action: 'intake_decision.read', resourceType: 'intake_decision', resourceId: latest.id, patientId, outcome: 'success' });
       return decisionView(deps.database.db, latest);
     },
   );
@@ -84,10 +82,9 @@ export function reviewRoutes(app: KeelApp): void {
       schema: { tags: ['intake review'], summary: 'Every decision on the intake, newest first, each verified', params: patientParams, response: { 200: decisionList } },
     },
     async (request) => {
-      const { deps, ctx } = useCaseOf(request);
+      const { deps } = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const rows = await listDecisions(deps.database.db, patientId);
-      await writeAudit(deps.database.db, ctx, { action: 'intake_decision.list', resourceType: 'intake_decision', patientId, outcome: 'success', detail: { count: rows.length } });
       return { items: await Promise.all(rows.map((r) => decisionView(deps.database.db, r))) };
     },
   );

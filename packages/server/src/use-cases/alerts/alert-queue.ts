@@ -135,16 +135,9 @@ export async function listAlerts(
   };
 }
 
-export async function getAlert({ deps, ctx }: UseCase, alertId: string, viewer: Role): Promise<Alert> {
+export async function getAlert({ deps }: UseCase, alertId: string, viewer: Role): Promise<Alert> {
   const row = await alertQuery(deps.database.db).where('a.id', '=', alertId).executeTakeFirst();
   if (!row) throw notFound('alert');
-  await writeAudit(deps.database.db, ctx, {
-    action: 'alert.read',
-    resourceType: 'alert',
-    resourceId: alertId,
-    patientId: row.patient_id,
-    outcome: 'success',
-  });
   return toAlert(row, viewer);
 }
 
@@ -222,7 +215,7 @@ export async function resolveAlert(uc: UseCase, alertId: string, body: ResolveAl
 }
 
 /** Crisis resources for the patient, and whether a safety alert about them is still open. */
-export async function crisisFor({ deps, ctx }: UseCase, patientId: string): Promise<CrisisResponse> {
+export async function crisisFor({ deps }: UseCase, patientId: string): Promise<CrisisResponse> {
   const rows = await deps.database.db
     .selectFrom('alerts')
     .select(['patient_message'])
@@ -231,7 +224,6 @@ export async function crisisFor({ deps, ctx }: UseCase, patientId: string): Prom
     .where('code', 'in', [...safetyAlertCodes])
     .orderBy('raised_at', 'desc')
     .execute();
-  await writeAudit(deps.database.db, ctx, { action: 'crisis.read', resourceType: 'checkin', patientId, outcome: 'success' });
   const messages = [...new Set(rows.map((r) => r.patient_message ?? crisisMessage))];
   return {
     safetyAlertOpen: rows.length > 0,

@@ -232,9 +232,7 @@ export async function dischargePdf(d: StoredDischarge, now: Date): Promise<Buffe
 
 export { crisisFooter };
 
-/** Audited read of the stored summary (patient or clinician). */
-export async function readDischarge({ deps, ctx }: UseCase, patientId: string, what: 'json' | 'pdf'): Promise<StoredDischarge> {
-  const d = await loadDischarge(deps.database.db, patientId);
-  await writeAudit(deps.database.db, ctx, { action: what === 'pdf' ? 'discharge.download' : 'discharge.read', resourceType: 'discharge', resourceId: d.id, patientId, outcome: 'success' });
-  return d;
+/** The stored summary (patient or clinician); the read is audited by the route's access rule. */
+export async function readDischarge({ deps }: UseCase, patientId: string): Promise<StoredDischarge> {
+  return loadDischarge(deps.database.db, patientId);
 }

@@ -111,7 +111,6 @@ export async function readIntake(uc: UseCase, patientId: string): Promise<Intake
   return inTransaction(deps.database.db, async (tx) => {
     await ensureIntake(tx, patientId, ctx.now);
     const row = await tx.selectFrom('intakes').selectAll().where('patient_id', '=', patientId).executeTakeFirstOrThrow();
-    await writeAudit(tx, ctx, { action: 'intake.read', resourceType: 'intake', resourceId: row.id, patientId, outcome: 'success' });
     return row;
   });
 }

@@ -2,7 +2,7 @@ import type { CheckInRequest, CheckInResponse } from '@keel/contract';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { validationFailed } from '../../http/problem.ts';
-import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import { settingsFromStored } from '../settings/program-settings.service.ts';
 import type { UseCase } from '../deps.ts';
 import { evaluateAndRecordRisk } from './risk-evaluation.ts';
 
@@ -63,9 +63,14 @@ export function checkInRow(patientId: string, submittedBy: string | null, body: 
 export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckInRequest): Promise<CheckInResponse> {
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
-    const settings = await loadProgramSettings(tx);
     const row = checkInRow(patientId, ctx.actorId, body, ctx.now);
-    await tx.insertInto('check_ins').values(row).execute();
+    // One round trip stores the check-in and reads the program settings (this is the hot ingest path).
+    const stored = await tx
+      .with('inserted', (db) => db.insertInto('check_ins').values(row).returning('id'))
+      .selectFrom('inserted')
+      .select((eb) => eb.selectFrom('program_settings').select('settings').where('id', '=', 1).as('settings'))
+      .executeTakeFirstOrThrow();
+    const settings = settingsFromStored(stored.settings);
     const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings.monitoring);
     await writeAudit(tx, ctx, {
       action: 'checkin.create',

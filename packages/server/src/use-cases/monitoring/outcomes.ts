@@ -50,7 +50,7 @@ export async function firstDoseAt(db: Db, patientId: string): Promise<Date | nul
 }
 
 /** PHQ-9 and GAD-7 for one patient: series, baseline, latest, change, response, remission, trajectory. */
-export async function patientOutcomes({ deps, ctx }: UseCase, patientId: string): Promise<PatientOutcomesResponse> {
+export async function patientOutcomes({ deps }: UseCase, patientId: string): Promise<PatientOutcomesResponse> {
   const db = deps.database.db;
   const settings = await loadProgramSettings(db);
   const [rows, firstDose] = await Promise.all([
@@ -72,7 +72,6 @@ export async function patientOutcomes({ deps, ctx }: UseCase, patientId: string)
         settings.monitoring.outcomes,
       ),
     );
-  await writeAudit(db, ctx, { action: 'outcomes.read', resourceType: 'outcomes', patientId, outcome: 'success' });
   return { patientId, firstDoseAt: first ?? null, phq9: summary('phq9'), gad7: summary('gad7') };
 }
 

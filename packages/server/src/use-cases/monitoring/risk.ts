@@ -1,6 +1,5 @@
 import { detectSignals, rollUpRiskTier } from '@keel/domain';
 import type { RiskResponse } from '@keel/contract';
-import { writeAudit } from '../../audit/audit-log.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import type { UseCase } from '../deps.ts';
 import { loadPatientSignalData } from './signal-input.ts';
@@ -22,13 +21,6 @@ export async function explainRisk({ deps, ctx }: UseCase, patientId: string): Pr
     .select(['e.id', 'e.tier', 'e.evaluated_at'])
     .where('r.patient_id', '=', patientId)
     .executeTakeFirst();
-  await writeAudit(db, ctx, {
-    action: 'risk.read',
-    resourceType: 'risk',
-    patientId,
-    outcome: 'success',
-    detail: { tier: rollUp.tier },
-  });
   return {
     patientId,
     computedAt: ctx.now.toISOString(),

@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { TimelineItem } from '@keel/contract';
-import { writeAudit } from '../../audit/audit-log.ts';
 import type { Relation } from '@keel/domain';
 import type { UseCase } from '../deps.ts';
 import { decodeKeyset, encodeKeyset, type Keyset } from './pagination.ts';
@@ -112,7 +111,7 @@ function summaryOf(type: TimelineType, d: Record<string, unknown>): string {
  * gives alerts to the care team; the patient sees crisis resources instead).
  */
 export async function patientTimeline(
-  { deps, ctx }: UseCase,
+  { deps }: UseCase,
   patientId: string,
   relation: Relation,
   query: { limit: number; cursor?: string | undefined },
@@ -128,7 +127,6 @@ export async function patientTimeline(
     SELECT type, id, at, detail FROM (${union}) t ORDER BY at DESC, id DESC LIMIT ${n}`.execute(db);
   const rows = result.rows;
   const page = rows.slice(0, query.limit);
-  await writeAudit(db, ctx, { action: 'timeline.read', resourceType: 'timeline', patientId, outcome: 'success', detail: { count: page.length } });
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({

@@ -55,14 +55,16 @@ export interface StoredProgramSettings {
   updatedBy: string | null;
 }
 
+/** The effective settings from the stored document (or none): every section merged over its defaults. */
+export function settingsFromStored(stored: Record<string, unknown> | null | undefined): ProgramSettings {
+  if (!stored) return defaultProgramSettings;
+  return Object.fromEntries(sections.map((s) => [s, mergeOverDefaults(defaultProgramSettings[s], stored[s])])) as unknown as ProgramSettings;
+}
+
 export async function loadStoredProgramSettings(db: Db): Promise<StoredProgramSettings> {
   const row = await db.selectFrom('program_settings').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!row) return { version: 0, settings: defaultProgramSettings, updatedAt: null, updatedBy: null };
-  const stored = row.settings;
-  const settings = Object.fromEntries(
-    sections.map((s) => [s, mergeOverDefaults(defaultProgramSettings[s], stored[s])]),
-  ) as unknown as ProgramSettings;
-  return { version: row.version, settings, updatedAt: new Date(row.updated_at), updatedBy: row.updated_by };
+  return { version: row.version, settings: settingsFromStored(row.settings), updatedAt: new Date(row.updated_at), updatedBy: row.updated_by };
 }
 
 /** The settings every rule reads, loaded inside the caller's transaction so a decision sees one version. */

@@ -141,7 +141,7 @@ function dispenseView(d: Omit<DispenseRow, 'prescriber_name'>, prescriberName: s
   };
 }
 
-export async function getLedger({ deps, ctx }: UseCase, patientId: string) {
+export async function getLedger({ deps }: UseCase, patientId: string) {
   const db = deps.database.db;
   const rows = await ledgerRows(db, patientId);
   const recorded = await recordedOnHand(db, patientId);
@@ -149,7 +149,6 @@ export async function getLedger({ deps, ctx }: UseCase, patientId: string) {
   const rec = reconcile(entries, recorded);
   const { onHand, ...totals } = rec.summary;
   const dispenses = await loadDispenses(db, patientId);
-  await writeAudit(db, ctx, { action: 'ledger.read', resourceType: 'ledger', patientId, outcome: 'success', detail: { reconciliation: rec.kind } });
   return {
     entries: rows.map(ledgerEntryView),
     onHand,
@@ -364,10 +363,9 @@ export async function requestRefill({ deps, ctx }: UseCase, input: { patientId: 
   });
 }
 
-export async function listRefillRequests({ deps, ctx }: UseCase, patientId: string) {
+export async function listRefillRequests({ deps }: UseCase, patientId: string) {
   const db = deps.database.db;
   const rows = await db.selectFrom('refill_requests').selectAll().where('patient_id', '=', patientId).orderBy('requested_at', 'desc').execute();
-  await writeAudit(db, ctx, { action: 'refill.list', resourceType: 'refill', patientId, outcome: 'success' });
   return rows.map(refillView);
 }
 

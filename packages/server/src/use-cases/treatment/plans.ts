@@ -195,10 +195,9 @@ export async function getPlan(db: Db, patientId: string, planId: string) {
   return planView(db, row);
 }
 
-export async function getActivePlan({ deps, ctx }: UseCase, patientId: string) {
+export async function getActivePlan({ deps }: UseCase, patientId: string) {
   const db = deps.database.db;
   const row = await db.selectFrom('treatment_plans').selectAll().where('patient_id', '=', patientId).where('status', '=', 'active').executeTakeFirst();
-  await writeAudit(db, ctx, { action: 'plan.read', resourceType: 'plan', resourceId: row?.id ?? null, patientId, outcome: 'success' });
   if (!row) throw notFound('active plan');
   return planView(db, row);
 }

@@ -104,11 +104,10 @@ export async function createSession({ deps, ctx }: UseCase, input: { patientId: 
   });
 }
 
-export async function listSessions({ deps, ctx }: UseCase, patientId: string) {
+export async function listSessions({ deps }: UseCase, patientId: string) {
   const db = deps.database.db;
   const rows = await sessionRows(db, patientId);
   const evaluations = await evaluationsBySession(db, rows.map((r) => r.id));
-  await writeAudit(db, ctx, { action: 'session.list', resourceType: 'session', patientId, outcome: 'success' });
   return rows.map((r) => sessionView(r, evaluations.get(r.id) ?? []));
 }
 
@@ -170,7 +169,6 @@ export async function getSession({ deps, ctx }: UseCase, patientId: string, sess
     checkRule.intervalMinutes,
     checkRule.graceMinutes,
   );
-  await writeAudit(db, ctx, { action: 'session.read', resourceType: 'session', resourceId: sessionId, patientId, outcome: 'success' });
   return {
     ...sessionView(row, evaluations),
     sitterAttestations: attestations.map((a) => ({ id: a.id, sitterUserId: a.sitter_user_id, attestedAt: iso(a.attested_at), present: a.present, sober: a.sober })),
