@@ -1,28 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { shot, signInThroughForm } from './browser-helpers.ts';
-import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
+import type { Page } from 'playwright-core';
+import { shot, signInThroughForm, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
+import type { KeelProcess } from './server-process.ts';
 
 /** The administrator's app against the real server and its demo program. */
 
+let opened: BrowserSession;
 let keel: KeelProcess;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const invitedEmail = `coach-${Date.now()}@example.test`;
 
 beforeAll(async () => {
-  keel = await startKeel();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  opened = await openKeelInBrowser();
+  ({ keel, page } = opened);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await keel?.stop();
+  await opened?.close();
 });
 
 describe('the admin app', () => {

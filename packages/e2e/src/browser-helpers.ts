@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
-import { screenshotDir } from './server-process.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
 
 /** The demo program's password (see KEEL_DEMO_PASSWORD). */
 export const demoPassword = 'keel-demo-2026';
@@ -58,4 +58,32 @@ export async function callFromPage<T = unknown>(
     },
     { method, url, body, headers },
   );
+}
+
+export interface BrowserSession {
+  keel: KeelProcess;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The real server on a fresh data directory (with its demo program) and one Chromium page, for one spec file. */
+export async function openKeelInBrowser(options: { viewport?: { width: number; height: number }; env?: Record<string, string> } = {}): Promise<BrowserSession> {
+  const keel = await startKeel(options.env);
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return {
+    keel,
+    browser,
+    context,
+    page,
+    async close() {
+      await context.close();
+      await browser.close();
+      await keel.stop();
+    },
+  };
 }

@@ -1,27 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seriousViolations, shot, signInThroughForm, until } from './browser-helpers.ts';
-import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
+import type { Page } from 'playwright-core';
+import { seriousViolations, shot, signInThroughForm, until, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
+import type { KeelProcess } from './server-process.ts';
 
+let opened: BrowserSession;
 let keel: KeelProcess;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  keel = await startKeel();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  opened = await openKeelInBrowser();
+  ({ keel, page } = opened);
   await signInThroughForm(page, keel.url, 'patient@keel.demo');
   await page.waitForURL(/\/patient$/);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await keel?.stop();
+  await opened?.close();
 });
 
 describe('the patient app, signed in as the demo patient', () => {

@@ -1,28 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seriousViolations, shot, signInThroughForm, until } from './browser-helpers.ts';
-import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
+import type { Page } from 'playwright-core';
+import { seriousViolations, shot, signInThroughForm, until, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
+import type { KeelProcess } from './server-process.ts';
 
+let opened: BrowserSession;
 let keel: KeelProcess;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  keel = await startKeel();
-  browser = await launchChromium();
   // The sitter app is phone-first: a 390 px wide screen.
-  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  opened = await openKeelInBrowser({ viewport: { width: 390, height: 844 } });
+  ({ keel, page } = opened);
   await signInThroughForm(page, keel.url, 'sitter@keel.demo');
   await page.waitForURL(/\/sitter$/);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await keel?.stop();
+  await opened?.close();
 });
 
 describe('the sitter app, signed in as the demo sitter on a phone', () => {
