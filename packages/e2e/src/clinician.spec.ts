@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callFromPage, shot, signInThroughForm, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
+import { callFromPage, openKeelInBrowser, shot, signInThroughForm, until, type BrowserSession } from './browser-helpers.ts';
 import type { KeelProcess } from './server-process.ts';
 
 /** The clinician's app against the real server and its demo program: panel, alerts, review, the patient chart. */
@@ -138,5 +138,27 @@ describe('the clinician app', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('This draft changed since you opened it').waitFor();
     await shot(page, 'clinician-plan-conflict');
+  });
+
+  it('signs the saved draft with a password, then records a dispense with the DEA fields', async () => {
+    const patientId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    await page.reload();
+    await page.getByRole('tab', { name: 'Plan' }).click();
+    await page.getByRole('button', { name: /^Edit draft version 2/ }).click();
+    await page.getByLabel(/Your password \(electronic signature\)/).fill('keel-demo-2026');
+    await page.getByRole('button', { name: 'Sign plan' }).click();
+    await until(async () => (await callFromPage<{ plan: { version: number; status: string } | null }>(page, 'GET', `/api/v1/patients/${patientId}/plan`)).body.plan?.version).toBe(2);
+
+    await page.getByRole('tab', { name: 'Medication' }).click();
+    await page.getByRole('heading', { name: 'Record a dispense' }).waitFor();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Record a dispense' }) });
+    await form.getByLabel('Units').fill('4');
+    await form.getByLabel('Strength (mg per unit)').fill('300');
+    await form.getByLabel('Dispensed at').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+    await form.getByLabel('Dispenser (pharmacy or person)').fill('Keel Demo Pharmacy');
+    await form.getByLabel('Ship to (address)').fill('100 Demo Street, Oakland, CA 94607');
+    await form.getByRole('button', { name: 'Record dispense' }).click();
+    await page.getByText(/Dispense recorded: 4 × 300 mg/).waitFor();
+    await shot(page, 'clinician-dispense');
   });
 });
