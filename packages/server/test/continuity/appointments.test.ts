@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendDueAppointmentReminders } from '../../src/use-cases/continuity/reminders.ts';
-import { assignCareTeam, bearer, createPatient } from '../support/factories.ts';
+import { assignCareTeam, bearer, createCareWorld, createPatient, signIn } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { onPostgres, testEngine } from '../support/test-database.ts';
-import { careWorld, seedFollowUp, setOfficeHours, signInFrom, type CareWorld } from './continuity-helpers.ts';
+import { seedFollowUp, setOfficeHours, type CareWorld } from './continuity-helpers.ts';
 
 let t: TestContext;
 const base = new Date('2026-06-01T12:00:00.000Z'); // a Monday; New York is UTC−4 in June
@@ -21,7 +21,7 @@ beforeEach(() => {
 type World = CareWorld;
 
 async function world(): Promise<World> {
-  const w = await careWorld(t);
+  const w = await createCareWorld(t);
   await setOfficeHours(t, w.tokens.clinician, w.clinician.id);
   await setOfficeHours(t, w.tokens.coach, w.coach.id);
   return w;
@@ -110,7 +110,7 @@ describe(`appointments on ${testEngine}`, () => {
     const w = await world();
     const second = await createPatient(t);
     await assignCareTeam(t, second.patientId, w.clinician.id, 'clinician');
-    const secondToken = await signInFrom(t, second);
+    const secondToken = await signIn(t, second);
     const payload = { staffId: w.clinician.id, kind: 'clinician_follow_up', startsAt: '2026-06-04T15:00:00Z' };
     const attempts = await Promise.all([
       book(w.tokens.patient, w.patient.patientId, payload),
@@ -233,9 +233,9 @@ describe(`appointments on ${testEngine}`, () => {
 
     t.clock.set('2026-06-02T14:35:00Z');
     // Sessions time out while the clock moves a day: sign in again.
-    w.tokens.clinician = await signInFrom(t, w.clinician);
-    w.tokens.coach = await signInFrom(t, w.coach);
-    w.tokens.patient = await signInFrom(t, w.patient);
+    w.tokens.clinician = await signIn(t, w.clinician);
+    w.tokens.coach = await signIn(t, w.coach);
+    w.tokens.patient = await signIn(t, w.patient);
     const visit = {
       occurredAt: '2026-06-02T14:00:00Z',
       modality: 'audio_video',
@@ -289,7 +289,7 @@ describe(`appointments on ${testEngine}`, () => {
     expect(sitterBooks.statusCode).toBe(404);
     expect(await t.database.db.selectFrom('appointments').select('id').where('patient_id', '=', w.patient.patientId).execute()).toHaveLength(0);
     // Availability: another clinician cannot rewrite this clinician's hours.
-    const stranger = await careWorld(t);
+    const stranger = await createCareWorld(t);
     const rewrite = await t.app.inject({ method: 'PUT', url: `/api/v1/staff/${w.clinician.id}/availability`, headers: bearer(stranger.tokens.clinician), payload: { weekly: [] } });
     expect(rewrite.statusCode).toBe(404);
     const sitterReads = await t.app.inject({ method: 'GET', url: `/api/v1/staff/${w.clinician.id}/availability`, headers: bearer(w.tokens.sitter) });

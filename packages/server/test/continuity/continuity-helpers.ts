@@ -4,46 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { sql } from 'kysely';
-import { assignCareTeam, assignSitter, bearer, createPatient, createUser, testPassword } from '../support/factories.ts';
+import { bearer, type createCareWorld } from '../support/factories.ts';
 import type { TestContext } from '../support/test-app.ts';
 
-let address = 0;
-/** Signs in from an address of its own: the per-address login limit would otherwise stop a long test file. */
-export async function signInFrom(t: TestContext, user: { email: string }): Promise<string> {
-  address++;
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { email: user.email, password: testPassword },
-    remoteAddress: `10.66.${Math.floor(address / 250) % 250}.${(address % 250) + 1}`,
-  });
-  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
-  return response.json<{ token: string }>().token;
-}
-
-/** createCareWorld's shape: a patient with clinician, coach and sitter, an admin, and an unrelated patient. */
-export async function careWorld(t: TestContext) {
-  const clinician = await createUser(t, 'clinician');
-  const coach = await createUser(t, 'coach');
-  const sitter = await createUser(t, 'sitter');
-  const admin = await createUser(t, 'admin');
-  const patient = await createPatient(t);
-  const otherPatient = await createPatient(t);
-  await assignCareTeam(t, patient.patientId, clinician.id, 'clinician');
-  await assignCareTeam(t, patient.patientId, coach.id, 'coach');
-  await assignSitter(t, patient.patientId, sitter.id, patient.id);
-  const tokens = {
-    patient: await signInFrom(t, patient),
-    clinician: await signInFrom(t, clinician),
-    coach: await signInFrom(t, coach),
-    sitter: await signInFrom(t, sitter),
-    admin: await signInFrom(t, admin),
-    otherPatient: await signInFrom(t, otherPatient),
-  };
-  return { clinician, coach, sitter, admin, patient, otherPatient, tokens };
-}
-
-export type CareWorld = Awaited<ReturnType<typeof careWorld>>;
+export type CareWorld = Awaited<ReturnType<typeof createCareWorld>>;
 
 /** Weekday office hours (Mon–Fri 09:00–17:00) in `timeZone` for a staff member, set through the API. */
 export async function setOfficeHours(t: TestContext, token: string, staffId: string, timeZone = 'America/New_York', extra: { exceptions?: unknown[] } = {}) {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, testPassword } from '../support/factories.ts';
+import { bearer, createCareWorld, testPassword } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { testEngine } from '../support/test-database.ts';
 import {
-  careWorld,
   darkPixelShare,
   pdfFirstPageToPng,
   pdfText,
@@ -54,7 +53,7 @@ const intake = {
 
 describe(`coordination of care on ${testEngine}`, () => {
   it('refuses a disclosure without consent (audited), makes one with consent (audited, in the access log), and stops after revocation', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     await seedIntake(t, w.patient.patientId, intake);
     await seedActivePlan(t, w.patient.patientId, w.clinician.id, { phase: 'induction', route: 'sublingual', currentDoseMg: 300, maximumDoseMg: 450, sessionsPlanned: 6, minHoursBetweenSessions: 72, maxSessionsPer7Days: 2 });
     const pcp = await outsidePcp(w);
@@ -107,7 +106,7 @@ describe(`coordination of care on ${testEngine}`, () => {
   });
 
   it('includes substance-use history, marked 42 CFR Part 2, only under a consent that covers it', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     await seedIntake(t, w.patient.patientId, intake);
     const pcp = await outsidePcp(w);
     await t.app.inject({ method: 'POST', url: p(w, '/disclosure-consents'), headers: bearer(w.tokens.patient), payload: { outsideClinicianId: pcp, purposes: ['start_of_treatment'], includeSubstanceUse: true, signature: { password: testPassword } } });
@@ -125,7 +124,7 @@ describe(`coordination of care on ${testEngine}`, () => {
 
 describe(`discharge on ${testEngine}`, () => {
   it('signs the discharge, summarises the course, and renders a PDF whose first page is not blank', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     await setOfficeHours(t, w.tokens.coach, w.coach.id);
     const future = await t.app.inject({ method: 'POST', url: p(w, '/appointments'), headers: bearer(w.tokens.coach), payload: { staffId: w.coach.id, kind: 'integration', startsAt: '2026-06-03T15:00:00Z' } });
     expect(future.statusCode).toBe(201);
@@ -183,7 +182,7 @@ describe(`discharge on ${testEngine}`, () => {
 
 describe(`support network on ${testEngine}`, () => {
   it('keeps emergency contacts, shows sitters and the resources directory on the patient’s home', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const added = await t.app.inject({ method: 'POST', url: p(w, '/support-contacts'), headers: bearer(w.tokens.patient), payload: { name: 'Morgan Patel', relationship: 'sister', phone: '510-555-0199' } });
     expect(added.statusCode).toBe(201);
     expect((await t.app.inject({ method: 'POST', url: p(w, '/support-contacts'), headers: bearer(w.tokens.coach), payload: { name: 'x', phone: '1234' } })).statusCode).toBe(404);
@@ -199,7 +198,7 @@ describe(`support network on ${testEngine}`, () => {
   });
 
   it('lets the program edit the resources directory, but never drop 988 or 911', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const current = (await t.app.inject({ method: 'GET', url: '/api/v1/resources', headers: bearer(w.tokens.sitter) })).json();
     expect(current.version).toBe(0);
     const local = { id: 'local-warmline', name: 'Bay Area Warmline', category: 'peer_support', description: 'Peer support by phone.', contacts: [{ kind: 'call', value: '855-555-0100', href: 'tel:+18555550100', instruction: 'Call the warmline' }] };

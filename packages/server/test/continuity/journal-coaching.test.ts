@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer } from '../support/factories.ts';
+import { bearer, createCareWorld, signIn } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { testEngine } from '../support/test-database.ts';
-import { careWorld, seedCompletedSession, setOfficeHours, signInFrom, type CareWorld } from './continuity-helpers.ts';
+import { seedCompletedSession, setOfficeHours, type CareWorld } from './continuity-helpers.ts';
 
 let t: TestContext;
 const base = new Date('2026-06-01T12:00:00.000Z');
@@ -21,7 +21,7 @@ const write = (w: CareWorld, payload: Record<string, unknown>) => t.app.inject({
 
 describe(`journal on ${testEngine}`, () => {
   it('keeps entries private by default; the coach sees only what was shared with the coach, never a private entry', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const privateEntry = (await write(w, { body: 'Private: a memory about my father came up.' })).json().entry;
     expect(privateEntry).toMatchObject({ sharedWithCoach: false, sharedWithClinician: false });
     const forCoach = (await write(w, { body: 'For my coach: I felt calm in the garden.', sharedWithCoach: true })).json().entry;
@@ -50,10 +50,10 @@ describe(`journal on ${testEngine}`, () => {
   });
 
   it('searches by text and date range', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     await write(w, { body: 'Walked by the ocean and felt lighter.' });
     t.clock.set('2026-06-03T12:00:00Z');
-    w.tokens.patient = await signInFrom(t, w.patient);
+    w.tokens.patient = await signIn(t, w.patient);
     await write(w, { body: 'Ocean again; 100% calmer.', prompt: 'What stood out?' });
     await write(w, { body: 'Rainy day, stayed inside.' });
     const search = (q: string) => t.app.inject({ method: 'GET', url: `${journalUrl(w)}?${q}`, headers: bearer(w.tokens.patient) });
@@ -67,7 +67,7 @@ describe(`journal on ${testEngine}`, () => {
   });
 
   it('offers a post-session prompt after each completed session until the patient writes about it', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const s1 = await seedCompletedSession(t, w.patient.patientId, w.patient.id, new Date('2026-05-28T18:00:00Z'));
     const s2 = await seedCompletedSession(t, w.patient.patientId, w.patient.id, new Date('2026-05-31T18:00:00Z'));
     const prompts = await t.app.inject({ method: 'GET', url: `${journalUrl(w)}/prompts`, headers: bearer(w.tokens.patient) });
@@ -85,7 +85,7 @@ describe(`journal on ${testEngine}`, () => {
 
 describe(`integration coaching on ${testEngine}`, () => {
   it('records structured notes, assigns practices, and the patient marks them done', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const library = await t.app.inject({ method: 'GET', url: '/api/v1/practices', headers: bearer(w.tokens.patient) });
     const categories = new Set(library.json().items.map((p: { category: string }) => p.category));
     expect(categories).toEqual(new Set(['journaling', 'breathing', 'mindfulness', 'movement']));
@@ -123,7 +123,7 @@ describe(`integration coaching on ${testEngine}`, () => {
   });
 
   it("shows the coach's caseload with the next session, last note and shared journal count", async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     await setOfficeHours(t, w.tokens.coach, w.coach.id);
     await t.app.inject({ method: 'POST', url: `/api/v1/patients/${w.patient.patientId}/appointments`, headers: bearer(w.tokens.coach), payload: { staffId: w.coach.id, kind: 'integration', startsAt: '2026-06-03T15:00:00Z' } });
     await t.app.inject({ method: 'POST', url: `/api/v1/patients/${w.patient.patientId}/coaching-notes`, headers: bearer(w.tokens.coach), payload: { sessionOn: '2026-05-30', themes: ['sleep'], insights: 'i', nextSteps: 'n' } });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer } from '../support/factories.ts';
+import { bearer, createCareWorld, signIn } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { testEngine } from '../support/test-database.ts';
-import { careWorld, signInFrom, type CareWorld } from './continuity-helpers.ts';
+import type { CareWorld } from './continuity-helpers.ts';
 
 let t: TestContext;
 const base = new Date('2026-06-01T12:00:00.000Z');
@@ -22,7 +22,7 @@ const send = (w: CareWorld, who: keyof CareWorld['tokens'], payload: Record<stri
 
 describe(`secure messaging on ${testEngine}`, () => {
   it('raises a safety alert for self-harm language in the same transaction and shows crisis resources', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const response = await send(w, 'patient', { subject: 'Tonight', body: "I don't want to be here anymore." });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -43,7 +43,7 @@ describe(`secure messaging on ${testEngine}`, () => {
   });
 
   it('tracks read receipts and the care team’s response time; notices by email never carry the message', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     const first = (await send(w, 'patient', { subject: 'Question about dosing day', body: 'Can I eat breakfast before the session?' })).json();
     expect(first.replyExpectation).toEqual({ businessHours: 8, text: 'The care team replies within 8 business hours; messages are not for emergencies — call 988 or 911.' });
     t.clock.advanceMinutes(10);
@@ -56,9 +56,9 @@ describe(`secure messaging on ${testEngine}`, () => {
 
     t.clock.set(new Date(base.getTime() + 95 * 60_000));
     // Idle sessions end while the clock moves: sign in again.
-    w.tokens.clinician = await signInFrom(t, w.clinician);
-    w.tokens.coach = await signInFrom(t, w.coach);
-    w.tokens.patient = await signInFrom(t, w.patient);
+    w.tokens.clinician = await signIn(t, w.clinician);
+    w.tokens.coach = await signIn(t, w.coach);
+    w.tokens.patient = await signIn(t, w.patient);
     const reply = await send(w, 'clinician', { threadId: first.thread.id, body: 'Please fast for four hours; water is fine.' });
     expect(reply.json().message.responseMinutes).toBe(95);
     t.clock.advanceMinutes(5);
@@ -83,7 +83,7 @@ describe(`secure messaging on ${testEngine}`, () => {
   });
 
   it('denies sitters, other patients and admins; nothing is written', async () => {
-    const w = await careWorld(t);
+    const w = await createCareWorld(t);
     for (const who of ['sitter', 'otherPatient', 'admin'] as const) {
       expect((await send(w, who, { subject: 'hi', body: 'hello' })).statusCode).toBe(404);
       expect((await t.app.inject({ method: 'GET', url: url(w), headers: bearer(w.tokens[who]) })).statusCode).toBe(404);
