@@ -367,6 +367,9 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       }
     }
     await client.query('SET session_replication_role = origin');
+    // The triggers that maintain the panel summary did not run in replica mode: build it from its view, set-wise.
+    await client.query('INSERT INTO patient_panel_summary SELECT f.*, clock_timestamp() FROM patient_panel_facts f');
+    rows += options.patients;
     await client.query('ANALYZE');
     return { panelClinicianId, patients, rows };
   } finally {

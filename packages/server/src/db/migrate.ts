@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-treatment.ts';
 import * as m0005 from './migrations/0005-monitoring.ts';
 import * as m0006 from './migrations/0006-continuity.ts';
 import * as m0007 from './migrations/0007-sitter-baseline.ts';
+import * as m0008 from './migrations/0008-panel-summary.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-monitoring': m0005,
   '0006-continuity': m0006,
   '0007-sitter-baseline': m0007,
+  '0008-panel-summary': m0008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

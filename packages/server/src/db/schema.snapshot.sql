@@ -449,6 +449,28 @@ TABLE outside_clinicians
   phone text
   removed_at timestamp with time zone
 
+TABLE patient_panel_summary
+  alerts_critical integer NOT NULL DEFAULT 0
+  alerts_high integer NOT NULL DEFAULT 0
+  alerts_low integer NOT NULL DEFAULT 0
+  alerts_moderate integer NOT NULL DEFAULT 0
+  evaluated_tier text
+  intake_tier text
+  last_audit_c timestamp with time zone
+  last_bladder timestamp with time zone
+  last_cssrs timestamp with time zone
+  last_dast10 timestamp with time zone
+  last_gad7 timestamp with time zone
+  last_item9_positive timestamp with time zone
+  last_phq9 timestamp with time zone
+  next_scheduled_at timestamp with time zone
+  patient_id uuid NOT NULL
+  phase text
+  phq9_baseline integer
+  phq9_latest integer
+  phq9_latest_at timestamp with time zone
+  refreshed_at timestamp with time zone NOT NULL
+
 TABLE patient_risk
   evaluated_at timestamp with time zone
   evaluation_id uuid
@@ -707,6 +729,7 @@ adverse_events.adverse_events_severity_check: CHECK ((severity = ANY (ARRAY['mil
 alerts.alerts_acknowledged_by_fkey: FOREIGN KEY (acknowledged_by) REFERENCES users(id)
 alerts.alerts_escalated_to_fkey: FOREIGN KEY (escalated_to) REFERENCES users(id)
 alerts.alerts_owner_id_fkey: FOREIGN KEY (owner_id) REFERENCES users(id)
+alerts.alerts_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 alerts.alerts_patient_id_code_cause_key: UNIQUE (patient_id, code, cause)
 alerts.alerts_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 alerts.alerts_pkey: PRIMARY KEY (id)
@@ -743,6 +766,7 @@ appointments.appointments_status_changed_by_fkey: FOREIGN KEY (status_changed_by
 appointments.appointments_status_check: CHECK ((status = ANY (ARRAY['booked'::text, 'completed'::text, 'cancelled'::text, 'missed'::text])))
 assessments.assessments_context_check: CHECK ((context = ANY (ARRAY['intake'::text, 'followup'::text, 'checkin'::text, 'session'::text])))
 assessments.assessments_intake_id_fkey: FOREIGN KEY (intake_id) REFERENCES intakes(id)
+assessments.assessments_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 assessments.assessments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 assessments.assessments_pkey: PRIMARY KEY (id)
 assessments.assessments_risk_check: CHECK ((risk = ANY (ARRAY['none'::text, 'low'::text, 'moderate'::text, 'high'::text])))
@@ -820,6 +844,7 @@ dose_requests.dose_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES
 dose_requests.dose_requests_pkey: PRIMARY KEY (id)
 dosing_sessions.dosing_sessions_check: CHECK (((status = 'scheduled'::text) OR (status = ANY (ARRAY['aborted'::text, 'missed'::text])) OR ((authorized_at IS NOT NULL) AND (dose_mg IS NOT NULL))))
 dosing_sessions.dosing_sessions_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+dosing_sessions.dosing_sessions_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 dosing_sessions.dosing_sessions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 dosing_sessions.dosing_sessions_pkey: PRIMARY KEY (id)
 dosing_sessions.dosing_sessions_plan_id_fkey: FOREIGN KEY (plan_id) REFERENCES treatment_plans(id)
@@ -848,6 +873,7 @@ intake_decisions.intake_decisions_signature_id_fkey: FOREIGN KEY (signature_id) 
 intake_decisions.intake_decisions_signature_id_key: UNIQUE (signature_id)
 intakes.intakes_check: CHECK (((status = 'draft'::text) OR (submitted_at IS NOT NULL)))
 intakes.intakes_eligibility_check: CHECK ((eligibility = ANY (ARRAY['likely_eligible'::text, 'needs_review'::text, 'not_eligible'::text])))
+intakes.intakes_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 intakes.intakes_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 intakes.intakes_patient_id_key: UNIQUE (patient_id)
 intakes.intakes_pkey: PRIMARY KEY (id)
@@ -900,7 +926,10 @@ notification_outbox.notification_outbox_status_check: CHECK ((status = ANY (ARRA
 outside_clinicians.outside_clinicians_kind_check: CHECK ((kind = ANY (ARRAY['psychiatrist'::text, 'therapist'::text, 'primary_care'::text, 'other'::text])))
 outside_clinicians.outside_clinicians_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 outside_clinicians.outside_clinicians_pkey: PRIMARY KEY (id)
+patient_panel_summary.patient_panel_summary_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+patient_panel_summary.patient_panel_summary_pkey: PRIMARY KEY (patient_id)
 patient_risk.patient_risk_evaluation_id_fkey: FOREIGN KEY (evaluation_id) REFERENCES risk_evaluations(id)
+patient_risk.patient_risk_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 patient_risk.patient_risk_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 patient_risk.patient_risk_pkey: PRIMARY KEY (patient_id)
 patient_risk.patient_risk_tier_check: CHECK ((tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
@@ -984,6 +1013,7 @@ support_contacts.support_contacts_patient_id_fkey: FOREIGN KEY (patient_id) REFE
 support_contacts.support_contacts_pkey: PRIMARY KEY (id)
 treatment_plans.treatment_plans_based_on_id_fkey: FOREIGN KEY (based_on_id) REFERENCES treatment_plans(id)
 treatment_plans.treatment_plans_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+treatment_plans.treatment_plans_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 treatment_plans.treatment_plans_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 treatment_plans.treatment_plans_patient_id_version_key: UNIQUE (patient_id, version)
 treatment_plans.treatment_plans_pkey: PRIMARY KEY (id)
@@ -1099,6 +1129,7 @@ CREATE INDEX notification_outbox_pending_idx ON public.notification_outbox USING
 CREATE UNIQUE INDEX notification_outbox_pkey ON public.notification_outbox USING btree (id)
 CREATE INDEX outside_clinicians_patient_idx ON public.outside_clinicians USING btree (patient_id)
 CREATE UNIQUE INDEX outside_clinicians_pkey ON public.outside_clinicians USING btree (id)
+CREATE UNIQUE INDEX patient_panel_summary_pkey ON public.patient_panel_summary USING btree (patient_id)
 CREATE UNIQUE INDEX patient_risk_pkey ON public.patient_risk USING btree (patient_id)
 CREATE UNIQUE INDEX patients_pkey ON public.patients USING btree (id)
 CREATE UNIQUE INDEX patients_user_id_key ON public.patients USING btree (user_id)
@@ -1150,19 +1181,25 @@ CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower(email))
 CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)
 
 -- triggers
+CREATE CONSTRAINT TRIGGER alerts_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, severity ON public.alerts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER appointments_slots_check AFTER INSERT OR UPDATE ON public.appointments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION appointment_slots_consistent()
 CREATE TRIGGER assessments_append_only BEFORE DELETE OR UPDATE ON public.assessments FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE CONSTRAINT TRIGGER assessments_panel_summary AFTER INSERT ON public.assessments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER consent_signatures_append_only BEFORE DELETE OR UPDATE ON public.consent_signatures FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_append_only BEFORE DELETE OR UPDATE ON public.dispenses FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_no_truncate BEFORE TRUNCATE ON public.dispenses FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE CONSTRAINT TRIGGER dosing_sessions_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, scheduled_for, authorized_at ON public.dosing_sessions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER intake_decisions_append_only BEFORE DELETE OR UPDATE ON public.intake_decisions FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE CONSTRAINT TRIGGER intakes_panel_summary AFTER INSERT OR DELETE OR UPDATE OF risk_tier ON public.intakes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_apply_entry()
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
+CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, terms ON public.treatment_plans DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 
 -- functions
 appointment_slots_consistent() -> trigger
@@ -1170,5 +1207,7 @@ audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> jsonb
+patient_panel_summary_refresh(p_patient uuid) -> void
+patient_panel_summary_touch() -> trigger
 reject_modification() -> trigger
 treatment_plan_guard() -> trigger

@@ -262,14 +262,14 @@ export async function phq9Item9(t: TestContext, patientId: string, submittedBy: 
 }
 
 /** An active plan in the given phase (only the phase matters to monitoring). */
-export async function insertActivePlan(t: TestContext, patientId: string, createdBy: string, phase: 'induction' | 'maintenance' | 'taper') {
+export async function insertActivePlan(t: TestContext, patientId: string, createdBy: string, phase: 'induction' | 'maintenance' | 'taper', version = 1) {
   const id = crypto.randomUUID();
   await t.database.db
     .insertInto('treatment_plans')
     .values({
       id,
       patient_id: patientId,
-      version: 1,
+      version,
       status: 'active',
       terms: JSON.stringify({ phase }),
       terms_sha256: 'test',

@@ -44,8 +44,37 @@ export interface PatientRiskTable {
   evaluated_at: Timestamp | null;
 }
 
+/**
+ * The clinician panel's facts per patient, maintained on write by deferred triggers (migrations/0008-panel-summary.ts).
+ * Written only by the database; the application reads it.
+ */
+export interface PatientPanelSummaryTable {
+  patient_id: string;
+  evaluated_tier: RiskTierValue | null;
+  intake_tier: RiskTierValue | null;
+  alerts_critical: number;
+  alerts_high: number;
+  alerts_moderate: number;
+  alerts_low: number;
+  phq9_latest: number | null;
+  phq9_latest_at: Timestamp | null;
+  phq9_baseline: number | null;
+  /** The earliest session still `scheduled`, whatever its time (a passed one is looked past by the panel). */
+  next_scheduled_at: Timestamp | null;
+  last_phq9: Timestamp | null;
+  last_gad7: Timestamp | null;
+  last_audit_c: Timestamp | null;
+  last_dast10: Timestamp | null;
+  last_bladder: Timestamp | null;
+  last_cssrs: Timestamp | null;
+  last_item9_positive: Timestamp | null;
+  phase: string | null;
+  refreshed_at: Timestamp;
+}
+
 export interface MonitoringTables {
   check_ins: CheckInsTable;
   risk_evaluations: RiskEvaluationsTable;
   patient_risk: PatientRiskTable;
+  patient_panel_summary: PatientPanelSummaryTable;
 }

@@ -7,7 +7,7 @@ import { validationFailed } from '../../http/problem.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import type { UseCase } from '../deps.ts';
 import { decodeOffset, nextOffsetCursor } from './pagination.ts';
-import { dueFromFacts, scheduleFactColumns } from './schedule.ts';
+import { dueFromFacts } from './schedule.ts';
 
 export type PanelSort = 'name' | 'risk' | 'alerts' | 'phq9' | 'nextSession';
 export interface PanelQuery {
@@ -18,107 +18,57 @@ export interface PanelQuery {
   alert?: 'any' | 'none' | 'critical' | 'high' | 'moderate' | 'low' | undefined;
 }
 
-const dosedStatuses = ['authorized', 'in_progress', 'completed'] as const;
-
 /**
- * The caller's panel in ONE query: the care-team index gives the patients, then per patient a handful of index
- * lookups (LATERAL joins and scalar subqueries, each on a (patient_id, …) index): open alerts by severity, latest
- * PHQ-9, the first dose and the baseline before it, the next session, and the schedule facts the overdue count is
- * computed from (by the domain rule, per row, so the panel and the schedule never disagree).
+ * The caller's panel in ONE query: the care-team index gives the patients, each joined by primary key to its
+ * `patient_panel_summary` row (maintained on write by the database, migrations/0008-panel-summary.ts): tiers, open
+ * alerts by severity, latest and baseline PHQ-9, the next scheduled session and the schedule facts. Two facts
+ * depend on the clock and are looked up live, only where needed: the next session when the earliest scheduled one
+ * has already passed, and the last check-in when the patient's phase has a check-in cadence. The overdue count is
+ * computed from the facts by the domain rule, per row, as the schedule route does.
  */
-export function panelSql(db: Db, userId: string, now: Date) {
+export function panelSql(db: Db, userId: string, now: Date, checkinPhases: readonly string[] | 'all') {
   return db
     .selectFrom('care_team_members as c')
     .innerJoin('patients as p', 'p.id', 'c.patient_id')
-    .leftJoin('patient_risk as pr', 'pr.patient_id', 'p.id')
-    .leftJoin('intakes as i', 'i.patient_id', 'p.id')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('alerts as a')
-          .select((s) => [
-            s.fn.countAll<number>().filterWhere('a.severity', '=', 'critical').as('critical'),
-            s.fn.countAll<number>().filterWhere('a.severity', '=', 'high').as('high'),
-            s.fn.countAll<number>().filterWhere('a.severity', '=', 'moderate').as('moderate'),
-            s.fn.countAll<number>().filterWhere('a.severity', '=', 'low').as('low'),
-            s.fn.countAll<number>().as('total'),
-          ])
-          .whereRef('a.patient_id', '=', 'p.id')
-          .where('a.status', '<>', 'resolved')
-          .as('al'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('assessments as lp')
-          .select(['lp.total', 'lp.submitted_at'])
-          .whereRef('lp.patient_id', '=', 'p.id')
-          .where('lp.instrument', '=', 'phq9')
-          .where('lp.total', 'is not', null)
-          .orderBy('lp.submitted_at', 'desc')
-          .limit(1)
-          .as('lp'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('dosing_sessions as fd')
-          .select((s) => s.fn.min('fd.authorized_at').as('first'))
-          .whereRef('fd.patient_id', '=', 'p.id')
-          .where('fd.authorized_at', 'is not', null)
-          .where('fd.status', 'in', [...dosedStatuses])
-          .as('fd'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('assessments as bp')
-          .select('bp.total')
-          .whereRef('bp.patient_id', '=', 'p.id')
-          .where('bp.instrument', '=', 'phq9')
-          .where('bp.total', 'is not', null)
-          .whereRef('bp.submitted_at', '<', 'fd.first')
-          .orderBy('bp.submitted_at', 'desc')
-          .limit(1)
-          .as('bp'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('dosing_sessions as ns')
-          .select((s) => s.fn.min('ns.scheduled_for').as('at'))
-          .whereRef('ns.patient_id', '=', 'p.id')
-          .where('ns.status', '=', 'scheduled')
-          .where('ns.scheduled_for', '>=', now)
-          .as('ns'),
-      (join) => join.onTrue(),
-    )
-    .select((eb) => [
+    .leftJoin('patient_panel_summary as s', 's.patient_id', 'p.id')
+    .select([
       'p.id',
       'p.name',
       'p.status',
-      'pr.tier as evaluated_tier',
-      'i.risk_tier as intake_tier',
-      'al.critical',
-      'al.high',
-      'al.moderate',
-      'al.low',
-      'al.total as alert_total',
-      'lp.total as phq9_latest',
-      'lp.submitted_at as phq9_latest_at',
-      'bp.total as phq9_baseline',
-      'ns.at as next_session_at',
-      ...scheduleFactColumns(eb),
+      's.evaluated_tier',
+      's.intake_tier',
+      's.alerts_critical as critical',
+      's.alerts_high as high',
+      's.alerts_moderate as moderate',
+      's.alerts_low as low',
+      's.phq9_latest',
+      's.phq9_latest_at',
+      's.phq9_baseline',
+      sql<Date | null>`CASE WHEN s.next_scheduled_at IS NULL OR s.next_scheduled_at >= ${now} THEN s.next_scheduled_at
+        ELSE (SELECT min(ns.scheduled_for) FROM dosing_sessions ns
+              WHERE ns.patient_id = p.id AND ns.status = 'scheduled' AND ns.scheduled_for >= ${now}) END`.as('next_session_at'),
+      (checkinPhases === 'all'
+        ? sql<Date | null>`(SELECT max(ci.submitted_at) FROM check_ins ci WHERE ci.patient_id = p.id)`
+        : sql<Date | null>`CASE WHEN s.phase = ANY(${[...checkinPhases]}::text[])
+            THEN (SELECT max(ci.submitted_at) FROM check_ins ci WHERE ci.patient_id = p.id) END`
+      ).as('last_checkin'),
+      's.last_phq9',
+      's.last_gad7',
+      's.last_audit_c',
+      's.last_dast10',
+      's.last_bladder',
+      's.last_cssrs',
+      's.last_item9_positive',
+      's.phase',
+      'p.created_at as enrolled_at',
     ])
     .where('c.user_id', '=', userId)
     .where('c.unassigned_at', 'is', null);
 }
 
-const tierRank = sql<number>`CASE coalesce(pr.tier, i.risk_tier) WHEN 'high' THEN 2 WHEN 'elevated' THEN 1 WHEN 'low' THEN 0 ELSE -1 END`;
+const alertTotal = sql<number>`(coalesce(s.alerts_critical, 0) + coalesce(s.alerts_high, 0) + coalesce(s.alerts_moderate, 0) + coalesce(s.alerts_low, 0))`;
+
+const tierRank = sql<number>`CASE coalesce(s.evaluated_tier, s.intake_tier) WHEN 'high' THEN 2 WHEN 'elevated' THEN 1 WHEN 'low' THEN 0 ELSE -1 END`;
 
 export async function clinicianPanel(
   { deps, ctx }: UseCase,
@@ -136,22 +86,22 @@ export async function clinicianPanel(
   const sort: PanelSort = !clinical && (query.sort === 'risk' || query.sort === 'nextSession') ? 'name' : query.sort;
   const settings = await loadProgramSettings(db);
 
-  let q = panelSql(db, viewer.userId, ctx.now);
-  if (query.risk) q = q.where(sql<boolean>`coalesce(pr.tier, i.risk_tier) = ${query.risk}`);
+  let q = panelSql(db, viewer.userId, ctx.now, settings.monitoring.cadence.recurring.checkin.phases);
+  if (query.risk) q = q.where(sql<boolean>`coalesce(s.evaluated_tier, s.intake_tier) = ${query.risk}`);
   switch (query.alert) {
     case undefined:
       break;
     case 'any':
-      q = q.where('al.total', '>', 0);
+      q = q.where(alertTotal, '>', 0);
       break;
     case 'none':
-      q = q.where('al.total', '=', 0);
+      q = q.where(alertTotal, '=', 0);
       break;
     case 'critical':
     case 'high':
     case 'moderate':
     case 'low':
-      q = q.where(`al.${query.alert}`, '>', 0);
+      q = q.where(`s.alerts_${query.alert}`, '>', 0);
       break;
   }
   switch (sort) {
@@ -161,13 +111,17 @@ export async function clinicianPanel(
       q = q.orderBy(tierRank, 'desc');
       break;
     case 'alerts':
-      q = q.orderBy('al.critical', 'desc').orderBy('al.high', 'desc').orderBy('al.moderate', 'desc').orderBy('al.low', 'desc');
+      q = q
+        .orderBy(sql`coalesce(s.alerts_critical, 0)`, 'desc')
+        .orderBy(sql`coalesce(s.alerts_high, 0)`, 'desc')
+        .orderBy(sql`coalesce(s.alerts_moderate, 0)`, 'desc')
+        .orderBy(sql`coalesce(s.alerts_low, 0)`, 'desc');
       break;
     case 'phq9':
-      q = q.orderBy(sql`lp.total DESC NULLS LAST`);
+      q = q.orderBy(sql`s.phq9_latest DESC NULLS LAST`);
       break;
     case 'nextSession':
-      q = q.orderBy(sql`ns.at ASC NULLS LAST`);
+      q = q.orderBy(sql`next_session_at ASC NULLS LAST`);
       break;
   }
   const rows = await q.orderBy('p.name').orderBy('p.id').limit(query.limit + 1).offset(offset).execute();
@@ -194,7 +148,7 @@ export async function clinicianPanel(
         high: Number(r.high ?? 0),
         moderate: Number(r.moderate ?? 0),
         low: Number(r.low ?? 0),
-        total: Number(r.alert_total ?? 0),
+        total: Number(r.critical ?? 0) + Number(r.high ?? 0) + Number(r.moderate ?? 0) + Number(r.low ?? 0),
       },
       phq9:
         latest === null || !r.phq9_latest_at

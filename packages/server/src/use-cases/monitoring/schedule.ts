@@ -10,8 +10,10 @@ import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/transaction.ts';
 
 // What the assessment schedule needs to know about a patient, as correlated scalar subqueries over `p` (the
-// patients row): each is one lookup on an (patient_id, instrument, submitted_at) index. The panel's single query,
-// the schedule route and the reminder sweep all select the same columns, so the three never disagree.
+// patients row): each is one lookup on an (patient_id, instrument, submitted_at) index. The schedule route and the
+// reminder sweep select these columns; the panel reads the same facts from patient_panel_summary, which the database
+// keeps equal to them (migrations/0008-panel-summary.ts, test/monitoring/panel-summary.test.ts), and all three compute
+// the due list with dueFromFacts, so they never disagree.
 
 type PatientScope = ExpressionBuilder<Database & { p: Database['patients'] }, 'p'>;
 
