@@ -25,22 +25,24 @@ export interface AuditEntry {
  * together or not at all. The chaining trigger fills the sequence and hashes.
  */
 export async function writeAudit(db: Kysely<Database>, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: ctx.now,
-      actor_id: ctx.actorId,
-      actor_role: ctx.actorRole,
-      action: entry.action,
-      resource_type: entry.resourceType,
-      resource_id: entry.resourceId ?? null,
-      patient_id: entry.patientId ?? null,
-      outcome: entry.outcome,
-      request_id: ctx.requestId,
-      client_address: ctx.clientAddress,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(ctx, entry)).execute();
+}
+
+/** The columns an audit entry writes (the trigger adds the chain); also handed to SQL functions that append one. */
+export function auditRow(ctx: RequestContext, entry: AuditEntry) {
+  return {
+    at: ctx.now,
+    actor_id: ctx.actorId,
+    actor_role: ctx.actorRole,
+    action: entry.action,
+    resource_type: entry.resourceType,
+    resource_id: entry.resourceId ?? null,
+    patient_id: entry.patientId ?? null,
+    outcome: entry.outcome,
+    request_id: ctx.requestId,
+    client_address: ctx.clientAddress,
+    detail: JSON.stringify(entry.detail ?? {}),
+  };
 }
 
 export interface ChainBreak {

@@ -933,6 +933,7 @@ patient_risk.patient_risk_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 patient_risk.patient_risk_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 patient_risk.patient_risk_pkey: PRIMARY KEY (patient_id)
 patient_risk.patient_risk_tier_check: CHECK ((tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
+patients.patients_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 patients.patients_pkey: PRIMARY KEY (id)
 patients.patients_sex_at_birth_check: CHECK ((sex_at_birth = ANY (ARRAY['female'::text, 'male'::text])))
 patients.patients_status_check: CHECK ((status = ANY (ARRAY['intake'::text, 'submitted'::text, 'approved'::text, 'declined'::text, 'active'::text, 'discharged'::text])))
@@ -1198,6 +1199,7 @@ CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledg
 CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_apply_entry()
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
 CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
+CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
 CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, terms ON public.treatment_plans DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 
@@ -1206,7 +1208,9 @@ appointment_slots_consistent() -> trigger
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
+monitoring_check_in(p_check_in jsonb, p_audit jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> jsonb
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> jsonb
+patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
 reject_modification() -> trigger

@@ -67,4 +67,28 @@ describe('program settings', () => {
       await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { fastingHours: 4 } } }, { 'if-match': `"${current + 1}"` }), 200);
     }
   });
+
+  it('a check-in decides on the settings in force, even when this process last saw older ones', async () => {
+    const w = await createWorld(t);
+    const checkIn = async (craving: number) => {
+      const response = await expectStatus(
+        w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/check-ins`, { mood0to10: 6, sleepHours: 7, craving0to10: craving, usedOutsideSession: false, bladderSymptoms: false, cognitiveComplaint: false, sideEffects: [] }),
+        201,
+      );
+      return response.json<{ signals: { code: string }[] }>().signals.map((s) => s.code);
+    };
+    // Two check-ins under the defaults (craving ≥ 6): the second takes the one-round-trip path with cached settings.
+    expect(await checkIn(5)).not.toContain('CRAVING');
+    expect(await checkIn(5)).not.toContain('CRAVING');
+    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { warningSigns: { craving: { threshold: 4 } } } } }, { 'if-match': `"${current}"` }), 200);
+    try {
+      expect(await checkIn(5)).toContain('CRAVING');
+      expect(await checkIn(5)).toContain('CRAVING');
+      const audits = await t.database.db.selectFrom('audit_log').select('action').where('patient_id', '=', w.patient.patientId).where('action', '=', 'checkin.create').execute();
+      expect(audits).toHaveLength(4);
+    } finally {
+      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { warningSigns: { craving: { threshold: 6 } } } } }, { 'if-match': `"${current + 1}"` }), 200);
+    }
+  });
 });

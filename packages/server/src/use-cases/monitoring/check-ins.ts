@@ -1,10 +1,12 @@
 import type { CheckInRequest, CheckInResponse } from '@keel/contract';
-import { writeAudit } from '../../audit/audit-log.ts';
+import { sql } from 'kysely';
+import { auditRow, writeAudit, type AuditEntry } from '../../audit/audit-log.ts';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { validationFailed } from '../../http/problem.ts';
-import { settingsFromStored } from '../settings/program-settings.service.ts';
+import { defaultProgramSettings, settingsFromStored, type ProgramSettings } from '../settings/program-settings.service.ts';
 import type { UseCase } from '../deps.ts';
 import { evaluateAndRecordRisk } from './risk-evaluation.ts';
+import { loadPatientSignalData, signalDataFromDocument, signalWindows, type PatientSignalData } from './signal-input.ts';
 
 export type CheckInRow = {
   id: string;
@@ -55,31 +57,42 @@ export function checkInRow(patientId: string, submittedBy: string | null, body: 
   };
 }
 
+// The settings each database last gave the check-in path, with their version. monitoring_check_in checks the
+// version inside the transaction, so a stale entry costs one extra read, never a decision on old settings.
+const settingsSeen = new WeakMap<object, { version: number; settings: ProgramSettings }>();
+
 /**
  * The daily check-in (I8): stored, the warning signs re-read from the patient's records, a change of risk tier
  * recorded (and a move to high raising the DEPENDENCE_RISK_BECAME_HIGH alert with its escalation job and notice),
- * and the audit row — one transaction, so nothing is acknowledged that an alert did not see.
+ * and the audit row — one transaction, so nothing is acknowledged that an alert did not see. The insert, the
+ * settings check, the patient_risk lock with the signal read, and the audit row are one round trip
+ * (monitoring_check_in, migrations/0009-check-in-ingest.ts); a change of tier and its alerts audit themselves.
  */
 export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckInRequest): Promise<CheckInResponse> {
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const row = checkInRow(patientId, ctx.actorId, body, ctx.now);
-    // One round trip stores the check-in and reads the program settings (this is the hot ingest path).
-    const stored = await tx
-      .with('inserted', (db) => db.insertInto('check_ins').values(row).returning('id'))
-      .selectFrom('inserted')
-      .select((eb) => eb.selectFrom('program_settings').select('settings').where('id', '=', 1).as('settings'))
-      .executeTakeFirstOrThrow();
-    const settings = settingsFromStored(stored.settings);
-    const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings.monitoring);
-    await writeAudit(tx, ctx, {
-      action: 'checkin.create',
-      resourceType: 'checkin',
-      resourceId: row.id,
-      patientId,
-      outcome: 'success',
-      detail: { riskTier: risk.tier, tierChanged: risk.changed, alerts: risk.alerts.map((a) => a.code) },
-    });
+    const audit: AuditEntry = { action: 'checkin.create', resourceType: 'checkin', resourceId: row.id, patientId, outcome: 'success' };
+    const seen = settingsSeen.get(deps.database) ?? { version: -1, settings: defaultProgramSettings };
+    const windows = signalWindows(ctx.now, seen.settings.monitoring);
+    const result = await sql<{ r: { settings_version: number; input?: unknown; settings?: Record<string, unknown> | null } }>`
+      SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb, ${JSON.stringify({ ...auditRow(ctx, audit), detail: {} })}::jsonb,
+        ${seen.version}::integer, ${windows.from}::timestamptz, ${windows.ledgerFrom}::timestamptz) AS r`.execute(tx);
+    const stored = result.rows[0]?.r;
+    if (!stored) throw new Error('monitoring_check_in returned nothing');
+
+    let settings = seen.settings;
+    let locked: PatientSignalData;
+    if (stored.input !== undefined) {
+      locked = signalDataFromDocument(stored.input);
+    } else {
+      // The settings changed since this process last saw them: the function stored the check-in and stopped.
+      settings = settingsFromStored(stored.settings);
+      settingsSeen.set(deps.database, { version: stored.settings_version, settings });
+      locked = await loadPatientSignalData(tx, patientId, ctx.now, settings.monitoring, { lockRiskRow: true });
+      await writeAudit(tx, ctx, audit);
+    }
+    const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings.monitoring, locked);
     return {
       checkIn: toCheckIn(row),
       risk: { tier: risk.tier, previousTier: risk.previousTier, changed: risk.changed },

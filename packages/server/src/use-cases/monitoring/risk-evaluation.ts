@@ -12,7 +12,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { alertOwner, raiseAlerts, type RaisedAlert } from '../alerts/raise-alerts.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
-import { loadPatientSignalData } from './signal-input.ts';
+import { loadPatientSignalData, type PatientSignalData } from './signal-input.ts';
 
 export interface RiskEvaluationOutcome {
   tier: RiskTier;
@@ -30,7 +30,8 @@ export interface RiskEvaluationOutcome {
  *
  * Takes a `Tx` (not any Db) because it locks the patient's `patient_risk` row first: two check-ins of one patient
  * committing at once would otherwise both see the old tier and both "become high", raising two alerts. The row is
- * created on first use.
+ * created on first use. A caller that already holds that lock and read the data in this transaction (the check-in,
+ * through monitoring_check_in) passes it as `locked`.
  */
 export async function evaluateAndRecordRisk(
   tx: Tx,
@@ -38,10 +39,11 @@ export async function evaluateAndRecordRisk(
   patientId: string,
   trigger: string,
   settings: MonitoringSettings,
+  locked?: PatientSignalData,
 ): Promise<RiskEvaluationOutcome> {
   const { ctx } = uc;
-  // The lock and the read are one round trip (the check-in's hot path): the loader locks the row first.
-  const data = await loadPatientSignalData(tx, patientId, ctx.now, settings, { lockRiskRow: true });
+  // The lock and the read are one round trip: the loader locks the row first.
+  const data = locked ?? (await loadPatientSignalData(tx, patientId, ctx.now, settings, { lockRiskRow: true }));
   const previousTier = data.storedTier;
   const signals = detectSignals(data.input, ctx.now, settings.warningSigns);
   const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.riskTier);

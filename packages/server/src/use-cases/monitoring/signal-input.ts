@@ -122,6 +122,15 @@ function intakeRiskOf(intake: { risk_tier: unknown; screening: unknown } | null)
   return { tier, factors };
 }
 
+/** The time windows the loader reads, from the warning-sign settings. */
+export function signalWindows(now: Date, settings: MonitoringSettings): { from: Date; ledgerFrom: Date } {
+  const ws = settings.warningSigns;
+  const from = new Date(now.getTime() - ws.lookbackDays * DAY_MS);
+  // LOST_OR_STOLEN reads its own month window, which may reach further back than the lookback.
+  const lostFrom = new Date(Math.min(from.getTime(), now.getTime() - (ws.lostOrStolen.windowMonths * 31 + 1) * DAY_MS));
+  return { from, ledgerFrom: lostFrom < from ? lostFrom : from };
+}
+
 /**
  * Everything `detectSignals` and `rollUpRiskTier` read for one patient as of `now`, plus the stored tier. Pass
  * the transaction that will act on the result so the decision and the data are one snapshot; with `lockRiskRow`
@@ -134,17 +143,17 @@ export async function loadPatientSignalData(
   settings: MonitoringSettings,
   options: { lockRiskRow?: boolean } = {},
 ): Promise<PatientSignalData> {
-  const ws = settings.warningSigns;
-  const from = new Date(now.getTime() - ws.lookbackDays * DAY_MS);
-  // LOST_OR_STOLEN reads its own month window, which may reach further back than the lookback.
-  const lostFrom = new Date(Math.min(from.getTime(), now.getTime() - (ws.lostOrStolen.windowMonths * 31 + 1) * DAY_MS));
-  const ledgerFrom = lostFrom < from ? lostFrom : from;
-
+  const { from, ledgerFrom } = signalWindows(now, settings);
   const result = await sql<{ data: SignalInputJson }>`
     SELECT monitoring_signal_input(${patientId}::uuid, ${from}::timestamptz, ${ledgerFrom}::timestamptz, ${options.lockRiskRow === true}) AS data`.execute(db);
   const row = result.rows[0]?.data;
   if (!row) throw new Error('monitoring_signal_input returned nothing');
+  return signalDataFromDocument(row);
+}
 
+/** The engine's input from the document monitoring_signal_input returns (also returned by monitoring_check_in). */
+export function signalDataFromDocument(document: unknown): PatientSignalData {
+  const row = document as SignalInputJson;
   const assessments: AssessmentRecord[] = row.assessments.map((a) => ({
     id: a.id,
     code: a.instrument,
