@@ -1,19 +1,22 @@
 // The baseline of the panel scenario: the same data as GET /api/v1/patients (sort=risk), read by one hand-written
 // SQL query with no HTTP, no access check, no audit row and no per-row schedule computation. It reads what the API
 // reads — the care team, the patient and the patient's panel summary row (maintained on write), with the two
-// clock-dependent facts looked up live where needed — so the ratio measures the API's own overhead.
+// clock-dependent facts looked up live where needed — so the ratio measures the API's own overhead. Instants come
+// back as epoch milliseconds, as the API's query reads them.
+const ms = (expression: string): string => `floor(extract(epoch from ${expression}) * 1000)::float8`;
+
 export function handWrittenPanelSql(limit: number): string {
   return `
 SELECT p.id, p.name, p.status, coalesce(s.evaluated_tier, s.intake_tier) AS tier,
-       s.alerts_critical, s.alerts_high, s.alerts_moderate, s.alerts_low,
-       s.phq9_latest, s.phq9_latest_at, s.phq9_baseline,
-       CASE WHEN s.next_scheduled_at IS NULL OR s.next_scheduled_at >= $2 THEN s.next_scheduled_at
+       s.alerts_critical, s.alerts_high, s.alerts_moderate, s.alerts_low, s.phq9_latest, s.phq9_baseline,
+       ${ms('s.phq9_latest_at')} AS phq9_latest_at,
+       ${ms(`CASE WHEN s.next_scheduled_at IS NULL OR s.next_scheduled_at >= $2 THEN s.next_scheduled_at
          ELSE (SELECT min(ns.scheduled_for) FROM dosing_sessions ns
-               WHERE ns.patient_id = p.id AND ns.status = 'scheduled' AND ns.scheduled_for >= $2) END AS next_session_at,
-       CASE WHEN s.phase = 'induction'
-         THEN (SELECT max(c.submitted_at) FROM check_ins c WHERE c.patient_id = p.id) END AS last_checkin,
-       s.last_phq9, s.last_gad7, s.last_audit_c, s.last_dast10, s.last_bladder, s.last_cssrs, s.last_item9_positive,
-       s.phase, p.created_at AS enrolled_at
+               WHERE ns.patient_id = p.id AND ns.status = 'scheduled' AND ns.scheduled_for >= $2) END`)} AS next_session_at,
+       ${ms(`CASE WHEN s.phase = 'induction'
+         THEN (SELECT max(c.submitted_at) FROM check_ins c WHERE c.patient_id = p.id) END`)} AS last_checkin,
+       ${['last_phq9', 'last_gad7', 'last_audit_c', 'last_dast10', 'last_bladder', 'last_cssrs', 'last_item9_positive'].map((c) => `${ms(`s.${c}`)} AS ${c}`).join(', ')},
+       s.phase, ${ms('p.created_at')} AS enrolled_at
 FROM care_team_members ct
 JOIN patients p ON p.id = ct.patient_id
 LEFT JOIN patient_panel_summary s ON s.patient_id = p.id

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeDueAssessments } from './assessment-schedule.ts';
+import { computeDueAssessments, countOverdueAssessments } from './assessment-schedule.ts';
 import type { DueAssessmentsInput } from './assessment-schedule.ts';
 import { defaultAssessmentCadence } from './monitoring-settings.ts';
 import type { ScheduledAssessmentCode } from './monitoring-types.ts';
@@ -96,5 +97,35 @@ describe('computeDueAssessments', () => {
     const statuses = due({ lastCompleted: { ...allDone, phq9: daysAgo(20), gad7: daysAgo(8) } }).map((d) => d.status);
     expect(statuses).toEqual([...statuses].sort((a, b) => ['overdue', 'due', 'upcoming'].indexOf(a) - ['overdue', 'due', 'upcoming'].indexOf(b)));
     expect(statuses[0]).toBe('overdue');
+  });
+});
+
+describe('countOverdueAssessments (the panel reads facts as epoch milliseconds)', () => {
+  const codes: ScheduledAssessmentCode[] = ['checkin', 'phq9', 'gad7', 'audit-c', 'dast10', 'bladder', 'cssrs-screen'];
+  const maybeDaysAgo = fc.option(fc.integer({ min: 0, max: 24 * 120 }).map((h) => hoursAgo(h)), { nil: undefined });
+  it('counts exactly the items computeDueAssessments marks overdue, for any facts', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('induction', 'maintenance', 'taper', null),
+        fc.integer({ min: 0, max: 24 * 200 }),
+        fc.tuple(...codes.map(() => maybeDaysAgo)),
+        fc.option(fc.record({ at: fc.integer({ min: 0, max: 24 * 60 }).map((h) => hoursAgo(h)), cssrsAfter: maybeDaysAgo }), { nil: undefined }),
+        (phase, enrolledHoursAgo, lasts, positive) => {
+          const lastCompleted = Object.fromEntries(codes.map((c, i) => [c, lasts[i]]));
+          const input: DueAssessmentsInput = { phase, enrolledAt: hoursAgo(enrolledHoursAgo), lastCompleted, lastPhq9Item9Positive: positive, now: NOW, cadence: defaultAssessmentCadence };
+          const ms = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
+          const count = countOverdueAssessments({
+            phase,
+            enrolledMs: ms(input.enrolledAt),
+            lastCompletedMs: Object.fromEntries(codes.map((c, i) => [c, ms(lasts[i])])),
+            lastPhq9Item9Positive: positive ? { atMs: ms(positive.at), cssrsAfterMs: ms(positive.cssrsAfter) } : undefined,
+            nowMs: NOW.getTime(),
+            cadence: defaultAssessmentCadence,
+          });
+          expect(count).toBe(computeDueAssessments(input).filter((d) => d.status === 'overdue').length);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
