@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDosingSettings, validateDosingSettings, type DosingSettings } from './program-settings.ts';
 import { parseInstant } from './time-units.ts';
+import fc from 'fast-check';
 
 const d = defaultDosingSettings;
 
@@ -58,8 +59,25 @@ describe('parseInstant', () => {
     ['2025-03-10T20:00:00+02:00', Date.UTC(2025, 2, 10, 18)],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
     ['2025-03-10T18:00:00.123456Z', Date.UTC(2025, 2, 10, 18, 0, 0, 123)],
+    ['2025-03-10T18:00:00.5Z', Date.UTC(2025, 2, 10, 18, 0, 0, 500)],
+    ['2025-03-10T13:30:00-04:30', Date.UTC(2025, 2, 10, 18)],
+    ['2026-06-01T12:00:00.123456+00:00', Date.UTC(2026, 5, 1, 12, 0, 0, 123)],
+    ['2000-02-29T23:59:59.999+00:00', Date.UTC(2000, 1, 29, 23, 59, 59, 999)],
   ])('reads %s', (iso, ms) => expect(parseInstant(iso)).toBe(ms));
-  it.each(['2025-02-29T00:00:00Z', '2025-02-30T00:00:00Z', '2025-03-10T24:00:00Z', '2025-03-10T18:00:00', '2025', 'March 10', '', null, 42])(
+  it('agrees with Date.parse on every instant it accepts', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -14 * 60, max: 14 * 60 }), (d, offset) => {
+        const local = new Date(d.getTime() + offset * 60_000).toISOString().slice(0, 23);
+        const sign = offset < 0 ? '-' : '+';
+        const abs = Math.abs(offset);
+        const text = `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+        expect(parseInstant(text)).toBe(Date.parse(text));
+        expect(parseInstant(d.toISOString())).toBe(d.getTime());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it.each(['2025-02-29T00:00:00Z', '2025-02-30T00:00:00Z', '2025-03-10T24:00:00Z', '2025-03-10T18:00:00+24:00', '2025-03-10T18:60:00Z', '2025-13-01T00:00:00Z', '1900-02-29T00:00:00Z', '2025-03-10T18:00:00', '2025', 'March 10', '', null, 42])(
     'refuses %j',
     (v) => expect(parseInstant(v)).toBeNull(),
   );

@@ -14,13 +14,19 @@ export const daysToMs = (days: number): number => days * MS_PER_DAY;
 // reads a timestamp it cannot trust must block, so anything that is not a real ISO 8601 instant with an explicit
 // offset is treated as unreadable (null).
 const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
-/** Epoch ms of an ISO 8601 instant with offset, or null when it is missing, malformed or not a real time. */
+/**
+ * Epoch ms of an ISO 8601 instant with offset, or null when it is missing, malformed or not a real time. Fractions
+ * below a millisecond are truncated (as Date.parse does). Computed from the fields: the warning-sign engine reads
+ * a few hundred instants per check-in, so this is on the hot path (docs/perf.md).
+ */
 export function parseInstant(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = ISO_INSTANT.exec(value);
@@ -31,12 +37,20 @@ export function parseInstant(value: unknown): number | null {
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   if (month < 1 || month > 12) return null;
   if (day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  if (m[8] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  let offsetMinutes = 0;
+  if (m[8] !== 'Z') {
+    const offsetHours = Number(m[10]);
+    const offsetMins = Number(m[11]);
+    if (offsetHours > 23 || offsetMins > 59) return null;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  // Date.UTC reads years 0–99 as 1900–1999; such instants are not ours, but are read exactly all the same.
+  const utc = year < 100 ? Date.parse(value) : Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * MS_PER_MINUTE;
+  return Number.isFinite(utc) ? utc : null;
 }
 
 /** Epoch ms of a `now` parameter, or null when it is not a valid Date (callers fail closed on null). */

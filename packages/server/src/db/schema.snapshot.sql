@@ -1208,8 +1208,8 @@ appointment_slots_consistent() -> trigger
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
-monitoring_check_in(p_check_in jsonb, p_audit jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> jsonb
-monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> jsonb
+monitoring_check_in(p_check_in jsonb, p_audit jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
+monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> json
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
