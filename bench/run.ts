@@ -4,7 +4,7 @@
 //       bare INSERT of the same row through a bench-only route on the same HTTP server;
 //   (b) the clinician panel for 500 patients through the API vs the same data read by one hand-written SQL query.
 // Usage: npm run bench -- [--patients=10000] [--engine=pglite|postgres] [--database-url=postgres://…]
-//        [--requests=2000] [--concurrency=16] [--panel-requests=200] [--panel-size=500] [--keep]
+//        [--requests=2000] [--concurrency=16] [--panel-requests=200] [--panel-size=500] [--rounds=4] [--keep]
 // (through npm, write --name=value: npm keeps the value with the name only in that form)
 // With a PostgreSQL URL (flag or KEEL_BENCH_DATABASE_URL) and no --engine, both engines are measured.
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ import { actorOf } from '../packages/server/src/http/route-helpers.ts';
 import { ConsoleTransport, OutboxNotifier } from '../packages/server/src/notifications/notifier.ts';
 import { checkInRow } from '../packages/server/src/use-cases/monitoring/check-ins.ts';
 import { generateProgram, rng } from './src/generate.ts';
-import { fmt, loop, progressBar, type Stats } from './src/measure.ts';
+import { alternate, fmt, loop, progressBar, type Stats } from './src/measure.ts';
 import { handWrittenPanelSql } from './src/panel-sql.ts';
 
 const { values: argv, positionals } = parseArgs({
@@ -38,6 +38,7 @@ const { values: argv, positionals } = parseArgs({
     concurrency: { type: 'string' },
     'panel-requests': { type: 'string' },
     'panel-size': { type: 'string' },
+    rounds: { type: 'string' },
     keep: { type: 'boolean' },
   },
 });
@@ -61,6 +62,7 @@ const args = {
   concurrency: option('concurrency', '16'),
   'panel-requests': option('panel-requests', '200'),
   'panel-size': option('panel-size', '500'),
+  rounds: option('rounds', '4'),
   keep: argv.keep === true || process.env['npm_config_keep'] === 'true',
 };
 
@@ -74,6 +76,7 @@ const requests = int(args.requests, 'requests');
 const concurrency = int(args.concurrency, 'concurrency');
 const panelRequests = int(args['panel-requests'], 'panel-requests');
 const panelSize = Math.min(int(args['panel-size'], 'panel-size'), patientsN);
+const rounds = int(args.rounds, 'rounds');
 const databaseUrl = args['database-url'] ?? process.env['KEEL_BENCH_DATABASE_URL'];
 if (args.engine !== undefined && args.engine !== 'pglite' && args.engine !== 'postgres') throw new Error('--engine must be pglite or postgres');
 if (args.engine === 'postgres' && !databaseUrl) throw new Error('--engine postgres needs --database-url or KEEL_BENCH_DATABASE_URL');
@@ -145,6 +148,12 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
     });
     const generateSeconds = (Date.now() - generated) / 1000;
     log(`generated ${program.rows} rows in ${generateSeconds.toFixed(1)} s`);
+    // Measure the steady state, not the tail of the bulk load: vacuum (visibility map, statistics) and flush it, so
+    // neither autovacuum nor the load's checkpoint runs during the measurements.
+    const settled = Date.now();
+    await database.pool.query('VACUUM (ANALYZE)');
+    await database.pool.query('CHECKPOINT');
+    log(`vacuumed and checkpointed in ${((Date.now() - settled) / 1000).toFixed(1)} s`);
 
     const config = loadConfig({ NODE_ENV: 'production', KEEL_DEMO: 'off', KEEL_STAFF_MFA: 'optional', KEEL_LOG_LEVEL: 'silent', KEEL_JOBS: 'off', KEEL_PUBLIC_URL: 'http://127.0.0.1' });
     const deps: AppDeps = { config, database, clock: systemClock, notifier: new OutboxNotifier({ email: new ConsoleTransport(() => undefined), webhook: null }), jobs };
@@ -197,9 +206,13 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
       log('ingest: warming up');
       await loop(100, concurrency, postCheckIn('/api/bench'));
       await loop(100, concurrency, postCheckIn('/api/v1'));
-      log(`ingest: ${requests} bare inserts, then ${requests} full check-ins, ${concurrency} in flight`);
-      const bare = await loop(requests, concurrency, postCheckIn('/api/bench'));
-      const ingest = await loop(requests, concurrency, postCheckIn('/api/v1'));
+      log(`ingest: ${requests} bare inserts and ${requests} full check-ins in ${rounds} alternating rounds, ${concurrency} in flight`);
+      const perRound = Math.ceil(requests / rounds);
+      const [bare, ingest] = await alternate(
+        rounds,
+        () => loop(perRound, concurrency, postCheckIn('/api/bench')),
+        () => loop(perRound, concurrency, postCheckIn('/api/v1')),
+      );
 
       const panelUrl = `${address}/api/v1/patients?limit=${panelSize}&sort=risk`;
       const getPanel = async () => {
@@ -215,8 +228,12 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
       log(`panel: ${panelRequests} reads of a ${panelSize}-patient panel through the API and by hand-written SQL`);
       await loop(10, 1, getPanel);
       await loop(10, 1, runSql);
-      const sql = await loop(panelRequests, 1, runSql);
-      const panel = await loop(panelRequests, 1, getPanel);
+      const panelPerRound = Math.ceil(panelRequests / rounds);
+      const [sql, panel] = await alternate(
+        rounds,
+        () => loop(panelPerRound, 1, runSql),
+        () => loop(panelPerRound, 1, getPanel),
+      );
       return { engine, generateSeconds, rows: program.rows, bare, ingest, sql, panel };
     } finally {
       await app.close();

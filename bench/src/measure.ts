@@ -7,6 +7,8 @@ export interface Stats {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Every call's latency, ascending. */
+  latencies: number[];
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -41,8 +43,35 @@ export async function loop(total: number, concurrency: number, one: (i: number) 
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
   const seconds = (performance.now() - started) / 1000;
+  return statsOf(latencies, errors, seconds);
+}
+
+function statsOf(latencies: number[], errors: number, seconds: number): Stats {
   latencies.sort((a, b) => a - b);
-  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  const requests = latencies.length;
+  return { requests, errors, seconds, perSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), latencies };
+}
+
+/** Several rounds of one scenario as one: throughput over their summed time, percentiles over every call. */
+export const combine = (rounds: readonly Stats[]): Stats =>
+  statsOf(
+    rounds.flatMap((r) => r.latencies),
+    rounds.reduce((n, r) => n + r.errors, 0),
+    rounds.reduce((n, r) => n + r.seconds, 0),
+  );
+
+/**
+ * Runs two scenarios in alternating rounds (a, b, a, b, …), so a slow spell of the machine — a checkpoint, another
+ * process — falls on both rather than on whichever ran at that moment; each scenario's rounds are combined.
+ */
+export async function alternate(rounds: number, a: () => Promise<Stats>, b: () => Promise<Stats>): Promise<[Stats, Stats]> {
+  const as: Stats[] = [];
+  const bs: Stats[] = [];
+  for (let i = 0; i < rounds; i++) {
+    as.push(await a());
+    bs.push(await b());
+  }
+  return [combine(as), combine(bs)];
 }
 
 export const fmt = (s: Stats): string =>

@@ -91,4 +91,29 @@ describe('program settings', () => {
       await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { warningSigns: { craving: { threshold: 6 } } } } }, { 'if-match': `"${current + 1}"` }), 200);
     }
   });
+
+  it('the panel counts overdue assessments with the settings in force, and audits each read once', async () => {
+    const w = await createWorld(t);
+    await t.database.db.updateTable('patients').set({ created_at: new Date(t.clock.now().getTime() - 40 * 86_400_000) }).where('id', '=', w.patient.patientId).execute();
+    const overdue = async () => {
+      const response = await expectStatus(w.call('clinician', 'GET', '/api/v1/patients?sort=name'), 200);
+      const rows = response.json<{ items: { patientId: string; overdueAssessments: number }[] }>().items;
+      return rows.find((r) => r.patientId === w.patient.patientId)?.overdueAssessments;
+    };
+    const before = await overdue();
+    expect(await overdue()).toBe(before);
+    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
+    // Enrolled 40 days ago with nothing completed: the PHQ-9 fell due at enrolment and is overdue after 3 days; with
+    // 60 days' grace it is only due.
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 60 } } } } } }, { 'if-match': `"${current}"` }), 200);
+    try {
+      expect(before).toBeGreaterThan(0);
+      expect(await overdue()).toBe((before ?? 0) - 1);
+      const reads = await t.database.db.selectFrom('audit_log').select(['action', 'detail']).where('actor_id', '=', w.clinician.id).where('action', '=', 'panel.read').execute();
+      expect(reads).toHaveLength(3);
+      expect(reads[0]?.detail).toMatchObject({ sort: 'name', offset: 0 });
+    } finally {
+      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 3 } } } } } }, { 'if-match': `"${current + 1}"` }), 200);
+    }
+  });
 });

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { auditRow, writeAudit, type AuditEntry } from '../../audit/audit-log.ts';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { validationFailed } from '../../http/problem.ts';
-import { defaultProgramSettings, settingsFromStored, type ProgramSettings } from '../settings/program-settings.service.ts';
+import { settingsFromStored } from '../settings/program-settings.service.ts';
+import { rememberSettings, settingsSeen } from '../settings/settings-seen.ts';
 import type { UseCase } from '../deps.ts';
 import { evaluateAndRecordRisk } from './risk-evaluation.ts';
 import { loadPatientSignalData, signalDataFromDocument, signalWindows, type PatientSignalData } from './signal-input.ts';
@@ -57,10 +58,6 @@ export function checkInRow(patientId: string, submittedBy: string | null, body: 
   };
 }
 
-// The settings each database last gave the check-in path, with their version. monitoring_check_in checks the
-// version inside the transaction, so a stale entry costs one extra read, never a decision on old settings.
-const settingsSeen = new WeakMap<object, { version: number; settings: ProgramSettings }>();
-
 /**
  * The daily check-in (I8): stored, the warning signs re-read from the patient's records, a change of risk tier
  * recorded (and a move to high raising the DEPENDENCE_RISK_BECAME_HIGH alert with its escalation job and notice),
@@ -73,7 +70,8 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
   return inTransaction(deps.database.db, async (tx) => {
     const row = checkInRow(patientId, ctx.actorId, body, ctx.now);
     const audit: AuditEntry = { action: 'checkin.create', resourceType: 'checkin', resourceId: row.id, patientId, outcome: 'success' };
-    const seen = settingsSeen.get(deps.database) ?? { version: -1, settings: defaultProgramSettings };
+    // monitoring_check_in checks the version of the settings the windows were computed from (settings-seen.ts).
+    const seen = settingsSeen(deps.database);
     const windows = signalWindows(ctx.now, seen.settings.monitoring);
     const result = await sql<{ r: { settings_version: number; input?: unknown; settings?: Record<string, unknown> | null } }>`
       SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb, ${JSON.stringify({ ...auditRow(ctx, audit), detail: {} })}::jsonb,
@@ -88,7 +86,7 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
     } else {
       // The settings changed since this process last saw them: the function stored the check-in and stopped.
       settings = settingsFromStored(stored.settings);
-      settingsSeen.set(deps.database, { version: stored.settings_version, settings });
+      rememberSettings(deps.database, stored.settings_version, settings);
       locked = await loadPatientSignalData(tx, patientId, ctx.now, settings.monitoring, { lockRiskRow: true });
       await writeAudit(tx, ctx, audit);
     }

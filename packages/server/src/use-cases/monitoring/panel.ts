@@ -1,11 +1,12 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type QueryCreator, type RawBuilder } from 'kysely';
 import type { PanelRow } from '@keel/contract';
 import { countOverdueAssessments } from '@keel/domain';
-import { writeAudit } from '../../audit/audit-log.ts';
+import { auditRow } from '../../audit/audit-log.ts';
 import type { Role } from '../../db/schema.ts';
-import type { Db } from '../../db/transaction.ts';
+import type { Database } from '../../db/schema.ts';
 import { validationFailed } from '../../http/problem.ts';
-import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import { loadStoredProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
+import { rememberSettings, settingsSeen } from '../settings/settings-seen.ts';
 import type { UseCase } from '../deps.ts';
 import { decodeOffset, nextOffsetCursor } from './pagination.ts';
 import { phaseOf } from './schedule.ts';
@@ -32,7 +33,7 @@ export interface PanelQuery {
 const epochMs = (expression: RawBuilder<unknown>) => sql<number | null>`floor(extract(epoch from ${expression}) * 1000)::float8`;
 const isoOfMs = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function panelSql(db: Db, userId: string, now: Date, checkinPhases: readonly string[] | 'all') {
+export function panelSql(db: QueryCreator<Database>, userId: string, now: Date, checkinPhases: readonly string[] | 'all') {
   return db
     .selectFrom('care_team_members as c')
     .innerJoin('patients as p', 'p.id', 'c.patient_id')
@@ -68,6 +69,7 @@ export function panelSql(db: Db, userId: string, now: Date, checkinPhases: reado
       epochMs(sql`s.last_item9_positive`).as('last_item9_positive'),
       's.phase',
       epochMs(sql`p.created_at`).as('enrolled_at'),
+      sql<number>`(SELECT coalesce((SELECT ps.version FROM program_settings ps WHERE ps.id = 1), 0))`.as('settings_version'),
     ])
     .where('c.user_id', '=', userId)
     .where('c.unassigned_at', 'is', null);
@@ -91,54 +93,64 @@ export async function clinicianPanel(
     throw validationFailed([{ field: 'risk', message: 'risk tiers are visible to clinicians only' }]);
   }
   const sort: PanelSort = !clinical && (query.sort === 'risk' || query.sort === 'nextSession') ? 'name' : query.sort;
-  const settings = await loadProgramSettings(db);
-
-  let q = panelSql(db, viewer.userId, ctx.now, settings.monitoring.cadence.recurring.checkin.phases);
-  if (query.risk) q = q.where(sql<boolean>`coalesce(s.evaluated_tier, s.intake_tier) = ${query.risk}`);
-  switch (query.alert) {
-    case undefined:
-      break;
-    case 'any':
-      q = q.where(alertTotal, '>', 0);
-      break;
-    case 'none':
-      q = q.where(alertTotal, '=', 0);
-      break;
-    case 'critical':
-    case 'high':
-    case 'moderate':
-    case 'low':
-      q = q.where(`s.alerts_${query.alert}`, '>', 0);
-      break;
+  // The read and its audit row are one statement (a data-modifying CTE): one round trip, and no audit row for a
+  // read that failed. The settings (for the check-in probe and the overdue count) are the ones this process last
+  // saw; the statement returns the stored version, and on a mismatch the rows are read again with the current ones.
+  const audit = auditRow(ctx, { action: 'panel.read', resourceType: 'panel', outcome: 'success', detail: { sort, limit: query.limit, offset } });
+  const read = async (settings: ProgramSettings, withAudit: boolean) => {
+    // The CTE adds a table the main query never reads; seen as a plain QueryCreator, the builder still carries it.
+    const base = withAudit ? (db.with('panel_audit', (qc) => qc.insertInto('audit_log').values(audit)) as unknown as QueryCreator<Database>) : db;
+    let q = panelSql(base, viewer.userId, ctx.now, settings.monitoring.cadence.recurring.checkin.phases);
+    if (query.risk) q = q.where(sql<boolean>`coalesce(s.evaluated_tier, s.intake_tier) = ${query.risk}`);
+    switch (query.alert) {
+      case undefined:
+        break;
+      case 'any':
+        q = q.where(alertTotal, '>', 0);
+        break;
+      case 'none':
+        q = q.where(alertTotal, '=', 0);
+        break;
+      case 'critical':
+      case 'high':
+      case 'moderate':
+      case 'low':
+        q = q.where(`s.alerts_${query.alert}`, '>', 0);
+        break;
+    }
+    switch (sort) {
+      case 'name':
+        break;
+      case 'risk':
+        q = q.orderBy(tierRank, 'desc');
+        break;
+      case 'alerts':
+        q = q
+          .orderBy(sql`coalesce(s.alerts_critical, 0)`, 'desc')
+          .orderBy(sql`coalesce(s.alerts_high, 0)`, 'desc')
+          .orderBy(sql`coalesce(s.alerts_moderate, 0)`, 'desc')
+          .orderBy(sql`coalesce(s.alerts_low, 0)`, 'desc');
+        break;
+      case 'phq9':
+        q = q.orderBy(sql`s.phq9_latest DESC NULLS LAST`);
+        break;
+      case 'nextSession':
+        q = q.orderBy(sql`next_session_at ASC NULLS LAST`);
+        break;
+    }
+    return q.orderBy('p.name').orderBy('p.id').limit(query.limit + 1).offset(offset).execute();
+  };
+  const seen = settingsSeen(deps.database);
+  let settings = seen.settings;
+  let rows = await read(settings, true);
+  const version = rows[0]?.settings_version ?? seen.version;
+  if (version !== seen.version) {
+    const stored = await loadStoredProgramSettings(db);
+    rememberSettings(deps.database, stored.version, stored.settings);
+    settings = stored.settings;
+    rows = await read(settings, false);
   }
-  switch (sort) {
-    case 'name':
-      break;
-    case 'risk':
-      q = q.orderBy(tierRank, 'desc');
-      break;
-    case 'alerts':
-      q = q
-        .orderBy(sql`coalesce(s.alerts_critical, 0)`, 'desc')
-        .orderBy(sql`coalesce(s.alerts_high, 0)`, 'desc')
-        .orderBy(sql`coalesce(s.alerts_moderate, 0)`, 'desc')
-        .orderBy(sql`coalesce(s.alerts_low, 0)`, 'desc');
-      break;
-    case 'phq9':
-      q = q.orderBy(sql`s.phq9_latest DESC NULLS LAST`);
-      break;
-    case 'nextSession':
-      q = q.orderBy(sql`next_session_at ASC NULLS LAST`);
-      break;
-  }
-  const rows = await q.orderBy('p.name').orderBy('p.id').limit(query.limit + 1).offset(offset).execute();
   const page = rows.slice(0, query.limit);
-  await writeAudit(db, ctx, {
-    action: 'panel.read',
-    resourceType: 'panel',
-    outcome: 'success',
-    detail: { sort, count: page.length },
-  });
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);
