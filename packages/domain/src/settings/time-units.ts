@@ -22,13 +22,27 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
+// The warning-sign engine reads a few hundred instants per check-in, most of them several times (each rule, each
+// sort comparison), so this is on the hot path (docs/perf.md): the parse is computed from the fields, and
+// remembered for the last few thousand distinct strings (a pure function of its input, so a cache is safe).
+const parsedInstants = new Map<string, number | null>();
+const PARSED_INSTANTS_KEPT = 8192;
+
 /**
  * Epoch ms of an ISO 8601 instant with offset, or null when it is missing, malformed or not a real time. Fractions
- * below a millisecond are truncated (as Date.parse does). Computed from the fields: the warning-sign engine reads
- * a few hundred instants per check-in, so this is on the hot path (docs/perf.md).
+ * below a millisecond are truncated (as Date.parse does).
  */
 export function parseInstant(value: unknown): number | null {
   if (typeof value !== 'string') return null;
+  const known = parsedInstants.get(value);
+  if (known !== undefined) return known;
+  const ms = parseInstantStrictly(value);
+  if (parsedInstants.size >= PARSED_INSTANTS_KEPT) parsedInstants.clear();
+  parsedInstants.set(value, ms);
+  return ms;
+}
+
+function parseInstantStrictly(value: string): number | null {
   const m = ISO_INSTANT.exec(value);
   if (!m) return null;
   const year = Number(m[1]);

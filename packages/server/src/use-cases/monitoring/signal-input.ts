@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { parseInstant } from '@keel/domain';
 import type {
   AssessmentRecord,
   DoseChangeRequestRecord,
@@ -21,14 +22,16 @@ import type { Db } from '../../db/transaction.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Timestamps inside json come back as Postgres text (`2026-06-01T12:00:00+00:00`); the rules want ISO 8601. */
+/**
+ * Timestamps inside json come back as Postgres text (`2026-06-01T12:00:00.123+00:00`); the rules and the API want
+ * ISO 8601 in UTC. Read with the domain's strict (and remembering) parser; a value it cannot read is passed on as
+ * it came, for the rules to treat as unreadable (they fail closed).
+ */
 const isoOf = (value: unknown): string => {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isFinite(ms) ? new Date(ms).toISOString() : value;
-  }
-  return '';
+  if (typeof value !== 'string') return '';
+  const ms = parseInstant(value);
+  return ms === null ? value : new Date(ms).toISOString();
 };
 const isoOrUndefined = (value: unknown): string | undefined =>
   value === null || value === undefined ? undefined : isoOf(value);
