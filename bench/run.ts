@@ -21,6 +21,7 @@ import { loadConfig } from '../packages/server/src/config.ts';
 import { openDatabase, type DatabaseHandle } from '../packages/server/src/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/db/migrate.ts';
 import { PgBossJobQueue } from '../packages/server/src/jobs/job-queue.ts';
+import { recomputeRisk } from '../packages/server/src/jobs/monitoring-jobs.ts';
 import { actorOf } from '../packages/server/src/http/route-helpers.ts';
 import { ConsoleTransport, OutboxNotifier } from '../packages/server/src/notifications/notifier.ts';
 import { checkInRow } from '../packages/server/src/use-cases/monitoring/check-ins.ts';
@@ -180,6 +181,17 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
       const clinicianToken = (
         await createSession(database.db, { userId: program.panelClinicianId, role: 'clinician', mfaVerified: true, clientAddress: '127.0.0.1', now: new Date(), config })
       ).token;
+
+      // In a running program a patient's stored tier is the engine's last answer (every check-in, and the nightly
+      // job); the generator writes a plausible tier, not the engine's. Settle the sampled patients' tiers with the
+      // nightly job's own evaluation, or ~40% of the measured check-ins would be a first evaluation disagreeing with
+      // a synthetic tier (a tier change: its evaluation row, alerts and notices) rather than a day's check-in.
+      const settling = Date.now();
+      const settled = await loop(sample.length, 8, async (i) => {
+        await recomputeRisk(deps, { patientId: sample[i]?.patientId ?? '' }, new Date());
+        return true;
+      });
+      log(`settled ${sample.length} sampled patients' risk tiers with the nightly evaluation in ${((Date.now() - settling) / 1000).toFixed(1)} s (${settled.errors} errors)`);
 
       const random = rng(7);
       const body = () =>
