@@ -3,7 +3,7 @@
 // reads — the care team, the patient and the patient's panel summary row (maintained on write), with the two
 // clock-dependent facts looked up live where needed — so the ratio measures the API's own overhead. Instants come
 // back as epoch milliseconds, as the API's query reads them.
-const ms = (expression: string): string => `floor(extract(epoch from ${expression}) * 1000)::float8`;
+const ms = (expression: string): string => `round(date_part('epoch', ${expression}) * 1000)`;
 
 export function handWrittenPanelSql(limit: number): string {
   return `
