@@ -2,8 +2,7 @@ import { sql, type QueryCreator, type RawBuilder } from 'kysely';
 import type { PanelRow } from '@keel/contract';
 import { countOverdueAssessments } from '@keel/domain';
 import { auditRow } from '../../audit/audit-log.ts';
-import type { Role } from '../../db/schema.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, Role } from '../../db/schema.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { validationFailed } from '../../http/problem.ts';
 import { loadStoredProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
@@ -21,6 +20,13 @@ export interface PanelQuery {
   alert?: 'any' | 'none' | 'critical' | 'high' | 'moderate' | 'low' | undefined;
 }
 
+// Instants come back as epoch milliseconds (a JS number): 500 rows of ten timestamps parsed into Dates and formatted
+// back into strings for the schedule rule were most of the panel's CPU time (docs/perf.md). date_part is float8
+// arithmetic (extract() is numeric, measurably slower over 5,000 values). Instants the application writes are whole
+// milliseconds, which rounding recovers exactly; any other is within half a millisecond.
+const epochMs = (expression: RawBuilder<unknown>) => sql<number | null>`round(date_part('epoch', ${expression}) * 1000)`;
+const isoOfMs = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 /**
  * The caller's panel in ONE query: the care-team index gives the patients, each joined by primary key to its
  * `patient_panel_summary` row (maintained on write by the database, migrations/0008-panel-summary.ts): tiers, open
@@ -29,13 +35,6 @@ export interface PanelQuery {
  * has already passed, and the last check-in when the patient's phase has a check-in cadence. The overdue count is
  * computed from the facts by the domain rule, per row, as the schedule route does.
  */
-// Instants come back as epoch milliseconds (a JS number): 500 rows of ten timestamps parsed into Dates and formatted
-// back into strings for the schedule rule were most of the panel's CPU time (docs/perf.md). date_part is float8
-// arithmetic (extract() is numeric, measurably slower over 5,000 values). Instants the application writes are whole
-// milliseconds, which rounding recovers exactly; any other is within half a millisecond.
-const epochMs = (expression: RawBuilder<unknown>) => sql<number | null>`round(date_part('epoch', ${expression}) * 1000)`;
-const isoOfMs = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 export function panelSql(db: QueryCreator<Database>, userId: string, now: Date, checkinPhases: readonly string[] | 'all') {
   return db
     .selectFrom('care_team_members as c')
