@@ -5,7 +5,7 @@
 // Mutation proof (run when this was written): making the refresh one statement (INSERT … SELECT FROM the view
 // ON CONFLICT DO UPDATE, whose snapshot is taken before the row lock is granted) turns the race test red on
 // PostgreSQL — a writer that waited for the row lock overwrote it with facts that missed the transaction it waited
-// for. Dropping the assessments trigger turns the random-sequence test red at the first PHQ-9.
+// for. Dropping the assessments trigger turns the random-sequence test red (observed: at step 33, an assessment).
 import { defaultMonitoringSettings } from '@keel/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
