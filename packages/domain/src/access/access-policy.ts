@@ -125,7 +125,8 @@ export const patientPolicy: Rules<PatientResource> = {
 /** Program-level rules depend on the role alone. */
 export const programPolicy: Record<ProgramResource, Partial<Record<Action, readonly Role[]>>> = {
   account: { read: ['admin'], write: ['admin'] },
-  program_settings: { read: ['admin', 'clinician'], write: ['admin'] },
+  // Loosening a clinical limit takes two people: an administrator proposes, a prescriber signs (or declines).
+  program_settings: { read: ['admin', 'clinician'], write: ['admin'], sign: ['clinician'], decide: ['clinician', 'admin'] },
   audit_log: { read: ['admin'] },
   review_queue: { read: ['clinician'], write: ['clinician'] },
   panel: { read: ['clinician', 'coach'] },
