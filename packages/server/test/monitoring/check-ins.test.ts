@@ -131,8 +131,14 @@ describe('concurrent check-ins', () => {
     const p = await enrolled();
     const responses = await Promise.all(Array.from({ length: 8 }, () => post(p.patientId, p.token, checkInBody({ usedOutsideSession: true }))));
     expect(responses.map((r) => r.statusCode)).toEqual(Array.from({ length: 8 }, () => 201));
-    const alerts = await t.database.db.selectFrom('alerts').select('code').where('patient_id', '=', p.patientId).execute();
-    expect(alerts).toEqual([{ code: 'DEPENDENCE_RISK_BECAME_HIGH' }]);
+    const alerts = await t.database.db.selectFrom('alerts').select(['code', 'cause']).where('patient_id', '=', p.patientId).execute();
+    // One tier alert; one warning-sign alert per report of use (each is new evidence), none twice for the same one.
+    expect(alerts.filter((a) => a.code === 'DEPENDENCE_RISK_BECAME_HIGH')).toHaveLength(1);
+    const perReport = alerts.filter((a) => a.code === 'USE_OUTSIDE_SESSIONS');
+    expect(perReport).toHaveLength(8);
+    expect(new Set(perReport.map((a) => a.cause)).size).toBe(8);
+    const covered = await t.database.db.selectFrom('signal_alert_evidence').select('evidence_key').where('patient_id', '=', p.patientId).execute();
+    expect(covered).toHaveLength(8);
     expect(await t.database.db.selectFrom('risk_evaluations').select('tier').where('patient_id', '=', p.patientId).execute()).toEqual([{ tier: 'high' }]);
   });
 });
