@@ -6,3 +6,5 @@ export * from './questionnaires.ts';
 export { sessionEncounterStatus, administrationStatus, medicationRequestStatus, carePlanStatus } from './map-treatment.ts';
 export { assessmentIds } from './map-assessments.ts';
 export { vitalsIds } from './map-vitals.ts';
+export * from './fhir-search.ts';
+export { practitionerResource, organizationResource } from './map-people.ts';

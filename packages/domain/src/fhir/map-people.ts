@@ -1,4 +1,4 @@
-import { programOrganizationId, type FhirResource } from './fhir-types.ts';
+import { programOrganizationId, type FhirProgram, type FhirResource } from './fhir-types.ts';
 import { latest, ref, resource, type MapContext } from './map-context.ts';
 import type { FhirPatientRecord, FhirStaffMember } from './patient-record.ts';
 import { DEA_SYSTEM, KEEL_CS, SNOMED, V2_0203, coding, concept, keelCoding, profiles, relationshipCoding } from './terminology.ts';
@@ -43,11 +43,11 @@ export function patientResource(ctx: MapContext): FhirResource {
   });
 }
 
-export function practitionerResource(ctx: MapContext, s: FhirStaffMember): FhirResource {
+export function practitionerResource(program: FhirProgram, s: FhirStaffMember, lastUpdated: string): FhirResource {
   const roleCoding = keelCoding('staff-role', s.role, s.role === 'clinician' ? 'Prescribing clinician' : s.role === 'coach' ? 'Integration coach' : 'Program staff');
-  return resource('Practitioner', s.id, { profiles: [profiles.practitioner], lastUpdated: ctx.record.patient.createdAt }, {
+  return resource('Practitioner', s.id, { profiles: [profiles.practitioner], lastUpdated }, {
     identifier: [
-      { system: ctx.program.staffIdSystem, value: s.id },
+      { system: program.staffIdSystem, value: s.id },
       ...(s.deaRegistration ? [{ system: DEA_SYSTEM, value: s.deaRegistration, type: concept([coding(V2_0203, 'DEA', 'Drug Enforcement Administration registration number')]) }] : []),
     ],
     active: s.active,
@@ -62,12 +62,13 @@ export function practitionerResource(ctx: MapContext, s: FhirStaffMember): FhirR
   });
 }
 
-export function organizationResource(ctx: MapContext): FhirResource {
-  return resource('Organization', programOrganizationId, { profiles: [profiles.organization], lastUpdated: ctx.record.patient.createdAt }, {
-    identifier: [{ system: ctx.program.staffIdSystem.replace(/\/[^/]*$/, '/organization'), value: programOrganizationId }],
+/** The program itself; `lastUpdated` is when its settings last changed. */
+export function organizationResource(program: FhirProgram, lastUpdated: string): FhirResource {
+  return resource('Organization', programOrganizationId, { profiles: [profiles.organization], lastUpdated }, {
+    identifier: [{ system: program.staffIdSystem.replace(/\/[^/]*$/, '/organization'), value: programOrganizationId }],
     active: true,
     type: [concept([coding('http://terminology.hl7.org/CodeSystem/organization-type', 'prov', 'Healthcare Provider')])],
-    name: ctx.program.organizationName,
+    name: program.organizationName,
   });
 }
 

@@ -11,7 +11,7 @@ import { loadPatientRecord } from './load-patient-record.ts';
  */
 export async function exportPatientRecord({ deps, ctx }: UseCase, patientId: string): Promise<Bundle> {
   return inTransaction(deps.database.db, async (tx) => {
-    const record = await loadPatientRecord(tx, patientId);
+    const record = await loadPatientRecord(tx, patientId, { consentPdf: true });
     if (!record) throw notFound('patient');
     return toFhirBundle(fhirProgram(deps), record, ctx.now.toISOString());
   });

@@ -14,11 +14,18 @@ function evidenceRows(value: unknown): FhirEvidence[] {
   );
 }
 
+export interface LoadOptions {
+  /** Render each signed consent as the PDF the Consent attaches (the export and reads of Consent need it). */
+  consentPdf?: boolean;
+  /** `patient`: only what the Patient resource needs (demographics, care team), for searches over patients. */
+  scope?: 'record' | 'patient';
+}
+
 /**
  * Everything the FHIR export of one patient needs, read in the caller's transaction (one consistent snapshot).
  * Returns null when there is no such patient.
  */
-export async function loadPatientRecord(tx: Tx, patientId: string): Promise<FhirPatientRecord | null> {
+export async function loadPatientRecord(tx: Tx, patientId: string, options: LoadOptions = {}): Promise<FhirPatientRecord | null> {
   const patient = await tx
     .selectFrom('patients as p')
     .innerJoin('users as u', 'u.id', 'p.user_id')
@@ -28,6 +35,19 @@ export async function loadPatientRecord(tx: Tx, patientId: string): Promise<Fhir
     .where('p.id', '=', patientId)
     .executeTakeFirst();
   if (!patient) return null;
+  const patientPart = {
+    id: patient.id,
+    userId: patient.user_id,
+    name: patient.name,
+    dateOfBirth: patient.date_of_birth,
+    sexAtBirth: patient.sex_at_birth,
+    state: patient.state,
+    address: patient.address,
+    email: patient.email,
+    status: patient.status,
+    createdAt: iso(patient.created_at),
+  };
+  if (options.scope === 'patient') return patientOnly(tx, patientPart);
 
   const [careTeam, sitters, decision, assessments, plans, dispenses, sessions, vitals, visits, adverseEvents, alerts, riskEvaluations, consents, settings] = await Promise.all([
     tx.selectFrom('care_team_members').selectAll().where('patient_id', '=', patientId).where('unassigned_at', 'is', null).orderBy('assigned_at').execute(),
@@ -67,9 +87,7 @@ export async function loadPatientRecord(tx: Tx, patientId: string): Promise<Fhir
     ...signatures.map((s) => s.signer_id),
     ...(decision ? [decision.decided_by] : []),
   ]);
-  const staff = staffIds.size
-    ? await tx.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses', 'status']).where('id', 'in', [...staffIds]).where('role', 'in', ['clinician', 'coach', 'admin']).orderBy('id').execute()
-    : [];
+  const staff = await loadStaff(tx, staffIds);
 
   const firstFill = new Map<string, (typeof dispenses)[number]>();
   for (const d of dispenses) if (d.plan_id && !firstFill.has(d.plan_id)) firstFill.set(d.plan_id, d);
@@ -77,26 +95,15 @@ export async function loadPatientRecord(tx: Tx, patientId: string): Promise<Fhir
 
   const consentRows = await Promise.all(
     consents.map(async (c) => {
-      const pdf = await consentPdfBase64(c.version, patient.name, new Date(c.signed_at));
+      const pdf = options.consentPdf ? await consentPdfBase64(c.version, patient.name, new Date(c.signed_at)) : undefined;
       return { id: c.id, version: c.version, title: pdf?.title ?? `Informed consent, version ${c.version}`, signedAt: iso(c.signed_at), documentSha256: c.document_sha256, signatureId: c.signature_id, pdfBase64: pdf?.base64 ?? null };
     }),
   );
 
   return {
-    patient: {
-      id: patient.id,
-      userId: patient.user_id,
-      name: patient.name,
-      dateOfBirth: patient.date_of_birth,
-      sexAtBirth: patient.sex_at_birth,
-      state: patient.state,
-      address: patient.address,
-      email: patient.email,
-      status: patient.status,
-      createdAt: iso(patient.created_at),
-    },
-    staff: staff.map((s) => ({ id: s.id, name: s.name, role: s.role, deaRegistration: s.dea_registration, stateLicenses: [...s.state_licenses], active: s.status === 'active' })),
-    careTeam: careTeam.map((c) => ({ userId: c.user_id, role: c.member_role, isPrimary: c.is_primary, since: iso(c.assigned_at) })),
+    patient: patientPart,
+    staff,
+    careTeam: careTeam.map(careTeamMember),
     sitters: sitters.flatMap((s) =>
       s.sitter_user_id
         ? [{ id: s.id, userId: s.sitter_user_id, name: s.user_name ?? s.invite_name, relationship: s.relationship, status: s.status, since: iso(s.accepted_at ?? s.created_at), until: isoOrNull(s.removed_at) }]
@@ -185,6 +192,38 @@ export async function loadPatientRecord(tx: Tx, patientId: string): Promise<Fhir
     consents: consentRows,
     signatures: signatures.map((s) => ({ id: s.id, signerId: s.signer_id, printedName: s.printed_name, meaning: s.meaning, signedAt: iso(s.signed_at), recordType: s.record_type, recordId: s.record_id, recordSha256: s.record_sha256 })),
     refillPolicy: { maxRefills: settings.dosing.refill.maxRefills, windowMonths: settings.dosing.refill.windowMonths },
+  };
+}
+
+async function loadStaff(tx: Tx, ids: ReadonlySet<string>): Promise<FhirPatientRecord['staff']> {
+  if (ids.size === 0) return [];
+  const rows = await tx.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses', 'status']).where('id', 'in', [...ids]).where('role', 'in', ['clinician', 'coach', 'admin']).orderBy('id').execute();
+  return rows.map((s) => ({ id: s.id, name: s.name, role: s.role, deaRegistration: s.dea_registration, stateLicenses: [...s.state_licenses], active: s.status === 'active' }));
+}
+
+const careTeamMember = (c: { user_id: string; member_role: string; is_primary: boolean; assigned_at: Date }) => ({ userId: c.user_id, role: c.member_role, isPrimary: c.is_primary, since: iso(c.assigned_at) });
+
+/** The patient and their care team only: what the Patient resource needs. */
+async function patientOnly(tx: Tx, patient: FhirPatientRecord['patient']): Promise<FhirPatientRecord> {
+  const careTeam = await tx.selectFrom('care_team_members').selectAll().where('patient_id', '=', patient.id).where('unassigned_at', 'is', null).orderBy('assigned_at').execute();
+  return {
+    patient,
+    staff: await loadStaff(tx, new Set(careTeam.map((c) => c.user_id))),
+    careTeam: careTeam.map(careTeamMember),
+    sitters: [],
+    diagnosis: null,
+    assessments: [],
+    plans: [],
+    dispenses: [],
+    sessions: [],
+    vitals: [],
+    visits: [],
+    adverseEvents: [],
+    alerts: [],
+    riskEvaluations: [],
+    consents: [],
+    signatures: [],
+    refillPolicy: { maxRefills: 0, windowMonths: 0 },
   };
 }
 
