@@ -61,6 +61,14 @@ export function validationErrors(resource: { resourceType: string; id?: string; 
   return errors;
 }
 
+/** Errors of a resource against one named profile (it must be loadable). */
+export function validateAgainst(resource: { resourceType: string; id?: string }, url: string): string[] {
+  load();
+  const profile = profileDefinitions.get(url);
+  if (!profile) throw new Error(`profile ${url} is not loaded`);
+  return issuesOf(() => validateResource(resource as Resource, { profile })).map((e) => `${resource.resourceType}/${resource.id ?? '?'} [${url}] ${e}`);
+}
+
 type Json = Record<string, unknown>;
 
 /**
