@@ -17,7 +17,7 @@ const SITTER_USER = '33333333-3333-4333-8333-333333333333';
 
 const record: FhirPatientRecord = {
   patient: { id: P, userId: 'u-p', name: 'Sam Q Patel', dateOfBirth: '1988-04-12', sexAtBirth: 'male', state: 'CA', address: '1 Road, Oakland, CA 94607', email: 'sam@example.org', status: 'active', createdAt: '2026-04-01T00:00:00.000Z' },
-  staff: [{ id: C, name: 'Dr. Casey Morgan', role: 'clinician', deaRegistration: 'FM0000000', stateLicenses: ['CA'], active: true }],
+  staff: [{ id: C, name: 'Dr. Casey Morgan', role: 'clinician', deaRegistration: 'FM0000000', stateLicenses: ['CA'], active: true, updatedAt: '2026-03-01T00:00:00.000Z' }],
   careTeam: [{ userId: C, role: 'clinician', isPrimary: true, since: '2026-04-01T00:00:00.000Z' }],
   sitters: [{ id: 'sit1', userId: SITTER_USER, name: 'Riley Patel', relationship: 'partner', status: 'active', since: '2026-04-02T00:00:00.000Z', until: null }],
   diagnosis: { decisionId: 'dec1', decidedAt: '2026-04-03T00:00:00.000Z', decidedBy: C, diagnoses: ['major depressive disorder, recurrent'], adequateAntidepressantTrials: 2, note: 'Approved.', signatureId: 'sig-dec' },
@@ -51,6 +51,7 @@ const record: FhirPatientRecord = {
     { id: 'sig-p', signerId: C, printedName: 'Dr. Casey Morgan', meaning: 'prescribed', signedAt: '2026-04-04T00:00:00.000Z', recordType: 'plan', recordId: 'plan1', recordSha256: 'y' },
     { id: 'sig-dec', signerId: C, printedName: 'Dr. Casey Morgan', meaning: 'approved', signedAt: '2026-04-03T00:00:00.000Z', recordType: 'intake_decision', recordId: 'dec1', recordSha256: 'z' },
   ],
+  programUpdatedAt: '2026-01-01T00:00:00.000Z',
   refillPolicy: { maxRefills: 5, windowMonths: 6 },
 };
 

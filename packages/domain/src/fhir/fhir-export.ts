@@ -32,8 +32,8 @@ export function patientRecordResources(program: FhirProgram, record: FhirPatient
   };
   const ctx = createMapContext(program, record, index);
 
-  add(organizationResource(program, record.patient.createdAt), patientResource(ctx));
-  for (const s of record.staff) add(practitionerResource(program, s, record.patient.createdAt));
+  add(organizationResource(program, record.programUpdatedAt), patientResource(ctx));
+  for (const s of record.staff) add(practitionerResource(program, s, s.updatedAt));
   for (const s of record.sitters) add(relatedPersonResource(ctx, s));
   add(careTeamResource(ctx));
 

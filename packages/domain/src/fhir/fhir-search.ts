@@ -79,7 +79,8 @@ export const patientPaths: Record<string, readonly string[]> = {
   AdverseEvent: ['subject'],
   Consent: ['patient'],
   RelatedPerson: ['patient'],
-  Provenance: ['target'],
+  // A Provenance names the records it is about, not the patient: within one patient's record, all of it matches.
+  Provenance: [],
   Patient: [],
 };
 
@@ -132,6 +133,9 @@ export function dateRange(value: string): [number, number] | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, tz] = m;
   const year = Number(y);
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) return null;
+  if (d !== undefined && (Number(d) < 1 || Number(d) > new Date(Date.UTC(year, Number(mo), 0)).getUTCDate())) return null;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)) return null;
   if (mo === undefined) return [Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1) - 1];
   const month = Number(mo) - 1;
   if (d === undefined) return [Date.UTC(year, month, 1), Date.UTC(year, month + 1, 1) - 1];
@@ -210,7 +214,7 @@ export interface SearchOutcome {
 const resultParams = new Set(['_count', '_offset', '_sort', '_format', '_summary', '_elements', '_total', '_pretty']);
 
 /**
- * The resources of `type` that match every parameter (AND across parameters and repeats, OR within a
+ * The resources of `type` among one patient's record that match every parameter (AND across parameters and repeats, OR within a
  * comma-separated value). References to the patient are matched by id (`Patient/x` or `x`).
  */
 export function searchResources(resources: readonly FhirResource[], type: string, params: SearchParams): SearchOutcome {
@@ -241,7 +245,9 @@ export function searchResources(resources: readonly FhirResource[], type: string
           case 'patient':
           case 'subject': {
             const ids = value.split(',').map((v) => v.replace(/^.*Patient\//, ''));
-            return (patientPaths[type] ?? []).some((p) => valuesAt(r, p).some((ref) => ids.some((id) => obj(ref)['reference'] === `Patient/${id}`)));
+            const paths = patientPaths[type] ?? [];
+            if (paths.length === 0) return true;
+            return paths.some((p) => valuesAt(r, p).some((ref) => ids.some((id) => obj(ref)['reference'] === `Patient/${id}`)));
           }
           case 'code':
             return tokenSearch(r, codePaths[type] ?? [], value);

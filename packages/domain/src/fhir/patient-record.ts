@@ -10,6 +10,7 @@ export interface FhirStaffMember {
   deaRegistration: string | null;
   stateLicenses: string[];
   active: boolean;
+  updatedAt: string;
 }
 
 export interface FhirSitter {
@@ -148,6 +149,8 @@ export interface FhirPatientRecord {
   consents: { id: string; version: number; title: string; signedAt: string; documentSha256: string; signatureId: string; pdfBase64: string | null }[];
   /** Electronic signatures on the record's signed documents (plans, the intake decision, consents). */
   signatures: { id: string; signerId: string; printedName: string; meaning: string; signedAt: string; recordType: string; recordId: string; recordSha256: string }[];
+  /** When the program's settings last changed: the Organization's lastUpdated. */
+  programUpdatedAt: string;
   /** Schedule III refill limits in force (program settings). */
   refillPolicy: { maxRefills: number; windowMonths: number };
 }

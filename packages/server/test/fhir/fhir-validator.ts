@@ -50,7 +50,7 @@ function issuesOf(fn: () => unknown): string[] {
 }
 
 /** Errors of one resource against the R4 base and every loadable profile it declares (empty when valid). */
-export function validationErrors(resource: { resourceType: string; id?: string; meta?: { profile?: string[] } }): string[] {
+export function validationErrors(resource: { resourceType: string; id?: string; meta?: { profile?: string[]; lastUpdated?: string } }): string[] {
   load();
   const label = `${resource.resourceType}/${resource.id ?? '?'}`;
   const errors = issuesOf(() => validateResource(resource as Resource)).map((e) => `${label} [R4] ${e}`);

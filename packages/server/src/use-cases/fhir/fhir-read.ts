@@ -10,7 +10,7 @@ import {
 import { inTransaction } from '../../db/transaction.ts';
 import type { UseCaseDeps } from '../deps.ts';
 import { fhirProgram } from './fhir-program.ts';
-import { loadPatientRecord, type LoadOptions } from './load-patient-record.ts';
+import { loadPatientRecord, programUpdatedAt, type LoadOptions } from './load-patient-record.ts';
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
@@ -33,15 +33,14 @@ export async function readPractitioner(deps: UseCaseDeps, id: string): Promise<F
   if (!row) return null;
   return practitionerResource(
     fhirProgram(deps),
-    { id: row.id, name: row.name, role: row.role, deaRegistration: row.dea_registration, stateLicenses: [...row.state_licenses], active: row.status === 'active' },
+    { id: row.id, name: row.name, role: row.role, deaRegistration: row.dea_registration, stateLicenses: [...row.state_licenses], active: row.status === 'active', updatedAt: iso(row.updated_at) },
     iso(row.updated_at),
   );
 }
 
 /** The program as an Organization; it changes when the program settings do. */
 export async function readOrganization(deps: UseCaseDeps): Promise<FhirResource> {
-  const settings = await deps.database.db.selectFrom('program_settings').select('updated_at').orderBy('version', 'desc').executeTakeFirst();
-  return organizationResource(fhirProgram(deps), iso(settings?.updated_at ?? new Date(0)));
+  return organizationResource(fhirProgram(deps), await programUpdatedAt(deps.database.db));
 }
 
 /** The instruments as Questionnaires (reference data: their canonical URLs resolve here). */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { readIntake, type FhirEvidence, type FhirPatientRecord, type IntakeAnswers, type TreatmentPlanTerms } from '@keel/domain';
-import type { Tx } from '../../db/transaction.ts';
+import type { Db, Tx } from '../../db/transaction.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { consentPdfBase64 } from './consent-pdf.ts';
 
@@ -191,14 +191,21 @@ export async function loadPatientRecord(tx: Tx, patientId: string, options: Load
     })),
     consents: consentRows,
     signatures: signatures.map((s) => ({ id: s.id, signerId: s.signer_id, printedName: s.printed_name, meaning: s.meaning, signedAt: iso(s.signed_at), recordType: s.record_type, recordId: s.record_id, recordSha256: s.record_sha256 })),
+    programUpdatedAt: await programUpdatedAt(tx),
     refillPolicy: { maxRefills: settings.dosing.refill.maxRefills, windowMonths: settings.dosing.refill.windowMonths },
   };
 }
 
+/** When the program settings last changed (the start of time when they were never changed). */
+export async function programUpdatedAt(db: Db): Promise<string> {
+  const row = await db.selectFrom('program_settings').select('updated_at').orderBy('version', 'desc').executeTakeFirst();
+  return iso(row?.updated_at ?? new Date(0));
+}
+
 async function loadStaff(tx: Tx, ids: ReadonlySet<string>): Promise<FhirPatientRecord['staff']> {
   if (ids.size === 0) return [];
-  const rows = await tx.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses', 'status']).where('id', 'in', [...ids]).where('role', 'in', ['clinician', 'coach', 'admin']).orderBy('id').execute();
-  return rows.map((s) => ({ id: s.id, name: s.name, role: s.role, deaRegistration: s.dea_registration, stateLicenses: [...s.state_licenses], active: s.status === 'active' }));
+  const rows = await tx.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses', 'status', 'updated_at']).where('id', 'in', [...ids]).where('role', 'in', ['clinician', 'coach', 'admin']).orderBy('id').execute();
+  return rows.map((s) => ({ id: s.id, name: s.name, role: s.role, deaRegistration: s.dea_registration, stateLicenses: [...s.state_licenses], active: s.status === 'active', updatedAt: iso(s.updated_at) }));
 }
 
 const careTeamMember = (c: { user_id: string; member_role: string; is_primary: boolean; assigned_at: Date }) => ({ userId: c.user_id, role: c.member_role, isPrimary: c.is_primary, since: iso(c.assigned_at) });
@@ -223,6 +230,7 @@ async function patientOnly(tx: Tx, patient: FhirPatientRecord['patient']): Promi
     riskEvaluations: [],
     consents: [],
     signatures: [],
+    programUpdatedAt: await programUpdatedAt(tx),
     refillPolicy: { maxRefills: 0, windowMonths: 0 },
   };
 }
