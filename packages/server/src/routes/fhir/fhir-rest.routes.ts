@@ -37,13 +37,13 @@ function strictHandling(request: FastifyRequest): boolean {
 }
 
 /** Filters, sorts and pages one type's resources; a malformed value is an error, an unknown parameter is ignored. */
-function searchBundle(request: FastifyRequest, type: string, resources: readonly FhirResource[], now: Date, fullUrl: (r: FhirResource) => string): FhirResource {
+function searchBundle(request: FastifyRequest, type: string, resources: readonly FhirResource[], now: Date, fullUrl: (r: FhirResource) => string, path = `/${type}`): FhirResource {
   const params = queryParams(request);
   const outcome = searchResources(resources, type, params);
   if (outcome.invalid.length) throw new FhirError(400, 'invalid', `Cannot read ${outcome.invalid.join(', ')}.`);
   if (outcome.unsupported.length && strictHandling(request)) throw new FhirError(400, 'not-supported', `Unsupported search parameters: ${outcome.unsupported.join(', ')}.`);
   const sorted = sortResources(outcome.matches, params['_sort']?.[0]);
-  return searchsetBundle({ request, path: `/${type}`, matches: sorted, applied: outcome.applied, fullUrl, now });
+  return searchsetBundle({ request, path, matches: sorted, applied: outcome.applied, fullUrl, now });
 }
 
 /**
@@ -104,6 +104,18 @@ export async function fhirRestRoutes(instance: FastifyInstance): Promise<void> {
       },
     );
     if (type === 'Patient') continue;
+    // Compartment search: `Patient/:id/Observation?…` is the same search with the patient in the path.
+    app.get(
+      `/Patient/:rid/${type}`,
+      {
+        config: { access: { ...readAccess, patientOf: async (_db, request) => (request.params as { rid: string }).rid } },
+        schema: { tags, summary: `Search ${type} in the patient's compartment`, params: ridParams, querystring: fhirQuerySchema, response: { 200: fhirResourceSchema } },
+      },
+      async (request, reply) => {
+        const resources = (await patientResources(app.deps, patientAccessOf(request).patientId, now(), { consentPdf: type === 'Consent' })) ?? [];
+        return reply.type(fhirJson).send(searchBundle(request, type, resources, now(), fullUrl, `/Patient/${request.params.rid}/${type}`));
+      },
+    );
     app.get(
       `/${type}`,
       {
