@@ -32,7 +32,7 @@ describe('a FHIR client library against the running server', () => {
     const statement = (await client.capabilityStatement()) as Resource;
     expect(statement.resourceType).toBe('CapabilityStatement');
     expect(validationErrors(statement)).toEqual([]);
-    const capabilities = new CapabilityTool(statement as never);
+    const capabilities = new CapabilityTool(statement);
     for (const type of ['Patient', 'Observation', 'Encounter', 'MedicationRequest', 'Condition']) {
       expect(capabilities.resourceCan(type, 'read'), type).toBe(true);
       expect(capabilities.resourceCan(type, 'search-type'), type).toBe(true);
