@@ -12,6 +12,7 @@ export const queueNames = [
   'sessions.detect-missed',
   'checkins.detect-missed',
   'sessions.sitter-check-sweep',
+  'fhir.bulk-export',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

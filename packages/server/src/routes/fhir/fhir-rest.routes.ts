@@ -12,6 +12,7 @@ import { patientResources, questionnaire, questionnaires, readOrganization, read
 import { fhirProgram } from '../../use-cases/fhir/fhir-program.ts';
 import { loadPatientRecord } from '../../use-cases/fhir/load-patient-record.ts';
 import { ownerOf, patientCompartmentTypes } from '../../use-cases/fhir/resource-owner.ts';
+import { bulkExportRoutes } from './bulk-export.routes.ts';
 import { FhirError, assertJsonFormat, registerFhirErrors, fhirJson, fhirQuerySchema, fhirResourceSchema, queryParams, searchsetBundle } from './fhir-http.ts';
 
 const readAccess = { kind: 'patient', resource: 'fhir_export', action: 'read' } as const;
@@ -56,6 +57,7 @@ export async function fhirRestRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   registerFhirErrors(app);
   app.addHook('onRequest', async (request) => assertJsonFormat(request));
+  bulkExportRoutes(app);
   const program = () => fhirProgram(app.deps);
   const fullUrl = (r: FhirResource) => fullUrlOf(program().fhirBase, r);
   const now = () => app.deps.clock.now();
