@@ -3,7 +3,7 @@ import { seedDemo } from '../../src/demo/seed-demo.ts';
 import type { DemoContext } from '../../src/demo/demo-context.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, signIn, testPassword } from '../support/factories.ts';
-import { unresolvedReferences, validationErrors } from './fhir-validator.ts';
+import { fhirPackageErrors, unresolvedReferences, validationErrors } from './fhir-validator.ts';
 import { usCoreKeyConstraints } from './us-core-constraints.ts';
 
 type Resource = Record<string, unknown> & { resourceType: string; id: string; meta?: { profile?: string[] } };
@@ -130,6 +130,7 @@ describe('FHIR export of the demo program', () => {
 describe('the checks themselves', () => {
   it('reject what the old export produced: a day-name birth date, a relative reference against urn:uuid fullUrls', () => {
     expect(validationErrors({ resourceType: 'Patient', id: 'p1', birthDate: 'Tue Apr 12' } as never).length).toBeGreaterThan(0);
+    expect(fhirPackageErrors({ resourceType: 'Patient', id: 'p1', birthDate: 'Tue Apr 12' } as never).length).toBeGreaterThan(0);
     const broken = {
       entry: [
         { fullUrl: 'urn:uuid:7d3b4c1e-8a8e-4a4e-9d55-0d1c1f7e2a11', resource: { resourceType: 'Patient', id: '7d3b4c1e-8a8e-4a4e-9d55-0d1c1f7e2a11' } },

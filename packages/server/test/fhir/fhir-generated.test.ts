@@ -4,7 +4,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import { exportPatientRecord } from '../../src/use-cases/fhir/export-patient-record.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { testPassword } from '../support/factories.ts';
-import { unresolvedReferences, validationErrors } from './fhir-validator.ts';
+import { fhirPackageErrors, unresolvedReferences, validationErrors } from './fhir-validator.ts';
 import { usCoreKeyConstraints } from './us-core-constraints.ts';
 
 // The benchmark's synthetic program (bench/src/generate.ts) writes rows straight into the tables, the way years of
@@ -24,7 +24,7 @@ describe('FHIR export of generated data', () => {
     let resources = 0;
     for (const { patientId } of program.patients) {
       const bundle = await exportPatientRecord({ deps: t.deps, ctx: { actorId: null, actorRole: null, requestId: null, clientAddress: null, now: t.clock.now() } }, patientId);
-      const errors = bundle.entry.flatMap((e) => validationErrors(e.resource));
+      const errors = [...bundle.entry.flatMap((e) => validationErrors(e.resource)), ...fhirPackageErrors(bundle)];
       expect(errors).toEqual([]);
       expect(unresolvedReferences(bundle as never)).toEqual([]);
       expect(bundle.entry.flatMap((e) => usCoreKeyConstraints(e.resource).violations)).toEqual([]);

