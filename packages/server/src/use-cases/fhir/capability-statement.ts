@@ -75,17 +75,17 @@ export function capabilityStatement(program: FhirProgram, date: string, software
         },
         resource: [
           resource('Patient', ['read', 'search-type'], supportedSearchParams('Patient'), {
-            operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }],
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+              { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+            ],
           }),
           ...patientCompartmentTypes.filter((t) => t !== 'Patient').sort().map((t) => resource(t, ['read', 'search-type'], supportedSearchParams(t))),
           resource('Practitioner', ['read'], []),
           resource('Organization', ['read'], []),
           resource('Questionnaire', ['read', 'search-type'], ['url', '_id']),
         ],
-        operation: [
-          { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' },
-          { name: 'patient-export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
-        ],
+        operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
       },
     ],
   };
