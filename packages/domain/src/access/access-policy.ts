@@ -63,6 +63,7 @@ export const programResources = [
   'program_outcomes',
   'resources_directory',
   'availability',
+  'fhir_bulk_export',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
 
@@ -134,6 +135,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   program_outcomes: { read: ['clinician', 'admin'] },
   resources_directory: { read: ['patient', 'sitter', 'clinician', 'coach', 'admin'], write: ['admin'] },
   availability: { read: ['patient', 'clinician', 'coach', 'admin'], write: ['clinician', 'coach', 'admin'] },
+  // FHIR Bulk Data export of every record, for registries and research: an administrator's act, audited.
+  fhir_bulk_export: { read: ['admin'], write: ['admin'] },
 };
 
 /**

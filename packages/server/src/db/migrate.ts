@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-sitter-baseline.ts';
 import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
 import * as m0010 from './migrations/0010-safety-lifecycle.ts';
+import * as m0012 from './migrations/0012-fhir-bulk-export.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-panel-summary': m0008,
   '0009-check-in-ingest': m0009,
   '0010-safety-lifecycle': m0010,
+  '0012-fhir-bulk-export': m0012,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

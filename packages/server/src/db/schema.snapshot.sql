@@ -288,6 +288,27 @@ TABLE education_completions
   patient_id uuid NOT NULL
   slug text NOT NULL
 
+TABLE fhir_bulk_export_files
+  body text NOT NULL
+  export_id uuid NOT NULL
+  line_count integer NOT NULL
+  part integer NOT NULL
+  resource_type text NOT NULL
+
+TABLE fhir_bulk_exports
+  completed_at timestamp with time zone
+  error text
+  id uuid NOT NULL
+  level text NOT NULL
+  patients_done integer NOT NULL DEFAULT 0
+  patients_total integer
+  request_url text NOT NULL
+  requested_at timestamp with time zone NOT NULL
+  requested_by uuid NOT NULL
+  resource_types _text
+  since timestamp with time zone
+  status text NOT NULL DEFAULT 'queued'::text
+
 TABLE follow_ups
   cause text NOT NULL
   completed_at timestamp with time zone
@@ -878,6 +899,14 @@ dosing_sessions.dosing_sessions_started_check: CHECK (((started_at IS NULL) OR (
 dosing_sessions.dosing_sessions_status_check: CHECK ((status = ANY (ARRAY['scheduled'::text, 'authorized'::text, 'in_progress'::text, 'completed'::text, 'aborted'::text, 'missed'::text, 'expired'::text])))
 education_completions.education_completions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 education_completions.education_completions_pkey: PRIMARY KEY (patient_id, slug)
+fhir_bulk_export_files.fhir_bulk_export_files_export_id_fkey: FOREIGN KEY (export_id) REFERENCES fhir_bulk_exports(id) ON DELETE CASCADE
+fhir_bulk_export_files.fhir_bulk_export_files_line_count_check: CHECK ((line_count >= 1))
+fhir_bulk_export_files.fhir_bulk_export_files_part_check: CHECK ((part >= 1))
+fhir_bulk_export_files.fhir_bulk_export_files_pkey: PRIMARY KEY (export_id, resource_type, part)
+fhir_bulk_exports.fhir_bulk_exports_level_check: CHECK ((level = ANY (ARRAY['system'::text, 'patient'::text])))
+fhir_bulk_exports.fhir_bulk_exports_pkey: PRIMARY KEY (id)
+fhir_bulk_exports.fhir_bulk_exports_requested_by_fkey: FOREIGN KEY (requested_by) REFERENCES users(id)
+fhir_bulk_exports.fhir_bulk_exports_status_check: CHECK ((status = ANY (ARRAY['queued'::text, 'in_progress'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
 follow_ups.follow_ups_completed_by_fkey: FOREIGN KEY (completed_by) REFERENCES users(id)
 follow_ups.follow_ups_patient_id_cause_key: UNIQUE (patient_id, cause)
 follow_ups.follow_ups_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
@@ -1134,6 +1163,8 @@ CREATE UNIQUE INDEX dosing_sessions_pkey ON public.dosing_sessions USING btree (
 CREATE INDEX dosing_sessions_started_idx ON public.dosing_sessions USING btree (patient_id, started_at) WHERE (started_at IS NOT NULL)
 CREATE INDEX monitoring_dosing_sessions_open_idx ON public.dosing_sessions USING btree (scheduled_for) WHERE (status = ANY (ARRAY['scheduled'::text, 'in_progress'::text]))
 CREATE UNIQUE INDEX education_completions_pkey ON public.education_completions USING btree (patient_id, slug)
+CREATE UNIQUE INDEX fhir_bulk_export_files_pkey ON public.fhir_bulk_export_files USING btree (export_id, resource_type, part)
+CREATE UNIQUE INDEX fhir_bulk_exports_pkey ON public.fhir_bulk_exports USING btree (id)
 CREATE INDEX follow_ups_patient_due_idx ON public.follow_ups USING btree (patient_id, due_at) WHERE (status = 'due'::text)
 CREATE UNIQUE INDEX follow_ups_patient_id_cause_key ON public.follow_ups USING btree (patient_id, cause)
 CREATE UNIQUE INDEX follow_ups_pkey ON public.follow_ups USING btree (id)

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ContinuityTables } from './tables/continuity.tables.ts';
+import type { FhirTables } from './tables/fhir.tables.ts';
 import type { IntakeTables } from './tables/intake.tables.ts';
 import type { MonitoringTables } from './tables/monitoring.tables.ts';
 import type { TreatmentTables } from './tables/treatment.tables.ts';
@@ -273,7 +274,7 @@ export interface ClinicianVisitsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends IntakeTables, TreatmentTables, MonitoringTables, ContinuityTables {
+export interface Database extends IntakeTables, TreatmentTables, MonitoringTables, ContinuityTables, FhirTables {
   alerts: AlertsTable;
   follow_ups: FollowUpsTable;
   clinician_visits: ClinicianVisitsTable;

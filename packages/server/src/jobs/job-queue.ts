@@ -13,6 +13,7 @@ export const queueNames = [
   'checkins.detect-missed',
   'sessions.sitter-check-sweep',
   'sessions.expire-authorizations',
+  'fhir.bulk-export',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
