@@ -134,7 +134,7 @@ export function evaluateCompletion(input: CompletionInput, now: Date, settings: 
       message:
         endsMs === null
           ? 'We cannot tell when the dose was taken, so the session stays open. Contact your care team.'
-          : `Stay in observation until at least ${minutes} minutes after the dose. The session can be finished from ${toIso(endsMs)}.`,
+          : `Stay in observation, lying down with your sitter, until at least ${minutes} minutes after the dose.`,
       detail: { observationEndsAt: endsMs === null ? null : toIso(endsMs), minObservationMinutes: minutes },
     });
   }

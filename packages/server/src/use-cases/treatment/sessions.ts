@@ -312,7 +312,8 @@ export async function recordSitterBaseline(
 
 function requireStatus(status: string, allowed: readonly string[], what: string): void {
   if (!allowed.includes(status)) {
-    throw new AppError('CONFLICT', `${what} cannot be recorded on a ${status.replace('_', ' ')} session.`, undefined, { sessionStatus: status });
+    const state = { scheduled: 'a scheduled session', authorized: 'an authorized session', in_progress: 'a session in progress', completed: 'a completed session', aborted: 'an ended session', missed: 'a missed session', expired: 'an expired session' }[status] ?? `a ${status} session`;
+    throw new AppError('CONFLICT', `${what} cannot be recorded on ${state}.`, undefined, { sessionStatus: status });
   }
 }
 
