@@ -54,6 +54,17 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * KEEL_TRUST_PROXY for Fastify (proxy-addr): a number of hops trusts that many addresses nearest to Keel (the
+ * client is the entry just before them in X-Forwarded-For), a list trusts only those proxies. Entries a client
+ * wrote itself are never taken as its address.
+ */
+function trustProxyOption(value: Config['KEEL_TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === false) return false;
+  if (typeof value === 'number') return (_address: string, hop: number) => hop < value;
+  return value;
+}
+
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the whole HTTP application without listening, so tests drive it through `inject`. */
@@ -61,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   const app = Fastify({
     logger: loggerOptions(deps.config.KEEL_LOG_LEVEL, deps.logStream),
     bodyLimit: deps.config.KEEL_BODY_LIMIT_BYTES,
-    trustProxy: deps.config.KEEL_TRUST_PROXY === 'on',
+    trustProxy: trustProxyOption(deps.config.KEEL_TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req) => {
       const offered = req.headers['x-request-id'];

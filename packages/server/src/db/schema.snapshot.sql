@@ -101,6 +101,7 @@ TABLE assessments
 
 TABLE audit_chain_heads
   chain_key text NOT NULL
+  checkpointed_seq bigint NOT NULL DEFAULT 0
   last_hash text NOT NULL
   last_seq bigint NOT NULL
 
@@ -114,6 +115,7 @@ TABLE audit_log
   detail jsonb NOT NULL DEFAULT '{}'::jsonb
   hash text NOT NULL
   id bigint NOT NULL DEFAULT nextval('audit_log_id_seq'::regclass)
+  key_id text
   outcome text NOT NULL
   patient_id uuid
   prev_hash text NOT NULL
@@ -1205,10 +1207,13 @@ CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE O
 
 -- functions
 appointment_slots_consistent() -> trigger
+audit_chain_lock(p_keys text[]) -> TABLE(chain_key text, last_seq bigint, last_hash text)
+audit_checkpoint_done(p_keys text[], p_seqs bigint[]) -> void
+audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash text)
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
-monitoring_check_in(p_check_in jsonb, p_audit jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
+monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> json
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void

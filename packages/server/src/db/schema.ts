@@ -173,17 +173,21 @@ export interface AuditLogTable {
   request_id: string | null;
   client_address: string | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
-  // Filled by the chaining trigger; the insert passes placeholders.
-  chain_key: Generated<string>;
-  seq: Generated<number>;
-  prev_hash: Generated<string>;
-  hash: Generated<string>;
+  // The chain, sealed by writeAudit (audit/audit-log.ts); the trigger checks it continues the head.
+  chain_key: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  /** The HMAC key's id; null on rows written before the chain was keyed (unkeyed digest). */
+  key_id: string | null;
 }
 
 export interface AuditChainHeadsTable {
   chain_key: string;
   last_seq: number;
   last_hash: string;
+  /** The sequence last exported in a signed checkpoint (audit/audit-checkpoint.ts). */
+  checkpointed_seq: Generated<number>;
 }
 
 export type AlertSeverity = 'low' | 'moderate' | 'high' | 'critical';

@@ -2,6 +2,8 @@ import type { AppDeps } from '../app.ts';
 import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
+import { activeAuditKeys } from '../audit/audit-keys.ts';
+import { checkpointSinkFromConfig, exportAuditCheckpoint } from '../audit/audit-checkpoint.ts';
 
 const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
   await sendDueAppointmentReminders(deps, now);
@@ -26,6 +28,11 @@ export async function startWorkers(deps: AppDeps, jobs: PgBossJobQueue): Promise
     });
     await jobs.schedule(job.queue, job.cron);
   }
+  // Signed checkpoints of the audit chain heads, exported outside the database (docs/security.md).
+  await jobs.work('audit.checkpoint', async () => {
+    await exportAuditCheckpoint(deps.database.db, activeAuditKeys(), checkpointSinkFromConfig(deps.config), deps.clock.now());
+  });
+  await jobs.schedule('audit.checkpoint', deps.config.KEEL_AUDIT_CHECKPOINT_CRON);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { verifyAuditChain } from '../../src/audit/audit-verify.ts';
+import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, createCareWorld, createUser, signIn } from '../support/factories.ts';
 
@@ -45,7 +46,7 @@ describe('audit log', () => {
   it('verifies its hash chains, and detects a row changed behind the trigger’s back', async () => {
     const admin = await createUser(t, 'admin');
     await signIn(t, admin);
-    const intact = await verifyAuditChain(t.database.db);
+    const intact = await verifyAuditChain(t.database.db, { keys });
     expect(intact.breaks).toEqual([]);
     expect(intact.rows).toBeGreaterThan(5);
     const victim = await t.database.db.selectFrom('audit_log').select('id').where('actor_id', '=', admin.id).executeTakeFirstOrThrow();
@@ -53,7 +54,7 @@ describe('audit log', () => {
     await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(t.database.db);
     await sql`UPDATE audit_log SET outcome = 'failure' WHERE id = ${victim.id}`.execute(t.database.db);
     await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(t.database.db);
-    const tampered = await verifyAuditChain(t.database.db);
+    const tampered = await verifyAuditChain(t.database.db, { keys });
     expect(tampered.breaks).toContainEqual(expect.objectContaining({ id: victim.id, problem: 'hash_mismatch' }));
   });
 });
