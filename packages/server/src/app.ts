@@ -15,10 +15,11 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { registerErrorHandling, sendProblem } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendProblem } from './http/error-handler.ts';
 import { problem } from './http/problem.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { registerAuthentication } from './http/authenticate.ts';
+import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { Clock } from './clock.ts';
@@ -69,6 +70,7 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the whole HTTP application without listening, so tests drive it through `inject`. */
 export async function buildApp(deps: AppDeps): Promise<KeelApp> {
+  const headers = securityHeaders({ tls: deps.config.KEEL_PUBLIC_URL?.startsWith('https://') ?? false });
   const app = Fastify({
     logger: loggerOptions(deps.config.KEEL_LOG_LEVEL, deps.logStream),
     bodyLimit: deps.config.KEEL_BODY_LIMIT_BYTES,
@@ -80,6 +82,9 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     },
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    requestTimeout: 60_000,
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('deps', deps);
@@ -126,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  registerInputHygiene(app);
   registerAuthentication(app);
   registerAccessControl(app);
   await app.register(registerRoutes);
