@@ -22,6 +22,8 @@ export const sexAtBirthSchema = z.enum(['female', 'male']);
 const showIfSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.object({ item: z.string(), in: z.array(answerValue) }), z.object({ anyOf: z.array(showIfSchema) })]),
 );
+// Recursive, so the OpenAPI document refers to it by name (components.schemas.ShowIf) instead of inlining it.
+z.globalRegistry.add(showIfSchema, { id: 'ShowIf' });
 
 export const instrumentDefinitionSchema = z.object({
   code: instrumentCodeSchema,
@@ -32,15 +34,15 @@ export const instrumentDefinitionSchema = z.object({
     z.object({
       id: z.string(),
       text: z.string(),
-      options: z.array(z.object({ value: answerValue, label: z.string(), points: z.number() })).readonly(),
+      options: z.array(z.object({ value: answerValue, label: z.string(), points: z.number() })),
       showIf: showIfSchema.optional(),
       scored: z.boolean(),
       optional: z.boolean().optional(),
       help: z.string().optional(),
     }),
-  ).readonly(),
+  ),
   range: z.object({ min: z.number(), max: z.number() }).nullable(),
-  bands: z.array(z.object({ band: z.string(), label: z.string(), min: z.number().optional(), max: z.number().optional() })).readonly(),
+  bands: z.array(z.object({ band: z.string(), label: z.string(), min: z.number().optional(), max: z.number().optional() })),
   scoring: z.string(),
   attribution: z.string(),
 });

@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { problemSchema } from '@keel/contract';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -45,6 +48,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   access: AccessRule | undefined;
+  /** The route's schema after the contract defaults (applyContractDefaults): the OpenAPI and fuzz tests read it. */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -53,6 +58,48 @@ declare module 'fastify' {
     /** Every route with its declared access rule: the route-registry and denial-matrix tests read this. */
     keelRoutes: RegisteredRoute[];
   }
+}
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const noFields = z.strictObject({});
+
+/**
+ * Every API route's contract is closed and its failures documented: a route that declares no query takes none (an
+ * unknown query parameter is a 422, not ignored), a write route that declares no body takes none (`{"role":
+ * "admin"}` is a 422), and every route's OpenAPI entry lists the problem documents it can answer with.
+ */
+function applyContractDefaults(route: { url: string; schema?: FastifySchema }, methods: string[]): void {
+  const isApi = route.url.startsWith('/api/v1/') || route.url === '/healthz' || route.url === '/readyz';
+  if (!isApi) return;
+  const schema: FastifySchema = (route.schema ??= {});
+  schema.querystring ??= noFields;
+  if (methods.some((m) => writeMethods.has(m))) schema.body ??= noFields.optional();
+  schema.response = { ...problemResponses(methods), ...((schema.response as Record<string, unknown> | undefined) ?? {}) };
+}
+
+const problemStatuses = {
+  400: 'The request could not be read (malformed JSON or URL)',
+  401: 'Sign in to continue (or a one-time code is required)',
+  403: 'A cookie-authenticated write from another site',
+  404: 'Not found, or not yours to see',
+  409: 'The request conflicts with the current state',
+  412: 'The record changed since it was read (If-Match)',
+  413: 'The request body is too large',
+  414: 'A part of the URL is too long',
+  415: 'The body is not JSON',
+  422: 'A field is invalid (each named in errors)',
+  428: 'If-Match is required',
+  429: 'Too many attempts',
+  503: 'The database is not reachable, or Keel is shutting down',
+} as const;
+
+function problemResponses(methods: string[]): Record<number, unknown> {
+  const writes = methods.some((m) => writeMethods.has(m));
+  return Object.fromEntries(
+    Object.entries(problemStatuses)
+      .filter(([status]) => writes || !['412', '413', '415', '428'].includes(status))
+      .map(([status, description]) => [Number(status), problemSchema.describe(description)]),
+  );
 }
 
 /**
@@ -92,9 +139,10 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.decorate('keelRoutes', routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    applyContractDefaults(route, methods);
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url: route.url, access: route.config?.access });
+      routes.push({ method, url: route.url, access: route.config?.access, schema: route.schema });
     }
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -128,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 

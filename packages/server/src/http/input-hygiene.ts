@@ -9,7 +9,7 @@ import { validationFailed, type FieldError } from './problem.ts';
  */
 export function badTextProblem(value: string): string | undefined {
   if (value.includes('\u0000')) return 'must not contain a NUL character';
-  if (!value.isWellFormed()) return 'must be valid Unicode text (it has a lone surrogate)';
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) return 'must be valid Unicode text (it has a lone surrogate)';
   return undefined;
 }
 
