@@ -73,7 +73,7 @@ function applyContractDefaults(route: { url: string; schema?: FastifySchema }, m
   if (!isApi) return;
   const schema: FastifySchema = (route.schema ??= {});
   schema.querystring ??= noFields;
-  if (methods.some((m) => writeMethods.has(m))) schema.body ??= noFields.optional();
+  if (methods.some((m) => writeMethods.has(m))) schema.body ??= noFields.nullish();
   schema.response = { ...problemResponses(methods), ...((schema.response as Record<string, unknown> | undefined) ?? {}) };
 }
 

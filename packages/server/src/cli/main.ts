@@ -30,7 +30,7 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The configuration, with this process's audit keyring set (every command that writes or verifies audit rows). */
 function withAuditKeys(config: Config): Config {
-  useAuditKeys(auditKeyringFromConfig(config, (file) => err(`Generated a DEVELOPMENT audit key in ${file} (set KEEL_AUDIT_KEY in production).`)));
+  useAuditKeys(auditKeyringFromConfig(config, (file) => out(`Generated a DEVELOPMENT audit key in ${file} (set KEEL_AUDIT_KEY in production).`)));
   return config;
 }
 
