@@ -8,7 +8,7 @@ export const appRole = 'keel_app';
  * Least privilege for the server (PostgreSQL only; the embedded database has one user and no roles). Run as the
  * owner after every migration, under the start-up lock, and idempotent: the server's role may read and write the
  * program's tables, but on the audit log only SELECT and INSERT (no UPDATE, DELETE or TRUNCATE; not being the
- * owner it cannot ALTER the table or disable its triggers), nothing at all on the chain heads (the chain functions
+ * owner it cannot ALTER the table or disable its triggers), only SELECT on the chain heads (the chain functions
  * run as the owner), and only SELECT on the migration table. A table added by a later migration is covered the
  * next time this runs. Returns false when the role does not exist and the owner may not create it.
  */
@@ -36,6 +36,7 @@ export async function applyGrants(db: Kysely<Database>): Promise<boolean> {
     REVOKE ALL ON audit_log FROM ${role};
     GRANT SELECT, INSERT ON audit_log TO ${role};
     REVOKE ALL ON audit_chain_heads FROM ${role};
+    GRANT SELECT ON audit_chain_heads TO ${role};
     REVOKE ALL ON keel_migrations, keel_migrations_lock FROM ${role};
     GRANT SELECT ON keel_migrations TO ${role};
   `.execute(db);

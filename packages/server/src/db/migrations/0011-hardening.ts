@@ -8,8 +8,8 @@ import type { Database } from '../schema.ts';
  * sequence, previous hash and HMAC-SHA256 under a key the database never sees, and inserts. The trigger no longer
  * computes a digest; it refuses a row that does not continue its chain's head and moves the head. `key_id` names
  * the key (rows before this migration have none and keep the unkeyed digest; docs/security.md says how they are
- * vouched for). The chain functions run as the owner (SECURITY DEFINER), so the server's role needs no privilege
- * on the head table at all.
+ * vouched for). The chain functions run as the owner (SECURITY DEFINER), so the server's role needs only SELECT on
+ * the head table (db/roles.ts).
  *
  * The check-in function no longer appends the audit row: its caller does, after it, keeping the lock order
  * (patient_risk before the chain head).
