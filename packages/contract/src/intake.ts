@@ -34,15 +34,15 @@ export const instrumentDefinitionSchema = z.object({
     z.object({
       id: z.string(),
       text: z.string(),
-      options: z.array(z.object({ value: answerValue, label: z.string(), points: z.number() })),
+      options: z.array(z.object({ value: answerValue, label: z.string(), points: z.number() })).readonly(),
       showIf: showIfSchema.optional(),
       scored: z.boolean(),
       optional: z.boolean().optional(),
       help: z.string().optional(),
     }),
-  ),
+  ).readonly(),
   range: z.object({ min: z.number(), max: z.number() }).nullable(),
-  bands: z.array(z.object({ band: z.string(), label: z.string(), min: z.number().optional(), max: z.number().optional() })),
+  bands: z.array(z.object({ band: z.string(), label: z.string(), min: z.number().optional(), max: z.number().optional() })).readonly(),
   scoring: z.string(),
   attribution: z.string(),
 });

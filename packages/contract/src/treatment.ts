@@ -66,7 +66,7 @@ export const planTermsSchema = z.strictObject({
   fastingHours: z.number().finite().min(0).max(72),
   vitalsHold: vitalsThresholds,
   followUp: z.strictObject({ afterFirstSession: z.boolean(), everySessions: positiveCount }),
-  goals: z.array(z.string().trim().min(1).max(500)).min(1).max(20),
+  goals: z.array(z.string().trim().min(1).max(500)).min(1).max(20).readonly(),
   administration,
 });
 export type PlanTermsInput = z.infer<typeof planTermsSchema>;
@@ -115,7 +115,7 @@ export const planChangeSchema = z.union([
   z.object({ kind: z.literal('unchanged') }),
   z.object({
     kind: z.literal('changed'),
-    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })).readonly(),
     doseChanged: z.boolean(),
     limitsChanged: z.boolean(),
   }),

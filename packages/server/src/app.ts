@@ -60,6 +60,15 @@ declare module 'fastify' {
   }
 }
 
+function withoutReadOnly<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach((n) => withoutReadOnly(n));
+  else if (node && typeof node === 'object') {
+    delete (node as Record<string, unknown>)['readOnly'];
+    for (const value of Object.values(node)) withoutReadOnly(value);
+  }
+  return node;
+}
+
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const noFields = z.strictObject({});
 
@@ -176,7 +185,9 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // zod marks readonly arrays (TypeScript immutability) readOnly, which OpenAPI reads as "never sent by a
+    // client"; it means nothing to the API, and a required readOnly property is contradictory, so it is dropped.
+    transformObject: (input) => withoutReadOnly(jsonSchemaTransformObject(input)),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 

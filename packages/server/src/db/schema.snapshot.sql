@@ -543,6 +543,7 @@ TABLE program_settings
 TABLE rate_limits
   attempts integer NOT NULL
   key text NOT NULL
+  last_at timestamp with time zone
   window_started_at timestamp with time zone NOT NULL
 
 TABLE refill_requests

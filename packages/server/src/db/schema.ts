@@ -113,6 +113,8 @@ export interface RateLimitsTable {
   key: string;
   window_started_at: Timestamp;
   attempts: number;
+  /** The latest attempt counted (progressive delays run from it). */
+  last_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {

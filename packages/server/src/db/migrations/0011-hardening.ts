@@ -16,6 +16,8 @@ import type { Database } from '../schema.ts';
  */
 export async function up(db: Kysely<Database>): Promise<void> {
   await sql`
+    -- Sign-in limits count failures and delay progressively from the last one (auth/rate-limit.ts).
+    ALTER TABLE rate_limits ADD COLUMN last_at timestamptz;
     ALTER TABLE audit_log ADD COLUMN key_id text;
     ALTER TABLE audit_chain_heads ADD COLUMN checkpointed_seq bigint NOT NULL DEFAULT 0;
 
