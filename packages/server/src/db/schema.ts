@@ -99,7 +99,7 @@ export interface SitterAssignmentsTable {
   invite_name: string;
   relationship: string | null;
   sitter_user_id: string | null;
-  status: 'invited' | 'active' | 'removed';
+  status: 'invited' | 'pending_approval' | 'active' | 'removed';
   invite_token_hash: string | null;
   invite_expires_at: Timestamp | null;
   invited_by: string;

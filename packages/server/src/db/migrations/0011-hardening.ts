@@ -16,6 +16,11 @@ import type { Database } from '../schema.ts';
  */
 export async function up(db: Kysely<Database>): Promise<void> {
   await sql`
+    -- A sitter the patient invited waits for a clinician's approval after accepting.
+    ALTER TABLE sitter_assignments DROP CONSTRAINT sitter_assignments_status_check;
+    ALTER TABLE sitter_assignments ADD CONSTRAINT sitter_assignments_status_check
+      CHECK (status IN ('invited', 'pending_approval', 'active', 'removed'));
+
     -- Sign-in limits count failures and delay progressively from the last one (auth/rate-limit.ts).
     ALTER TABLE rate_limits ADD COLUMN last_at timestamptz;
     ALTER TABLE audit_log ADD COLUMN key_id text;
