@@ -23,6 +23,7 @@ import { problem } from './http/problem.ts';
 import { registerSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
+import { registerListReadAudit } from './http/list-read-audit.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { Clock } from './clock.ts';
@@ -61,7 +62,7 @@ declare module 'fastify' {
 }
 
 function withoutReadOnly<T>(node: T): T {
-  if (Array.isArray(node)) node.forEach((n) => withoutReadOnly(n));
+  if (Array.isArray(node)) node.forEach((n: unknown) => withoutReadOnly(n));
   else if (node && typeof node === 'object') {
     delete (node as Record<string, unknown>)['readOnly'];
     for (const value of Object.values(node)) withoutReadOnly(value);
@@ -83,7 +84,7 @@ function applyContractDefaults(route: { url: string; schema?: FastifySchema }, m
   const schema: FastifySchema = (route.schema ??= {});
   schema.querystring ??= noFields;
   if (methods.some((m) => writeMethods.has(m))) schema.body ??= noFields.nullish();
-  schema.response = { ...problemResponses(methods), ...((schema.response as Record<string, unknown> | undefined) ?? {}) };
+  schema.response = { ...problemResponses(methods), ...(schema.response ?? {}) };
 }
 
 const problemStatuses = {
@@ -187,13 +188,14 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     transform: jsonSchemaTransform,
     // zod marks readonly arrays (TypeScript immutability) readOnly, which OpenAPI reads as "never sent by a
     // client"; it means nothing to the API, and a required readOnly property is contradictory, so it is dropped.
-    transformObject: (input) => withoutReadOnly(jsonSchemaTransformObject(input)),
+    transformObject: (input) => withoutReadOnly(jsonSchemaTransformObject(input) as Record<string, unknown>),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerInputHygiene(app);
   registerAuthentication(app);
   registerAccessControl(app);
+  registerListReadAudit(app);
   await app.register(registerRoutes);
   await registerWeb(app, deps.webDist);
   return app;

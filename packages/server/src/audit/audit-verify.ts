@@ -59,7 +59,8 @@ export async function verifyAuditChain(
   db: Kysely<Database>,
   options: VerifyOptions,
 ): Promise<{ rows: number; chains: number; breaks: ChainBreak[] }> {
-  const { keys, checkpoints = new Map(), batchSize = 2000 } = options;
+  const { keys, batchSize = 2000 } = options;
+  const checkpoints: ReadonlyMap<string, { seq: number; hash: string }> = options.checkpoints ?? new Map<string, { seq: number; hash: string }>();
   const breaks: ChainBreak[] = [];
   let rows = 0;
   let chains = 0;

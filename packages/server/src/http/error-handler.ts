@@ -1,7 +1,34 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, problem, type FieldError, type ProblemCode, type ProblemDocument } from './problem.ts';
 import { classifyDatabaseError, constraintOf, sqlState } from '../db/db-errors.ts';
+import { writeAudit } from '../audit/audit-log.ts';
+import { auditedDenials, isUuid } from './access-control.ts';
+import { requestContext } from './authenticate.ts';
+
+/**
+ * A 404 raised by a handler after the access check passed (a session, alert or entry id that is not this patient's,
+ * say) is on the record like a denial by the access check: a `denied` row in the patient's chain when the route is
+ * about one patient. A failure to write it is logged, and the caller still gets the 404.
+ */
+async function auditHandlerNotFound(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const patientId = request.patientAccess?.patientId ?? (isUuid(params['patientId']) ? params['patientId'] : null);
+  const rule = request.routeOptions.config?.access;
+  const resource = rule && 'resource' in rule ? rule.resource : 'route';
+  try {
+    await writeAudit(app.deps.database.db, requestContext(request, app.deps.clock.now()), {
+      action: `${resource}.${rule && 'action' in rule ? rule.action : request.method.toLowerCase()}`,
+      resourceType: resource,
+      patientId,
+      outcome: 'denied',
+      detail: { route: request.routeOptions.url ?? null, reason: 'not found' },
+    });
+  } catch {
+    request.log.warn({ err: { code: 'AUDIT_404' } }, 'could not audit a not-found answer');
+  }
+}
 
 export function sendProblem(reply: FastifyReply, doc: ProblemDocument): FastifyReply {
   return reply.code(doc.status).header('cache-control', 'no-store').type('application/problem+json; charset=utf-8').send(doc);
@@ -44,8 +71,11 @@ const fastifyCodes: Record<string, ProblemCode> = {
 
 /** Maps every failure to a problem document. Unexpected errors are logged with the request id only. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const instance = request.url.split('?')[0];
+    if (error instanceof AppError && error.code === 'NOT_FOUND' && request.actor && !auditedDenials.has(error)) {
+      await auditHandlerNotFound(app, request);
+    }
     if (error instanceof AppError) {
       return sendProblem(
         reply,
@@ -138,7 +168,7 @@ export function frameworkErrorHandler(headers: Record<string, string>) {
  * with the security headers, and the connection closed.
  */
 export function clientErrorHandler(headers: Record<string, string>) {
-  return (error: NodeJS.ErrnoException & { code?: string }, socket: import('node:net').Socket): void => {
+  return (error: NodeJS.ErrnoException & { code?: string }, socket: Socket): void => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const doc = timedOut

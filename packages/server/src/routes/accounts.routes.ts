@@ -216,7 +216,7 @@ export function accountRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/sitter/patients',
     {
-      config: { access: { kind: 'signed-in', roles: ['sitter'] } },
+      config: { access: { kind: 'signed-in', roles: ['sitter'] }, auditPatientsShown: 'sitter_patients.list' },
       schema: {
         tags: ['care team'],
         summary: 'The patients the signed-in sitter is assigned to',

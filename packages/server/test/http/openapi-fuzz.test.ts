@@ -54,7 +54,7 @@ beforeAll(async () => {
   const other = world.tokens.otherPatient;
   const journal = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${world.otherPatient.patientId}/journal`, headers: bearer(other), payload: { body: marker } });
   expect(journal.statusCode).toBe(201);
-  foreign = [world.otherPatient.patientId!, world.otherPatient.id, world.otherPatient.email, world.otherPatient.name, marker];
+  foreign = [world.otherPatient.patientId, world.otherPatient.id, world.otherPatient.email, world.otherPatient.name, marker];
 });
 afterAll(async () => {
   await t.close();
@@ -88,7 +88,7 @@ function validArb(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
     case 'string':
       switch (schema.format) {
         case 'uuid':
-          return fc.oneof(fc.uuid(), fc.constantFrom(world.patient.patientId!, world.otherPatient.patientId!, world.clinician.id));
+          return fc.oneof(fc.uuid(), fc.constantFrom(world.patient.patientId, world.otherPatient.patientId, world.clinician.id));
         case 'date-time':
           return fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2110-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
         case 'date':
@@ -152,8 +152,8 @@ function callArb(): fc.Arbitrary<Call> {
         pathParams.map((p) => [
           p.name,
           p.name === 'patientId'
-            ? fc.oneof(fc.constantFrom(world.patient.patientId!, world.otherPatient.patientId!), fc.uuid(), nasty.filter((s) => s.length > 0))
-            : fc.oneof(arb(p.schema).map((v) => String(v ?? '')), fc.uuid()).filter((s) => s.length > 0),
+            ? fc.oneof(fc.constantFrom(world.patient.patientId, world.otherPatient.patientId), fc.uuid(), nasty.filter((s) => s.length > 0))
+            : fc.oneof(arb(p.schema).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')), fc.uuid()).filter((s) => s.length > 0),
         ]),
       ),
     );

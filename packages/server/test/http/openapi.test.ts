@@ -116,7 +116,7 @@ describe('closed contracts', () => {
     const token = await signIn(t, patient);
     const library = await t.app.inject({ method: 'GET', url: '/api/v1/education', headers: bearer(token) });
     expect(library.statusCode).toBe(200);
-    const slug = (library.json<{ items?: { slug: string }[] } | { slug: string }[]>() as { items?: { slug: string }[] }).items?.[0]?.slug ?? (library.json<{ slug: string }[]>()[0]?.slug as string);
+    const slug = (library.json<{ items?: { slug: string }[] } | { slug: string }[]>() as { items?: { slug: string }[] }).items?.[0]?.slug ?? (library.json<{ slug: string }[]>()[0]?.slug);
     const escalate = await t.app.inject({ method: 'POST', url: `/api/v1/education/${slug}/complete`, headers: bearer(token), payload: { role: 'admin' } });
     expect(escalate.statusCode).toBe(422);
     expect(escalate.json<{ errors: { field: string }[] }>().errors).toContainEqual(expect.objectContaining({ field: 'role' }));
