@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { schemaSnapshot } from '../db/schema-snapshot.ts';
-import { verifyAuditChain } from '../audit/audit-verify.ts';
+import { verifyAuditChain } from '../audit/audit-log.ts';
 import { auditKeyringFromConfig, useAuditKeys } from '../audit/audit-keys.ts';
 import { checkpointSinkFromConfig, exportAuditCheckpoint, readCheckpoints } from '../audit/audit-checkpoint.ts';
 import { describeError, openConfiguredDatabase, prepareDatabase, startServer, StartupError } from '../runtime.ts';

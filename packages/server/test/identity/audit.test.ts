@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/audit-verify.ts';
+import { verifyAuditChain } from '../../src/audit/audit-log.ts';
 import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, createCareWorld, createUser, signIn } from '../support/factories.ts';

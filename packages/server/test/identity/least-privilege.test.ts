@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAudit } from '../../src/audit/audit-log.ts';
-import { verifyAuditChain } from '../../src/audit/audit-verify.ts';
+import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { applyGrants } from '../../src/db/roles.ts';
 import { createTestDatabase, onPostgres } from '../support/test-database.ts';
