@@ -6,7 +6,7 @@ import { buildApp, type AppDeps, type KeelApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { demoEnabled, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 import { applyGrants } from './db/roles.ts';
 import { PgBossJobQueue } from './jobs/job-queue.ts';
 import { OutboxNotifier, transportsFromConfig } from './notifications/notifier.ts';
@@ -108,7 +108,15 @@ const startupLock = "hashtext('keel:start-up')";
 export interface Prepared {
   applied: string[];
   seeded: boolean;
-  grants: 'applied' | 'not-permitted' | 'embedded';
+  grants: 'applied' | 'not-permitted' | 'not-owner' | 'embedded';
+}
+
+/** True when the connected role owns the schema (or is a member of the role that does); a fresh database counts. */
+async function ownsSchema(database: DatabaseHandle): Promise<boolean> {
+  const result = await sql<{ owner: boolean | null }>`
+    SELECT pg_has_role(current_user, c.relowner, 'USAGE') AS owner FROM pg_class c
+    WHERE c.relname = 'keel_migrations' AND c.relnamespace = 'public'::regnamespace`.execute(database.db);
+  return result.rows[0]?.owner ?? true;
 }
 
 /**
@@ -145,15 +153,23 @@ export async function prepareDatabase(
 }
 
 async function prepareSteps(owner: DatabaseHandle, config: Config, log: (line: string) => void, seed: boolean): Promise<Prepared> {
-  const applied = await migrateToLatest(owner.db);
+  // A server started with only its least-privileged role (the owner ran `keel migrate` before) finds the schema
+  // current and changes nothing: no migration, no grant. A role that does not own the schema cannot migrate it.
+  const isOwner = owner.engine !== 'postgres' || (await ownsSchema(owner));
+  if (!isOwner && !(await migrationsCurrent(owner.db))) {
+    throw new StartupError('Database migrations are pending and this role does not own the schema: run `keel migrate` with the owner’s URL (KEEL_MIGRATION_DATABASE_URL)');
+  }
+  const applied = isOwner ? await migrateToLatest(owner.db) : [];
   if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
   const install = new PgBossJobQueue(owner.pool, { install: true, supervise: false });
   await install.start();
   await install.stop({ quick: true });
   let grants: Prepared['grants'] = 'embedded';
-  if (owner.engine === 'postgres') {
+  if (owner.engine === 'postgres' && isOwner) {
     grants = (await applyGrants(owner.db)) ? 'applied' : 'not-permitted';
     if (grants === 'not-permitted') log('Grants not applied: the migrating role may not create the keel_app role (docs/security.md).');
+  } else if (owner.engine === 'postgres') {
+    grants = 'not-owner';
   }
   let seeded = false;
   if (seed && demoEnabled(config) && (await databaseIsEmpty(owner))) {

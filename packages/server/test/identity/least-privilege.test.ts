@@ -5,7 +5,8 @@ import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { applyGrants } from '../../src/db/roles.ts';
 import { createTestDatabase, onPostgres } from '../support/test-database.ts';
-import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { createTestApp, testConfig, type TestContext } from '../support/test-app.ts';
+import { prepareDatabase } from '../../src/runtime.ts';
 import { bearer, createCareWorld } from '../support/factories.ts';
 import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
 
@@ -88,6 +89,14 @@ describe.skipIf(!onPostgres)('the server’s role', () => {
     const panel = await t.app.inject({ method: 'GET', url: '/api/v1/patients', headers: bearer(world.tokens.clinician) });
     expect(panel.statusCode).toBe(200);
     expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
+  });
+});
+
+describe.skipIf(!onPostgres)('start-up as the server’s role alone', () => {
+  it('finds the schema current and changes nothing (the owner migrated before)', async () => {
+    const url = new URL((server.pool as unknown as { options: { connectionString: string } }).options.connectionString);
+    const prepared = await prepareDatabase(testConfig({ DATABASE_URL: url.toString() }), () => undefined);
+    expect(prepared).toEqual({ applied: [], seeded: false, grants: 'not-owner' });
   });
 });
 
