@@ -94,7 +94,7 @@ function validArb(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
         case 'date':
           return fc.date({ min: new Date('1890-01-01T00:00:00Z'), max: new Date('2110-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
         case 'email':
-          return fc.constantFrom('someone@example.test', world.otherPatient.email, 'not-an-email');
+          return fc.constantFrom('someone@example.test', 'not-an-email');
         default:
           return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 60), unit: 'grapheme' });
       }
@@ -206,8 +206,7 @@ describe('OpenAPI-driven fuzzing', () => {
         }
         // Nobody but the admin sees the other patient's identity or words.
         if (role !== 'admin' && response.statusCode < 400) {
-          const sent = `${call.url} ${JSON.stringify(call.query)} ${JSON.stringify(call.body)}`;
-          const leaked = foreign.filter((s) => response.body.includes(s) && !sent.includes(s));
+          const leaked = foreign.filter((s) => response.body.includes(s));
           if (leaked.length > 0) failures.push(`cross-patient ${where}: ${leaked.join(', ')}`);
         }
         // A generated request that signed the role out (a password change, say): sign in again.
