@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'server',
           globalSetup: ['packages/server/test/support/global-setup.ts'],
+          setupFiles: ['packages/server/test/support/setup-audit-keys.ts'],
           include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

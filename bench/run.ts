@@ -13,7 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { checkInRequest, patientParams } from '@keel/contract';
+import { randomBytes } from 'node:crypto';
 import { buildApp, type AppDeps } from '../packages/server/src/app.ts';
+import { auditKeyringFromConfig, useAuditKeys } from '../packages/server/src/audit/audit-keys.ts';
 import { createSession } from '../packages/server/src/auth/session.service.ts';
 import { hashPassword } from '../packages/server/src/auth/passwords.ts';
 import { systemClock } from '../packages/server/src/clock.ts';
@@ -156,7 +158,8 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineResult> {
     await database.pool.query('CHECKPOINT');
     log(`vacuumed and checkpointed in ${((Date.now() - settled) / 1000).toFixed(1)} s`);
 
-    const config = loadConfig({ NODE_ENV: 'production', KEEL_DEMO: 'off', KEEL_STAFF_MFA: 'optional', KEEL_LOG_LEVEL: 'silent', KEEL_JOBS: 'off', KEEL_PUBLIC_URL: 'http://127.0.0.1' });
+    const config = loadConfig({ NODE_ENV: 'production', KEEL_DEMO: 'off', KEEL_STAFF_MFA: 'optional', KEEL_LOG_LEVEL: 'silent', KEEL_JOBS: 'off', KEEL_PUBLIC_URL: 'http://127.0.0.1', KEEL_AUDIT_KEY: randomBytes(32).toString('hex') });
+    useAuditKeys(auditKeyringFromConfig(config));
     const deps: AppDeps = { config, database, clock: systemClock, notifier: new OutboxNotifier({ email: new ConsoleTransport(() => undefined), webhook: null }), jobs };
     const app = await buildApp(deps);
     // The baseline: the same HTTP server, the same authentication and body schema, a bare INSERT of the same row.

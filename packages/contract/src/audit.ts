@@ -36,4 +36,9 @@ export const accessLogEntrySchema = z.object({
   resourceType: z.string(),
   outcome: z.enum(['success', 'denied', 'failure']),
 });
-export const accessLog = z.object({ items: z.array(accessLogEntrySchema) });
+/** Newest first, a page at a time: `before` is the previous page's `nextBefore`. */
+export const accessLogQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});
+export const accessLog = z.object({ items: z.array(accessLogEntrySchema), nextBefore: z.number().int().nullable() });

@@ -1,7 +1,7 @@
 // Schemas of the care-continuity part of the API (issue 7): appointments and availability, clinician visits,
 // integration coaching, the journal, secure messaging, the support network, coordination of care and discharge.
 import { z } from 'zod';
-import { isoDate, isoDateTime, longText, shortText, usState, uuid } from './common.ts';
+import { eventDate, isoDateTime, longText, shortText, usState, uuid } from './common.ts';
 
 const passwordSignature = z.strictObject({ password: z.string().min(1).max(256) });
 const phone = z.string().trim().min(3).max(40);
@@ -26,7 +26,7 @@ export const weeklyHours = z.strictObject({
   end: hhmm,
 });
 export const availabilityException = z.strictObject({
-  date: isoDate,
+  date: eventDate,
   kind: z.enum(['available', 'unavailable']),
   /** Absent start/end on an `unavailable` exception: the whole day. */
   start: hhmm.optional(),
@@ -135,7 +135,7 @@ export const clinicianVisitCreateRequest = z.strictObject({
   /** Where the patient was located during the visit. */
   patientState: usState,
   prescriberLicenseState: usState,
-  inPersonEvaluationOn: isoDate.optional(),
+  inPersonEvaluationOn: eventDate.optional(),
   appointmentId: uuid.optional(),
   note: longText.optional(),
 });
@@ -190,7 +190,7 @@ export const practiceAssignmentList = z.object({ items: z.array(practiceAssignme
 export const practiceAssignmentParams = z.strictObject({ patientId: uuid, assignmentId: uuid });
 
 export const coachingNoteCreateRequest = z.strictObject({
-  sessionOn: isoDate,
+  sessionOn: eventDate,
   appointmentId: uuid.optional(),
   themes: z.array(z.string().trim().min(1).max(100)).max(20),
   insights: z.string().trim().min(1).max(10_000),
@@ -410,7 +410,7 @@ export const disclosureConsentCreateRequest = z.strictObject({
   purposes: z.array(disclosureKind).min(1).max(2),
   /** 42 CFR Part 2: substance-use information goes out only when the patient says so here. */
   includeSubstanceUse: z.boolean(),
-  expiresOn: isoDate.optional(),
+  expiresOn: eventDate.optional(),
   signature: passwordSignature,
 });
 export const disclosureConsentSchema = z.object({

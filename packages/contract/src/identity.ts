@@ -90,7 +90,7 @@ export const sitterSchema = z.object({
   name: z.string(),
   email: z.string(),
   relationship: z.string().nullable(),
-  status: z.enum(['invited', 'active', 'removed']),
+  status: z.enum(['invited', 'pending_approval', 'active', 'removed']),
   sitterUserId: uuid.nullable(),
   invitedAt: isoDateTime,
   acceptedAt: isoDateTime.nullable(),

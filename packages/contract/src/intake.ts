@@ -22,6 +22,8 @@ export const sexAtBirthSchema = z.enum(['female', 'male']);
 const showIfSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.object({ item: z.string(), in: z.array(answerValue) }), z.object({ anyOf: z.array(showIfSchema) })]),
 );
+// Recursive, so the OpenAPI document refers to it by name (components.schemas.ShowIf) instead of inlining it.
+z.globalRegistry.add(showIfSchema, { id: 'ShowIf' });
 
 export const instrumentDefinitionSchema = z.object({
   code: instrumentCodeSchema,

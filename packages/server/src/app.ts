@@ -2,23 +2,28 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { problemSchema } from '@keel/contract';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { registerErrorHandling, sendProblem } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendProblem } from './http/error-handler.ts';
 import { problem } from './http/problem.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { registerAuthentication } from './http/authenticate.ts';
+import { registerInputHygiene } from './http/input-hygiene.ts';
+import { registerListReadAudit } from './http/list-read-audit.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { Clock } from './clock.ts';
@@ -44,6 +49,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   access: AccessRule | undefined;
+  /** The route's schema after the contract defaults (applyContractDefaults): the OpenAPI and fuzz tests read it. */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -54,14 +61,77 @@ declare module 'fastify' {
   }
 }
 
+function withoutReadOnly<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach((n: unknown) => withoutReadOnly(n));
+  else if (node && typeof node === 'object') {
+    delete (node as Record<string, unknown>)['readOnly'];
+    for (const value of Object.values(node)) withoutReadOnly(value);
+  }
+  return node;
+}
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const noFields = z.strictObject({});
+
+/**
+ * Every API route's contract is closed and its failures documented: a route that declares no query takes none (an
+ * unknown query parameter is a 422, not ignored), a write route that declares no body takes none (`{"role":
+ * "admin"}` is a 422), and every route's OpenAPI entry lists the problem documents it can answer with.
+ */
+function applyContractDefaults(route: { url: string; schema?: FastifySchema }, methods: string[]): void {
+  const isApi = route.url.startsWith('/api/v1/') || route.url === '/healthz' || route.url === '/readyz';
+  if (!isApi) return;
+  const schema: FastifySchema = (route.schema ??= {});
+  schema.querystring ??= noFields;
+  if (methods.some((m) => writeMethods.has(m))) schema.body ??= noFields.nullish();
+  schema.response = { ...problemResponses(methods), ...(schema.response ?? {}) };
+}
+
+const problemStatuses = {
+  400: 'The request could not be read (malformed JSON or URL)',
+  401: 'Sign in to continue (or a one-time code is required)',
+  403: 'A cookie-authenticated write from another site',
+  404: 'Not found, or not yours to see',
+  409: 'The request conflicts with the current state',
+  412: 'The record changed since it was read (If-Match)',
+  413: 'The request body is too large',
+  414: 'A part of the URL is too long',
+  415: 'The body is not JSON',
+  422: 'A field is invalid (each named in errors)',
+  428: 'If-Match is required',
+  429: 'Too many attempts',
+  503: 'The database is not reachable, or Keel is shutting down',
+} as const;
+
+function problemResponses(methods: string[]): Record<number, unknown> {
+  const writes = methods.some((m) => writeMethods.has(m));
+  return Object.fromEntries(
+    Object.entries(problemStatuses)
+      .filter(([status]) => writes || !['412', '413', '415', '428'].includes(status))
+      .map(([status, description]) => [Number(status), problemSchema.describe(description)]),
+  );
+}
+
+/**
+ * KEEL_TRUST_PROXY for Fastify (proxy-addr): a number of hops trusts that many addresses nearest to Keel (the
+ * client is the entry just before them in X-Forwarded-For), a list trusts only those proxies. Entries a client
+ * wrote itself are never taken as its address.
+ */
+function trustProxyOption(value: Config['KEEL_TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === false) return false;
+  if (typeof value === 'number') return (_address: string, hop: number) => hop < value;
+  return value;
+}
+
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the whole HTTP application without listening, so tests drive it through `inject`. */
 export async function buildApp(deps: AppDeps): Promise<KeelApp> {
+  const headers = securityHeaders({ tls: deps.config.KEEL_PUBLIC_URL?.startsWith('https://') ?? false });
   const app = Fastify({
     logger: loggerOptions(deps.config.KEEL_LOG_LEVEL, deps.logStream),
     bodyLimit: deps.config.KEEL_BODY_LIMIT_BYTES,
-    trustProxy: deps.config.KEEL_TRUST_PROXY === 'on',
+    trustProxy: trustProxyOption(deps.config.KEEL_TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req) => {
       const offered = req.headers['x-request-id'];
@@ -69,6 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     },
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    requestTimeout: 60_000,
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('deps', deps);
@@ -76,9 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.decorate('keelRoutes', routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    applyContractDefaults(route, methods);
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url: route.url, access: route.config?.access });
+      routes.push({ method, url: route.url, access: route.config?.access, schema: route.schema });
     }
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -112,11 +186,16 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
+    // zod marks readonly arrays (TypeScript immutability) readOnly, which OpenAPI reads as "never sent by a
+    // client"; it means nothing to the API, and a required readOnly property is contradictory, so it is dropped.
+    transformObject: (input) => withoutReadOnly(jsonSchemaTransformObject(input) as Record<string, unknown>),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  registerInputHygiene(app);
   registerAuthentication(app);
   registerAccessControl(app);
+  registerListReadAudit(app);
   await app.register(registerRoutes);
   await registerWeb(app, deps.webDist);
   return app;

@@ -104,7 +104,8 @@ export const patientPolicy: Rules<PatientResource> = {
   risk: { read: care },
   timeline: { read: careAndSelf },
   care_team: { read: ['self', 'clinician', 'coach'], write: care },
-  sitters: { read: careAndSelf, write: careAndSelf },
+  // A sitter the patient invited is approved by a clinician on the care team.
+  sitters: { read: careAndSelf, write: careAndSelf, decide: care },
   journal: { read: ['self'], write: ['self'], share: ['self'] },
   coaching_note: { read: ['self', 'clinician', 'coach'], write: ['coach'] },
   practice: { read: integration, write: ['coach', 'clinician'] },

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditOutcome, Database } from '../db/schema.ts';
+import { activeAuditKeys, hmacHex, type AuditKeyring } from './audit-keys.ts';
 
 /** Who is acting and from where: carried from the request into every use-case. */
 export interface RequestContext {
@@ -20,15 +21,7 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/**
- * Appends an audit row. Called with the transaction that makes the change, so the change and its record commit
- * together or not at all. The chaining trigger fills the sequence and hashes.
- */
-export async function writeAudit(db: Kysely<Database>, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  await db.insertInto('audit_log').values(auditRow(ctx, entry)).execute();
-}
-
-/** The columns an audit entry writes (the trigger adds the chain); also handed to SQL functions that append one. */
+/** The columns an audit entry writes, before the chain (key, sequence, previous hash, hash) is added. */
 export function auditRow(ctx: RequestContext, entry: AuditEntry) {
   return {
     at: ctx.now,
@@ -41,58 +34,261 @@ export function auditRow(ctx: RequestContext, entry: AuditEntry) {
     outcome: entry.outcome,
     request_id: ctx.requestId,
     client_address: ctx.clientAddress,
-    detail: JSON.stringify(entry.detail ?? {}),
+    detail: entry.detail ?? {},
   };
+}
+
+/** The fields of a row that its hash covers. */
+export interface AuditRowFields {
+  id: number;
+  key_id: string;
+  chain_key: string;
+  seq: number;
+  prev_hash: string;
+  at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  patient_id: string | null;
+  outcome: AuditOutcome;
+  request_id: string | null;
+  client_address: string | null;
+  detail: unknown;
+}
+
+/** JSON with object keys sorted at every level: one text for one value, whatever order it was built in. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return canonicalJson((toJSON as () => unknown).call(value));
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+const lower = (v: string | null): string | null => (v === null ? null : v.toLowerCase());
+
+/**
+ * The text a row's HMAC is computed over: a JSON array with one element per field in a fixed order. Every string
+ * is quoted and escaped and null is distinct from "", so no two different rows encode the same way (unlike a
+ * separator-joined string, where a `|` inside one field moves text into the next). UUIDs are compared in the
+ * lower case PostgreSQL prints.
+ */
+export function auditRowEncoding(r: AuditRowFields): string {
+  return canonicalJson([
+    'keel-audit-v2',
+    r.id,
+    r.key_id,
+    r.chain_key,
+    r.seq,
+    r.prev_hash,
+    r.at.toISOString(),
+    lower(r.actor_id),
+    r.actor_role,
+    r.action,
+    r.resource_type,
+    r.resource_id,
+    lower(r.patient_id),
+    r.outcome,
+    r.request_id,
+    r.client_address,
+    r.detail ?? {},
+  ]);
+}
+
+export function auditRowHash(keys: AuditKeyring, keyId: string, r: AuditRowFields): string | undefined {
+  const key = keys.byId.get(keyId);
+  return key ? hmacHex(key, auditRowEncoding(r)) : undefined;
+}
+
+export const chainKeyOf = (patientId: string | null | undefined): string => (patientId ? patientId.toLowerCase() : 'system');
+
+/**
+ * Appends an audit row. Called with the transaction that makes the change, so the change and its record commit
+ * together or not at all.
+ */
+export async function writeAudit(db: Kysely<Database>, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  await writeAuditRows(db, [auditRow(ctx, entry)]);
+}
+
+/** Several entries (one per patient shown by a list read, say) in one statement. */
+export async function writeAuditEntries(db: Kysely<Database>, ctx: RequestContext, entries: AuditEntry[]): Promise<void> {
+  if (entries.length > 0) await writeAuditRows(db, entries.map((e) => auditRow(ctx, e)));
+}
+
+type PendingRow = ReturnType<typeof auditRow>;
+
+/**
+ * Chains and inserts rows: lock the chain heads (audit_chain_lock, in chain order so two writers never wait on each
+ * other in a cycle), compute each row's sequence, previous hash and HMAC here — the key never reaches the
+ * database — and insert. The trigger checks that each row continues its chain's head and moves the head; a row
+ * without the application's seal is refused. Outside a transaction, the rows get one of their own.
+ */
+async function writeAuditRows(db: Kysely<Database>, rows: PendingRow[]): Promise<void> {
+  const work = async (tx: Kysely<Database>) => {
+    const keys = activeAuditKeys();
+    const chainKeys = [...new Set(rows.map((r) => chainKeyOf(r.patient_id)))].sort();
+    // The rows' ids are drawn here too, so the HMAC covers the id as well as the chain position.
+    const heads = await sql<{ chain_key: string; last_seq: number; last_hash: string; ids: number[] }>`
+      SELECT chain_key, last_seq, last_hash,
+             (SELECT array_agg(nextval('audit_log_id_seq')) FROM generate_series(1, ${rows.length}::int)) AS ids
+      FROM audit_chain_lock(${chainKeys}::text[])`.execute(tx);
+    const ids = (heads.rows[0]?.ids ?? []).map(Number).sort((a, b) => a - b);
+    const state = new Map(heads.rows.map((h) => [h.chain_key, { seq: Number(h.last_seq), hash: h.last_hash }]));
+    const sealed = rows.map((row, index) => {
+      const id = ids[index];
+      if (id === undefined) throw new Error('no audit row id was drawn');
+      const chain_key = chainKeyOf(row.patient_id);
+      const head = state.get(chain_key);
+      if (!head) throw new Error('audit_chain_lock returned no head for a chain it was given');
+      const fields: AuditRowFields = { ...row, id, key_id: keys.current.id, chain_key, seq: head.seq + 1, prev_hash: head.hash };
+      const hash = hmacHex(keys.current.key, auditRowEncoding(fields));
+      state.set(chain_key, { seq: fields.seq, hash });
+      return { ...fields, detail: JSON.stringify(row.detail), hash };
+    });
+    await tx.insertInto('audit_log').values(sealed).execute();
+  };
+  if (db.isTransaction) await work(db);
+  else await db.transaction().execute(work);
 }
 
 export interface ChainBreak {
   chainKey: string;
   seq: number;
   id: number;
-  problem: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap';
+  problem:
+    | 'hash_mismatch'
+    | 'prev_hash_mismatch'
+    | 'sequence_gap'
+    | 'unknown_key'
+    | 'unkeyed_row'
+    | 'head_mismatch'
+    | 'checkpoint_mismatch'
+    | 'truncated_after_checkpoint';
+}
+
+export interface VerifyOptions {
+  /** The keys to verify with; this process's keyring (useAuditKeys) when absent. */
+  keys?: AuditKeyring;
+  /** The highest signed checkpoint of each chain (readCheckpoints). */
+  checkpoints?: ReadonlyMap<string, { seq: number; hash: string }>;
+  /** Rows read per query: verification streams the log in batches and holds one chain's position at a time. */
+  batchSize?: number;
+}
+
+interface Row {
+  id: number;
+  chain_key: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  key_id: string | null;
+  legacy_digest: string | null;
+  at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  patient_id: string | null;
+  outcome: AuditOutcome;
+  request_id: string | null;
+  client_address: string | null;
+  detail: unknown;
 }
 
 /**
- * Recomputes every chain from its first row. A row edited behind the trigger's back, a row removed from the
- * middle, or rows reordered all show up as a break.
+ * Recomputes every chain from its first row, reading the log in (chain, seq) order a batch at a time. Each keyed
+ * row's HMAC is recomputed with its key; an edit to any column, a row removed from the middle or rows reordered
+ * all show up, and without the key nobody can re-chain the rows after an edit. Rows written before the chain was
+ * keyed (key_id null, the unkeyed digest) are accepted only at the start of a chain and only up to a signed
+ * checkpoint that covers them; anything else unkeyed is a break, so re-chaining with the unkeyed digest is caught.
+ * The head table and the signed checkpoints catch rows cut from the end of a chain.
  */
-export async function verifyAuditChain(db: Kysely<Database>): Promise<{ rows: number; chains: number; breaks: ChainBreak[] }> {
-  const result = await sql<{
-    id: number;
-    chain_key: string;
-    seq: number;
-    prev_hash: string;
-    hash: string;
-    recomputed: string;
-    prior_hash: string | null;
-    prior_seq: number | null;
-  }>`
-    SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash,
-           audit_row_digest(a.prev_hash, a) AS recomputed,
-           lag(a.hash) OVER w AS prior_hash,
-           lag(a.seq) OVER w AS prior_seq
-    FROM audit_log a
-    WINDOW w AS (PARTITION BY a.chain_key ORDER BY a.seq)
-    ORDER BY a.chain_key, a.seq`.execute(db);
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  options: VerifyOptions = {},
+): Promise<{ rows: number; chains: number; breaks: ChainBreak[] }> {
+  const { batchSize = 2000 } = options;
+  const keys = options.keys ?? activeAuditKeys();
+  const checkpoints: ReadonlyMap<string, { seq: number; hash: string }> = options.checkpoints ?? new Map<string, { seq: number; hash: string }>();
   const breaks: ChainBreak[] = [];
-  const chains = new Set<string>();
-  for (const r of result.rows) {
-    chains.add(r.chain_key);
-    const expectedPrev = r.prior_hash ?? '';
-    const expectedSeq = (r.prior_seq ?? 0) + 1;
-    if (r.seq !== expectedSeq) breaks.push({ chainKey: r.chain_key, seq: r.seq, id: r.id, problem: 'sequence_gap' });
-    if (r.prev_hash !== expectedPrev)
-      breaks.push({ chainKey: r.chain_key, seq: r.seq, id: r.id, problem: 'prev_hash_mismatch' });
-    if (r.recomputed !== r.hash) breaks.push({ chainKey: r.chain_key, seq: r.seq, id: r.id, problem: 'hash_mismatch' });
-  }
-  const heads = await db.selectFrom('audit_chain_heads').selectAll().execute();
-  const lastByChain = new Map<string, { seq: number; hash: string; id: number }>();
-  for (const r of result.rows) lastByChain.set(r.chain_key, { seq: r.seq, hash: r.hash, id: r.id });
-  for (const head of heads) {
-    const last = lastByChain.get(head.chain_key);
-    if (!last || last.seq !== head.last_seq || last.hash !== head.last_hash) {
-      breaks.push({ chainKey: head.chain_key, seq: head.last_seq, id: last?.id ?? 0, problem: 'sequence_gap' });
+  let rows = 0;
+  let chains = 0;
+  let current: { key: string; seq: number; hash: string; keyed: boolean; id: number } | undefined;
+  const seenCheckpointChains = new Set<string>();
+
+  const endChain = () => {
+    if (!current) return;
+    const cp = checkpoints.get(current.key);
+    if (cp && cp.seq > current.seq) seenCheckpointChains.add(current.key);
+    if (cp && cp.seq > current.seq) breaks.push({ chainKey: current.key, seq: current.seq, id: current.id, problem: 'truncated_after_checkpoint' });
+  };
+
+  let after: { chain: string; seq: number } | undefined;
+  for (;;) {
+    const batch = await sql<Row>`
+      SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash, a.key_id,
+             CASE WHEN a.key_id IS NULL THEN audit_row_digest(a.prev_hash, a) END AS legacy_digest,
+             a.at, a.actor_id, a.actor_role, a.action, a.resource_type, a.resource_id, a.patient_id, a.outcome,
+             a.request_id, a.client_address, a.detail
+      FROM audit_log a
+      ${after ? sql`WHERE (a.chain_key, a.seq) > (${after.chain}, ${after.seq})` : sql``}
+      ORDER BY a.chain_key, a.seq
+      LIMIT ${batchSize}`.execute(db);
+    for (const r of batch.rows) {
+      const seq = Number(r.seq);
+      rows++;
+      if (current?.key !== r.chain_key) {
+        endChain();
+        chains++;
+        current = { key: r.chain_key, seq: 0, hash: '', keyed: false, id: r.id };
+      }
+      const at = (problem: ChainBreak['problem']) => breaks.push({ chainKey: r.chain_key, seq, id: r.id, problem });
+      if (seq !== current.seq + 1) at('sequence_gap');
+      if (r.prev_hash !== current.hash) at('prev_hash_mismatch');
+      const cp = checkpoints.get(r.chain_key);
+      if (r.key_id === null) {
+        if (r.legacy_digest !== r.hash) at('hash_mismatch');
+        // Unkeyed rows can be trusted only as the prefix a signed checkpoint vouches for.
+        if (current.keyed || !cp || cp.seq < seq) at('unkeyed_row');
+      } else {
+        const expected = auditRowHash(keys, r.key_id, { ...r, id: Number(r.id), key_id: r.key_id, seq });
+        if (expected === undefined) at('unknown_key');
+        else if (expected !== r.hash) at('hash_mismatch');
+        current.keyed = true;
+      }
+      if (cp && cp.seq === seq) {
+        seenCheckpointChains.add(r.chain_key);
+        if (cp.hash !== r.hash) at('checkpoint_mismatch');
+      }
+      current.seq = seq;
+      current.hash = r.hash;
+      current.id = r.id;
     }
+    const last = batch.rows.at(-1);
+    if (!last || batch.rows.length < batchSize) break;
+    after = { chain: last.chain_key, seq: Number(last.seq) };
   }
-  return { rows: result.rows.length, chains: chains.size, breaks };
+  endChain();
+
+  // A chain named by a checkpoint whose checkpointed row is gone entirely.
+  for (const [chainKey, cp] of checkpoints) {
+    if (seenCheckpointChains.has(chainKey)) continue;
+    const present = await db.selectFrom('audit_log').select('id').where('chain_key', '=', chainKey).where('seq', '=', cp.seq).executeTakeFirst();
+    if (!present) breaks.push({ chainKey, seq: cp.seq, id: 0, problem: 'truncated_after_checkpoint' });
+  }
+
+  // Heads that do not match the chain's last row (rows cut from the end, or a head moved), found by the database.
+  const heads = await sql<{ chain_key: string; last_seq: number; id: number | null }>`
+    SELECT h.chain_key, h.last_seq, l.id
+    FROM audit_chain_heads h
+    LEFT JOIN LATERAL (SELECT a.id, a.seq, a.hash FROM audit_log a WHERE a.chain_key = h.chain_key ORDER BY a.seq DESC LIMIT 1) l ON true
+    WHERE h.last_seq > 0 AND (l.seq IS DISTINCT FROM h.last_seq OR l.hash IS DISTINCT FROM h.last_hash)`.execute(db);
+  for (const h of heads.rows) breaks.push({ chainKey: h.chain_key, seq: Number(h.last_seq), id: h.id ?? 0, problem: 'head_mismatch' });
+  return { rows, chains, breaks };
 }

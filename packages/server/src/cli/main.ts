@@ -5,7 +5,10 @@ import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { schemaSnapshot } from '../db/schema-snapshot.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
-import { openConfiguredDatabase, startServer } from '../runtime.ts';
+import { auditKeyringFromConfig, useAuditKeys } from '../audit/audit-keys.ts';
+import { checkpointSinkFromConfig, exportAuditCheckpoint, readCheckpoints } from '../audit/audit-checkpoint.ts';
+import { describeError, openConfiguredDatabase, prepareDatabase, startServer, StartupError } from '../runtime.ts';
+import { DemoAccountsInProductionError, deactivateDemoAccounts } from '../use-cases/identity/production-safety.ts';
 import { seedDemo, demoSignIns } from '../demo/seed-demo.ts';
 import { systemClock } from '../clock.ts';
 import { OutboxNotifier, transportsFromConfig } from '../notifications/notifier.ts';
@@ -25,6 +28,12 @@ interface Command {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** The configuration, with this process's audit keyring set (every command that writes or verifies audit rows). */
+function withAuditKeys(config: Config): Config {
+  useAuditKeys(auditKeyringFromConfig(config, (file) => out(`Generated a DEVELOPMENT audit key in ${file} (set KEEL_AUDIT_KEY in production).`)));
+  return config;
+}
+
 const commands: Record<string, Command> = {
   serve: {
     summary: 'Run the API and web app (migrates first; seeds the demo program on an empty embedded database)',
@@ -32,6 +41,11 @@ const commands: Record<string, Command> = {
     options: {},
     async run(_values, config) {
       const server = await startServer(config());
+      // A failure after start-up that nothing handled: say why on one line and exit, so a supervisor restarts us.
+      process.on('uncaughtException', (error) => {
+        err(`keel serve stopped: ${describeError(error)}`);
+        process.exit(70);
+      });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           out(`Received ${signal}: finishing requests in flight, then closing the database.`);
@@ -51,14 +65,13 @@ const commands: Record<string, Command> = {
     usage: 'keel migrate',
     options: {},
     async run(_values, config) {
-      const database = await openConfiguredDatabase(config());
-      try {
-        const applied = await migrateToLatest(database.db);
-        out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
-        return 0;
-      } finally {
-        await database.close();
-      }
+      // As the owner (KEEL_MIGRATION_DATABASE_URL, else DATABASE_URL), under the start-up lock: migrations,
+      // pg-boss's schema and queues, and the server role's grants (docs/security.md).
+      const prepared = await prepareDatabase(config(), () => undefined);
+      out(prepared.applied.length ? `Applied: ${prepared.applied.join(', ')}` : 'The database is up to date.');
+      if (prepared.grants === 'applied') out('Granted the keel_app role its privileges (audit log: SELECT and INSERT only).');
+      if (prepared.grants === 'not-permitted') out('Grants not applied: this role may not create the keel_app role (docs/security.md).');
+      return 0;
     },
   },
   'seed-demo': {
@@ -66,7 +79,7 @@ const commands: Record<string, Command> = {
     usage: 'keel seed-demo',
     options: {},
     async run(_values, config) {
-      const cfg = config();
+      const cfg = withAuditKeys(config());
       if (cfg.NODE_ENV === 'production') throw new UsageError('The demo program is never seeded when NODE_ENV=production.');
       const database = await openConfiguredDatabase(cfg);
       try {
@@ -102,7 +115,7 @@ const commands: Record<string, Command> = {
       if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError('--email must be an email address');
       const licenses = typeof values['state-licenses'] === 'string' ? values['state-licenses'].split(',').map((s) => s.trim().toUpperCase()) : [];
       if (licenses.some((s) => !/^[A-Z]{2}$/.test(s))) throw new UsageError('--state-licenses must be two-letter state codes separated by commas');
-      const cfg = config();
+      const cfg = withAuditKeys(config());
       const database = await openConfiguredDatabase(cfg);
       try {
         await migrateToLatest(database.db);
@@ -121,20 +134,57 @@ const commands: Record<string, Command> = {
     },
   },
   'audit-verify': {
-    summary: 'Verify the audit log’s hash chains (also: keel audit verify)',
-    usage: 'keel audit verify',
-    options: {},
-    async run(_values, config) {
-      const database = await openConfiguredDatabase(config());
+    summary: 'Verify the audit log’s keyed chains, optionally against exported signed checkpoints (also: keel audit verify)',
+    usage: 'keel audit verify [--checkpoints <file>]',
+    options: { checkpoints: { type: 'string', description: 'a file of signed checkpoints (KEEL_AUDIT_CHECKPOINT_FILE) to check the chains against' } },
+    async run(values, config) {
+      const cfg = withAuditKeys(config());
+      const keys = auditKeyringFromConfig(cfg);
+      const file = values['checkpoints'];
+      const checkpoints = typeof file === 'string' ? readCheckpoints(keys, file) : undefined;
+      const database = await openConfiguredDatabase(cfg);
       try {
-        const result = await verifyAuditChain(database.db);
+        const result = await verifyAuditChain(database.db, { keys, ...(checkpoints ? { checkpoints } : {}) });
         if (result.breaks.length === 0) {
-          out(`Audit log intact: ${result.rows} rows in ${result.chains} chains verified.`);
+          const against = checkpoints ? `, against ${checkpoints.size} checkpointed chain head(s)` : '';
+          out(`Audit log intact: ${result.rows} rows in ${result.chains} chains verified${against}.`);
           return 0;
         }
         err(`Audit log TAMPERED: ${result.breaks.length} break(s).`);
         for (const b of result.breaks.slice(0, 50)) err(`  chain ${b.chainKey} seq ${b.seq} (row ${b.id}): ${b.problem}`);
         return 2;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'audit-checkpoint': {
+    summary: 'Export a signed checkpoint of the audit chain heads now (also: keel audit checkpoint; a job does it on a schedule)',
+    usage: 'keel audit checkpoint',
+    options: {},
+    async run(_values, config) {
+      const cfg = withAuditKeys(config());
+      const database = await openConfiguredDatabase(cfg);
+      try {
+        const n = await exportAuditCheckpoint(database.db, auditKeyringFromConfig(cfg), checkpointSinkFromConfig(cfg), systemClock.now());
+        out(n > 0 ? `Exported a checkpoint of ${n} chain head(s) to ${cfg.KEEL_AUDIT_CHECKPOINT_FILE}.` : 'No chain moved since the last checkpoint.');
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  'deactivate-demo': {
+    summary: 'Deactivate every demo account (production refuses to start while one can sign in)',
+    usage: 'keel deactivate-demo',
+    options: {},
+    async run(_values, config) {
+      const cfg = withAuditKeys(config());
+      const database = await openConfiguredDatabase(cfg);
+      try {
+        const n = await deactivateDemoAccounts(database.db, systemClock.now());
+        out(`Deactivated ${n} demo account(s).`);
+        return 0;
       } finally {
         await database.close();
       }
@@ -197,8 +247,8 @@ function commandHelp(name: string, command: Command): string {
 
 export async function main(argv: string[]): Promise<number> {
   let [name, ...rest] = argv;
-  if (name === 'audit' && rest[0] === 'verify') {
-    name = 'audit-verify';
+  if (name === 'audit' && (rest[0] === 'verify' || rest[0] === 'checkpoint')) {
+    name = `audit-${rest[0]}`;
     rest = rest.slice(1);
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -238,11 +288,15 @@ export async function main(argv: string[]): Promise<number> {
       err(error.message);
       return 78;
     }
+    if (error instanceof StartupError || error instanceof DemoAccountsInProductionError) {
+      err(`keel ${name} failed: ${error.message}`);
+      return 78;
+    }
     if (error instanceof AppError) {
       err(error.detail);
       return 1;
     }
-    err(`keel ${name} failed: ${(error as Error).message}`);
+    err(`keel ${name} failed: ${describeError(error)}`);
     return 1;
   }
 }

@@ -9,7 +9,10 @@ export type Engine = 'pglite' | 'postgres';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
+  /** The requests' pool (Kysely's). */
   readonly pool: pg.Pool;
+  /** A small separate pool for pg-boss's fetching and maintenance, so jobs never starve requests (PGlite: the same). */
+  readonly jobsPool: pg.Pool;
   readonly engine: Engine;
   close(): Promise<void>;
 }
@@ -19,7 +22,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; jobsPoolSize?: number; connectTimeoutMs?: number }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
@@ -29,11 +32,12 @@ export type DatabaseTarget =
  */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
-    pool.on('error', () => {
-      // An idle client lost its connection; the pool replaces it. Queries in flight see their own error.
+    const options = { connectionString: target.url, connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000 };
+    const pool = guardPool(new pg.Pool({ ...options, max: target.poolSize ?? 10, fallback_application_name: 'keel' }));
+    const jobsPool = guardPool(new pg.Pool({ ...options, max: target.jobsPoolSize ?? 3, fallback_application_name: 'keel-jobs' }));
+    return wrap(pool, jobsPool, 'postgres', async () => {
+      await jobsPool.end();
     });
-    return wrap(pool, 'postgres', async () => undefined);
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -49,8 +53,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       dataDir ?? 'memory://',
       target.kind === 'pglite-memory' && target.loadDataDir ? { loadDataDir: target.loadDataDir } : {},
     );
-    const pool = new pg.Pool(createPgConfig(pglite));
-    return wrap(pool, 'pglite', async () => {
+    const pool = guardPool(new pg.Pool(createPgConfig(pglite)));
+    return wrap(pool, pool, 'pglite', async () => {
       await pglite.close();
       release();
     });
@@ -60,12 +64,31 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
 }
 
-function wrap(pool: pg.Pool, engine: Engine, after: () => Promise<void>): DatabaseHandle {
+/**
+ * A connection that PostgreSQL terminates (an administrator's pg_terminate_backend, a failover, a restart) makes
+ * its client emit 'error'. The pool listens only while the client is idle; a client checked out by Kysely or
+ * pg-boss has no listener, and an unhandled 'error' event would end the process. Every client gets a permanent
+ * listener: the error is dropped here because the query in flight (if any) fails with it, and the broken client is
+ * not queryable, so the pool discards it on release (`_queryable` is false) and opens a new one for the next
+ * request.
+ */
+export function guardPool(pool: pg.Pool): pg.Pool {
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool has already removed it.
+  });
+  return pool;
+}
+
+function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, after: () => Promise<void>): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
     pool,
+    jobsPool,
     engine,
     async close() {
       if (closed) return;

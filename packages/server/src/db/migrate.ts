@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-sitter-baseline.ts';
 import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
 import * as m0010 from './migrations/0010-safety-lifecycle.ts';
+import * as m0011 from './migrations/0011-hardening.ts';
 import * as m0012 from './migrations/0012-fhir-bulk-export.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008-panel-summary': m0008,
   '0009-check-in-ingest': m0009,
   '0010-safety-lifecycle': m0010,
+  '0011-hardening': m0011,
   '0012-fhir-bulk-export': m0012,
 };
 

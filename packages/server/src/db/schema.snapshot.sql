@@ -101,6 +101,7 @@ TABLE assessments
 
 TABLE audit_chain_heads
   chain_key text NOT NULL
+  checkpointed_seq bigint NOT NULL DEFAULT 0
   last_hash text NOT NULL
   last_seq bigint NOT NULL
 
@@ -114,6 +115,7 @@ TABLE audit_log
   detail jsonb NOT NULL DEFAULT '{}'::jsonb
   hash text NOT NULL
   id bigint NOT NULL DEFAULT nextval('audit_log_id_seq'::regclass)
+  key_id text
   outcome text NOT NULL
   patient_id uuid
   prev_hash text NOT NULL
@@ -565,6 +567,7 @@ TABLE program_settings
 TABLE rate_limits
   attempts integer NOT NULL
   key text NOT NULL
+  last_at timestamp with time zone
   window_started_at timestamp with time zone NOT NULL
 
 TABLE refill_requests
@@ -1060,7 +1063,7 @@ sitter_assignments.sitter_assignments_patient_id_fkey: FOREIGN KEY (patient_id) 
 sitter_assignments.sitter_assignments_pkey: PRIMARY KEY (id)
 sitter_assignments.sitter_assignments_removed_by_fkey: FOREIGN KEY (removed_by) REFERENCES users(id)
 sitter_assignments.sitter_assignments_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
-sitter_assignments.sitter_assignments_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active'::text, 'removed'::text])))
+sitter_assignments.sitter_assignments_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'pending_approval'::text, 'active'::text, 'removed'::text])))
 sitter_attestations.sitter_attestations_auth_session_id_fkey: FOREIGN KEY (auth_session_id) REFERENCES auth_sessions(id)
 sitter_attestations.sitter_attestations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 sitter_attestations.sitter_attestations_pkey: PRIMARY KEY (id)
@@ -1281,10 +1284,13 @@ CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE O
 
 -- functions
 appointment_slots_consistent() -> trigger
+audit_chain_lock(p_keys text[]) -> TABLE(chain_key text, last_seq bigint, last_hash text)
+audit_checkpoint_done(p_keys text[], p_seqs bigint[]) -> void
+audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash text)
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
-monitoring_check_in(p_check_in jsonb, p_audit jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
+monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> json
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void

@@ -100,7 +100,7 @@ export interface SitterAssignmentsTable {
   invite_name: string;
   relationship: string | null;
   sitter_user_id: string | null;
-  status: 'invited' | 'active' | 'removed';
+  status: 'invited' | 'pending_approval' | 'active' | 'removed';
   invite_token_hash: string | null;
   invite_expires_at: Timestamp | null;
   invited_by: string;
@@ -114,6 +114,8 @@ export interface RateLimitsTable {
   key: string;
   window_started_at: Timestamp;
   attempts: number;
+  /** The latest attempt counted (progressive delays run from it). */
+  last_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -199,17 +201,21 @@ export interface AuditLogTable {
   request_id: string | null;
   client_address: string | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
-  // Filled by the chaining trigger; the insert passes placeholders.
-  chain_key: Generated<string>;
-  seq: Generated<number>;
-  prev_hash: Generated<string>;
-  hash: Generated<string>;
+  // The chain, sealed by writeAudit (audit/audit-log.ts); the trigger checks it continues the head.
+  chain_key: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  /** The HMAC key's id; null on rows written before the chain was keyed (unkeyed digest). */
+  key_id: string | null;
 }
 
 export interface AuditChainHeadsTable {
   chain_key: string;
   last_seq: number;
   last_hash: string;
+  /** The sequence last exported in a signed checkpoint (audit/audit-checkpoint.ts). */
+  checkpointed_seq: Generated<number>;
 }
 
 export type AlertSeverity = 'low' | 'moderate' | 'high' | 'critical';

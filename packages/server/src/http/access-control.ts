@@ -101,11 +101,25 @@ function firstIdParam(params: Record<string, unknown>): string | null {
   return null;
 }
 
+/** The 404s the access check raised (and audited); any other 404 a signed-in caller meets is audited by the error handler. */
+export const auditedDenials = new WeakSet<Error>();
+
 export function registerAccessControl(app: FastifyInstance): void {
   app.decorateRequest('patientAccess', null);
   // preValidation: access is decided before the body is looked at, so a caller without access learns nothing
   // from validation errors either; they get the same 404 whatever they send.
   app.addHook('preValidation', async (request) => {
+    try {
+      await checkAccess(app, request);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') auditedDenials.add(error);
+      throw error;
+    }
+  });
+}
+
+async function checkAccess(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  {
     // The not-found handler has no route; it answers for itself.
     if (request.routeOptions.url === undefined) return;
     const rule = request.routeOptions.config.access;
@@ -175,5 +189,5 @@ export function registerAccessControl(app: FastifyInstance): void {
         return;
       }
     }
-  });
+  }
 }

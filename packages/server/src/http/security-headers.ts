@@ -14,17 +14,28 @@ const appCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The headers every response carries, including those written before routing (securityHeaderLines). */
+export function securityHeaders(options: { tls: boolean }): Record<string, string> {
+  return {
+    'content-security-policy': appCsp,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    ...(options.tls ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    'cache-control': 'no-store',
+  };
+}
+
 /** Security headers on every response; API responses are never cached. */
 export function registerSecurityHeaders(app: FastifyInstance, options: { tls: boolean }): void {
+  const { 'cache-control': _noStore, ...always } = securityHeaders(options);
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', appCsp);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (options.tls) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    for (const [name, value] of Object.entries(always)) {
+      if (name !== 'content-security-policy' || !reply.hasHeader(name)) reply.header(name, value);
+    }
     const url = request.url;
     if (url.startsWith('/api/') || url.startsWith('/fhir/') || url === '/healthz' || url === '/readyz') {
       reply.header('cache-control', 'no-store');

@@ -14,6 +14,7 @@ export const queueNames = [
   'sessions.sitter-check-sweep',
   'sessions.expire-authorizations',
   'fhir.bulk-export',
+  'audit.checkpoint',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
@@ -43,9 +44,16 @@ const executorFor = (db: Db): PgBoss.Db => ({
  */
 export class PgBossJobQueue implements JobQueue {
   private readonly boss: PgBoss;
+  private readonly install: boolean;
   private started = false;
 
-  constructor(pool: pg.Pool, options: { schedule?: boolean } = {}) {
+  /**
+   * `install` (the default) creates pg-boss's schema and any missing queue on start; `keel serve` does that once,
+   * as the owner and under the start-up lock (runtime.ts), and then starts its own queue with `install: false`,
+   * which only checks that the schema is current.
+   */
+  constructor(pool: pg.Pool, options: { schedule?: boolean; install?: boolean; supervise?: boolean } = {}) {
+    this.install = options.install ?? true;
     this.boss = new PgBoss({
       db: {
         executeSql: async (text: string, values: unknown[]) => {
@@ -54,20 +62,30 @@ export class PgBossJobQueue implements JobQueue {
         },
       },
       schedule: options.schedule ?? false,
-      supervise: true,
-      migrate: true,
+      supervise: options.supervise ?? true,
+      migrate: this.install,
     });
     this.boss.on('error', () => {
       // pg-boss reports failed maintenance runs here; they are retried on its next cycle.
     });
   }
 
-  /** Installs pg-boss's schema and the queues. Workers are added with `work`. */
+  /** Starts pg-boss (installing its schema and the missing queues when asked). Workers are added with `work`. */
   async start(): Promise<void> {
     if (this.started) return;
-    await this.boss.start();
-    for (const name of queueNames) await this.boss.createQueue(name, { name, retryLimit: 5, retryBackoff: true });
     this.started = true;
+    try {
+      await this.boss.start();
+      if (this.install) {
+        const existing = new Set((await this.boss.getQueues()).map((q) => q.name));
+        for (const name of queueNames) {
+          if (!existing.has(name)) await this.boss.createQueue(name, { name, retryLimit: 5, retryBackoff: true });
+        }
+      }
+    } catch (error) {
+      await this.stop({ quick: true });
+      throw error;
+    }
   }
 
   async enqueue(tx: Db, name: QueueName, data: object, options: EnqueueOptions = {}): Promise<void> {
@@ -88,9 +106,10 @@ export class PgBossJobQueue implements JobQueue {
     await this.boss.schedule(name, cron, {}, { tz: 'UTC' });
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling and timers; `quick` (a failed start-up) does not wait for jobs in flight. */
+  async stop(options: { quick?: boolean } = {}): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await this.boss.stop(options.quick ? { graceful: false, wait: true, timeout: 1000 } : { graceful: true, wait: true, timeout: 10_000 });
   }
 }

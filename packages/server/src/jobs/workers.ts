@@ -3,6 +3,8 @@ import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.t
 import { runBulkExport } from '../use-cases/fhir/bulk-export.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
+import { activeAuditKeys } from '../audit/audit-keys.ts';
+import { checkpointSinkFromConfig, exportAuditCheckpoint } from '../audit/audit-checkpoint.ts';
 
 const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
   await sendDueAppointmentReminders(deps, now);
@@ -31,6 +33,11 @@ export async function startWorkers(deps: AppDeps, jobs: PgBossJobQueue): Promise
   await jobs.work('fhir.bulk-export', async (data) => {
     await runBulkExport(deps, data, deps.clock.now());
   });
+  // Signed checkpoints of the audit chain heads, exported outside the database (docs/security.md).
+  await jobs.work('audit.checkpoint', async () => {
+    await exportAuditCheckpoint(deps.database.db, activeAuditKeys(), checkpointSinkFromConfig(deps.config), deps.clock.now());
+  });
+  await jobs.schedule('audit.checkpoint', deps.config.KEEL_AUDIT_CHECKPOINT_CRON);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -19,7 +19,7 @@ import { writeAudit } from '../audit/audit-log.ts';
 import { actorOf, iso, patientAccessOf, useCaseOf } from '../http/route-helpers.ts';
 import { createInvitedUser, setAccountStatus } from '../use-cases/identity/accounts.ts';
 import { assignCareTeamMember, listCareTeam, unassignCareTeamMember } from '../use-cases/identity/care-team.ts';
-import { acceptSitterInvitation, inviteSitter, listSitters, removeSitter } from '../use-cases/identity/sitters.ts';
+import { acceptSitterInvitation, approveSitter, inviteSitter, listSitters, removeSitter } from '../use-cases/identity/sitters.ts';
 
 type AccountRow = { id: string; email: string; name: string; role: 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin'; status: 'invited' | 'active' | 'deactivated'; mfa_enabled: boolean; created_at: Date; state_licenses: string[]; patient_id: string | null };
 const toAccount = (r: AccountRow) => ({
@@ -178,6 +178,25 @@ export function accountRoutes(app: KeelApp): void {
   );
 
   app.post(
+    '/api/v1/patients/:patientId/sitters/:id/approve',
+    {
+      config: { access: { kind: 'patient', resource: 'sitters', action: 'decide' } },
+      schema: {
+        tags: ['care team'],
+        summary: 'Approve a sitter the patient invited (a clinician on the care team): their access starts now',
+        params: z.strictObject({ patientId: uuid, id: uuid }),
+        response: { 200: sitterList },
+      },
+    },
+    async (request) => {
+      const uc = useCaseOf(request);
+      const patientId = patientAccessOf(request).patientId;
+      await approveSitter(uc, { patientId, assignmentId: request.params.id });
+      return { items: await listSitters(uc, patientId) };
+    },
+  );
+
+  app.post(
     '/api/v1/sitter-invitations/accept',
     {
       config: { access: { kind: 'public' } },
@@ -197,7 +216,7 @@ export function accountRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/sitter/patients',
     {
-      config: { access: { kind: 'signed-in', roles: ['sitter'] } },
+      config: { access: { kind: 'signed-in', roles: ['sitter'] }, auditPatientsShown: 'sitter_patients.list' },
       schema: {
         tags: ['care team'],
         summary: 'The patients the signed-in sitter is assigned to',

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { accessLog, auditPage, auditQuery, patientParams } from '@keel/contract';
+import { accessLog, accessLogQuery, auditPage, auditQuery, patientParams } from '@keel/contract';
 import type { KeelApp } from '../app.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { iso, patientAccessOf, useCaseOf } from '../http/route-helpers.ts';
@@ -58,30 +58,40 @@ export function auditRoutes(app: KeelApp): void {
         tags: ['audit'],
         summary: "The patient's own accounting of who accessed their record (other people's access, newest first)",
         params: patientParams,
+        querystring: accessLogQuery,
         response: { 200: accessLog },
       },
     },
     async (request) => {
       const { deps, ctx } = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
+      const { limit, before } = request.query;
       const rows = await deps.database.db
         .selectFrom('audit_log as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
-        .select(['a.at', 'u.name', 'a.actor_role', 'a.action', 'a.resource_type', 'a.outcome'])
+        .select(['a.id', 'a.at', 'u.name', 'a.actor_role', 'a.action', 'a.resource_type', 'a.outcome'])
         .where('a.patient_id', '=', patientId)
         .where(sql<boolean>`a.actor_id IS DISTINCT FROM ${ctx.actorId}`)
+        .$if(before !== undefined, (q) => q.where('a.id', '<', before ?? 0))
         .orderBy('a.id', 'desc')
-        .limit(500)
+        .limit(limit + 1)
         .execute();
+      const page = rows.slice(0, limit);
       return {
-        items: rows.map((r) => ({
-          at: iso(r.at),
-          who: r.name ?? (r.actor_role ? `a ${r.actor_role}` : 'Keel (automatic)'),
-          role: r.actor_role,
-          action: r.action,
-          resourceType: r.resource_type,
-          outcome: r.outcome,
-        })),
+        items: page.map((r) => {
+          // Staff, sitters and Keel itself are named; another patient is not: who else is enrolled is not this
+          // patient's to know.
+          const stranger = r.actor_role === 'patient';
+          return {
+            at: iso(r.at),
+            who: stranger ? 'A person without access' : (r.name ?? (r.actor_role ? `a ${r.actor_role}` : 'Keel (automatic)')),
+            role: stranger ? null : r.actor_role,
+            action: r.action,
+            resourceType: r.resource_type,
+            outcome: r.outcome,
+          };
+        }),
+        nextBefore: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       };
     },
   );

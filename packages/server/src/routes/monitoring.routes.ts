@@ -160,7 +160,7 @@ export function monitoringRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/alerts',
     {
-      config: { access: { kind: 'program', resource: 'alert_queue', action: 'read' } },
+      config: { access: { kind: 'program', resource: 'alert_queue', action: 'read' }, auditPatientsShown: 'alert_queue.list' },
       schema: {
         tags: ['alerts'],
         summary: "Alerts of the caller's care-team patients, most severe first, then oldest",

@@ -14,7 +14,7 @@ describe('keel CLI', () => {
   it('prints help listing every command', () => {
     const result = keel(['--help']);
     expect(result.status).toBe(0);
-    for (const command of ['serve', 'migrate', 'seed-demo', 'create-user', 'audit-verify', 'schema-snapshot']) expect(result.stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'seed-demo', 'create-user', 'audit-verify', 'audit-checkpoint', 'deactivate-demo', 'schema-snapshot']) expect(result.stdout).toContain(command);
   });
 
   it.each(['serve', 'migrate', 'seed-demo', 'create-user', 'audit-verify', 'schema-snapshot'])('has --help for %s', (command) => {
@@ -65,5 +65,11 @@ describe('keel CLI', () => {
     const verify = keel(['audit', 'verify'], env);
     expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/Audit log intact/);
-  });
+    // A signed checkpoint exported now, and verification against it.
+    const checkpoint = keel(['audit', 'checkpoint'], { ...env, KEEL_AUDIT_CHECKPOINT_FILE: path.join(dataDir, 'cp.jsonl') });
+    expect(checkpoint.stdout).toMatch(/Exported a checkpoint of \d+ chain head/);
+    const against = keel(['audit', 'verify', '--checkpoints', path.join(dataDir, 'cp.jsonl')], env);
+    expect(against.stdout).toMatch(/Audit log intact: .* against \d+ checkpointed chain head/);
+    expect(against.status).toBe(0);
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, createCareWorld, createUser, signIn } from '../support/factories.ts';
 
@@ -24,9 +25,47 @@ describe('audit log', () => {
     const log = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/access-log`, headers: bearer(world.tokens.patient) });
     expect(log.statusCode).toBe(200);
     const items = log.json<{ items: { who: string; outcome: string }[] }>().items;
-    expect(items.some((i) => i.who === world.otherPatient.name && i.outcome === 'denied')).toBe(true);
+    // Another patient who was denied is not named: who else is enrolled is not this patient's to know.
+    expect(items.some((i) => i.who === 'A person without access' && i.outcome === 'denied')).toBe(true);
+    expect(JSON.stringify(items)).not.toContain(world.otherPatient.name);
+    // Staff are named, with their role.
+    expect(items).toContainEqual(expect.objectContaining({ who: world.clinician.name, role: 'clinician', outcome: 'success' }));
     // Only the patient reads their own access log.
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/access-log`, headers: bearer(world.tokens.clinician) })).statusCode).toBe(404);
+  });
+
+  it('puts list reads that show the patient, and handler-raised 404s, on the patient’s access log, a page at a time', async () => {
+    const world = await createCareWorld(t);
+    const pid = world.patient.patientId;
+    const shownBy = async (token: string, url: string) => {
+      expect((await t.app.inject({ method: 'GET', url, headers: bearer(token) })).statusCode).toBe(200);
+    };
+    await shownBy(world.tokens.clinician, '/api/v1/patients?sort=name');
+    await shownBy(world.tokens.sitter, '/api/v1/sitter/patients');
+    await shownBy(world.tokens.coach, '/api/v1/coach/caseload');
+    const rows = await t.database.db.selectFrom('audit_log').select(['action', 'actor_id']).where('patient_id', '=', pid).where('outcome', '=', 'success').execute();
+    expect(rows).toContainEqual({ action: 'panel.read', actor_id: world.clinician.id });
+    expect(rows).toContainEqual({ action: 'sitter_patients.list', actor_id: world.sitter.id });
+    expect(rows).toContainEqual({ action: 'caseload.list', actor_id: world.coach.id });
+
+    // The clinician passes the access check for this patient, but the entry is not there: a 404 from the handler,
+    // recorded like a denial.
+    const missing = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${pid}/messages/${crypto.randomUUID()}`, headers: bearer(world.tokens.clinician) });
+    expect(missing.statusCode).toBe(404);
+    const denied = await t.database.db.selectFrom('audit_log').select(['actor_id', 'detail']).where('patient_id', '=', pid).where('outcome', '=', 'denied').where('actor_id', '=', world.clinician.id).execute();
+    expect(denied.length).toBeGreaterThan(0);
+
+    const first = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${pid}/access-log?limit=2`, headers: bearer(world.tokens.patient) });
+    const page1 = first.json<{ items: { who: string; action: string }[]; nextBefore: number | null }>();
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextBefore).not.toBeNull();
+    const second = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${pid}/access-log?limit=2&before=${page1.nextBefore}`, headers: bearer(world.tokens.patient) });
+    const page2 = second.json<{ items: { who: string; action: string }[] }>();
+    expect(page2.items.length).toBeGreaterThan(0);
+    const all = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${pid}/access-log?limit=200`, headers: bearer(world.tokens.patient) });
+    const everything = all.json<{ items: { who: string; action: string }[] }>().items;
+    expect(everything.slice(0, 4)).toEqual([...page1.items, ...page2.items].slice(0, 4));
+    expect(everything.map((i) => i.action)).toEqual(expect.arrayContaining(['panel.read', 'sitter_patients.list', 'caseload.list']));
   });
 
   it('lets the admin search by patient, actor and time, and nobody else', async () => {
@@ -45,7 +84,7 @@ describe('audit log', () => {
   it('verifies its hash chains, and detects a row changed behind the trigger’s back', async () => {
     const admin = await createUser(t, 'admin');
     await signIn(t, admin);
-    const intact = await verifyAuditChain(t.database.db);
+    const intact = await verifyAuditChain(t.database.db, { keys });
     expect(intact.breaks).toEqual([]);
     expect(intact.rows).toBeGreaterThan(5);
     const victim = await t.database.db.selectFrom('audit_log').select('id').where('actor_id', '=', admin.id).executeTakeFirstOrThrow();
@@ -53,7 +92,7 @@ describe('audit log', () => {
     await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(t.database.db);
     await sql`UPDATE audit_log SET outcome = 'failure' WHERE id = ${victim.id}`.execute(t.database.db);
     await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(t.database.db);
-    const tampered = await verifyAuditChain(t.database.db);
+    const tampered = await verifyAuditChain(t.database.db, { keys });
     expect(tampered.breaks).toContainEqual(expect.objectContaining({ id: victim.id, problem: 'hash_mismatch' }));
   });
 });

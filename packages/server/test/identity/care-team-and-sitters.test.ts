@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { bearer, createCareWorld, createPatient, createUser, signIn, testPassword } from '../support/factories.ts';
+import { assignCareTeam, bearer, createCareWorld, createPatient, createUser, signIn, testPassword } from '../support/factories.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -69,15 +69,52 @@ describe('sitters', () => {
       .inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'sitter long passphrase' } })
       .then((r) => r.json<{ token: string; user: { role: string } }>());
     expect(sitterToken.user.role).toBe('sitter');
+    // Invited by the patient: no access until a clinician on the care team approves.
+    expect((await get('/api/v1/sitter/patients', sitterToken.token)).json()).toEqual({ items: [] });
+    const list = await get(`/api/v1/patients/${patient.patientId}/sitters`, patientToken);
+    const assignment = list.json<{ items: { id: string; status: string }[] }>().items[0]!;
+    expect(assignment.status).toBe('pending_approval');
+    const assignmentId = assignment.id;
+    const approve = (token: string) => t.app.inject({ method: 'POST', url: `/api/v1/patients/${patient.patientId}/sitters/${assignmentId}/approve`, headers: bearer(token) });
+    expect((await approve(patientToken)).statusCode).toBe(404);
+    const clinician = await createUser(t, 'clinician');
+    const clinicianToken = await signIn(t, clinician);
+    expect((await approve(clinicianToken)).statusCode).toBe(404);
+    await assignCareTeam(t, patient.patientId, clinician.id, 'clinician');
+    expect((await approve(clinicianToken)).statusCode).toBe(200);
+    expect((await approve(clinicianToken)).statusCode).toBe(409);
     const mine = await get('/api/v1/sitter/patients', sitterToken.token);
     expect(mine.json()).toMatchObject({ items: [{ patientId: patient.patientId }] });
     expect((await get(`/api/v1/patients/${patient.patientId}/care-team`, sitterToken.token)).statusCode).toBe(404);
 
-    const list = await get(`/api/v1/patients/${patient.patientId}/sitters`, patientToken);
-    const assignmentId = list.json<{ items: { id: string; status: string }[] }>().items[0]!.id;
     const removed = await t.app.inject({ method: 'DELETE', url: `/api/v1/patients/${patient.patientId}/sitters/${assignmentId}`, headers: bearer(patientToken) });
     expect(removed.statusCode).toBe(200);
     expect((await get('/api/v1/sitter/patients', sitterToken.token)).json()).toEqual({ items: [] });
+  });
+
+  it('refuses a patient as their own sitter', async () => {
+    const patient = await createPatient(t);
+    const patientToken = await signIn(t, patient);
+    const self = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${patient.patientId}/sitters`, headers: bearer(patientToken), payload: { email: patient.email.toUpperCase(), name: patient.name, confirmsAdult: true } });
+    expect(self.statusCode).toBe(422);
+    expect(self.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['email']);
+  });
+
+  it('keeps a clinician on an active patient’s care team: the last one cannot be removed', async () => {
+    const admin = await createUser(t, 'admin');
+    const adminToken = await signIn(t, admin);
+    const patient = await createPatient(t);
+    await t.database.db.updateTable('patients').set({ status: 'active' }).where('id', '=', patient.patientId).execute();
+    const [first, second] = [await createUser(t, 'clinician'), await createUser(t, 'clinician')];
+    await assignCareTeam(t, patient.patientId, first.id, 'clinician');
+    await assignCareTeam(t, patient.patientId, second.id, 'clinician');
+    const remove = (userId: string) => t.app.inject({ method: 'DELETE', url: `/api/v1/patients/${patient.patientId}/care-team/${userId}`, headers: bearer(adminToken) });
+    expect((await remove(first.id)).statusCode).toBe(200);
+    const last = await remove(second.id);
+    expect(last.statusCode).toBe(409);
+    expect(last.json<{ code: string }>().code).toBe('CONFLICT');
+    const team = await t.database.db.selectFrom('care_team_members').select('user_id').where('patient_id', '=', patient.patientId).where('unassigned_at', 'is', null).execute();
+    expect(team.map((m) => m.user_id)).toEqual([second.id]);
   });
 
   it('requires the sitter to be confirmed an adult, and an invitation works once', async () => {

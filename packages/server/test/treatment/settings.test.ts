@@ -116,7 +116,7 @@ describe('program settings', () => {
     try {
       expect(before).toBeGreaterThan(0);
       expect(await overdue()).toBe((before ?? 0) - 1);
-      const reads = await t.database.db.selectFrom('audit_log').select(['action', 'detail']).where('actor_id', '=', w.clinician.id).where('action', '=', 'panel.read').execute();
+      const reads = await t.database.db.selectFrom('audit_log').select(['action', 'detail']).where('actor_id', '=', w.clinician.id).where('patient_id', '=', w.patient.patientId).where('action', '=', 'panel.read').execute();
       expect(reads).toHaveLength(3);
       expect(reads[0]?.detail).toMatchObject({ sort: 'name', offset: 0 });
     } finally {

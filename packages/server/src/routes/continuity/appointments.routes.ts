@@ -48,7 +48,7 @@ export function appointmentRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/appointments',
     {
-      config: { access: { kind: 'signed-in' } },
+      config: { access: { kind: 'signed-in' }, auditPatientsShown: 'appointments.list' },
       schema: {
         tags: ['appointments'],
         summary: "The caller's own appointments: a patient's, a staff member's, or the sitter orientations a sitter attends",

@@ -77,7 +77,7 @@ export function careRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/coach/caseload',
     {
-      config: { access: { kind: 'signed-in', roles: ['coach'] } },
+      config: { access: { kind: 'signed-in', roles: ['coach'] }, auditPatientsShown: 'caseload.list' },
       schema: { tags: ['coaching'], summary: "The coach's assigned patients: next integration session, last note, shared journal entries", response: { 200: caseloadResponse } },
     },
     async (request) => {

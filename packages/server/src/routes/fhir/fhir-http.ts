@@ -31,6 +31,9 @@ const issueOf: Record<ProblemCode, { code: string; status: number }> = {
   CROSS_ORIGIN_REFUSED: { code: 'forbidden', status: 403 },
   IDEMPOTENCY_KEY_REUSED: { code: 'conflict', status: 422 },
   SERVICE_UNAVAILABLE: { code: 'transient', status: 503 },
+  URI_TOO_LONG: { code: 'too-long', status: 414 },
+  REQUEST_TIMEOUT: { code: 'timeout', status: 408 },
+  HEADERS_TOO_LARGE: { code: 'too-long', status: 431 },
   INTERNAL: { code: 'exception', status: 500 },
 };
 

@@ -8,7 +8,7 @@ export function reviewRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/review-queue',
     {
-      config: { access: { kind: 'program', resource: 'review_queue', action: 'read' } },
+      config: { access: { kind: 'program', resource: 'review_queue', action: 'read' }, auditPatientsShown: 'review_queue.list' },
       schema: {
         tags: ['intake review'],
         summary: "Submitted intakes awaiting a decision, oldest first: the caller's care-team patients and every patient in a state where the caller is licensed",

@@ -8,7 +8,7 @@ import { publicBaseUrl, type UseCase } from '../deps.ts';
 import { slotStarts, SLOT_MS, withinAvailability } from './availability-windows.ts';
 import { loadStaffAvailability } from './availability.ts';
 import { loadContinuitySettings } from './continuity-settings.ts';
-import { isUniqueViolation } from './db-errors.ts';
+import { isUniqueViolation } from '../../db/db-errors.ts';
 import { cancelReminders, scheduleReminders } from './reminders.ts';
 import { addDays, describeLocalTime, wallClock, zonedTimeToUtc } from './time-zones.ts';
 

@@ -40,6 +40,9 @@ export async function signup({ deps, ctx }: UseCase, input: SignupInput): Promis
       retryAfterSeconds: limit.retryAfterSeconds,
     });
   }
+  if (input.dateOfBirth > ctx.now.toISOString().slice(0, 10)) {
+    throw validationFailed([{ field: 'dateOfBirth', message: 'must not be in the future' }]);
+  }
   assertPasswordAcceptable(input.password, input);
   if (await emailTaken(db, input.email)) {
     throw new AppError('CONFLICT', 'An account with this email already exists. Sign in, or reset your password.');

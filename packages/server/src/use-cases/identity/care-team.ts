@@ -42,8 +42,15 @@ export async function assignCareTeamMember(
   });
 }
 
+/**
+ * Removes a member from the care team. An active patient (approved or in treatment) always keeps a clinician: the
+ * last one cannot be removed until another is assigned. The patient row is locked first, so two removals at once
+ * cannot each leave the other clinician as "the last".
+ */
 export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { patientId: string; userId: string }): Promise<void> {
   await inTransaction(deps.database.db, async (tx) => {
+    const patient = await tx.selectFrom('patients').select('status').where('id', '=', input.patientId).forUpdate().executeTakeFirst();
+    if (!patient) throw notFound('care team member');
     const result = await tx
       .updateTable('care_team_members')
       .set({ unassigned_at: ctx.now })
@@ -52,6 +59,19 @@ export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { pa
       .where('unassigned_at', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('care team member');
+    if (patient.status === 'approved' || patient.status === 'active') {
+      const clinicians = await tx
+        .selectFrom('care_team_members')
+        .select('id')
+        .where('patient_id', '=', input.patientId)
+        .where('member_role', '=', 'clinician')
+        .where('unassigned_at', 'is', null)
+        .limit(1)
+        .execute();
+      if (clinicians.length === 0) {
+        throw new AppError('CONFLICT', 'This is the last clinician on an active patient’s care team: assign another clinician first.');
+      }
+    }
     await writeAudit(tx, ctx, { action: 'care_team.unassign', resourceType: 'care_team', resourceId: input.userId, patientId: input.patientId, outcome: 'success' });
   });
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
-import { clearRateLimit, hitRateLimit, rateLimits } from '../../auth/rate-limit.ts';
+import { clearRateLimit, hitRateLimit, peekRateLimit, pendingDelay, rateLimits, signInDelays } from '../../auth/rate-limit.ts';
 import { createSession, isStaff, revokeSession } from '../../auth/session.service.ts';
 import { checkTotp, recoveryCodeHash } from '../../auth/totp.ts';
 import { staffMfaRequired } from '../../config.ts';
@@ -59,29 +59,46 @@ export async function login(
 ): Promise<{ token: string; expiresAt: Date; userId: string; mfaVerified: boolean }> {
   const db = deps.database.db;
   const email = input.email.toLowerCase();
-  const [byAccount, byAddress] = await Promise.all([
-    hitRateLimit(db, `login:acct:${email}`, rateLimits.loginAccount, ctx.now),
-    hitRateLimit(db, `login:addr:${ctx.clientAddress}`, rateLimits.loginAddress, ctx.now),
-  ]);
+  // Only failures count (a clinic where thirty people sign in from one address is never stopped), and no limit
+  // locks a named account: strangers only slow it down (signInDelays), and the owner's own address is let through.
+  const keys = {
+    address: `login:fail:addr:${ctx.clientAddress}`,
+    pair: `login:fail:pair:${email}:${ctx.clientAddress}`,
+    account: `login:fail:acct:${email}`,
+  };
   const user = await db
     .selectFrom('users')
     .selectAll()
     .where(sql<boolean>`lower(email) = ${email}`)
     .executeTakeFirst();
-  if (!byAccount.allowed || !byAddress.allowed) {
+  const [byAddress, pairWait, accountWait, knownAddress] = await Promise.all([
+    peekRateLimit(db, keys.address, rateLimits.loginAddressFailures, ctx.now),
+    pendingDelay(db, keys.pair, signInDelays.accountFromAddress, ctx.now),
+    pendingDelay(db, keys.account, signInDelays.account, ctx.now),
+    user && ctx.clientAddress
+      ? db.selectFrom('auth_sessions').select('id').where('user_id', '=', user.id).where('client_address', '=', ctx.clientAddress).limit(1).executeTakeFirst()
+      : Promise.resolve(undefined),
+  ]);
+  const wait = Math.max(byAddress.allowed ? 0 : byAddress.retryAfterSeconds, pairWait, knownAddress ? 0 : accountWait);
+  if (wait > 0) {
     await writeAudit(db, { ...ctx, actorId: user?.id ?? null, actorRole: user?.role ?? null }, {
       action: 'auth.login',
       resourceType: 'session',
       outcome: 'denied',
       detail: { reason: 'rate_limited' },
     });
-    throw new AppError('RATE_LIMITED', 'Too many sign-in attempts. Wait a few minutes and try again.', undefined, {
-      retryAfterSeconds: Math.max(byAccount.retryAfterSeconds, byAddress.retryAfterSeconds),
+    throw new AppError('RATE_LIMITED', `Too many failed sign-ins. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, undefined, {
+      retryAfterSeconds: wait,
     });
   }
   // The password is checked even for an unknown account (against a dummy hash): same answer, same time.
   const passwordOk = await verifyPassword(user?.password_hash, input.password);
   if (!user || !passwordOk || user.status !== 'active') {
+    await Promise.all([
+      hitRateLimit(db, keys.address, rateLimits.loginAddressFailures, ctx.now),
+      hitRateLimit(db, keys.pair, { limit: Number.MAX_SAFE_INTEGER, windowSeconds: signInDelays.accountFromAddress.windowSeconds }, ctx.now),
+      hitRateLimit(db, keys.account, { limit: Number.MAX_SAFE_INTEGER, windowSeconds: signInDelays.account.windowSeconds }, ctx.now),
+    ]);
     await writeAudit(db, { ...ctx, actorId: user?.id ?? null, actorRole: user?.role ?? null }, {
       action: 'auth.login',
       resourceType: 'session',
@@ -111,7 +128,8 @@ export async function login(
       now: ctx.now,
       config: deps.config,
     });
-    await clearRateLimit(tx, `login:acct:${email}`);
+    await clearRateLimit(tx, keys.pair);
+    await clearRateLimit(tx, keys.account);
     if (user.mfa_enabled) await clearRateLimit(tx, `mfa:acct:${user.id}`);
     await writeAudit(tx, { ...ctx, actorId: user.id, actorRole: user.role }, {
       action: 'auth.login',

@@ -2,7 +2,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { newSecret, sha256Hex } from '../../auth/tokens.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { AppError, notFound } from '../../http/problem.ts';
+import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
 import { assertPasswordAcceptable } from './accounts.ts';
 
@@ -14,6 +14,16 @@ export async function inviteSitter(
   input: { patientId: string; email: string; name: string; relationship?: string | undefined },
 ): Promise<{ id: string; acceptUrl: string }> {
   return inTransaction(deps.database.db, async (tx) => {
+    // The sitter is another adult: never the patient themselves.
+    const own = await tx
+      .selectFrom('patients as p')
+      .innerJoin('users as u', 'u.id', 'p.user_id')
+      .select('u.email')
+      .where('p.id', '=', input.patientId)
+      .executeTakeFirst();
+    if (own && own.email.toLowerCase() === input.email.toLowerCase()) {
+      throw validationFailed([{ field: 'email', message: 'must be someone other than the patient: a patient cannot be their own sitter' }]);
+    }
     const active = await tx
       .selectFrom('sitter_assignments')
       .select('id')
@@ -100,9 +110,13 @@ export async function acceptSitterInvitation(
         .values({ id: sitterUserId, email: invite.invite_email, name: input.name ?? invite.invite_name, role: 'sitter', password_hash: await hashPassword(input.password), mfa_secret: null, mfa_last_step: null, dea_registration: null, deactivated_at: null })
         .execute();
     }
+    // A sitter the patient invited starts only once a clinician on the care team approves them; one a clinician
+    // (or an admin) invited is approved by the invitation itself.
+    const inviter = await tx.selectFrom('users').select('role').where('id', '=', invite.invited_by).executeTakeFirst();
+    const approved = inviter?.role === 'clinician' || inviter?.role === 'admin';
     await tx
       .updateTable('sitter_assignments')
-      .set({ status: 'active', sitter_user_id: sitterUserId, accepted_at: ctx.now, invite_token_hash: null })
+      .set({ status: approved ? 'active' : 'pending_approval', sitter_user_id: sitterUserId, accepted_at: ctx.now, invite_token_hash: null })
       .where('id', '=', invite.id)
       .execute();
     await writeAudit(tx, { ...ctx, actorId: sitterUserId, actorRole: 'sitter' }, {
@@ -113,6 +127,25 @@ export async function acceptSitterInvitation(
       outcome: 'success',
     });
     return { sitterUserId, patientId: invite.patient_id, createdAccount };
+  });
+}
+
+/** A clinician on the care team approves a sitter the patient invited, after the sitter accepted: access starts now. */
+export async function approveSitter({ deps, ctx }: UseCase, input: { patientId: string; assignmentId: string }): Promise<void> {
+  await inTransaction(deps.database.db, async (tx) => {
+    const result = await tx
+      .updateTable('sitter_assignments')
+      .set({ status: 'active' })
+      .where('id', '=', input.assignmentId)
+      .where('patient_id', '=', input.patientId)
+      .where('status', '=', 'pending_approval')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      const row = await tx.selectFrom('sitter_assignments').select('status').where('id', '=', input.assignmentId).where('patient_id', '=', input.patientId).executeTakeFirst();
+      if (!row || row.status === 'removed') throw notFound('sitter');
+      throw new AppError('CONFLICT', row.status === 'active' ? 'This sitter is already approved.' : 'The sitter has not accepted the invitation yet.');
+    }
+    await writeAudit(tx, ctx, { action: 'sitter.approve', resourceType: 'sitters', resourceId: input.assignmentId, patientId: input.patientId, outcome: 'success' });
   });
 }
 

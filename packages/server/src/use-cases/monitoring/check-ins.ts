@@ -1,6 +1,6 @@
 import type { CheckInRequest, CheckInResponse } from '@keel/contract';
 import { sql } from 'kysely';
-import { auditRow, writeAudit, type AuditEntry } from '../../audit/audit-log.ts';
+import { writeAudit, type AuditEntry } from '../../audit/audit-log.ts';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { validationFailed } from '../../http/problem.ts';
 import { settingsFromStored } from '../settings/program-settings.service.ts';
@@ -62,8 +62,9 @@ export function checkInRow(patientId: string, submittedBy: string | null, body: 
  * The daily check-in (I8): stored, the warning signs re-read from the patient's records, a change of risk tier
  * recorded (and a move to high raising the DEPENDENCE_RISK_BECAME_HIGH alert with its escalation job and notice),
  * and the audit row — one transaction, so nothing is acknowledged that an alert did not see. The insert, the
- * settings check, the patient_risk lock with the signal read, and the audit row are one round trip
- * (monitoring_check_in, migrations/0009-check-in-ingest.ts); a change of tier and its alerts audit themselves.
+ * settings check and the patient_risk lock with the signal read are one round trip (monitoring_check_in,
+ * migrations/0011-hardening.ts); the audit row follows (its HMAC is computed here); a change of tier and its
+ * alerts audit themselves.
  */
 export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckInRequest): Promise<CheckInResponse> {
   const { deps, ctx } = uc;
@@ -74,7 +75,7 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
     const seen = settingsSeen(deps.database);
     const windows = signalWindows(ctx.now, seen.settings.monitoring);
     const result = await sql<{ r: { settings_version: number; input?: unknown; settings?: Record<string, unknown> | null } }>`
-      SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb, ${JSON.stringify({ ...auditRow(ctx, audit), detail: {} })}::jsonb,
+      SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb,
         ${seen.version}::integer, ${windows.from}::timestamptz, ${windows.ledgerFrom}::timestamptz) AS r`.execute(tx);
     const stored = result.rows[0]?.r;
     if (!stored) throw new Error('monitoring_check_in returned nothing');
@@ -88,8 +89,9 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
       settings = settingsFromStored(stored.settings);
       rememberSettings(deps.database, stored.settings_version, settings);
       locked = await loadPatientSignalData(tx, patientId, ctx.now, settings.monitoring, { lockRiskRow: true });
-      await writeAudit(tx, ctx, audit);
     }
+    // After the patient_risk lock, as every writer orders them; the row is sealed here, where the audit key is.
+    await writeAudit(tx, ctx, audit);
     const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings, locked);
     return {
       checkIn: toCheckIn(row),

@@ -1,7 +1,7 @@
 import { sql, type QueryCreator, type RawBuilder } from 'kysely';
 import type { PanelRow } from '@keel/contract';
 import { countOverdueAssessments } from '@keel/domain';
-import { auditRow } from '../../audit/audit-log.ts';
+import { writeAuditEntries } from '../../audit/audit-log.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { validationFailed } from '../../http/problem.ts';
@@ -95,14 +95,8 @@ export async function clinicianPanel(
     throw validationFailed([{ field: 'risk', message: 'risk tiers are visible to clinicians only' }]);
   }
   const sort: PanelSort = !clinical && (query.sort === 'risk' || query.sort === 'nextSession') ? 'name' : query.sort;
-  // The read and its audit row are one statement (a data-modifying CTE): one round trip, and no audit row for a
-  // read that failed. The settings (for the check-in probe and the overdue count) are the ones this process last
-  // saw; the statement returns the stored version, and on a mismatch the rows are read again with the current ones.
-  const audit = auditRow(ctx, { action: 'panel.read', resourceType: 'panel', outcome: 'success', detail: { sort, limit: query.limit, offset } });
-  const read = async (settings: ProgramSettings, withAudit: boolean) => {
-    // The CTE adds a table the main query never reads; seen as a plain QueryCreator, the builder still carries it.
-    const base = withAudit ? (db.with('panel_audit', (qc) => qc.insertInto('audit_log').values(audit)) as unknown as QueryCreator<Database>) : db;
-    let q = panelSql(base, viewer.userId, ctx.now, settings.monitoring.cadence.recurring.checkin.phases);
+  const read = async (settings: ProgramSettings) => {
+    let q = panelSql(db, viewer.userId, ctx.now, settings.monitoring.cadence.recurring.checkin.phases);
     if (query.risk) q = q.where(sql<boolean>`coalesce(s.evaluated_tier, s.intake_tier) = ${query.risk}`);
     switch (query.alert) {
       case undefined:
@@ -144,15 +138,25 @@ export async function clinicianPanel(
   };
   const seen = settingsSeen(deps.database);
   let settings = seen.settings;
-  let rows = await read(settings, true);
+  let rows = await read(settings);
   const version = rows[0]?.settings_version ?? seen.version;
   if (version !== seen.version) {
     const stored = await loadStoredProgramSettings(db);
     rememberSettings(deps.database, stored.version, stored.settings);
     settings = stored.settings;
-    rows = await read(settings, false);
+    rows = await read(settings);
   }
   const page = rows.slice(0, query.limit);
+  // Each patient shown is a read of that patient's data: one row in each patient's chain, so it reaches their
+  // access log. A page that shows nobody is recorded once, in the system chain.
+  const detail = { sort, limit: query.limit, offset };
+  await writeAuditEntries(
+    db,
+    ctx,
+    page.length > 0
+      ? page.map((r) => ({ action: 'panel.read', resourceType: 'panel', patientId: r.id, outcome: 'success' as const, detail }))
+      : [{ action: 'panel.read', resourceType: 'panel', outcome: 'success' as const, detail }],
+  );
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);

@@ -8,7 +8,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
-import { constraintOf, sqlState } from '../continuity/db-errors.ts';
+import { constraintOf, sqlState } from '../../db/db-errors.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import {

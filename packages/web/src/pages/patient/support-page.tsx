@@ -49,7 +49,7 @@ function InviteSitter() {
         {invite.error !== null && <ProblemAlert error={invite.error} fieldsShownInline={['name', 'email', 'relationship', 'confirmsAdult']} />}
         {invite.isSuccess && (
           <Text size="sm" role="status" c="teal.9" fw={600}>
-            Invitation sent. They will get an email with a link to set up their sitter account.
+            Invitation sent. They will get an email with a link to set up their sitter account; once they accept, your care team approves them.
           </Text>
         )}
         <Group>
@@ -144,7 +144,7 @@ export function SupportPage() {
                       <Text fw={600}>{s.name}</Text>
                       {s.relationship && <Text size="sm">({s.relationship})</Text>}
                       <Badge variant="light" color={s.status === 'active' ? 'keel' : 'gray'}>
-                        {s.status === 'active' ? 'Active' : s.status === 'invited' ? 'Invitation sent' : s.status}
+                        {s.status === 'active' ? 'Active' : s.status === 'invited' ? 'Invitation sent' : s.status === 'pending_approval' ? 'Awaiting your care team’s approval' : s.status}
                       </Badge>
                     </Group>
                   ))}

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyring } from '../../src/audit/audit-keys.ts';
+import { verifyAuditChain, writeAudit, type ChainBreak, type RequestContext } from '../../src/audit/audit-log.ts';
+import { exportAuditCheckpoint, readCheckpoints } from '../../src/audit/audit-checkpoint.ts';
+import type { Database } from '../../src/db/schema.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
+
+let database: DatabaseHandle;
+const patientA = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a01';
+const patientB = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a02';
+const ctx = (minute: number): RequestContext => ({
+  actorId: '5d1c6f3e-1111-4a4a-9b9b-000000000001',
+  actorRole: 'clinician',
+  requestId: `req-${minute}`,
+  clientAddress: '192.0.2.7',
+  now: new Date(Date.UTC(2026, 5, 1, 12, minute)),
+});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  for (let i = 0; i < 6; i++) {
+    await writeAudit(database.db, ctx(i), {
+      action: 'record.read',
+      resourceType: 'record',
+      resourceId: `r-${i}`,
+      patientId: i % 2 === 0 ? patientA : patientB,
+      outcome: 'success',
+      detail: { page: i, filters: { b: 'x|y', a: null } },
+    });
+  }
+  await writeAudit(database.db, ctx(9), { action: 'system.tick', resourceType: 'system', outcome: 'success' });
+});
+afterAll(async () => {
+  await database.close();
+});
+
+/** Runs `tamper` as the database owner would (guard triggers off), verifies inside, then rolls everything back. */
+async function afterTampering(tamper: (tx: Kysely<Database>) => Promise<void>, checkpoints?: Map<string, { seq: number; hash: string }>): Promise<ChainBreak[]> {
+  let breaks: ChainBreak[] = [];
+  await database.db
+    .transaction()
+    .execute(async (tx) => {
+      await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+      await tamper(tx);
+      await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(tx);
+      breaks = (await verifyAuditChain(tx, { keys, ...(checkpoints ? { checkpoints } : {}) })).breaks;
+      throw new Rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Rollback)) throw error;
+    });
+  return breaks;
+}
+class Rollback extends Error {}
+
+const middleRow = async (tx: Kysely<Database>) =>
+  tx.selectFrom('audit_log').select(['id', 'chain_key', 'seq']).where('chain_key', '=', patientA).where('seq', '=', 2).executeTakeFirstOrThrow();
+
+describe('the keyed audit chain', () => {
+  it('is intact as written, and verification reads it in batches with the same result', async () => {
+    const whole = await verifyAuditChain(database.db, { keys });
+    expect(whole).toEqual({ rows: 7, chains: 3, breaks: [] });
+    for (const batchSize of [1, 2, 3, 5]) expect(await verifyAuditChain(database.db, { keys, batchSize })).toEqual(whole);
+  });
+
+  // Every column of the table, each changed in turn to another value of its type.
+  const edits: Record<string, string> = {
+    id: 'id = id + 1000',
+    at: "at = at + interval '1 second'",
+    actor_id: "actor_id = '5d1c6f3e-1111-4a4a-9b9b-000000000002'",
+    actor_role: "actor_role = 'admin'",
+    action: "action = 'record.update'",
+    resource_type: "resource_type = 'other'",
+    resource_id: "resource_id = 'r-999'",
+    patient_id: `patient_id = '${patientB}'`,
+    outcome: "outcome = 'denied'",
+    request_id: "request_id = 'req-x'",
+    client_address: "client_address = '198.51.100.1'",
+    detail: `detail = '{"page": 2, "filters": {"a": null, "b": "x"}}'`,
+    chain_key: "chain_key = 'system'",
+    seq: 'seq = seq + 100',
+    prev_hash: "prev_hash = repeat('0', 64)",
+    hash: "hash = repeat('f', 64)",
+    key_id: "key_id = 'other-key'",
+  };
+
+  it('covers every column of the audit log with the edits below', async () => {
+    const columns = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_log' ORDER BY column_name`.execute(database.db);
+    expect(columns.rows.map((c) => c.column_name).sort()).toEqual(Object.keys(edits).sort());
+  });
+
+  it.each(Object.entries(edits))('detects a change to %s', async (_column, assignment) => {
+    const breaks = await afterTampering(async (tx) => {
+      const row = await middleRow(tx);
+      await sql`UPDATE audit_log SET ${sql.raw(assignment)} WHERE id = ${row.id}`.execute(tx);
+    });
+    expect(breaks.length).toBeGreaterThan(0);
+  });
+
+  it('detects a deleted row, and rows cut from the end when the head is moved back too, against a checkpoint', async () => {
+    expect(
+      await afterTampering(async (tx) => {
+        const row = await middleRow(tx);
+        await sql`DELETE FROM audit_log WHERE id = ${row.id}`.execute(tx);
+      }),
+    ).toContainEqual(expect.objectContaining({ chainKey: patientA, problem: 'sequence_gap' }));
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-cp-'));
+    const file = path.join(dir, 'checkpoints.jsonl');
+    await exportAuditCheckpoint(database.db, keys, { file }, new Date('2026-06-01T13:00:00Z'));
+    const checkpoints = readCheckpoints(keys, file);
+    expect(checkpoints.get(patientA)?.seq).toBe(3);
+    const cut = async (tx: Kysely<Database>) => {
+      await sql`DELETE FROM audit_log WHERE chain_key = ${patientA} AND seq = 3`.execute(tx);
+      await sql`UPDATE audit_chain_heads SET last_seq = 2, last_hash = (SELECT hash FROM audit_log WHERE chain_key = ${patientA} AND seq = 2) WHERE chain_key = ${patientA}`.execute(tx);
+    };
+    // Without a checkpoint the cut is invisible (the head was moved back with it); with one it is found.
+    expect(await afterTampering(cut)).toEqual([]);
+    expect(await afterTampering(cut, checkpoints)).toContainEqual(expect.objectContaining({ chainKey: patientA, problem: 'truncated_after_checkpoint' }));
+  });
+
+  it('detects re-chaining after an edit: with the old unkeyed digest, and with a key that is not the program’s', async () => {
+    // The owner edits row 2 of patient A's chain and recomputes the rest of the chain and its head with the
+    // unkeyed digest function that is still in the database.
+    const rechainUnkeyed = async (tx: Kysely<Database>) => {
+      const row = await middleRow(tx);
+      await sql`UPDATE audit_log SET outcome = 'denied' WHERE id = ${row.id}`.execute(tx);
+      const rows = await tx.selectFrom('audit_log').select(['id', 'seq']).where('chain_key', '=', patientA).orderBy('seq').execute();
+      let prev = '';
+      for (const r of rows) {
+        await sql`UPDATE audit_log SET key_id = NULL, prev_hash = ${prev} WHERE id = ${r.id}`.execute(tx);
+        await sql`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.id = ${r.id}`.execute(tx);
+        prev = (await tx.selectFrom('audit_log').select('hash').where('id', '=', r.id).executeTakeFirstOrThrow()).hash;
+      }
+      await sql`UPDATE audit_chain_heads SET last_hash = ${prev} WHERE chain_key = ${patientA}`.execute(tx);
+    };
+    const unkeyed = await afterTampering(rechainUnkeyed);
+    expect(unkeyed.filter((b) => b.chainKey === patientA && b.problem === 'unkeyed_row')).toHaveLength(3);
+    expect(unkeyed.every((b) => b.chainKey === patientA)).toBe(true);
+
+    // The same with an HMAC under a key the attacker chose (the row names the real key id).
+    const guessed = keyring(keys.current.id, Buffer.alloc(32, 7));
+    const { auditRowHash } = await import('../../src/audit/audit-log.ts');
+    const rechainGuessed = async (tx: Kysely<Database>) => {
+      const row = await middleRow(tx);
+      await sql`UPDATE audit_log SET outcome = 'denied' WHERE id = ${row.id}`.execute(tx);
+      const rows = await tx.selectFrom('audit_log').selectAll().where('chain_key', '=', patientA).orderBy('seq').execute();
+      let prev = '';
+      for (const r of rows) {
+        const hash = auditRowHash(guessed, guessed.current.id, { ...r, key_id: guessed.current.id, prev_hash: prev })!;
+        await sql`UPDATE audit_log SET prev_hash = ${prev}, hash = ${hash} WHERE id = ${r.id}`.execute(tx);
+        prev = hash;
+      }
+      await sql`UPDATE audit_chain_heads SET last_hash = ${prev} WHERE chain_key = ${patientA}`.execute(tx);
+    };
+    const guessedBreaks = await afterTampering(rechainGuessed);
+    expect(guessedBreaks.filter((b) => b.problem === 'hash_mismatch').map((b) => b.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('accepts rows from before the chain was keyed only as a prefix vouched for by a signed checkpoint', async () => {
+    const legacyChain = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a03';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-cp-'));
+    const file = path.join(dir, 'checkpoints.jsonl');
+    await database.db
+      .transaction()
+      .execute(async (tx) => {
+        // Two rows as the earlier, unkeyed trigger wrote them.
+        await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain`.execute(tx);
+        let prev = '';
+        for (let seq = 1; seq <= 2; seq++) {
+          const inserted = await sql<{ id: number }>`
+            INSERT INTO audit_log (at, action, resource_type, patient_id, outcome, chain_key, seq, prev_hash, hash)
+            VALUES (${new Date(Date.UTC(2025, 0, seq))}, 'legacy.read', 'record', ${legacyChain}, 'success', ${legacyChain}, ${seq}, ${prev}, '') RETURNING id`.execute(tx);
+          const id = inserted.rows[0]!.id;
+          await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(tx);
+          await sql`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.id = ${id}`.execute(tx);
+          await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(tx);
+          prev = (await tx.selectFrom('audit_log').select('hash').where('id', '=', id).executeTakeFirstOrThrow()).hash;
+        }
+        await sql`INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash) VALUES (${legacyChain}, 2, ${prev})`.execute(tx);
+        await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_chain`.execute(tx);
+
+        expect((await verifyAuditChain(tx, { keys })).breaks.filter((b) => b.problem === 'unkeyed_row')).toHaveLength(2);
+        await exportAuditCheckpoint(tx, keys, { file }, new Date('2026-06-01T13:00:00Z'));
+        // Keyed rows continue the legacy prefix.
+        await writeAudit(tx, ctx(30), { action: 'record.read', resourceType: 'record', patientId: legacyChain, outcome: 'success' });
+        expect((await verifyAuditChain(tx, { keys, checkpoints: readCheckpoints(keys, file) })).breaks).toEqual([]);
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
+  });
+
+  it('refuses a checkpoint file whose signature does not verify', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-cp-'));
+    const file = path.join(dir, 'checkpoints.jsonl');
+    await writeAudit(database.db, ctx(40), { action: 'record.read', resourceType: 'record', patientId: patientB, outcome: 'success' });
+    await exportAuditCheckpoint(database.db, keys, { file }, new Date('2026-06-01T14:00:00Z'));
+    const line = fs.readFileSync(file, 'utf8').trim();
+    expect(readCheckpoints(keys, file).get(patientB)?.seq).toBe(4);
+    fs.writeFileSync(file, line.replace(/"heads":\[\["[^"]+",4/, `"heads":[["${patientB}",3`) + '\n');
+    expect(() => readCheckpoints(keys, file)).toThrow(/signature does not match/);
+    expect(() => readCheckpoints(keyring('elsewhere', Buffer.alloc(32, 1)), file)).toThrow(/unknown key id/);
+  });
+});

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { applyGrants } from '../../src/db/roles.ts';
+import { createTestDatabase, onPostgres } from '../support/test-database.ts';
+import { createTestApp, testConfig, type TestContext } from '../support/test-app.ts';
+import { prepareDatabase } from '../../src/runtime.ts';
+import { bearer, createCareWorld } from '../support/factories.ts';
+import { testAuditKeys as keys } from '../support/setup-audit-keys.ts';
+
+/**
+ * The server connects as a role that is not the owner: on the audit log it may only INSERT and SELECT, it cannot
+ * alter the table or its triggers, and it has no privilege on the chain heads. Roles exist on PostgreSQL only.
+ */
+let owner: DatabaseHandle;
+let server: DatabaseHandle;
+let t: TestContext;
+const role = `keel_server_test_${Math.random().toString(36).slice(2, 8)}`;
+
+beforeAll(async () => {
+  if (!onPostgres) return;
+  owner = await createTestDatabase();
+  expect(await applyGrants(owner.db)).toBe(true);
+  await sql`CREATE ROLE ${sql.raw(role)} LOGIN IN ROLE keel_app`.execute(owner.db);
+  const name = (await sql<{ d: string }>`SELECT current_database() AS d`.execute(owner.db)).rows[0]!.d;
+  const url = new URL((owner.pool as unknown as { options: { connectionString: string } }).options.connectionString);
+  url.username = role;
+  url.pathname = `/${name}`;
+  server = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
+  t = await createTestApp({ database: server });
+});
+afterAll(async () => {
+  if (!onPostgres) return;
+  await t.close();
+  await sql`DROP OWNED BY ${sql.raw(role)}`.execute(owner.db).catch(() => undefined);
+  await sql`DROP ROLE IF EXISTS ${sql.raw(role)}`.execute(owner.db).catch(() => undefined);
+  await owner.close();
+});
+
+const denied = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: expect.stringMatching(/^(42501|42939)$/) });
+const ctx = { actorId: null, actorRole: 'system', requestId: null, clientAddress: null, now: new Date('2026-06-01T12:00:00Z') };
+
+describe.skipIf(!onPostgres)('the server’s role', () => {
+  it('is not the owner and not a superuser', async () => {
+    const me = await sql<{ rolsuper: boolean; owner: string }>`
+      SELECT r.rolsuper, pg_get_userbyid(c.relowner) AS owner FROM pg_roles r, pg_class c
+      WHERE r.rolname = current_user AND c.relname = 'audit_log'`.execute(server.db);
+    expect(me.rows[0]?.rolsuper).toBe(false);
+    expect(me.rows[0]?.owner).not.toBe(role);
+  });
+
+  it('may append to the audit log and read it', async () => {
+    await writeAudit(server.db, ctx, { action: 'test.append', resourceType: 'test', outcome: 'success' });
+    const rows = await server.db.selectFrom('audit_log').select('id').where('action', '=', 'test.append').execute();
+    expect(rows).toHaveLength(1);
+    expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
+  });
+
+  it('may not update, delete or truncate the audit log, nor change its chain heads', async () => {
+    await denied(sql`UPDATE audit_log SET outcome = 'denied'`.execute(server.db));
+    await denied(sql`DELETE FROM audit_log`.execute(server.db));
+    await denied(sql`TRUNCATE audit_log`.execute(server.db));
+    await denied(sql`UPDATE audit_chain_heads SET last_seq = 0`.execute(server.db));
+    await denied(sql`DELETE FROM audit_chain_heads`.execute(server.db));
+    await denied(sql`INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash) VALUES ('forged', 0, '')`.execute(server.db));
+  });
+
+  it('may not alter the table, disable or drop its triggers, or switch triggers off for its session', async () => {
+    await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(server.db));
+    await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(server.db));
+    await denied(sql`DROP TRIGGER audit_log_append_only ON audit_log`.execute(server.db));
+    await denied(sql`ALTER TABLE audit_log ADD COLUMN x int`.execute(server.db));
+    await denied(sql`CREATE OR REPLACE FUNCTION reject_modification() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`.execute(server.db));
+    await denied(sql`SET session_replication_role = replica`.execute(server.db));
+    await denied(sql`ALTER TABLE audit_log OWNER TO ${sql.raw(role)}`.execute(server.db));
+  });
+
+  it('may not migrate: the schema belongs to the owner', async () => {
+    await denied(sql`DROP TABLE users`.execute(server.db));
+    await denied(sql`DELETE FROM keel_migrations`.execute(server.db));
+  });
+
+  it('runs the program: sign-in, a patient’s writes, a clinician’s reads, all audited', async () => {
+    const world = await createCareWorld(t);
+    const entry = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${world.patient.patientId}/journal`, headers: bearer(world.tokens.patient), payload: { body: 'written by the least-privileged role' } });
+    expect(entry.statusCode).toBe(201);
+    const panel = await t.app.inject({ method: 'GET', url: '/api/v1/patients', headers: bearer(world.tokens.clinician) });
+    expect(panel.statusCode).toBe(200);
+    expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
+  });
+});
+
+describe.skipIf(!onPostgres)('start-up as the server’s role alone', () => {
+  it('finds the schema current and changes nothing (the owner migrated before)', async () => {
+    const url = new URL((server.pool as unknown as { options: { connectionString: string } }).options.connectionString);
+    const prepared = await prepareDatabase(testConfig({ DATABASE_URL: url.toString() }), () => undefined);
+    expect(prepared).toEqual({ applied: [], seeded: false, grants: 'not-owner' });
+  });
+});
+
+describe.skipIf(!onPostgres)('the grants', () => {
+  it('are idempotent and cover tables added after them', async () => {
+    await sql`CREATE TABLE later_table (id int)`.execute(owner.db);
+    expect(await applyGrants(owner.db)).toBe(true);
+    await sql`INSERT INTO later_table VALUES (1)`.execute(server.db);
+    const client = new pg.Client({ connectionString: (owner.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await client.connect();
+    await client.query('DROP TABLE later_table');
+    await client.end();
+  });
+});
