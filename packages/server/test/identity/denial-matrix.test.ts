@@ -30,7 +30,9 @@ beforeAll(async () => {
   ownPatient = demo.patients.patient;
   otherPatient = demo.patients.applicant;
   const strangerSitter = await createUser(t, 'sitter');
-  const outsideClinician = await createUser(t, 'clinician');
+  // Licensed where no demo patient lives: no relationship at all. The reviewer is licensed in the applicant's state.
+  const outsideClinician = await createUser(t, 'clinician', { stateLicenses: ['WY'] });
+  const reviewingClinician = await createUser(t, 'clinician', { stateLicenses: ['NY'] });
   const outsideCoach = await createUser(t, 'coach');
   const otherSitter = await createUser(t, 'sitter');
   await assignSitter(t, otherPatient, otherSitter.id, demo.users.applicant);
@@ -61,6 +63,8 @@ beforeAll(async () => {
     { label: 'unassigned sitter', role: 'sitter', token: await login(strangerSitter.email), relationTo: () => 'none' },
     { label: 'care-team clinician', role: 'clinician', token: await login(await emailOf(demo.users.clinician)), relationTo: (p) => (p === ownPatient || p === otherPatient ? 'clinician' : 'none') },
     { label: 'clinician off the team', role: 'clinician', token: await login(outsideClinician.email), relationTo: () => 'none' },
+    // The demo applicant's intake awaits review in NY: a clinician licensed there reads it from the queue.
+    { label: 'clinician reviewing the queue', role: 'clinician', token: await login(reviewingClinician.email), relationTo: (p) => (p === otherPatient ? 'reviewer' : 'none') },
     { label: 'care-team coach', role: 'coach', token: await login(await emailOf(demo.users.coach)), relationTo: (p) => (p === ownPatient ? 'coach' : 'none') },
     { label: 'coach off the team', role: 'coach', token: await login(outsideCoach.email), relationTo: () => 'none' },
     { label: 'admin', role: 'admin', token: await login(await emailOf(demo.users.admin)), relationTo: () => 'none' },

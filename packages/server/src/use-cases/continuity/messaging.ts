@@ -30,6 +30,7 @@ function senderOf(relation: Relation): Sender {
     case 'coach':
       return 'coach';
     case 'sitter':
+    case 'reviewer':
     case 'none':
       throw notFound('patient');
   }
