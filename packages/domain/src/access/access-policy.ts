@@ -67,6 +67,7 @@ export const programResources = [
   'program_outcomes',
   'resources_directory',
   'availability',
+  'message_inbox',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
 
@@ -138,6 +139,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   program_outcomes: { read: ['clinician', 'admin'] },
   resources_directory: { read: ['patient', 'sitter', 'clinician', 'coach', 'admin'], write: ['admin'] },
   availability: { read: ['patient', 'clinician', 'coach', 'admin'], write: ['clinician', 'coach', 'admin'] },
+  // The staff inbox lists only the caller's care-team patients' threads.
+  message_inbox: { read: ['clinician', 'coach'] },
 };
 
 /**

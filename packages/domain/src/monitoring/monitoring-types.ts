@@ -50,6 +50,7 @@ export const ALERT_CODES = [
   'SITTER_CHECK_OVERDUE',
   'URGENT_MESSAGE_LANGUAGE',
   'DEPENDENCE_RISK_BECAME_HIGH',
+  'MESSAGE_REPLY_OVERDUE',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-continuity.ts';
 import * as m0007 from './migrations/0007-sitter-baseline.ts';
 import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
+import * as m0013 from './migrations/0013-staff-inbox.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-sitter-baseline': m0007,
   '0008-panel-summary': m0008,
   '0009-check-in-ingest': m0009,
+  '0013-staff-inbox': m0013,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

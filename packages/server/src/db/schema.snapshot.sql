@@ -397,12 +397,16 @@ TABLE message_reads
   user_id uuid NOT NULL
 
 TABLE message_threads
+  assigned_to uuid
   awaiting_reply_since timestamp with time zone
   created_at timestamp with time zone NOT NULL
   created_by uuid NOT NULL
   id uuid NOT NULL
   last_message_at timestamp with time zone NOT NULL
+  overdue_alerted_at timestamp with time zone
   patient_id uuid NOT NULL
+  recipient text NOT NULL DEFAULT 'care_team'::text
+  reply_due_at timestamp with time zone
   subject text NOT NULL
 
 TABLE messages
@@ -908,9 +912,12 @@ message_reads.message_reads_message_id_fkey: FOREIGN KEY (message_id) REFERENCES
 message_reads.message_reads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 message_reads.message_reads_pkey: PRIMARY KEY (message_id, user_id)
 message_reads.message_reads_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+message_threads.message_threads_assigned_to_fkey: FOREIGN KEY (assigned_to) REFERENCES users(id)
 message_threads.message_threads_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+message_threads.message_threads_due_when_awaiting: CHECK (((reply_due_at IS NULL) OR (awaiting_reply_since IS NOT NULL)))
 message_threads.message_threads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 message_threads.message_threads_pkey: PRIMARY KEY (id)
+message_threads.message_threads_recipient_check: CHECK ((recipient = ANY (ARRAY['care_team'::text, 'coach'::text])))
 messages.messages_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 messages.messages_pkey: PRIMARY KEY (id)
 messages.messages_response_seconds_check: CHECK ((response_seconds >= 0))
@@ -1120,6 +1127,7 @@ CREATE INDEX message_reads_patient_idx ON public.message_reads USING btree (pati
 CREATE UNIQUE INDEX message_reads_pkey ON public.message_reads USING btree (message_id, user_id)
 CREATE INDEX message_threads_patient_idx ON public.message_threads USING btree (patient_id, last_message_at)
 CREATE UNIQUE INDEX message_threads_pkey ON public.message_threads USING btree (id)
+CREATE INDEX message_threads_reply_due_idx ON public.message_threads USING btree (reply_due_at) WHERE ((reply_due_at IS NOT NULL) AND (overdue_alerted_at IS NULL))
 CREATE INDEX messages_patient_idx ON public.messages USING btree (patient_id, sent_at)
 CREATE UNIQUE INDEX messages_pkey ON public.messages USING btree (id)
 CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, sent_at)

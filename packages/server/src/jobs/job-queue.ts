@@ -12,6 +12,7 @@ export const queueNames = [
   'sessions.detect-missed',
   'checkins.detect-missed',
   'sessions.sitter-check-sweep',
+  'messages.reply-overdue',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
