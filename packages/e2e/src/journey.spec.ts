@@ -160,20 +160,23 @@ describe('the patient journey, end to end', () => {
     await until(() => attr(patient.getByTestId('next-step'), 'data-step')).toBe('wait-review');
   });
 
-  it('is claimed and approved by a clinician with a signed decision', async () => {
+  it('is claimed from the review queue and approved by a clinician with a signed decision, in the clinician UI', async () => {
     await signIn(clinician, 'clinician@keel.demo', demoPassword);
     await clinician.waitForURL(/\/clinician/);
-    const queue = await callFromPage<{ items: { patientId: string; onCareTeam: boolean }[] }>(clinician, 'GET', '/api/v1/review-queue');
-    expect(queue.status).toBe(200);
-    expect(queue.body.items.some((i) => i.patientId === patientId)).toBe(true);
-    expect((await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/intake/claim`)).status).toBe(200);
-    const decision = await callFromPage<{ intakeStatus: string }>(clinician, 'POST', `/api/v1/patients/${patientId}/intake/decision`, {
-      decision: 'approve',
-      note: 'Eligible: treatment-resistant depression, no exclusions. Approved for induction.',
-      signature: { password: demoPassword },
-    });
-    expect(decision.status).toBe(201);
-    expect(decision.body.intakeStatus).toBe('approved');
+    await clinician.goto(`${keel.url}/clinician/review-queue`);
+    // The self-signed-up applicant is not on anyone's care team: "Claim and review" must open the intake.
+    await clinician.getByRole('link', { name: /Claim and review.*Jordan Journey/ }).click();
+    await until(() => clinician.getByRole('heading', { name: 'Screening result' }).isVisible()).toBe(true);
+    expect(await clinician.getByText('Page not found').count()).toBe(0);
+    await shot(clinician, 'journey-intake-before-claim');
+    await clinician.getByRole('button', { name: 'Claim this intake' }).click();
+    await clinician.getByRole('radio', { name: /^Approve/ }).check();
+    await clinician.getByLabel('Note', { exact: false }).first().fill('Eligible: treatment-resistant depression, no exclusions. Approved for induction.');
+    await clinician.getByLabel(/password/i).fill(demoPassword);
+    await clinician.getByRole('button', { name: 'Sign and record decision' }).click();
+    await until(() => clinician.getByText('Decision signed').isVisible()).toBe(true);
+    const intake = await callFromPage<{ status: string }>(clinician, 'GET', `/api/v1/patients/${patientId}/intake`);
+    expect(intake.body.status).toBe('approved');
   });
 
   it('signs the consent form with a password and completes the required lessons', async () => {

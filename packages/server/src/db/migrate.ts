@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-sitter-baseline.ts';
 import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
 import * as m0013 from './migrations/0013-staff-inbox.ts';
+import * as m0013b from './migrations/0013b-medication-answers.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-panel-summary': m0008,
   '0009-check-in-ingest': m0009,
   '0013-staff-inbox': m0013,
+  '0013b-medication-answers': m0013b,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

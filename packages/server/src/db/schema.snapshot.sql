@@ -260,6 +260,9 @@ TABLE dispenses
   units integer NOT NULL
 
 TABLE dose_requests
+  answer text
+  answered_at timestamp with time zone
+  answered_by uuid
   id uuid NOT NULL
   kind text NOT NULL
   note text
@@ -548,6 +551,9 @@ TABLE rate_limits
   window_started_at timestamp with time zone NOT NULL
 
 TABLE refill_requests
+  answer text
+  answered_at timestamp with time zone
+  answered_by uuid
   doses_on_hand integer
   eligible_from timestamp with time zone
   id uuid NOT NULL
@@ -843,6 +849,8 @@ dispenses.dispenses_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users
 dispenses.dispenses_strength_mg_check: CHECK ((strength_mg > (0)::double precision))
 dispenses.dispenses_substance_check: CHECK ((substance = 'ketamine'::text))
 dispenses.dispenses_units_check: CHECK ((units >= 1))
+dose_requests.dose_requests_answer_whole: CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answer IS NULL) = (answered_at IS NULL))))
+dose_requests.dose_requests_answered_by_fkey: FOREIGN KEY (answered_by) REFERENCES users(id)
 dose_requests.dose_requests_kind_check: CHECK ((kind = ANY (ARRAY['increase'::text, 'tolerance'::text])))
 dose_requests.dose_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 dose_requests.dose_requests_pkey: PRIMARY KEY (id)
@@ -970,6 +978,8 @@ program_settings.program_settings_id_check: CHECK ((id = 1))
 program_settings.program_settings_pkey: PRIMARY KEY (id)
 program_settings.program_settings_updated_by_fkey: FOREIGN KEY (updated_by) REFERENCES users(id)
 rate_limits.rate_limits_pkey: PRIMARY KEY (key)
+refill_requests.refill_requests_answer_whole: CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answer IS NULL) = (answered_at IS NULL))))
+refill_requests.refill_requests_answered_by_fkey: FOREIGN KEY (answered_by) REFERENCES users(id)
 refill_requests.refill_requests_outcome_check: CHECK ((outcome = ANY (ARRAY['granted'::text, 'held'::text])))
 refill_requests.refill_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 refill_requests.refill_requests_pkey: PRIMARY KEY (id)
