@@ -238,7 +238,7 @@ export function StaffInboxPage() {
               </Group>
               <SegmentedControl
                 value={filter}
-                onChange={(v) => setFilter(v as InboxFilter)}
+                onChange={(v) => setFilter(v)}
                 data={[
                   { value: 'all', label: 'All' },
                   { value: 'waiting', label: 'Waiting' },
