@@ -28,6 +28,8 @@ export const programSettingsResponse = z.object({
 });
 /** A whole or partial document; sections left out keep their stored values. */
 export const programSettingsUpdate = z.strictObject({
+  /** Why the program's numbers change: kept with the change in the audit log. */
+  reason: z.string().trim().min(1).max(1000).optional(),
   settings: z.strictObject({
     dosing: z.record(z.string(), z.unknown()).optional(),
     screening: z.record(z.string(), z.unknown()).optional(),

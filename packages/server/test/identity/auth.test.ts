@@ -180,10 +180,12 @@ describe('sessions', () => {
     const user = await createUser(t, 'coach');
     const tokens = [await signIn(t, user), await signIn(t, user)];
     const adminToken = await signIn(t, admin);
-    const response = await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/deactivate`, headers: bearer(adminToken) });
+    const response = await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/deactivate`, headers: bearer(adminToken), payload: { reason: 'Left the clinic' } });
     expect(response.statusCode).toBe(200);
     for (const token of tokens) expect((await me(token)).statusCode).toBe(401);
     expect((await login({ email: user.email, password: testPassword })).statusCode).toBe(401);
+    const audit = await t.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'account.deactivate').where('resource_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(audit.detail).toEqual({ sessionsEnded: 2, reason: 'Left the clinic' });
   });
 });
 

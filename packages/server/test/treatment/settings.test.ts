@@ -40,8 +40,10 @@ describe('program settings', () => {
     expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentVersion: current + 1 });
     const audit = await t.database.db.selectFrom('audit_log').select(['detail', 'actor_id']).where('action', '=', 'settings.update').execute();
     expect(audit.at(-1)).toMatchObject({ actor_id: w.admin.id, detail: { version: current + 1, sections: ['dosing'] } });
-    // Put the default back for the other tests in this file.
-    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { minHoursBetweenSessions: 72 } } }, { 'if-match': `"${current + 1}"` }), 200);
+    // Put the default back for the other tests in this file, with the reason the admin gave (kept in the audit log).
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { reason: 'Back to the clinical default', settings: { dosing: { minHoursBetweenSessions: 72 } } }, { 'if-match': `"${current + 1}"` }), 200);
+    const last = await t.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'settings.update').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(last.detail).toEqual({ version: current + 2, sections: ['dosing'], reason: 'Back to the clinical default' });
   });
 
   it('refuses invalid values with 422 naming each field, and stores nothing', async () => {

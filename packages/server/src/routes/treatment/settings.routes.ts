@@ -53,7 +53,7 @@ export function settingsRoutes(app: KeelApp): void {
     },
     async (request, reply) => {
       const uc = useCaseOf(request);
-      const saved = await updateProgramSettings(uc, { expectedVersion: expectedVersion(request.headers['if-match']), patch: request.body.settings });
+      const saved = await updateProgramSettings(uc, { expectedVersion: expectedVersion(request.headers['if-match']), patch: request.body.settings, reason: request.body.reason });
       void reply.header('etag', `"${saved.version}"`);
       return view(saved);
     },

@@ -42,7 +42,7 @@ export async function assignCareTeamMember(
   });
 }
 
-export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { patientId: string; userId: string }): Promise<void> {
+export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { patientId: string; userId: string; reason?: string | undefined }): Promise<void> {
   await inTransaction(deps.database.db, async (tx) => {
     const result = await tx
       .updateTable('care_team_members')
@@ -52,7 +52,14 @@ export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { pa
       .where('unassigned_at', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('care team member');
-    await writeAudit(tx, ctx, { action: 'care_team.unassign', resourceType: 'care_team', resourceId: input.userId, patientId: input.patientId, outcome: 'success' });
+    await writeAudit(tx, ctx, {
+      action: 'care_team.unassign',
+      resourceType: 'care_team',
+      resourceId: input.userId,
+      patientId: input.patientId,
+      outcome: 'success',
+      ...(input.reason ? { detail: { reason: input.reason } } : {}),
+    });
   });
 }
 

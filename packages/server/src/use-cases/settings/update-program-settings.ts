@@ -18,7 +18,7 @@ export type SettingsPatch = Partial<Record<keyof ProgramSettings, Record<string,
 
 export async function updateProgramSettings(
   { deps, ctx }: UseCase,
-  input: { expectedVersion: number; patch: SettingsPatch },
+  input: { expectedVersion: number; patch: SettingsPatch; reason?: string | undefined },
 ): Promise<StoredProgramSettings> {
   return inTransaction(deps.database.db, async (tx) => {
     const locked = await tx.selectFrom('program_settings').select('version').where('id', '=', 1).forUpdate().executeTakeFirst();
@@ -43,7 +43,7 @@ export async function updateProgramSettings(
     } else {
       await tx.insertInto('program_settings').values({ id: 1, version, settings: document, updated_at: ctx.now, updated_by: ctx.actorId }).execute();
     }
-    await writeAudit(tx, ctx, { action: 'settings.update', resourceType: 'program_settings', resourceId: '1', outcome: 'success', detail: { version, sections } });
+    await writeAudit(tx, ctx, { action: 'settings.update', resourceType: 'program_settings', resourceId: '1', outcome: 'success', detail: { version, sections, ...(input.reason ? { reason: input.reason } : {}) } });
     return { version, settings: next, updatedAt: ctx.now, updatedBy: ctx.actorId };
   });
 }
