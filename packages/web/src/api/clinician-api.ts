@@ -108,6 +108,7 @@ export const clinicianApi = {
   ledger: (patientId: string) => api.get<Ledger>(`${patient(patientId)}/ledger`),
   recordCount: (patientId: string, body: { countedUnits: number; note?: string }) => api.post<CountResponse>(`${patient(patientId)}/ledger/counts`, body),
   recordLoss: (patientId: string, body: LossRequest) => api.post<LedgerEntryResponse>(`${patient(patientId)}/ledger/losses`, body),
+  recordDisposal: (patientId: string, body: { kind: 'returned' | 'disposed'; units: number; manner: string }) => api.post<LedgerEntryResponse>(`${patient(patientId)}/ledger/disposals`, body),
   dispense: (patientId: string, body: DispenseRequest) => api.post<DispenseResponse>(`${patient(patientId)}/dispenses`, body),
 
   sessions: (patientId: string) => api.get<SessionList>(`${patient(patientId)}/sessions`),

@@ -19,13 +19,15 @@ interface ConfirmActionProps {
   buttonProps?: ButtonProps;
   /** The button submits nothing by itself: it only opens the dialog. */
   fullWidth?: boolean;
+  /** An accessible name when the visible label alone is ambiguous in a list ("Unassign Dana Reyes"). */
+  ariaLabel?: string;
 }
 
 /**
  * A dangerous action behind a confirmation that names its consequence, and (for destructive or clinical changes)
  * a reason in the person's own words, required before the confirm button works.
  */
-export function ConfirmAction({ label, title, consequence, confirmLabel, reasonLabel, onConfirm, loading, disabled, danger = true, buttonProps, fullWidth }: ConfirmActionProps) {
+export function ConfirmAction({ label, title, consequence, confirmLabel, reasonLabel, onConfirm, loading, disabled, danger = true, buttonProps, fullWidth, ariaLabel }: ConfirmActionProps) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
@@ -40,7 +42,7 @@ export function ConfirmAction({ label, title, consequence, confirmLabel, reasonL
   };
   return (
     <>
-      <Button color={danger ? 'red.8' : undefined} variant={danger ? 'outline' : 'filled'} onClick={() => setOpen(true)} loading={loading} disabled={disabled} fullWidth={fullWidth} {...buttonProps}>
+      <Button color={danger ? 'red.8' : undefined} variant={danger ? 'outline' : 'filled'} onClick={() => setOpen(true)} loading={loading} disabled={disabled} fullWidth={fullWidth} aria-label={ariaLabel} {...buttonProps}>
         {label}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={title} closeButtonProps={{ 'aria-label': 'Cancel' }}>

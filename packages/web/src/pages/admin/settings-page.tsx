@@ -2,6 +2,7 @@ import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, NumberInput,
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { adminApi, adminKeys, type ProgramSettings } from '../../api/admin-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
@@ -120,7 +121,7 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
     setBaseVersion(current.version);
   }, [current]);
   const save = useMutation({
-    mutationFn: () => adminApi.saveSettings(baseVersion, { dosing: { ...current.settings.dosing, ...dosing } }),
+    mutationFn: (reason: string) => adminApi.saveSettings(baseVersion, { dosing: { ...current.settings.dosing, ...dosing } }, reason),
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.settings, saved),
   });
   const stale = isApiError(save.error) && save.error.status === 412;
@@ -137,7 +138,6 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
           noValidate
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
-            save.mutate();
           }}
         >
           <Stack gap="md">
@@ -164,9 +164,16 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
               </Text>
             )}
             <Group gap="sm">
-              <Button type="submit" loading={save.isPending}>
-                Save settings
-              </Button>
+              <ConfirmAction
+                label="Save settings"
+                title="Change the program’s limits?"
+                consequence="Every plan and every dosing decision from now on uses the new numbers. Plans stricter than the new limits stay as they are; the change and your reason are kept in the audit log."
+                confirmLabel="Save settings"
+                reasonLabel="Why are the limits changing?"
+                danger={false}
+                loading={save.isPending}
+                onConfirm={(reason) => save.mutate(reason)}
+              />
               <Button variant="default" onClick={() => setDosing(editable(current.settings.dosing))}>
                 Undo my changes
               </Button>
