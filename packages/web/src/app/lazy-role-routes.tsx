@@ -17,14 +17,14 @@ export function lazyRoleRoutes(load: () => Promise<{ routes: RouteObject[] }>): 
       },
     };
   });
+  const element = (
+    <Suspense fallback={<PageLoader label="Loading…" />}>
+      <RoleRoutes />
+    </Suspense>
+  );
+  // A splat alone does not match the role's own address (/patient): the index route takes that one.
   return [
-    {
-      path: '*',
-      element: (
-        <Suspense fallback={<PageLoader label="Loading…" />}>
-          <RoleRoutes />
-        </Suspense>
-      ),
-    },
+    { index: true, element },
+    { path: '*', element },
   ];
 }
