@@ -140,7 +140,7 @@ describe('the patient journey, end to end', () => {
     const section = (name: RegExp) => patient.locator('section').filter({ has: patient.getByRole('heading', { name }) });
     await answerInstrument(section(/PHQ-9/), (i) => (i < 8 ? 2 : 0));
     await answerInstrument(section(/GAD-7/), () => 1);
-    await answerInstrument(section(/C-SSRS/), () => 0);
+    await answerInstrument(section(/difficult thoughts/), () => 0);
     expect(await patient.getByTestId('crisis-panel').count()).toBe(0);
     await answerInstrument(section(/^Alcohol Use Disorders/), () => 0);
     await answerInstrument(section(/DAST-10/), () => 0);

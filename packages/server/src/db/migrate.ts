@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
 import * as m0013 from './migrations/0013-staff-inbox.ts';
 import * as m0013b from './migrations/0013b-medication-answers.ts';
+import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-check-in-ingest': m0009,
   '0013-staff-inbox': m0013,
   '0013b-medication-answers': m0013b,
+  '0013c-decision-note-visibility': m0013c,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -332,6 +332,7 @@ TABLE intake_decisions
   intake_answers_sha256 text NOT NULL
   intake_id uuid NOT NULL
   note text NOT NULL
+  note_visible_to_patient boolean NOT NULL DEFAULT true
   patient_id uuid NOT NULL
   record jsonb NOT NULL
   signature_id uuid NOT NULL

@@ -257,6 +257,37 @@ describe('clinician review', () => {
     expect((await getIntake(later, patientId)).statusCode).toBe(404);
   });
 
+  it('keeps an internal decision note from the patient; a note marked visible reaches them', async () => {
+    const reviewer = await createUser(t, 'clinician', { stateLicenses: ['CA'] });
+    const token = await signIn(t, reviewer);
+    const p = await newApplicant('CA');
+    await submitAnswers(t, p.token, p.patientId, eligibleAnswers());
+    expect((await claim(token, p.patientId)).statusCode).toBe(200);
+    const internal = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/patients/${p.patientId}/intake/decision`,
+      headers: bearer(token),
+      payload: { decision: 'request_info', note: 'Check the family history with the GP before approving.', noteVisibleToPatient: false, signature: { password: testPassword } },
+    });
+    expect(internal.statusCode, internal.body).toBe(201);
+    expect(internal.json()).toMatchObject({ noteVisibleToPatient: false, signatureValid: true, record: { noteVisibleToPatient: false } });
+
+    const asPatient = (await getIntake(p.token, p.patientId)).json<{ latestDecision: { note: string | null; noteVisibleToPatient: boolean } }>();
+    expect(asPatient.latestDecision).toMatchObject({ note: null, noteVisibleToPatient: false });
+    const decisionForPatient = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${p.patientId}/intake/decision`, headers: bearer(p.token) });
+    expect(decisionForPatient.json()).toMatchObject({ note: null, signatureValid: true });
+    expect(JSON.stringify(decisionForPatient.json())).not.toContain('family history with the GP');
+    const asClinician = (await getIntake(token, p.patientId)).json<{ latestDecision: { note: string } }>();
+    expect(asClinician.latestDecision.note).toBe('Check the family history with the GP before approving.');
+
+    // Resubmitted, then approved with a note for the patient: they read it.
+    await submitAnswers(t, p.token, p.patientId, {});
+    t.clock.advanceMinutes(1);
+    const approved = await decide(token, p.patientId, 'approve', testPassword, 'Welcome to the program.');
+    expect(approved.json()).toMatchObject({ noteVisibleToPatient: true });
+    expect((await getIntake(p.token, p.patientId)).json()).toMatchObject({ latestDecision: { note: 'Welcome to the program.', noteVisibleToPatient: true } });
+  });
+
   it('reopens the intake when more information is requested; the patient edits and resubmits', async () => {
     const world = await createCareWorld(t);
     const id = world.patient.patientId;
