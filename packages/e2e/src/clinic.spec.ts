@@ -187,7 +187,7 @@ describe('practices, privacy and records', () => {
     await nav(patient, 'Privacy and records');
     await until(() => patient.getByRole('heading', { name: 'Who looked at your record' }).isVisible()).toBe(true);
     // The access log names people, in words.
-    await until(() => patient.getByText(/viewed your/).first().isVisible()).toBe(true);
+    await until(() => patient.getByText(/: .* viewed /).first().isVisible()).toBe(true);
     await patient.getByRole('combobox', { name: 'Sign a release for' }).click();
     await patient.getByRole('option', { name: 'Dr. Lee Chen' }).click();
     await patient.getByLabel('Your password (your signature)').fill(demoPassword);

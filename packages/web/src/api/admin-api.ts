@@ -25,6 +25,8 @@ export type AuditPage = z.infer<typeof auditPage>;
 export type AuditEntry = AuditPage['items'][number];
 export interface AuditQuery {
   patientId?: string;
+  patient?: string;
+  actor?: string;
   actorId?: string;
   action?: string;
   outcome?: 'success' | 'denied' | 'failure';

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
 import { recordsApi, recordsKeys, type DisclosureKind, type OutsideClinicianKind } from '../../api/records-api.ts';
+import { auditActionWords, roleWord } from '../../components/audit-words.ts';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { label } from '../../components/labels.ts';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -11,56 +12,10 @@ import { atTime } from '../../components/when.ts';
 import { QueryView } from '../../features/patient/query-view.tsx';
 import { usePatientId } from '../../features/patient/use-patient-id.ts';
 
-/** What part of the record someone looked at or changed, in words. */
-const recordPart: Record<string, string> = {
-  patient_profile: 'your profile',
-  intake: 'your intake answers',
-  screening: 'your screening result',
-  assessment: 'your questionnaires',
-  consent: 'your consent form',
-  education: 'your lessons',
-  plan: 'your treatment plan',
-  ledger: 'your medication record',
-  dispense: 'your medication record',
-  refill: 'your medication requests',
-  session: 'your sessions',
-  session_vitals: 'your session vital signs',
-  session_checklist: 'your session checklist',
-  sitter_attestation: 'your sitter’s confirmation',
-  sitter_check: 'your sitter’s checks',
-  adverse_event: 'your side-effect reports',
-  checkin: 'your check-ins',
-  alert: 'your safety alerts',
-  outcomes: 'your progress scores',
-  risk: 'your risk summary',
-  timeline: 'your timeline',
-  care_team: 'your care team',
-  sitters: 'your sitters',
-  coaching_note: 'your coaching notes',
-  practice: 'your practices',
-  shared_journal: 'journal entries you shared',
-  visit: 'your visits',
-  message: 'your messages',
-  message_thread: 'your messages',
-  appointment: 'your appointments',
-  support_contact: 'your support contacts',
-  outside_clinician: 'your outside clinicians',
-  disclosure: 'your releases of information',
-  discharge: 'your discharge summary',
-  fhir_export: 'an export of your record',
-  intake_decision: 'the decision on your intake',
-};
-
 function accessWords(action: string, resourceType: string): string {
-  const verb = action.split('.').at(-1) ?? '';
-  const what = recordPart[resourceType] ?? 'your record';
-  if (verb === 'read') return `viewed ${what}`;
-  if (['create', 'write', 'update', 'record', 'send', 'assign', 'answer'].includes(verb)) return `added to ${what}`;
-  if (['sign', 'decide', 'approve'].includes(verb)) return `signed ${what}`;
-  return `worked on ${what}`;
+  const words = auditActionWords(action, resourceType).replace(/\bthe (profile|intake|screening result|consent form|treatment plan|medication record|timeline|care team|journal|discharge summary|risk summary|sitter’s confirmation|session checklist)\b/, 'your $1');
+  return words.charAt(0).toLowerCase() + words.slice(1);
 }
-
-const roleWord: Record<string, string> = { clinician: 'clinician', coach: 'coach', sitter: 'sitter', admin: 'administrator', patient: 'patient' };
 
 function AccessLogSection() {
   const patientId = usePatientId();
@@ -83,7 +38,7 @@ function AccessLogSection() {
               {(showAll ? data.items : data.items.slice(0, 15)).map((e, i) => (
                 <Text key={`${e.at}-${i}`} component="li" size="sm">
                   <strong>{atTime(e.at)}</strong>: {e.who}
-                  {e.role ? ` (${roleWord[e.role] ?? 'staff'})` : ''} {accessWords(e.action, e.resourceType)}
+                  {e.role ? ` (${roleWord(e.role)})` : ''} {accessWords(e.action, e.resourceType)}
                   {e.outcome === 'denied' ? ' — and was refused' : ''}
                 </Text>
               ))}
