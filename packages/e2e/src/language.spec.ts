@@ -127,12 +127,12 @@ describe('plain language, axe and phone layout on every main page', () => {
         { path: '/forgot-password', name: 'public-forgot-password' },
       ]),
     ).toEqual({});
-  });
+  }, 900_000);
 
   it('patient pages', async () => {
     const pages = ['', 'intake', 'consent', 'education', 'sessions', 'check-in', 'progress', 'journal', 'practices', 'messages', 'appointments', 'medication', 'support', 'records'];
     expect(await review('patient', pages.map((p) => ({ path: `/patient${p ? `/${p}` : ''}`, name: `patient-${p || 'home'}` })))).toEqual({});
-  });
+  }, 900_000);
 
   it('the applicant’s pages', async () => {
     expect(
@@ -141,11 +141,11 @@ describe('plain language, axe and phone layout on every main page', () => {
         { path: '/patient/intake', name: 'applicant-intake' },
       ]),
     ).toEqual({});
-  });
+  }, 900_000);
 
   it('sitter page', async () => {
     expect(await review('sitter', [{ path: '/sitter', name: 'sitter-home' }])).toEqual({});
-  });
+  }, 900_000);
 
   it('clinician pages, every chart tab and an intake under review', async () => {
     const sam = await idOf('clinician', '/api/v1/patients?sort=name&limit=500', (b: { items: { patientId: string; name: string }[] }) => b.items.find((r) => r.name === 'Sam Patel')?.patientId);
@@ -162,7 +162,7 @@ describe('plain language, axe and phone layout on every main page', () => {
         ...tabs.map((tab) => ({ path: `/clinician/patients/${sam}${tab === 'overview' ? '' : `?tab=${tab}`}`, name: `clinician-chart-${tab}` })),
       ]),
     ).toEqual({});
-  });
+  }, 900_000);
 
   it('coach pages', async () => {
     const sam = await idOf('coach', '/api/v1/coach/caseload', (b: { items: { patientId: string; name: string }[] }) => b.items.find((r) => r.name === 'Sam Patel')?.patientId);
@@ -174,7 +174,7 @@ describe('plain language, axe and phone layout on every main page', () => {
         { path: `/coach/patients/${sam}`, name: 'coach-patient' },
       ]),
     ).toEqual({});
-  });
+  }, 900_000);
 
   it('admin pages', async () => {
     expect(
@@ -185,5 +185,5 @@ describe('plain language, axe and phone layout on every main page', () => {
         { path: '/admin/audit-log', name: 'admin-audit-log' },
       ]),
     ).toEqual({});
-  });
+  }, 900_000);
 });

@@ -1,5 +1,6 @@
 import { AppShell, Burger, Container, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { CSSProperties } from 'react';
 import { Outlet } from 'react-router-dom';
 import { useCurrentUser } from '../auth/auth-context.ts';
 import { DemoBanner, demoBannerHeight } from '../components/demo-banner.tsx';
@@ -31,6 +32,8 @@ export function RoleShell({ basePath, sections }: RoleShellProps) {
       header={{ height: headerHeight + bannerHeight }}
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={{ base: 'md', sm: 'lg' }}
+      // The patient app is a calmer, warmer place than the staff tools: a soft sand background behind white cards.
+      style={user.role === 'patient' ? ({ '--mantine-color-body': '#fbf8f3' } as CSSProperties) : undefined}
     >
       <AppShell.Header>
         {user.isDemo && <DemoBanner />}
