@@ -117,3 +117,24 @@ export function label(code: string | null | undefined): string {
   if (code === null || code === undefined || code === '') return '—';
   return table[code] ?? table[code.toUpperCase()] ?? words(code);
 }
+
+const codeInText = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b/g;
+const instantInText = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g;
+const shortDateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/**
+ * Free text the server composed (an alert's evidence, a risk reason) with any code or instant inside it turned into
+ * words: "Intake risk elevated (FAMILY_HISTORY_SUD)" → "Intake risk elevated (family history of substance use
+ * disorder)"; an ISO instant becomes a date and time in the viewer's zone.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(codeInText, (code) => {
+      const words = label(code);
+      return /^(PHQ|GAD|DAST|AUDIT|C-SSRS)/.test(words) ? words : words.charAt(0).toLowerCase() + words.slice(1);
+    })
+    .replace(instantInText, (iso) => {
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime()) ? iso : shortDateTime.format(d);
+    });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldWords, plainMessage } from '../api/api-error.ts';
-import { label } from './labels.ts';
+import { label, plainText } from './labels.ts';
 import { atTime, distance } from './when.ts';
 
 describe('label: codes as words', () => {
@@ -49,5 +49,13 @@ describe('times in words, in the viewer’s zone (America/New_York here)', () =>
     expect(distance('2026-06-03T15:40:00.000Z', now)).toBe('20 minutes ago');
     expect(distance('2026-06-06T16:00:00.000Z', now)).toBe('in 3 days');
     expect(distance('2026-06-03T16:00:20.000Z', now)).toBe('just now');
+  });
+});
+
+describe('plainText: codes and instants inside server text', () => {
+  it('turns them into words', () => {
+    expect(plainText('Intake risk elevated (FAMILY_HISTORY_SUD); 3 signals')).toBe('Intake risk elevated (family history of substance use disorder); 3 signals');
+    expect(plainText('No sitter check since the session started at 2026-06-03T16:05:00.000Z')).toBe('No sitter check since the session started at Jun 3, 12:05 PM');
+    expect(plainText('PHQ-9 item 9 answered 2')).toBe('PHQ-9 item 9 answered 2');
   });
 });

@@ -93,7 +93,7 @@ function SessionCard({ session }: { session: Session }) {
         </List>
       )}
       {open && <SessionDetail sessionId={session.id} />}
-      <Button variant="subtle" color="red.8" size="xs" mt="xs" onClick={() => setReporting((r) => !r)} aria-expanded={reporting}>
+      <Button variant="subtle" color="red" c="red.9" size="xs" mt="xs" onClick={() => setReporting((r) => !r)} aria-expanded={reporting}>
         {reporting ? 'Close the adverse event report' : 'Report an adverse event'}
       </Button>
       {reporting && <AdverseEventForm sessionId={session.id} reporter="clinician" />}

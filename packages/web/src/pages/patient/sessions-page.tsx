@@ -73,7 +73,7 @@ function SideEffectReport({ sessionId }: { sessionId: string }) {
   const [open, setOpen] = useState(false);
   return (
     <Stack gap="xs" mt="xs">
-      <Button variant="subtle" color="red.8" size="xs" w="fit-content" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+      <Button variant="subtle" color="red" c="red.9" size="xs" w="fit-content" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
         {open ? 'Close the side-effect report' : 'Report a side effect'}
       </Button>
       {open && <AdverseEventForm sessionId={sessionId} reporter="patient" />}

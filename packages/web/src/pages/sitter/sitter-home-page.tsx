@@ -285,7 +285,7 @@ function SideEffectReport({ sessionId }: { sessionId: string }) {
   const [open, setOpen] = useState(false);
   return (
     <Stack gap="xs">
-      <Button variant="light" color="red.8" onClick={() => setOpen((o) => !o)} aria-expanded={open} styles={wrapping}>
+      <Button variant="light" color="red" c="red.9" onClick={() => setOpen((o) => !o)} aria-expanded={open} styles={wrapping}>
         {open ? 'Close the side-effect report' : 'Report a side effect'}
       </Button>
       {open && <AdverseEventForm sessionId={sessionId} reporter="sitter" />}
