@@ -33,7 +33,7 @@ export function RoleShell({ basePath, sections }: RoleShellProps) {
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={{ base: 'md', sm: 'lg' }}
       // The patient app is a calmer, warmer place than the staff tools: a soft sand background behind white cards.
-      style={user.role === 'patient' ? ({ '--mantine-color-body': '#fbf8f3' } as CSSProperties) : undefined}
+      style={user.role === 'patient' ? ({ '--mantine-color-body': '#fbf8f3' }) : undefined}
     >
       <AppShell.Header>
         {user.isDemo && <DemoBanner />}
