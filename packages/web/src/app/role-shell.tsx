@@ -1,6 +1,5 @@
 import { AppShell, Burger, Container, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import type { CSSProperties } from 'react';
 import { Outlet } from 'react-router-dom';
 import { useCurrentUser } from '../auth/auth-context.ts';
 import { DemoBanner, demoBannerHeight } from '../components/demo-banner.tsx';
@@ -33,7 +32,7 @@ export function RoleShell({ basePath, sections }: RoleShellProps) {
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={{ base: 'md', sm: 'lg' }}
       // The patient app is a calmer, warmer place than the staff tools: a soft sand background behind white cards.
-      style={user.role === 'patient' ? ({ '--mantine-color-body': '#fbf8f3' }) : undefined}
+      style={user.role === 'patient' ? { '--mantine-color-body': '#fbf8f3' } : undefined}
     >
       <AppShell.Header>
         {user.isDemo && <DemoBanner />}
