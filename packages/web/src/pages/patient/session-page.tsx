@@ -532,7 +532,7 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
           <ChecklistStep session={session} plan={plan} />
           <VitalsStep session={session} plan={plan} n={2} phase="pre" />
           <SitterStep session={session} sitterName={sitterName} />
-          {blockedReasons && blockedReasons.length > 0 && <GateReasons reasons={blockedReasons} />}
+          {blockedReasons && blockedReasons.length > 0 && <GateReasons reasons={blockedReasons} session={session} />}
           <SafetyCheckStep session={session} onResult={setResult} />
         </Stack>
       );
