@@ -33,6 +33,7 @@ import type {
   careTeamResponse,
 } from '@keel/contract';
 import type { z } from 'zod';
+import type { ProgramSettings } from './admin-api.ts';
 import { api } from './client.ts';
 
 /** The clinician app's calls to /api/v1. Types come from the contract's schemas; zod never enters the bundle. */
@@ -99,6 +100,7 @@ export const clinicianApi = {
   outcomes: (patientId: string) => api.get<PatientOutcomesResponse>(`${patient(patientId)}/outcomes`),
   risk: (patientId: string) => api.get<RiskResponse>(`${patient(patientId)}/risk`),
 
+  programSettings: () => api.get<ProgramSettings>('/settings'),
   plans: (patientId: string) => api.get<PlanHistory>(`${patient(patientId)}/plans`),
   createPlan: (patientId: string, body: { terms: PlanTermsInput; basedOn?: string }) => api.post<{ plan: Plan }>(`${patient(patientId)}/plans`, body),
   updatePlan: (planId: string, revision: number, terms: PlanTermsInput) =>
