@@ -75,7 +75,7 @@ describe('the staff inbox', () => {
     await until(() => clinician.getByRole('list', { name: 'Messages' }).getByText('I felt sick for an hour after Tuesday’s session.', { exact: false }).isVisible()).toBe(true);
     // Opening the thread marks it read.
     await until(async () => (await row.textContent())?.includes('unread') ?? true).toBe(false);
-    await clinician.getByRole('textbox', { name: 'Who answers this conversation' }).click();
+    await clinician.getByRole('combobox', { name: 'Who answers this conversation' }).click();
     await clinician.getByRole('option', { name: /Dr\.|clinician/ }).first().click();
     await until(async () => (await row.textContent()) ?? '').toMatch(/Assigned to/);
     await clinician.getByLabel('Your reply').fill('A light meal four hours before is best. Ginger tea helps some people.');

@@ -172,7 +172,9 @@ describe('the patient journey, end to end', () => {
     await clinician.getByRole('button', { name: 'Claim this intake' }).click();
     await clinician.getByRole('radio', { name: /^Approve/ }).check();
     await clinician.getByLabel('Note', { exact: false }).first().fill('Eligible: treatment-resistant depression, no exclusions. Approved for induction.');
-    await clinician.getByLabel(/password/i).fill(demoPassword);
+    // The note is for the patient to read (the default choice); the signature is the clinician's password.
+    expect(await clinician.getByRole('radio', { name: 'The patient and the care team' }).isChecked()).toBe(true);
+    await clinician.getByLabel('Your password (electronic signature)').fill(demoPassword);
     await clinician.getByRole('button', { name: 'Sign and record decision' }).click();
     await until(() => clinician.getByText('Decision signed').isVisible()).toBe(true);
     const intake = await callFromPage<{ status: string }>(clinician, 'GET', `/api/v1/patients/${patientId}/intake`);

@@ -92,7 +92,7 @@ export const clinicianApi = {
   intake: (patientId: string) => api.get<Intake>(`${patient(patientId)}/intake`),
   intakeForm: () => api.get<IntakeForm>('/intake/form'),
   claimIntake: (patientId: string) => api.post<ClaimResponse>(`${patient(patientId)}/intake/claim`),
-  decideIntake: (patientId: string, body: { decision: DecisionKind; note: string; signature: { password: string } }) =>
+  decideIntake: (patientId: string, body: { decision: DecisionKind; note: string; noteVisibleToPatient: boolean; signature: { password: string } }) =>
     api.post<DecisionResponse>(`${patient(patientId)}/intake/decision`, body),
 
   careTeam: (patientId: string) => api.get<CareTeam>(`${patient(patientId)}/care-team`),

@@ -34,7 +34,8 @@ function AccessLogSection() {
           data.items.length === 0 ? (
             <Text size="sm">Nobody else has opened your record yet.</Text>
           ) : (
-            <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+            <Stack gap={6}>
+              <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
               {(showAll ? data.items : data.items.slice(0, 15)).map((e, i) => (
                 <Text key={`${e.at}-${i}`} component="li" size="sm">
                   <strong>{atTime(e.at)}</strong>: {e.who}
@@ -42,6 +43,7 @@ function AccessLogSection() {
                   {e.outcome === 'denied' ? ' — and was refused' : ''}
                 </Text>
               ))}
+              </Stack>
               {data.items.length > 15 && (
                 <Button variant="subtle" size="xs" w="fit-content" onClick={() => setShowAll((v) => !v)}>
                   {showAll ? 'Show fewer' : `Show all ${data.items.length}`}
