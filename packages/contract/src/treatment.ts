@@ -249,7 +249,8 @@ export const doseRequestResponse = z.object({
   message: z.string(),
 });
 export const medicationAnswerRequest = z.strictObject({ answer: z.string().trim().min(1, 'Write an answer for the patient.').max(4000) });
-export const medicationRequestParams = z.strictObject({ patientId: uuid, requestId: uuid });
+export const doseRequestParams = z.strictObject({ patientId: uuid, doseRequestId: uuid });
+export const refillRequestParams = z.strictObject({ patientId: uuid, refillRequestId: uuid });
 export const doseRequestList = z.object({
   items: z.array(z.object({ id: uuid, requestedAt: isoDateTime, kind: z.enum(['increase', 'tolerance']), note: z.string().nullable(), answer: medicationAnswerSchema.nullable() })),
 });

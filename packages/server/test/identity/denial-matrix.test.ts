@@ -47,6 +47,11 @@ beforeAll(async () => {
   expect(consent.statusCode).toBe(201);
   const disclosure = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/disclosures`, headers: bearer(clinicianToken), payload: { outsideClinicianId, kind: 'start_of_treatment' } });
   expect(disclosure.statusCode).toBe(201);
+  // A dose request and a refill request, so the clinician's answer routes have one to aim at.
+  const doseRequest = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/dose-requests`, headers: bearer(patientToken), payload: { kind: 'tolerance' } });
+  expect(doseRequest.statusCode).toBe(201);
+  const refillRequest = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/refill-requests`, headers: bearer(patientToken), payload: {} });
+  expect(refillRequest.statusCode).toBe(201);
   // A safety alert on the patient's record (PHQ-9 item 9 positive), so the alert routes have one too.
   const phq9 = await t.app.inject({
     method: 'POST',
@@ -93,6 +98,8 @@ const resourceOfPatient: Record<string, (patientId: string) => Promise<string | 
   contactId: (p) => firstId('support_contacts', p),
   consentId: (p) => firstId('disclosure_consents', p),
   disclosureId: (p) => firstId('disclosures', p),
+  doseRequestId: (p) => firstId('dose_requests', p),
+  refillRequestId: (p) => firstId('refill_requests', p),
   userId: (p) => firstId('care_team_members', p, 'user_id'),
   id: (p) => firstId('sitter_assignments', p),
   slug: async () => 'what-to-expect',

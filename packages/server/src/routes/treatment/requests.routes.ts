@@ -1,4 +1,4 @@
-import { doseRequestList, medicationAnswerRequest, medicationRequestParams, patientParams, pdmpCheckList, refillRequestList } from '@keel/contract';
+import { doseRequestList, doseRequestParams, medicationAnswerRequest, patientParams, pdmpCheckList, refillRequestList, refillRequestParams } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
 import { patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { listRefillRequests } from '../../use-cases/treatment/ledger.ts';
@@ -16,29 +16,29 @@ export function requestRoutes(app: KeelApp): void {
   );
 
   app.post(
-    '/api/v1/patients/:patientId/dose-requests/:requestId/answer',
+    '/api/v1/patients/:patientId/dose-requests/:doseRequestId/answer',
     {
       config: { access: { kind: 'patient', resource: 'refill', action: 'decide' } },
-      schema: { tags: ['medication'], summary: 'A clinician answers a dose request; the patient reads the answer', params: medicationRequestParams, body: medicationAnswerRequest, response: { 200: doseRequestList } },
+      schema: { tags: ['medication'], summary: 'A clinician answers a dose request; the patient reads the answer', params: doseRequestParams, body: medicationAnswerRequest, response: { 200: doseRequestList } },
     },
     async (request) => {
       const uc = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
-      await answerMedicationRequest(uc, { patientId, kind: 'dose', requestId: request.params.requestId, answer: request.body.answer });
+      await answerMedicationRequest(uc, { patientId, kind: 'dose', requestId: request.params.doseRequestId, answer: request.body.answer });
       return { items: await listDoseRequests(uc.deps.database.db, patientId) };
     },
   );
 
   app.post(
-    '/api/v1/patients/:patientId/refill-requests/:requestId/answer',
+    '/api/v1/patients/:patientId/refill-requests/:refillRequestId/answer',
     {
       config: { access: { kind: 'patient', resource: 'refill', action: 'decide' } },
-      schema: { tags: ['medication'], summary: 'A clinician answers a refill request; the patient reads the answer', params: medicationRequestParams, body: medicationAnswerRequest, response: { 200: refillRequestList } },
+      schema: { tags: ['medication'], summary: 'A clinician answers a refill request; the patient reads the answer', params: refillRequestParams, body: medicationAnswerRequest, response: { 200: refillRequestList } },
     },
     async (request) => {
       const uc = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
-      await answerMedicationRequest(uc, { patientId, kind: 'refill', requestId: request.params.requestId, answer: request.body.answer });
+      await answerMedicationRequest(uc, { patientId, kind: 'refill', requestId: request.params.refillRequestId, answer: request.body.answer });
       return { items: await listRefillRequests(uc, patientId) };
     },
   );
