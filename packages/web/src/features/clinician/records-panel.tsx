@@ -61,7 +61,7 @@ function DischargeSection({ patientId, patientName }: { patientId: string; patie
                 <List.Item key={r}>{r}</List.Item>
               ))}
             </List>
-            <Anchor href={recordsApi.dischargePdfUrl(patientId)} download fw={650}>
+            <Anchor href={recordsApi.dischargePdfUrl(patientId)} download fw={650} underline="always">
               Download the discharge summary (PDF)
             </Anchor>
           </Stack>
@@ -201,7 +201,7 @@ function DisclosuresSection({ patientId }: { patientId: string }) {
                 <Paper key={d.id} component="li" withBorder p="xs" radius="md">
                   <Text size="sm">
                     {label(d.kind)} to {nameOf(d.outsideClinicianId)}, {atTime(d.disclosedAt)}.{' '}
-                    <Anchor href={recordsApi.disclosureLetterUrl(patientId, d.id)} download>
+                    <Anchor href={recordsApi.disclosureLetterUrl(patientId, d.id)} download underline="always">
                       Download the letter (PDF)
                     </Anchor>
                   </Text>

@@ -198,7 +198,7 @@ function ReleasesSection() {
                 {data.items.map((d) => (
                   <Text key={d.id} size="sm">
                     {label(d.kind)} to {nameOf(d.outsideClinicianId)}, {atTime(d.disclosedAt)}.{' '}
-                    <Anchor href={recordsApi.disclosureLetterUrl(patientId, d.id)} download>
+                    <Anchor href={recordsApi.disclosureLetterUrl(patientId, d.id)} download underline="always">
                       Download the letter
                     </Anchor>
                   </Text>
