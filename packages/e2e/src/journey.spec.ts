@@ -333,6 +333,15 @@ describe('the patient journey, end to end', () => {
     await sitter.getByRole('button', { name: 'Responsive and breathing normally' }).click();
     await until(() => sitter.getByText(/1 check recorded/).isVisible()).toBe(true);
     await shot(sitter, 'journey-sitter-checks');
+    // The sitter reports a side effect from the phone; the care team sees it on the session.
+    await sitter.getByRole('button', { name: 'Report a side effect' }).click();
+    await sitter.getByLabel('What happened').fill('Nausea');
+    await sitter.getByRole('radio', { name: /^Mild/ }).check();
+    await sitter.getByLabel('Describe it').fill('Felt queasy at 20 minutes; passed after sipping water.');
+    await sitter.getByRole('button', { name: 'Send the report' }).click();
+    await until(() => sitter.getByText('Report sent to the care team').isVisible()).toBe(true);
+    const reported = await callFromPage<{ session: { adverseEvents: { kind: string; serious: boolean }[] } }>(clinician, 'GET', `/api/v1/sessions/${sessionId}`);
+    expect(reported.body.session.adverseEvents).toEqual([expect.objectContaining({ kind: 'Nausea', serious: false })]);
 
     await patient.getByLabel(/My sitter has checked on me/).check();
     await patient.getByRole('button', { name: 'Finish the session' }).click();
