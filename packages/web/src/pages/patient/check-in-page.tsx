@@ -43,14 +43,19 @@ function Scale({ label, value, onChange, low, high }: { label: string; value: nu
         value={value}
         onChange={onChange}
         thumbLabel={label}
-        marks={[
-          { value: 0, label: `0 ${low}` },
-          { value: 10, label: `10 ${high}` },
-        ]}
+        marks={[{ value: 0 }, { value: 10 }]}
         mt={4}
-        mb="lg"
         maw={420}
       />
+      {/* The ends of the scale in words, inside the slider's width: they never run off a phone's screen. */}
+      <Group justify="space-between" maw={420} mt={6} mb="md" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          0 {low}
+        </Text>
+        <Text size="xs" c="dimmed" ta="right">
+          10 {high}
+        </Text>
+      </Group>
     </div>
   );
 }

@@ -420,14 +420,18 @@ function PostSessionForm({ session }: { session: SessionDetail }) {
         value={value}
         onChange={set}
         thumbLabel={label}
-        marks={[
-          { value: 0, label: `0 ${low}` },
-          { value: 10, label: `10 ${high}` },
-        ]}
-        mb="lg"
+        marks={[{ value: 0 }, { value: 10 }]}
         mt={4}
         maw={420}
       />
+      <Group justify="space-between" maw={420} mt={6} mb="md" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          0 {low}
+        </Text>
+        <Text size="xs" c="dimmed" ta="right">
+          10 {high}
+        </Text>
+      </Group>
     </div>
   );
   return (
