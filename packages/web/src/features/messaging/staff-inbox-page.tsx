@@ -254,13 +254,17 @@ export function StaffInboxPage() {
                   ) : (
                     <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Conversations">
                       {data.items.map((item) => (
-                        <InboxRow key={item.thread.id} item={item} selected={item.thread.id === selected} onSelect={() => setSelected(item.thread.id)} now={now} />
+                        <InboxRow key={item.thread.id} item={item} selected={item.thread.id === selected} onSelect={() => {
+                            setSelected(item.thread.id);
+                            // On a phone the conversation sits below the list: bring it into view.
+                            requestAnimationFrame(() => document.getElementById('inbox-conversation')?.scrollIntoView({ block: 'start' }));
+                          }} now={now} />
                       ))}
                     </Stack>
                   )}
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 7 }}>
-                  <Card withBorder radius="md" padding="lg" component="section" aria-label="Conversation">
+                  <Card withBorder radius="md" padding="lg" component="section" aria-label="Conversation" id="inbox-conversation">
                     {current ? (
                       <ThreadPane key={current.thread.id} item={current} now={now} />
                     ) : (
