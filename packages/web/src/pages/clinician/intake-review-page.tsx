@@ -19,6 +19,10 @@ function valueAt(answers: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), answers);
 }
 
+/** An instrument's short name: PHQ-9, GAD-7, C-SSRS screener… */
+const instrumentNames: Record<string, string> = { phq9: 'PHQ-9', gad7: 'GAD-7', 'cssrs-screen': 'C-SSRS screener', audit: 'AUDIT', 'audit-c': 'AUDIT-C', dast10: 'DAST-10', bladder: 'Bladder symptoms', craving: 'Craving' };
+const instrumentName = (code: string) => instrumentNames[code] ?? humanize(code);
+
 function labelFor(form: IntakeForm | undefined, path: string): string {
   for (const section of form?.sections ?? []) {
     const field = section.fields.find((f) => f.path === path);
@@ -112,7 +116,7 @@ function ScreeningSection({ intake, form }: { intake: Intake; form: IntakeForm |
             <Table.Tbody>
               {s.instruments.map((i) => (
                 <Table.Tr key={i.code}>
-                  <Table.Th scope="row">{i.code.toUpperCase()}</Table.Th>
+                  <Table.Th scope="row">{instrumentName(i.code)}</Table.Th>
                   <Table.Td>{i.total ?? '—'}</Table.Td>
                   <Table.Td>
                     {humanize(i.band)}
