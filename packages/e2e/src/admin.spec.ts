@@ -39,6 +39,10 @@ describe('the admin app', () => {
     await row.waitFor();
     expect(await row.getByText('invited', { exact: true }).isVisible()).toBe(true);
     await row.getByRole('button', { name: /Deactivate/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/signed out everywhere at once/).waitFor();
+    await dialog.getByLabel('Why is this account deactivated?').fill('Invitation sent to the wrong person');
+    await dialog.getByRole('button', { name: 'Deactivate account' }).click();
     await row.getByText('deactivated', { exact: true }).waitFor();
     await row.getByRole('button', { name: /Reactivate/ }).click();
     await row.getByRole('button', { name: /Deactivate/ }).waitFor();
@@ -75,6 +79,8 @@ describe('the admin app', () => {
     }
     await shot(page, 'admin-care-teams');
     await page.getByRole('button', { name: 'Unassign Jordan Reyes' }).click();
+    await page.getByRole('dialog').getByLabel('Why is this person unassigned?').fill('Coaching ended');
+    await page.getByRole('dialog').getByRole('button', { name: 'Unassign' }).click();
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count()).toBe(0);
   });
 
@@ -86,25 +92,32 @@ describe('the admin app', () => {
     await shot(page, 'admin-settings');
 
     const window = page.getByLabel('Maximum sessions in the rolling window');
+    const save = async () => {
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText(/Every plan and every dosing decision from now on uses the new numbers/).waitFor();
+      await dialog.getByLabel('Why are the limits changing?').fill('Clinic policy review');
+      await dialog.getByRole('button', { name: 'Save settings' }).click();
+    };
     await window.fill('0');
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await save();
     await page.getByText('Check the highlighted fields.').waitFor();
-    expect(await page.getByText(/maxSessionsPer7Days must be a whole number/).isVisible()).toBe(true);
+    expect(await page.getByText(/Max sessions per 7 days must be a whole number/).isVisible()).toBe(true);
     await window.fill('2');
     await page.getByLabel('Fasting before a session (hours)').fill('6');
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await save();
     await page.getByText(/Saved as version 1\./).waitFor();
   });
 
   it('searches the audit log by outcome and pages through it', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    await page.getByRole('cell', { name: 'settings.update' }).or(page.getByText('settings.update')).first().waitFor();
+    await page.getByRole('cell', { name: 'Changed the program settings' }).first().waitFor();
     await shot(page, 'admin-audit-log');
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Page 1').waitFor();
-    await page.getByRole('cell', { name: 'denied' }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'Refused' }).waitFor({ state: 'detached' });
     const older = page.getByRole('button', { name: 'Older' });
     if (await older.isEnabled()) {
       await older.click();

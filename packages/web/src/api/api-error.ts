@@ -64,7 +64,8 @@ export function plainMessage(message: string): string {
     const m = message.match(pattern);
     if (m) return words(m);
   }
-  const text = message.trim();
+  // A field path in the message ("refill.maxRefills must be…") is said in words ("Max refills must be…").
+  const text = message.trim().replace(/\b(?:[a-z][a-zA-Z0-9]*\.)*[a-z]+[A-Z][a-zA-Z0-9]*\b/g, (path) => fieldWords(path).toLowerCase());
   if (text === '') return 'Check this value.';
   const sentence = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
@@ -76,6 +77,7 @@ export function fieldWords(field: string): string {
   const words = last
     .replace(/Mg$/, ' (mg)')
     .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/([0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
     .toLowerCase()
     .trim();

@@ -25,6 +25,8 @@ describe('plain validation messages', () => {
     ['Too small: expected string to have >=1 characters', 'This is required.'],
     ['Invalid input: expected number, received undefined', 'This is required.'],
     ['the sitter must be an adult (18 or older)', 'The sitter must be an adult (18 or older).'],
+    ['maxSessionsPer7Days must be a whole number of at least 1.', 'Max sessions per 7 days must be a whole number of at least 1.'],
+    ['refill.maxRefills must be a whole number, 0 or more.', 'Max refills must be a whole number, 0 or more.'],
   ])('%s → %s', (raw, words) => {
     expect(plainMessage(raw)).toBe(words);
   });
