@@ -60,6 +60,25 @@ const table: Record<string, string> = {
   SUBSTANCE_SCREENS_WORSENING: 'Substance screens worsening',
   MULTIPLE_PRESCRIBERS: 'Other controlled prescriptions',
   REFILL_TOO_EARLY: 'Too early for a refill',
+  // Instrument flags and bands
+  AUDITC_POSITIVE: 'AUDIT-C positive',
+  AUDIT_ZONE_II: 'Alcohol use: zone II',
+  AUDIT_ZONE_III: 'Alcohol use: zone III',
+  AUDIT_ZONE_MOVED_UP: 'Alcohol use moved up a zone',
+  BLADDER_POSITIVE: 'Bladder symptoms reported',
+  BLADDER_URGENT: 'Bladder symptoms: urgent',
+  CRAVING_HIGH: 'High craving',
+  CSSRS_LOW: 'Suicide risk screen: low',
+  CSSRS_MODERATE: 'Suicide risk screen: moderate',
+  DAST10_POSITIVE: 'Drug use screen positive (DAST-10)',
+  GAD7_EVALUATE: 'Anxiety worth evaluating (GAD-7)',
+  USE_OUTSIDE_SESSION: 'Used outside a session',
+  zone_i: 'Zone I (low risk)',
+  zone_ii: 'Zone II (hazardous use)',
+  zone_iii: 'Zone III (harmful use)',
+  zone_iv: 'Zone IV (possible dependence)',
+  below_threshold: 'Below the threshold',
+  moderately_severe: 'Moderately severe',
   // Instruments
   phq9: 'PHQ-9 (depression)',
   gad7: 'GAD-7 (anxiety)',
@@ -100,7 +119,7 @@ function words(code: string): string {
     .replace(/PHQ9/gi, 'PHQ-9')
     .replace(/GAD7/gi, 'GAD-7')
     .replace(/DAST10/gi, 'DAST-10')
-    .replace(/AUDIT[-_ ]?C\b/gi, 'AUDIT-C')
+    .replace(/AUDIT[-_ ]?C(?=\b|_)/gi, 'AUDIT-C')
     .replace(/CSSRS/gi, 'C-SSRS')
     .replace(/\bSUD\b/g, 'substance use disorder')
     .replace(/[_]+/g, ' ')

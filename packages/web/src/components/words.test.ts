@@ -13,6 +13,9 @@ describe('label: codes as words', () => {
     // Unknown codes still become words, with the instruments' proper names.
     ['SOME_NEW_PHQ9_RULE', 'Some new PHQ-9 rule'],
     ['waiting_for_sitter', 'Waiting for sitter'],
+    ['zone_i', 'Zone I (low risk)'],
+    ['AUDITC_POSITIVE', 'AUDIT-C positive'],
+    ['AUDITC_SOMETHING_NEW', 'AUDIT-C something new'],
   ])('%s → %s', (code, words) => {
     expect(label(code)).toBe(words);
   });

@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, humanize, showValue } from './format.ts';
 import { QueryView } from './query-view.tsx';
 import { SignatureInput } from './signature-input.tsx';
+import { label } from '../../components/labels.ts';
 
 type Terms = PlanTermsInput;
 
@@ -314,7 +315,7 @@ export function PlanPanel({ patientId }: { patientId: string }) {
                       Version {v.version}
                     </Title>
                     <Badge radius="sm" color={v.status === 'active' ? 'keel.8' : v.status === 'draft' ? '#8a4b00' : 'gray.8'} variant={v.status === 'active' ? 'filled' : 'outline'}>
-                      {v.status}
+                      {label(v.status)}
                     </Badge>
                   </Group>
                   <TermsSummary terms={v.terms} />

@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDate, formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 type InviteRole = CreateUserInput['role'];
 
@@ -92,7 +93,7 @@ function StatusCell({ account }: { account: Account }) {
   const color = account.status === 'active' ? 'keel.8' : account.status === 'invited' ? '#8a4b00' : 'gray.8';
   return (
     <Badge color={color} variant="outline" radius="sm">
-      {account.status}
+      {label(account.status)}
     </Badge>
   );
 }

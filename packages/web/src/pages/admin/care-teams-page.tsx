@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -181,7 +182,7 @@ export function CareTeamsPage() {
                           <Table.Tr key={p.id}>
                             <Table.Th scope="row">{p.name}</Table.Th>
                             <Table.Td>{p.email}</Table.Td>
-                            <Table.Td>{p.status}</Table.Td>
+                            <Table.Td>{label(p.status)}</Table.Td>
                             <Table.Td>
                               {p.patientId ? (
                                 <Anchor component="button" type="button" onClick={() => p.patientId && setOpen({ id: p.patientId, label: p.name })}>

@@ -14,6 +14,7 @@ import { QueryView } from '../../features/patient/query-view.tsx';
 import { usePatientId } from '../../features/patient/use-patient-id.ts';
 import { YesNo } from '../../features/patient/yes-no.tsx';
 import { patientBasePath } from './patient-base-path.ts';
+import { label } from '../../components/labels.ts';
 
 // The same closed list as the contract's checkInSideEffects (kept here so zod stays out of the bundle).
 const sideEffects: readonly { value: CheckInInput['sideEffects'][number]; label: string }[] = [
@@ -200,7 +201,7 @@ export function CheckInPage() {
                           {instrumentLabel(i.code)}
                         </Anchor>
                         <Badge variant="light" color={i.status === 'overdue' ? 'red' : i.status === 'due' ? 'keel' : 'gray'}>
-                          {i.status === 'upcoming' ? `next ${formatDateTime(i.dueAt)}` : i.status}
+                          {i.status === 'upcoming' ? `next ${formatDateTime(i.dueAt)}` : label(i.status).toLowerCase()}
                         </Badge>
                       </Group>
                     </List.Item>
