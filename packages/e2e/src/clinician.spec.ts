@@ -82,7 +82,7 @@ describe('the clinician app', () => {
     await page.getByLabel(/Your password/).fill('keel-demo-2026');
     await page.getByRole('button', { name: 'Sign and record decision' }).click();
     await page.getByText('Decision signed').waitFor();
-    expect(await page.getByText(/Request info — signed by Dr\. Casey Morgan/).isVisible()).toBe(true);
+    expect(await page.getByText(/More information requested — signed by Dr\. Casey Morgan/).isVisible()).toBe(true);
   });
 
   it('opens a chart: outcomes with a table, risk, plan history, ledger, sessions with gate decisions, visits', async () => {

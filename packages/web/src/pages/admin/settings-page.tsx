@@ -1,7 +1,7 @@
 import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { isApiError } from '../../api/api-error.ts';
+import { isApiError, plainMessage } from '../../api/api-error.ts';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { adminApi, adminKeys, type ProgramSettings } from '../../api/admin-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -55,7 +55,7 @@ function setAt(obj: Json, path: string[], value: unknown): Json {
 
 function errorFor(error: unknown, path: string): string | undefined {
   if (!isApiError(error)) return undefined;
-  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => e.message);
+  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => plainMessage(e.message));
   return hits.length > 0 ? hits.join('; ') : undefined;
 }
 
