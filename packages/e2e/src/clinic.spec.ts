@@ -139,7 +139,7 @@ describe('medication requests, PDMP and adverse events', () => {
     await shot(patient, 'patient-medication');
   });
 
-  it('the patient, the sitter and the clinician report an adverse event for a session', async () => {
+  it('the patient and the clinician report an adverse event for a session (the sitter reports from the phone in the journey)', async () => {
     const patient = pages.patient;
     await nav(patient, 'Sessions');
     await patient.getByRole('button', { name: 'Report a side effect' }).first().click();
