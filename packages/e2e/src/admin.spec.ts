@@ -37,13 +37,13 @@ describe('the admin app', () => {
     await page.getByText('Invitation sent').waitFor();
     const row = page.getByRole('row').filter({ hasText: invitedEmail });
     await row.waitFor();
-    expect(await row.getByText('invited', { exact: true }).isVisible()).toBe(true);
+    expect(await row.getByText('Invited', { exact: true }).isVisible()).toBe(true);
     await row.getByRole('button', { name: /Deactivate/ }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(/signed out everywhere at once/).waitFor();
     await dialog.getByLabel('Why is this account deactivated?').fill('Invitation sent to the wrong person');
     await dialog.getByRole('button', { name: 'Deactivate account' }).click();
-    await row.getByText('deactivated', { exact: true }).waitFor();
+    await row.getByText('Deactivated', { exact: true }).waitFor();
     await row.getByRole('button', { name: /Reactivate/ }).click();
     await row.getByRole('button', { name: /Deactivate/ }).waitFor();
   });
