@@ -1,7 +1,7 @@
 // Schemas of the treatment part of the API: program settings, treatment plans, dispenses and the medication ledger,
 // refill and dose requests, PDMP checks, and at-home dosing sessions with their gate decisions.
 import { z } from 'zod';
-import { AFTER_DISSOLVE, GATE_REASON_CODES, PLAN_PHASES, ROUTES } from '@keel/domain';
+import { AFTER_DISSOLVE, BOOKING_REASON_CODES, COMPLETION_REASON_CODES, GATE_REASON_CODES, PLAN_PHASES, ROUTES } from '@keel/domain';
 import { isoDateTime, longText, shortText, uuid } from './common.ts';
 
 const mg = z.number().finite().positive().max(10_000);
@@ -10,6 +10,9 @@ const hours = z.number().finite().positive().max(24 * 365);
 const count = z.number().int().min(0).max(100_000);
 const positiveCount = z.number().int().min(1).max(100_000);
 const score0to10 = z.number().int().min(0).max(10);
+
+/** An alert a write raised, as the writer sees it. */
+export const raisedAlertRef = z.object({ id: uuid, code: z.string(), severity: z.string(), holdsDosing: z.boolean() });
 
 // ---------- program settings ----------
 
@@ -26,17 +29,46 @@ export const programSettingsResponse = z.object({
   updatedAt: isoDateTime.nullable(),
   updatedBy: uuid.nullable(),
 });
-/** A whole or partial document; sections left out keep their stored values. */
+/**
+ * A whole or partial document; sections left out keep their stored values. A change that loosens a clinical limit
+ * needs a `reason` and becomes a proposal a prescriber must sign (202); a change that only tightens applies at once.
+ */
 export const programSettingsUpdate = z.strictObject({
-  /** Why the program's numbers change: kept with the change in the audit log. */
-  reason: z.string().trim().min(1).max(1000).optional(),
   settings: z.strictObject({
     dosing: z.record(z.string(), z.unknown()).optional(),
     screening: z.record(z.string(), z.unknown()).optional(),
     monitoring: z.record(z.string(), z.unknown()).optional(),
     instruments: z.record(z.string(), z.unknown()).optional(),
   }),
+  reason: z.string().trim().min(1).max(2000).optional(),
 });
+export const settingChangeSchema = z.object({
+  path: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  direction: z.enum(['tightens', 'loosens', 'unclassified']),
+});
+export const settingsProposalSchema = z.object({
+  id: uuid,
+  status: z.enum(['pending', 'applied', 'rejected', 'superseded']),
+  baseVersion: z.number().int(),
+  changes: z.array(settingChangeSchema),
+  reason: z.string(),
+  proposedBy: z.object({ id: uuid, name: z.string() }),
+  proposedAt: isoDateTime,
+  decidedBy: z.object({ id: uuid, name: z.string() }).nullable(),
+  decidedAt: isoDateTime.nullable(),
+  decisionNote: z.string().nullable(),
+  appliedVersion: z.number().int().nullable(),
+});
+export const settingsProposalResponse = z.object({ proposal: settingsProposalSchema });
+export const settingsProposalList = z.object({ items: z.array(settingsProposalSchema) });
+export const settingsProposalParams = z.strictObject({ proposalId: uuid });
+export const signSettingsProposalRequest = z.strictObject({
+  signature: z.strictObject({ password: z.string().min(1).max(1024) }),
+  note: z.string().trim().max(2000).optional(),
+});
+export const rejectSettingsProposalRequest = z.strictObject({ note: z.string().trim().min(1).max(2000) });
 
 // ---------- plans ----------
 
@@ -204,6 +236,8 @@ export const countResponse = z.object({
   /** counted − expected: negative means units are missing. */
   discrepancy: z.number().int(),
   onHand: z.number().int(),
+  /** Warning-sign alerts this count raised (a new shortfall reaches the clinician). */
+  alerts: z.array(raisedAlertRef).optional(),
 });
 export const lossRequest = z.strictObject({
   units: positiveCount,
@@ -223,7 +257,7 @@ export const disposalRequest = z.strictObject({
   manner: z.string().trim().min(1).max(500),
   occurredAt: isoDateTime.optional(),
 });
-export const ledgerEntryResponse = z.object({ entry: ledgerEntrySchema, onHand: z.number().int() });
+export const ledgerEntryResponse = z.object({ entry: ledgerEntrySchema, onHand: z.number().int(), alerts: z.array(raisedAlertRef).optional() });
 
 export const refillReasonSchema = z.object({ code: z.string(), message: z.string() });
 export const refillRequestBody = z.strictObject({ note: z.string().max(2000).optional() });
@@ -265,7 +299,7 @@ export const pdmpCheckResponse = z.object({
 // ---------- sessions ----------
 
 export const sessionParams = z.strictObject({ sessionId: uuid });
-export const sessionStatuses = ['scheduled', 'authorized', 'in_progress', 'completed', 'aborted', 'missed'] as const;
+export const sessionStatuses = ['scheduled', 'authorized', 'in_progress', 'completed', 'aborted', 'missed', 'expired'] as const;
 export const createSessionRequest = z.strictObject({ scheduledFor: isoDateTime });
 
 export const gateReasonSchema = z.object({
@@ -275,6 +309,8 @@ export const gateReasonSchema = z.object({
 });
 export const gateEvaluationSchema = z.object({
   id: uuid,
+  /** `authorize`: the go-ahead; `start`: the gate again when the dose is taken. */
+  stage: z.enum(['authorize', 'start']),
   evaluatedAt: isoDateTime,
   outcome: z.enum(['authorized', 'blocked']),
   reasons: z.array(gateReasonSchema),
@@ -292,7 +328,11 @@ export const sessionSchema = z.object({
   status: z.enum(sessionStatuses),
   scheduledFor: isoDateTime,
   authorizedAt: isoDateTime.nullable(),
+  /** The go-ahead lapses at this time unless the session is started. */
+  authorizationExpiresAt: isoDateTime.nullable(),
+  expiredAt: isoDateTime.nullable(),
   doseMg: z.number().nullable(),
+  /** When the dose was taken. */
   startedAt: isoDateTime.nullable(),
   completedAt: isoDateTime.nullable(),
   abortedAt: isoDateTime.nullable(),
@@ -300,10 +340,22 @@ export const sessionSchema = z.object({
   createdAt: isoDateTime,
   gateEvaluations: z.array(gateEvaluationSchema),
 });
+/** After the dose: how long observation lasts and what the session is waiting for before it may be closed. */
+export const sessionRecoverySchema = z.object({
+  observationEndsAt: isoDateTime.nullable(),
+  minObservationMinutes: z.number(),
+  sitterBaseline: z.enum(['confirmed', 'not_yet', 'pending']),
+  canComplete: z.boolean(),
+  waitingFor: z.array(z.object({ code: z.enum(COMPLETION_REASON_CODES), message: z.string() })),
+});
 export const sitterBaselineRequest = z.strictObject({ backToBaseline: z.boolean(), note: z.string().trim().max(2000).optional() });
 export const sitterBaselineSchema = z.object({ confirmedAt: isoDateTime, backToBaseline: z.boolean(), sitterUserId: uuid });
 export const sessionDetailSchema = sessionSchema.extend({
   sitterBaseline: sitterBaselineSchema.nullable(),
+  /** Present while the session is in progress (the dose was taken): the observation and its conditions. */
+  recovery: sessionRecoverySchema.nullable(),
+  /** Open alerts raised from this session (an emergency, a missed check), newest first. */
+  emergency: z.object({ alertId: uuid, raisedAt: isoDateTime, title: z.string() }).nullable(),
   sitterAttestations: z.array(
     z.object({ id: uuid, sitterUserId: uuid, attestedAt: isoDateTime, present: z.boolean(), sober: z.boolean() }),
   ),
@@ -397,7 +449,7 @@ export const checklistResponse = z.object({ checklist: z.object({ id: uuid, atte
 /** An optional body: a dose other than the plan's is refused by the gate (DOSE_NOT_PLAN_DOSE). */
 export const authorizeRequest = z.strictObject({ doseMg: mg.optional() }).nullish();
 export const authorizeResponse = z.union([
-  z.object({ outcome: z.literal('authorized'), doseMg: z.number(), evaluationId: uuid, sessionId: uuid }),
+  z.object({ outcome: z.literal('authorized'), doseMg: z.number(), evaluationId: uuid, sessionId: uuid, expiresAt: isoDateTime }),
   z.object({
     outcome: z.literal('blocked'),
     reasons: z.array(z.object({ code: z.enum(GATE_REASON_CODES), message: z.string() })),
@@ -416,14 +468,27 @@ export const sitterCheckResponse = z.object({
   check: z.object({ id: uuid, checkedAt: isoDateTime }),
   /** Shown first when the patient is unresponsive or not breathing normally. */
   emergencyGuidance: z.string().nullable(),
+  /** The alerts the check raised (an emergency pages the clinician). */
+  alerts: z.array(z.object({ id: uuid, code: z.string(), severity: z.string() })),
 });
 
+/**
+ * The post-session assessment. The session closes only on the assigned sitter's own back-to-baseline confirmation
+ * (POST /sessions/:id/baseline) after the minimum observation time; `sitterConfirmsBaseline` is the patient's
+ * account of it and is refused (409) when false, never taken in place of the sitter's.
+ */
 export const completeSessionRequest = z.strictObject({
   sideEffects: z.array(z.string().trim().min(1).max(200)).max(30),
   dissociation0to10: score0to10,
   nausea0to10: score0to10,
   mood0to10: score0to10,
-  sitterConfirmsBaseline: z.boolean(),
+  sitterConfirmsBaseline: z.boolean().optional(),
+});
+/** A refusal of a lifecycle move (start, complete, book) names every reason, like the gate. */
+export const lifecycleReasonSchema = z.object({
+  code: z.union([z.enum(GATE_REASON_CODES), z.enum(COMPLETION_REASON_CODES), z.enum(BOOKING_REASON_CODES)]),
+  message: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
 });
 export const abortSessionRequest = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 export const adverseEventRequest = z.strictObject({
@@ -431,6 +496,23 @@ export const adverseEventRequest = z.strictObject({
   severity: z.enum(['mild', 'moderate', 'severe']),
   serious: z.boolean(),
   description: z.string().trim().min(1).max(10_000),
+});
+/** An adverse event reported outside a session (from the chart, or by the patient afterwards). */
+export const patientAdverseEventRequest = adverseEventRequest.extend({ sessionId: uuid.optional() });
+export const adverseEventList = z.object({
+  items: z.array(
+    z.object({
+      id: uuid,
+      sessionId: uuid.nullable(),
+      reportedAt: isoDateTime,
+      kind: z.string(),
+      severity: z.enum(['mild', 'moderate', 'severe']),
+      serious: z.boolean(),
+      description: z.string(),
+      resolvedAt: isoDateTime.nullable(),
+      reportedBy: z.object({ name: z.string(), role: z.string() }),
+    }),
+  ),
 });
 export const adverseEventResponse = z.object({
   adverseEvent: z.object({ id: uuid, reportedAt: isoDateTime, serious: z.boolean() }),
@@ -442,4 +524,5 @@ export const concernResponse = z.object({
   /** First thing to show: what to do now. */
   emergencyGuidance: z.string().nullable(),
   concern: z.object({ id: uuid, raisedAt: isoDateTime, emergency: z.boolean() }),
+  alerts: z.array(z.object({ id: uuid, code: z.string(), severity: z.string() })),
 });

@@ -6,6 +6,7 @@ export * from './monitoring/index.ts';
 export * from './settings/index.ts';
 export * from './ledger/index.ts';
 export * from './gate/index.ts';
+export * from './session/index.ts';
 export * from './instruments/index.ts';
 export * from './screening/index.ts';
 export * from './fhir/index.ts';

@@ -9,8 +9,9 @@ import { launchChromium, startKeel, type KeelProcess } from './server-process.ts
 /**
  * The whole patient journey through the real server and the built web app, in Chromium:
  * signup → intake → clinician approval → consent → education → plan signed → dispense → sitter attestation →
- * vitals → blocked (BP too high) → authorized → completed session → PHQ-9 with item 9 positive → alert in the
- * clinician queue → acknowledged.
+ * vitals → blocked (BP too high) → authorized → started → the sitter's "not yet" keeps the session in observation →
+ * an emergency check reaches the clinician's alert queue without a reload → PHQ-9 with item 9 positive → alert in
+ * the clinician queue → acknowledged.
  *
  * The patient and sitter steps go through their UI. The clinician's steps (claim and approve, plan, sign, dispense,
  * acknowledge) are API calls made from the clinician's own signed-in browser session (cookie, same origin), so they
@@ -323,10 +324,13 @@ describe('the patient journey, end to end', () => {
     await shot(patient, 'journey-session-authorized');
   });
 
-  it('runs the session with the sitter’s check, completes it and writes in the journal', async () => {
+  it('runs the session: the sitter’s “not yet” keeps it open with their controls, and an emergency reaches the clinician’s queue by itself', async () => {
     await patient.getByRole('button', { name: 'Start the session now' }).click();
     await until(() => patient.getByRole('heading', { name: 'Your session' }).isVisible()).toBe(true);
     await patient.getByRole('button', { name: /Start the 15-minute timer/ }).click();
+    // In observation: the session cannot be finished before the observation time and the sitter's confirmation.
+    await until(() => patient.getByTestId('observation').isVisible()).toBe(true);
+    expect(await patient.getByRole('button', { name: 'Finish the session' }).isDisabled()).toBe(true);
 
     await sitter.reload();
     await until(() => attr(sitter.getByTestId('sitter-session'), 'data-status')).toBe('in_progress');
@@ -343,16 +347,41 @@ describe('the patient journey, end to end', () => {
     const reported = await callFromPage<{ session: { adverseEvents: { kind: string; serious: boolean }[] } }>(clinician, 'GET', `/api/v1/sessions/${sessionId}`);
     expect(reported.body.session.adverseEvents).toEqual([expect.objectContaining({ kind: 'Nausea', serious: false })]);
 
-    await patient.getByLabel(/My sitter has checked on me/).check();
-    await patient.getByRole('button', { name: 'Finish the session' }).click();
-    await until(() => patient.getByTestId('session-complete').isVisible()).toBe(true);
-    const entry = patient.getByLabel('Your journal entry (private)');
-    await until(() => entry.isVisible()).toBe(true);
-    await entry.fill('Calmer than I expected. The music helped.');
-    await patient.getByRole('button', { name: 'Save to my journal' }).click();
-    await until(() => patient.getByText('Saved to your journal').isVisible()).toBe(true);
-    const session = await callFromPage<{ session: { status: string; doseMg: number } }>(patient, 'GET', `/api/v1/sessions/${sessionId}`);
-    expect(session.body.session).toMatchObject({ status: 'completed', doseMg: 300 });
+    // The sitter says "not yet": the session stays open, and their checks and "something is wrong" stay on screen.
+    await sitter.getByRole('button', { name: 'Not yet' }).click();
+    await until(() => sitter.getByTestId('baseline-recorded').isVisible()).toBe(true);
+    expect(await sitter.getByTestId('something-wrong').isVisible()).toBe(true);
+    expect(await sitter.getByRole('button', { name: 'Responsive and breathing normally' }).isVisible()).toBe(true);
+    expect(await sitter.getByRole('button', { name: /is back to their usual self/ }).isVisible()).toBe(true);
+    await shot(sitter, 'journey-sitter-not-yet');
+    await until(() => text(patient.getByTestId('sitter-baseline-status')), 20_000).toMatch(/not back to your usual self yet/);
+    expect(await patient.getByRole('button', { name: 'Finish the session' }).isDisabled()).toBe(true);
+    // Even a direct request to finish is refused: the session is never closed against the sitter.
+    const early = await callFromPage<{ code: string }>(patient, 'POST', `/api/v1/sessions/${sessionId}/complete`, {
+      sideEffects: [],
+      dissociation0to10: 3,
+      nausea0to10: 0,
+      mood0to10: 7,
+      sitterConfirmsBaseline: true,
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('SESSION_NOT_READY_TO_COMPLETE');
+    await shot(patient, 'journey-session-observation');
+
+    // The clinician has the alert queue open; the sitter finds the patient not responding.
+    await clinician.goto(`${keel.url}/clinician/alerts`);
+    await until(() => clinician.getByRole('heading', { name: 'Alerts', level: 1 }).isVisible()).toBe(true);
+    expect(await clinician.getByTestId('emergency-banner').count()).toBe(0);
+    await sitter.getByRole('button', { name: 'Not responding to me' }).click();
+    await until(() => sitter.getByTestId('clinician-paged').isVisible()).toBe(true);
+    await shot(sitter, 'journey-sitter-emergency');
+    // No reload: the queue refreshes itself (every 10 seconds).
+    await until(() => clinician.getByTestId('emergency-banner').isVisible(), 20_000).toBe(true);
+    expect(await clinician.getByText(/Emergency during a session: the sitter found the patient not responsive/).first().isVisible()).toBe(true);
+    await shot(clinician, 'journey-clinician-emergency');
+    const session = await callFromPage<{ session: { status: string; doseMg: number; emergency: { alertId: string } | null } }>(patient, 'GET', `/api/v1/sessions/${sessionId}`);
+    expect(session.body.session).toMatchObject({ status: 'in_progress', doseMg: 300 });
+    expect(session.body.session.emergency).not.toBeNull();
   });
 
   it('shows crisis resources at once for a positive PHQ-9 item 9, and the alert reaches the clinician, who acknowledges it', async () => {
@@ -370,7 +399,7 @@ describe('the patient journey, end to end', () => {
     type AlertRow = { id: string; patientId: string; code: string; status: string; holdsDosing: boolean };
     const open = await callFromPage<{ items: AlertRow[] }>(clinician, 'GET', '/api/v1/alerts?status=open');
     expect(open.status).toBe(200);
-    const alert = open.body.items.find((a) => a.patientId === patientId);
+    const alert = open.body.items.find((a) => a.patientId === patientId && a.code === 'SUICIDE_RISK_PHQ9_ITEM9');
     expect(alert, JSON.stringify(open.body.items.map((a) => [a.patientId, a.code]))).toBeDefined();
     const ack = await callFromPage<AlertRow>(clinician, 'POST', `/api/v1/alerts/${alert?.id ?? ''}/acknowledge`);
     expect(ack.status).toBe(200);

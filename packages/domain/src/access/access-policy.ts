@@ -67,6 +67,7 @@ export const programResources = [
   'program_outcomes',
   'resources_directory',
   'availability',
+  'fhir_bulk_export',
   'message_inbox',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
@@ -131,7 +132,8 @@ export const patientPolicy: Rules<PatientResource> = {
 /** Program-level rules depend on the role alone. */
 export const programPolicy: Record<ProgramResource, Partial<Record<Action, readonly Role[]>>> = {
   account: { read: ['admin'], write: ['admin'] },
-  program_settings: { read: ['admin', 'clinician'], write: ['admin'] },
+  // Loosening a clinical limit takes two people: an administrator proposes, a prescriber signs (or declines).
+  program_settings: { read: ['admin', 'clinician'], write: ['admin'], sign: ['clinician'], decide: ['clinician', 'admin'] },
   audit_log: { read: ['admin'] },
   review_queue: { read: ['clinician'], write: ['clinician'] },
   panel: { read: ['clinician', 'coach'] },
@@ -139,6 +141,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   program_outcomes: { read: ['clinician', 'admin'] },
   resources_directory: { read: ['patient', 'sitter', 'clinician', 'coach', 'admin'], write: ['admin'] },
   availability: { read: ['patient', 'clinician', 'coach', 'admin'], write: ['clinician', 'coach', 'admin'] },
+  // FHIR Bulk Data export of every record, for registries and research: an administrator's act, audited.
+  fhir_bulk_export: { read: ['admin'], write: ['admin'] },
   // The staff inbox lists only the caller's care-team patients' threads.
   message_inbox: { read: ['clinician', 'coach'] },
 };

@@ -18,21 +18,48 @@ export interface Quantity {
   system?: string;
   code?: string;
 }
+export interface Meta {
+  profile?: string[];
+  lastUpdated?: string;
+  tag?: Coding[];
+}
 export interface FhirResource {
   resourceType: string;
   id: string;
+  meta?: Meta;
   [key: string]: unknown;
 }
 export interface BundleEntry {
   fullUrl: string;
   resource: FhirResource;
+  search?: { mode: 'match' | 'include' | 'outcome' };
+}
+export interface BundleLink {
+  relation: string;
+  url: string;
 }
 export interface Bundle {
   resourceType: 'Bundle';
   id: string;
-  type: 'collection';
+  type: 'collection' | 'searchset';
   timestamp: string;
-  meta: { profile?: string[]; tag?: Coding[] };
+  meta?: Meta;
+  total?: number;
+  link?: BundleLink[];
   entry: BundleEntry[];
   [key: string]: unknown;
 }
+
+/** Where the export lives: the server's FHIR base and the program's identifier namespaces. */
+export interface FhirProgram {
+  /** The FHIR base of this server, e.g. `https://keel.example.org/fhir/R4`: fullUrls and canonical URLs use it. */
+  fhirBase: string;
+  /** The program's medical record number namespace (Patient.identifier.system). */
+  mrnSystem: string;
+  /** The program's staff identifier namespace (Practitioner.identifier.system). */
+  staffIdSystem: string;
+  organizationName: string;
+}
+
+/** The Organization that is the program itself. */
+export const programOrganizationId = 'keel-program';

@@ -22,7 +22,7 @@ export function authorizedGateInput(now: Date): GateInput {
       signature: { signedBy: 'clinician-1', signedAt: at(-20 * MS_PER_DAY), termsSha256: FIXTURE_TERMS_SHA256 },
     },
     requestedDoseMg: null,
-    previousAuthorizedSessionTimes: [at(-4 * MS_PER_DAY)],
+    previousDoseTimes: [at(-4 * MS_PER_DAY)],
     ledger: { onHandUnits: 3, unitsPerDose: 1 },
     sitterAttestation: {
       sitterUserId: 'sitter-1',

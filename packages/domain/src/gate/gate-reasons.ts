@@ -26,9 +26,14 @@ export const GATE_REASON_CODES = [
   'FOLLOW_UP_DUE',
   'VISIT_GAP_EXCEEDED',
   'GATE_INPUT_INVALID',
+  // Only at start: the authorization itself lapsed before the dose was taken.
+  'AUTHORIZATION_EXPIRED',
 ] as const;
 
 export type GateReasonCode = (typeof GATE_REASON_CODES)[number];
+
+/** Reasons only the start check gives (session/session-lifecycle.ts `evaluateStart`), never `evaluateGate` alone. */
+export const START_ONLY_REASON_CODES: readonly GateReasonCode[] = ['AUTHORIZATION_EXPIRED'];
 
 export interface GateReasonHelp {
   /** A short heading for the UI. */
@@ -156,6 +161,11 @@ export const gateReasonHelp: Readonly<Record<GateReasonCode, GateReasonHelp>> = 
     title: 'Visit needed after a long break',
     explanation: 'It has been a long time since your last session, so your clinician needs to see you before the next one.',
     whatToDo: 'Book a visit with your clinician.',
+  },
+  AUTHORIZATION_EXPIRED: {
+    title: 'The go-ahead expired',
+    explanation: 'A go-ahead is only good for a short time, because the checks it was based on (your sitter, your readings) have to be recent when you take the dose.',
+    whatToDo: 'Start a new session: your sitter confirms again, you take your readings and do the checklist, then ask for the go-ahead again.',
   },
   GATE_INPUT_INVALID: {
     title: 'Safety check could not finish',

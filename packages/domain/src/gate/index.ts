@@ -10,7 +10,7 @@ export type {
   GateSitterAttestation,
   GateVitals,
 } from './session-gate.ts';
-export { GATE_REASON_CODES, gateReasonHelp } from './gate-reasons.ts';
+export { GATE_REASON_CODES, START_ONLY_REASON_CODES, gateReasonHelp } from './gate-reasons.ts';
 export type { GateReasonCode, GateReasonHelp } from './gate-reasons.ts';
 export { validateVitalsReading } from './vitals-reading.ts';
 export type { VitalsReading } from './vitals-reading.ts';

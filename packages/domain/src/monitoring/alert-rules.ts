@@ -11,8 +11,20 @@ import { riskTierTransition } from './risk-tier.ts';
 import { parseInstant } from './time-window.ts';
 import { detectUrgentLanguage } from './urgent-language.ts';
 import type { UrgentPhrase } from './urgent-language.ts';
+import type { EvidenceType, WarningSignal } from './warning-signs.ts';
+import type { SignalAlertSetting } from './monitoring-settings.ts';
+import type { SignalSeverity } from './monitoring-types.ts';
 
-export type AlertEvidenceType = 'assessment' | 'adverse_event' | 'vitals' | 'session' | 'message' | 'risk_evaluation';
+export type AlertEvidenceType =
+  | 'assessment'
+  | 'adverse_event'
+  | 'vitals'
+  | 'session'
+  | 'message'
+  | 'risk_evaluation'
+  | 'sitter_check'
+  | 'sitter_concern'
+  | EvidenceType;
 
 export interface AlertEvidence {
   readonly type: AlertEvidenceType;
@@ -33,11 +45,23 @@ export interface AlertCandidate {
   /** What the care team should do, from the clinical reference. */
   readonly recommendedActions: readonly string[];
   readonly escalateAfterMinutes: number;
+  /**
+   * For a warning-sign alert: the evidence it is the first alert for (`type:id`). The server records them so the
+   * same evidence never raises a second alert, while new evidence always raises a new one.
+   */
+  readonly evidenceKeys?: readonly string[];
 }
 
 /** The events that can raise an alert. Each carries only what the rule needs; the server maps its rows here. */
 export type AlertSourceEvent =
-  | { readonly kind: 'phq9_submitted'; readonly assessmentId: string; readonly at: string; readonly item9Points: number }
+  | {
+      readonly kind: 'phq9_submitted';
+      readonly assessmentId: string;
+      readonly at: string;
+      readonly item9Points: number;
+      /** The instrument's PHQ9_ITEM9_POSITIVE flag (its threshold is the one setting instruments.phq9Item9FlagAbove). */
+      readonly item9Positive: boolean;
+    }
   | { readonly kind: 'cssrs_submitted'; readonly assessmentId: string; readonly at: string; readonly risk: CssrsRiskLevel }
   | {
       readonly kind: 'adverse_event_reported';
@@ -63,6 +87,17 @@ export type AlertSourceEvent =
       readonly startedAt: string;
       readonly lastSitterCheckAt?: string | undefined;
     }
+  | {
+      /** The sitter's 15-minute check. Not responsive or not breathing normally is an emergency. */
+      readonly kind: 'sitter_check_recorded';
+      readonly checkId: string;
+      readonly sessionId: string;
+      readonly at: string;
+      readonly responsive: boolean;
+      readonly breathingNormally: boolean;
+    }
+  | { readonly kind: 'sitter_concern_raised'; readonly concernId: string; readonly sessionId: string; readonly at: string; readonly emergency: boolean }
+  | { readonly kind: 'session_aborted_after_dose'; readonly sessionId: string; readonly at: string; readonly startedAt: string }
   | {
       readonly kind: 'message_sent';
       readonly messageId: string;
@@ -115,7 +150,7 @@ function candidate(
 function phq9Item9(e: Extract<AlertSourceEvent, { kind: 'phq9_submitted' }>, settings: AlertSettings): AlertCandidate[] {
   const rule = settings.phq9Item9;
   // A non-numeric item 9 is not a negative answer: fail closed and raise.
-  if (Number.isFinite(e.item9Points) && e.item9Points <= rule.positiveAbovePoints) return [];
+  if (Number.isFinite(e.item9Points) && !e.item9Positive) return [];
   return [
     candidate('SUICIDE_RISK_PHQ9_ITEM9', rule, settings, {
       cause: `assessment:${e.assessmentId}`,
@@ -168,6 +203,56 @@ function seriousAdverseEvent(
       ],
       recommendedActions: ['Contact the patient now', 'Dosing held until the event is resolved by a clinician'],
       patientMessage: EMERGENCY_MESSAGE,
+    }),
+  ];
+}
+
+const EMERGENCY_ACTIONS = [
+  'Call the sitter and the patient now',
+  'If no one answers, or the patient is not breathing normally, make sure emergency services (911) are on the way',
+  'Dosing held until a clinician has reviewed what happened',
+];
+
+function sitterCheckEmergency(e: Extract<AlertSourceEvent, { kind: 'sitter_check_recorded' }>, settings: AlertSettings): AlertCandidate[] {
+  if (e.responsive && e.breathingNormally) return [];
+  const findings = [!e.responsive ? 'not responsive' : null, !e.breathingNormally ? 'not breathing normally' : null].filter((x): x is string => x !== null);
+  return [
+    candidate('SESSION_EMERGENCY', settings.sessionEmergency, settings, {
+      cause: `sitter-check:${e.checkId}`,
+      title: `Emergency during a session: the sitter found the patient ${findings.join(' and ')}`,
+      evidence: [
+        { type: 'sitter_check', id: e.checkId, summary: `Sitter check: ${findings.join(', ')}` },
+        { type: 'session', id: e.sessionId, summary: 'Session in progress' },
+      ],
+      recommendedActions: EMERGENCY_ACTIONS,
+      patientMessage: EMERGENCY_MESSAGE,
+    }),
+  ];
+}
+
+function sitterConcernEmergency(e: Extract<AlertSourceEvent, { kind: 'sitter_concern_raised' }>, settings: AlertSettings): AlertCandidate[] {
+  if (!e.emergency) return [];
+  return [
+    candidate('SESSION_EMERGENCY', settings.sessionEmergency, settings, {
+      cause: `sitter-concern:${e.concernId}`,
+      title: 'Emergency during a session: the sitter reported that something is seriously wrong',
+      evidence: [
+        { type: 'sitter_concern', id: e.concernId, summary: 'Sitter marked the concern an emergency' },
+        { type: 'session', id: e.sessionId, summary: 'Session the concern was raised in' },
+      ],
+      recommendedActions: EMERGENCY_ACTIONS,
+      patientMessage: EMERGENCY_MESSAGE,
+    }),
+  ];
+}
+
+function abortedAfterDose(e: Extract<AlertSourceEvent, { kind: 'session_aborted_after_dose' }>, settings: AlertSettings): AlertCandidate[] {
+  return [
+    candidate('SESSION_ABORTED_AFTER_DOSE', settings.abortedAfterDose, settings, {
+      cause: `session-aborted:${e.sessionId}`,
+      title: 'Session ended after the dose, before the sitter confirmed the patient was back to baseline',
+      evidence: [{ type: 'session', id: e.sessionId, summary: `Dose taken at ${e.startedAt}; session ended at ${e.at}` }],
+      recommendedActions: ['Contact the patient and the sitter now', 'Check the patient is safe, not driving, and not alone', 'Review before the next session'],
     }),
   ];
 }
@@ -334,6 +419,12 @@ export function alertsForEvent(
       return sessionVitals(event, settings);
     case 'session_in_progress':
       return sitterCheckOverdue(event, now, settings);
+    case 'sitter_check_recorded':
+      return sitterCheckEmergency(event, settings);
+    case 'sitter_concern_raised':
+      return sitterConcernEmergency(event, settings);
+    case 'session_aborted_after_dose':
+      return abortedAfterDose(event, settings);
     case 'message_sent':
       return urgentMessage(event, settings, options.urgentPhrases);
     case 'risk_tier_evaluated':
@@ -363,4 +454,51 @@ export function alertsForEvents(
     }
   }
   return [...seen.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Warning signs: every new occurrence reaches a clinician
+
+const SIGNAL_RANK: Record<SignalSeverity, number> = { low: 1, moderate: 2, high: 3 };
+const atOrAbove = (severity: SignalSeverity, threshold: SignalSeverity | null): boolean =>
+  threshold !== null && SIGNAL_RANK[severity] >= SIGNAL_RANK[threshold];
+
+/** The key that identifies one piece of a signal's evidence across evaluations. */
+export const evidenceKey = (e: { readonly type: string; readonly id: string }): string => `${e.type}:${e.id}`;
+
+/**
+ * The alerts the warning signs standing now raise. Deduplicated per evidence, never per tier: a signal raises an
+ * alert when it carries evidence no earlier alert of its code covered (`alreadyAlerted`), whatever the risk tier
+ * and whether or not an earlier alert on the same signal was resolved. One alert per signal per evaluation carries
+ * all its new evidence; its severity is the signal's, and it holds dosing at or above the signal's hold setting.
+ */
+export function signalAlertCandidates(
+  signals: readonly WarningSignal[],
+  alreadyAlerted: (code: WarningSignal['code'], key: string) => boolean,
+  settings: AlertSettings,
+): AlertCandidate[] {
+  const out: AlertCandidate[] = [];
+  for (const signal of signals) {
+    const rule: SignalAlertSetting | undefined = settings.warningSigns[signal.code];
+    if (rule === undefined || !atOrAbove(signal.severity, rule.alertAtOrAbove)) continue;
+    const fresh = signal.evidence.filter((e) => !alreadyAlerted(signal.code, evidenceKey(e)));
+    const first = fresh[0];
+    if (first === undefined) continue;
+    const holdsDosing = atOrAbove(signal.severity, rule.holdsDosingAtOrAbove);
+    out.push({
+      code: signal.code,
+      severity: signal.severity,
+      holdsDosing,
+      cause: `signal:${evidenceKey(first)}`,
+      title: `Warning sign: ${signal.summary}`,
+      evidence: signal.evidence.map((e) => ({ type: e.type, id: e.id, summary: `${e.summary}${fresh.includes(e) ? ' (new)' : ''}` })),
+      recommendedActions: [
+        'Review the warning sign and its evidence with the patient',
+        holdsDosing ? 'Dosing held: decide whether to continue, limit dispensing, or taper' : 'Decide whether the plan needs to change',
+      ],
+      escalateAfterMinutes: settings.escalateAfterMinutes[signal.severity],
+      evidenceKeys: fresh.map(evidenceKey),
+    });
+  }
+  return out;
 }

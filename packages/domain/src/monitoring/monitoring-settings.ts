@@ -6,6 +6,7 @@ import type {
   AlertSeverity,
   OutcomeInstrument,
   RecurringAssessmentCode,
+  SignalCode,
   SignalSeverity,
   TreatmentPhase,
 } from './monitoring-types.ts';
@@ -55,16 +56,31 @@ export interface AlertRuleSetting {
   readonly holdsDosing: boolean;
 }
 
+/**
+ * When a new occurrence of a warning sign raises an alert, and when that alert holds dosing, by the signal's
+ * severity (`null`: never). The alert's severity is the signal's.
+ */
+export interface SignalAlertSetting {
+  readonly alertAtOrAbove: SignalSeverity | null;
+  readonly holdsDosingAtOrAbove: SignalSeverity | null;
+}
+
 export interface AlertSettings {
-  /** Escalate an unacknowledged alert after this many minutes (issue 6: 30 for high/critical, 240 otherwise). */
+  /** Escalate an unacknowledged alert after this many minutes (30 for high/critical, 240 otherwise). */
   readonly escalateAfterMinutes: Readonly<Record<AlertSeverity, number>>;
-  readonly phq9Item9: AlertRuleSetting & {
-    /** Positive when item 9 scores above this (§1: > 0). */
-    readonly positiveAbovePoints: number;
-  };
+  /** Positive is the instrument's flag (instruments.phq9Item9FlagAbove): one setting for the rule. */
+  readonly phq9Item9: AlertRuleSetting;
   /** §7: low → follow-up within a week; moderate → same day, dosing held; high → immediate, dosing held. */
   readonly cssrs: Readonly<Record<'low' | 'moderate' | 'high', AlertRuleSetting>>;
   readonly seriousAdverseEvent: AlertRuleSetting;
+  /**
+   * The sitter finds the patient not responsive or not breathing normally, or reports an emergency: the clinician is
+   * paged at once and dosing holds until they have looked.
+   */
+  readonly sessionEmergency: AlertRuleSetting;
+  /** The patient ended a session after the dose, before the sitter confirmed they were back to baseline. */
+  readonly abortedAfterDose: AlertRuleSetting;
+  readonly warningSigns: Readonly<Record<SignalCode, SignalAlertSetting>>;
   readonly sessionVitals: AlertRuleSetting & {
     /** §4 hold limits: alert when strictly above. */
     readonly maxSystolicMmHg: number;
@@ -126,14 +142,14 @@ export interface WarningSignSettings {
     readonly severity: SignalSeverity;
   };
   readonly craving: {
-    /** §5: craving score ≥ 6. */
-    readonly threshold: number;
+    /** Severity at or above the craving threshold (the one setting instruments.cravingHighAtOrAbove, §5: ≥ 6). */
     readonly thresholdSeverity: SignalSeverity;
     /** §5: rising over three check-ins (strictly increasing scores on consecutive scored check-ins). */
     readonly risingCheckIns: number;
     readonly risingSeverity: SignalSeverity;
   };
-  readonly bladderSymptoms: { readonly severity: SignalSeverity };
+  /** Any symptom routes to a clinician; pain or blood in the urine is urgent (§1), stopping ketamine the treatment. */
+  readonly bladderSymptoms: { readonly severity: SignalSeverity; readonly urgentSeverity: SignalSeverity };
   readonly cognitiveComplaints: { readonly severity: SignalSeverity };
   readonly sitterConcern: { readonly severity: SignalSeverity };
   readonly disengagement: {
@@ -202,13 +218,34 @@ export const defaultMonitoringSettings: MonitoringSettings = {
   },
   alerts: {
     escalateAfterMinutes: { low: 240, moderate: 240, high: 30, critical: 30 },
-    phq9Item9: { positiveAbovePoints: 0, severity: 'high', holdsDosing: true },
+    phq9Item9: { severity: 'high', holdsDosing: true },
     cssrs: {
       low: { severity: 'moderate', holdsDosing: false },
       moderate: { severity: 'high', holdsDosing: true },
       high: { severity: 'critical', holdsDosing: true },
     },
-    seriousAdverseEvent: { severity: 'high', holdsDosing: true },
+    seriousAdverseEvent: { severity: 'critical', holdsDosing: true },
+    sessionEmergency: { severity: 'critical', holdsDosing: true },
+    abortedAfterDose: { severity: 'high', holdsDosing: false },
+    // Every warning sign reaches a clinician; the ones that bear directly on the next dose also hold it.
+    warningSigns: {
+      EARLY_REFILL_REQUEST: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      DOSE_ESCALATION_PRESSURE: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      COUNT_MISMATCH: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      // §5: any report; two within 6 months is high — and holds.
+      LOST_OR_STOLEN: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'high' },
+      USE_OUTSIDE_SESSIONS: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'low' },
+      INTERVAL_PRESSURE: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      // Strong craving for the drug about to be given: a clinician looks before the next dose.
+      CRAVING: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'moderate' },
+      // Pain or blood in the urine (urgent): stopping ketamine is the treatment.
+      BLADDER_SYMPTOMS: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'high' },
+      COGNITIVE_COMPLAINTS: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      SITTER_CONCERN: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      DISENGAGEMENT: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      SUBSTANCE_SCREENS_WORSENING: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+      MULTIPLE_PRESCRIBERS: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
+    },
     sessionVitals: {
       maxSystolicMmHg: 160,
       maxDiastolicMmHg: 100,
@@ -241,8 +278,8 @@ export const defaultMonitoringSettings: MonitoringSettings = {
       distinctAfterMinutes: 60,
       severity: 'moderate',
     },
-    craving: { threshold: 6, thresholdSeverity: 'moderate', risingCheckIns: 3, risingSeverity: 'low' },
-    bladderSymptoms: { severity: 'moderate' },
+    craving: { thresholdSeverity: 'moderate', risingCheckIns: 3, risingSeverity: 'low' },
+    bladderSymptoms: { severity: 'moderate', urgentSeverity: 'high' },
     cognitiveComplaints: { severity: 'low' },
     sitterConcern: { severity: 'moderate' },
     disengagement: { minMissed: 2, severity: 'low' },

@@ -45,11 +45,15 @@ export const ALERT_CODES = [
   'SUICIDE_RISK_CSSRS_LOW',
   'SUICIDE_RISK_CSSRS_MODERATE',
   'SUICIDE_RISK_CSSRS_HIGH',
+  'SESSION_EMERGENCY',
   'SERIOUS_ADVERSE_EVENT_REPORTED',
+  'SESSION_ABORTED_AFTER_DOSE',
   'SESSION_VITALS_ABOVE_LIMITS',
   'SITTER_CHECK_OVERDUE',
   'URGENT_MESSAGE_LANGUAGE',
   'DEPENDENCE_RISK_BECAME_HIGH',
+  // A new occurrence of a warning sign (§5) raises an alert under the signal's own code, one per new evidence.
+  ...SIGNAL_CODES,
   'MESSAGE_REPLY_OVERDUE',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];

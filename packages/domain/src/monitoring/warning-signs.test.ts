@@ -7,11 +7,12 @@ import type { CheckInRecord, WarningSignInput, WarningSignal } from './warning-s
 
 const NOW = new Date('2025-06-30T12:00:00.000Z');
 const settings = defaultMonitoringSettings.warningSigns;
+const thresholds = { cravingHighAtOrAbove: 6 };
 const daysAgo = (d: number): string => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 const minutesAgo = (m: number): string => new Date(NOW.getTime() - m * 60_000).toISOString();
 
 const detect = (input: Partial<WarningSignInput>): WarningSignal[] =>
-  detectSignals({ ...emptyWarningSignInput, ...input }, NOW, settings);
+  detectSignals({ ...emptyWarningSignInput, ...input }, NOW, settings, thresholds);
 const find = (input: Partial<WarningSignInput>, code: SignalCode): WarningSignal | undefined =>
   detect(input).find((s) => s.code === code);
 
@@ -137,6 +138,21 @@ describe('detectSignals', () => {
   });
 
   describe('USE_OUTSIDE_SESSIONS', () => {
+    it('fires high on a craving check that reports use outside a session', () => {
+      const s = find({ assessments: [{ id: 'k1', code: 'craving', at: daysAgo(1), total: 2, context: 'followup', flags: ['USE_OUTSIDE_SESSION'] }] }, 'USE_OUTSIDE_SESSIONS');
+      expect(s?.severity).toBe('high');
+      expect(s?.evidence).toEqual([expect.objectContaining({ type: 'assessment', id: 'k1' })]);
+    });
+    it('counts an expired authorization’s reserved dose as accounted for, not as use outside a session', () => {
+      const s = find(
+        {
+          sessions: [{ id: 'sess-e', status: 'expired', authorizedAt: daysAgo(1) }],
+          ledgerEntries: [{ id: 'l1', kind: 'administered', units: 1, occurredAt: daysAgo(1), sessionId: 'sess-e' }],
+        },
+        'USE_OUTSIDE_SESSIONS',
+      );
+      expect(s).toBeUndefined();
+    });
     it('fires high on a self-report at check-in', () => {
       const s = find({ checkIns: [checkIn('c1', daysAgo(2), { usedOutsideSession: true })] }, 'USE_OUTSIDE_SESSIONS');
       expect(s?.severity).toBe('high');
@@ -192,6 +208,22 @@ describe('detectSignals', () => {
   });
 
   describe('CRAVING', () => {
+    it('reads the craving check beside the daily check-ins, at the instrument’s threshold', () => {
+      const s = find({ assessments: [{ id: 'k1', code: 'craving', at: daysAgo(1), total: 9, context: 'followup', flags: ['CRAVING_HIGH'] }] }, 'CRAVING');
+      expect(s?.severity).toBe('moderate');
+      expect(s?.evidence).toEqual([expect.objectContaining({ type: 'assessment', id: 'k1', summary: 'Craving 9/10' })]);
+      expect(find({ assessments: [{ id: 'k1', code: 'craving', at: daysAgo(1), total: 5, context: 'followup', flags: [] }] }, 'CRAVING')).toBeUndefined();
+    });
+    it('sees a rise across check-ins and craving checks together', () => {
+      const s = find(
+        {
+          checkIns: [checkIn('c1', daysAgo(3), { craving0to10: 1 }), checkIn('c3', daysAgo(1), { craving0to10: 5 })],
+          assessments: [{ id: 'k2', code: 'craving', at: daysAgo(2), total: 3, context: 'followup' }],
+        },
+        'CRAVING',
+      );
+      expect(s?.evidence.map((e) => e.id)).toEqual(['c1', 'k2', 'c3']);
+    });
     it('fires moderate at a craving score of 6', () => {
       const s = find({ checkIns: [checkIn('c1', daysAgo(1), { craving0to10: 6 })] }, 'CRAVING');
       expect(s?.severity).toBe('moderate');
@@ -254,6 +286,14 @@ describe('detectSignals', () => {
       );
       expect(s?.severity).toBe('moderate');
       expect(s?.evidence.map((e) => e.id).sort()).toEqual(['b1', 'c1']);
+    });
+    it('is urgent (high) when the bladder check reports pain or blood in the urine', () => {
+      const s = find(
+        { assessments: [{ id: 'b1', code: 'bladder', at: daysAgo(1), total: 1, context: 'followup', flags: ['BLADDER_POSITIVE', 'BLADDER_URGENT'] }] },
+        'BLADDER_SYMPTOMS',
+      );
+      expect(s?.severity).toBe('high');
+      expect(s?.summary).toMatch(/urgent/);
     });
     it('is absent when the bladder check scores 0', () => {
       expect(
@@ -378,9 +418,9 @@ describe('detectSignals', () => {
       expect(find({ sitterConcerns: [{ id: 'sc1', at: 'yesterday' }] }, 'SITTER_CONCERN')).toBeDefined();
     });
     it('reads its thresholds from settings, not literals', () => {
-      const stricter = { ...settings, craving: { ...settings.craving, threshold: 5 } };
       const input = { ...emptyWarningSignInput, checkIns: [checkIn('c1', daysAgo(1), { craving0to10: 5 })] };
-      expect(detectSignals(input, NOW, stricter).map((s) => s.code)).toEqual(['CRAVING']);
+      expect(detectSignals(input, NOW, settings, thresholds).map((s) => s.code)).toEqual([]);
+      expect(detectSignals(input, NOW, settings, { cravingHighAtOrAbove: 5 }).map((s) => s.code)).toEqual(['CRAVING']);
     });
     it('lists the most severe signals first', () => {
       const codes = detect({

@@ -48,8 +48,11 @@ export interface LedgerEntryRecord {
 
 export interface SessionRecord {
   readonly id: string;
-  readonly status: 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'cancelled';
+  /** `expired`: authorized, never started (its reserved units were returned); `cancelled`: never happened. */
+  readonly status: 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'expired' | 'cancelled';
   readonly authorizedAt?: string | undefined;
+  /** When the dose was taken. */
+  readonly startedAt?: string | undefined;
   readonly completedAt?: string | undefined;
 }
 
@@ -84,11 +87,13 @@ export interface IntegrationAppointmentRecord {
 
 export interface AssessmentRecord {
   readonly id: string;
-  /** Instrument code (`audit-c`, `dast10`, `bladder`, …). */
+  /** Instrument code (`audit-c`, `dast10`, `bladder`, `craving`, …). */
   readonly code: string;
   readonly at: string;
   readonly total: number | null;
   readonly context: 'intake' | 'followup';
+  /** The instrument's flags (`BLADDER_URGENT`, `USE_OUTSIDE_SESSION`, …); absent when not stored. */
+  readonly flags?: readonly string[] | undefined;
 }
 
 export interface PdmpCheckRecord {
@@ -156,12 +161,19 @@ export interface WarningSignal {
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
 
+/** Thresholds the signals share with the instruments: one setting each, owned by the instrument settings. */
+export interface SignalThresholds {
+  /** Craving urge 0–10 at or above this is high (instruments.cravingHighAtOrAbove; §5: ≥ 6). */
+  readonly cravingHighAtOrAbove: number;
+}
+
 interface Ctx {
   readonly input: WarningSignInput;
   readonly nowMs: number;
   /** Start of the lookback window. */
   readonly fromMs: number;
   readonly settings: WarningSignSettings;
+  readonly thresholds: SignalThresholds;
 }
 
 const recent = (ctx: Ctx, at: string): boolean => inWindow(at, ctx.fromMs, ctx.nowMs);
@@ -176,8 +188,12 @@ const signal = (
 const repeating = (count: number, s: RepeatingSignalSetting): SignalSeverity =>
   count >= s.repeatCount ? maxSignalSeverity(s.severity, s.repeatSeverity) : s.severity;
 
-/** A session counts as dosing once it was authorized (an aborted session may still have been dosed). */
+/** A ledger dose against a session is accounted for once the session was authorized (the authorization reserves it). */
 const wasAuthorized = (s: SessionRecord): boolean => s.authorizedAt !== undefined && s.status !== 'cancelled';
+
+/** When a session's dose was taken: its start; for a record without one, an authorization that went ahead. */
+const dosedAt = (s: SessionRecord): string | undefined =>
+  s.startedAt ?? (s.status === 'in_progress' || s.status === 'completed' ? s.authorizedAt : undefined);
 
 function earlyRefillRequest(ctx: Ctx): WarningSignal | null {
   // The ask itself is the sign, whatever the outcome: a held early refill is still pressure for medication.
@@ -275,6 +291,11 @@ function useOutsideSessions(ctx: Ctx): WarningSignal | null {
     severities.push(s.selfReportSeverity);
     evidence.push({ type: 'check_in', id: c.id, at: c.at, summary: 'Reported using ketamine outside a session' });
   }
+  for (const a of ctx.input.assessments) {
+    if (a.code !== 'craving' || !(a.flags ?? []).includes('USE_OUTSIDE_SESSION') || !recent(ctx, a.at)) continue;
+    severities.push(s.selfReportSeverity);
+    evidence.push({ type: 'assessment', id: a.id, at: a.at, summary: 'Craving check: used ketamine outside a session' });
+  }
   const sessions = new Map(ctx.input.sessions.map((x) => [x.id, x]));
   for (const e of ctx.input.ledgerEntries) {
     if (e.kind !== 'administered' || !recent(ctx, e.occurredAt)) continue;
@@ -335,25 +356,38 @@ function intervalPressure(ctx: Ctx): WarningSignal | null {
   );
 }
 
+/** A craving score from a daily check-in or a craving check, as one series in time order. */
+interface CravingScore {
+  readonly type: 'check_in' | 'assessment';
+  readonly id: string;
+  readonly at: string;
+  readonly score: number;
+}
+
 function craving(ctx: Ctx): WarningSignal | null {
   const s = ctx.settings.craving;
-  const scored = ctx.input.checkIns
-    .filter((c) => c.craving0to10 !== null && recent(ctx, c.at))
-    .sort(byTime((c) => c.at));
+  const threshold = ctx.thresholds.cravingHighAtOrAbove;
+  const scored: CravingScore[] = [
+    ...ctx.input.checkIns
+      .filter((c) => c.craving0to10 !== null && recent(ctx, c.at))
+      .map((c): CravingScore => ({ type: 'check_in', id: c.id, at: c.at, score: c.craving0to10 ?? 0 })),
+    ...ctx.input.assessments
+      .filter((a) => a.code === 'craving' && a.total !== null && recent(ctx, a.at))
+      .map((a): CravingScore => ({ type: 'assessment', id: a.id, at: a.at, score: a.total ?? 0 })),
+  ].sort(byTime((c) => c.at));
   const evidence: SignalEvidence[] = [];
   let severity: SignalSeverity | null = null;
+  const cite = (c: CravingScore): SignalEvidence => ({ type: c.type, id: c.id, at: c.at, summary: `Craving ${c.score}/10` });
 
-  const high = scored.filter((c) => (c.craving0to10 ?? 0) >= s.threshold);
-  for (const c of high) {
-    evidence.push({ type: 'check_in', id: c.id, at: c.at, summary: `Craving ${c.craving0to10}/10` });
-  }
+  const high = scored.filter((c) => c.score >= threshold);
+  for (const c of high) evidence.push(cite(c));
   if (high.length > 0) severity = s.thresholdSeverity;
 
-  // The most recent run of `risingCheckIns` consecutive scored check-ins, each strictly above the one before.
-  let rising: CheckInRecord[] | null = null;
+  // The most recent run of `risingCheckIns` consecutive scores, each strictly above the one before.
+  let rising: CravingScore[] | null = null;
   for (let end = scored.length; end >= s.risingCheckIns && s.risingCheckIns >= 2; end -= 1) {
     const run = scored.slice(end - s.risingCheckIns, end);
-    if (run.every((c, i) => i === 0 || (c.craving0to10 ?? 0) > (run[i - 1]?.craving0to10 ?? 0))) {
+    if (run.every((c, i) => i === 0 || c.score > (run[i - 1]?.score ?? 0))) {
       rising = run;
       break;
     }
@@ -363,39 +397,46 @@ function craving(ctx: Ctx): WarningSignal | null {
     const seen = new Set(evidence.map((e) => e.id));
     for (const c of rising) {
       if (seen.has(c.id)) continue;
-      evidence.push({ type: 'check_in', id: c.id, at: c.at, summary: `Craving ${c.craving0to10}/10` });
+      evidence.push(cite(c));
     }
   }
   if (severity === null) return null;
   const parts = [
-    high.length > 0 ? `craving ≥ ${s.threshold} on ${high.length} check-in(s)` : null,
-    rising ? `craving rising over ${s.risingCheckIns} check-ins (${rising.map((c) => c.craving0to10).join(' → ')})` : null,
+    high.length > 0 ? `craving ≥ ${threshold} on ${high.length} report(s)` : null,
+    rising ? `craving rising over ${s.risingCheckIns} reports (${rising.map((c) => c.score).join(' → ')})` : null,
   ].filter((p): p is string => p !== null);
   return signal('CRAVING', severity, evidence.sort(byTime((e) => e.at)), parts.join('; '));
 }
 
 function bladderSymptoms(ctx: Ctx): WarningSignal | null {
+  const checks = ctx.input.assessments.filter((a) => a.code === 'bladder' && recent(ctx, a.at) && (a.total === null || a.total > 0));
+  // Pain or blood in the urine (the instrument's BLADDER_URGENT flag) is urgent; a check without a total, unreadable.
+  const urgent = checks.filter((a) => a.total === null || (a.flags ?? []).includes('BLADDER_URGENT'));
   const evidence: SignalEvidence[] = [
     ...ctx.input.checkIns
       .filter((c) => c.bladderPositive && recent(ctx, c.at))
       .map((c): SignalEvidence => ({ type: 'check_in', id: c.id, at: c.at, summary: 'Bladder symptom reported at check-in' })),
-    ...ctx.input.assessments
-      .filter((a) => a.code === 'bladder' && recent(ctx, a.at) && (a.total === null || a.total > 0))
-      .map(
-        (a): SignalEvidence => ({
-          type: 'assessment',
-          id: a.id,
-          at: a.at,
-          summary: a.total === null ? 'Bladder check without a total' : `Bladder check positive (${a.total} symptom(s))`,
-        }),
-      ),
+    ...checks.map(
+      (a): SignalEvidence => ({
+        type: 'assessment',
+        id: a.id,
+        at: a.at,
+        summary:
+          a.total === null
+            ? 'Bladder check without a total'
+            : `Bladder check positive (${a.total} symptom(s))${urgent.includes(a) ? ': pain or blood in the urine' : ''}`,
+      }),
+    ),
   ];
   if (evidence.length === 0) return null;
+  const s = ctx.settings.bladderSymptoms;
   return signal(
     'BLADDER_SYMPTOMS',
-    ctx.settings.bladderSymptoms.severity,
-    evidence,
-    'Bladder symptoms reported (possible ketamine uropathy)',
+    urgent.length > 0 ? maxSignalSeverity(s.severity, s.urgentSeverity) : s.severity,
+    evidence.sort(byTime((e) => e.at)),
+    urgent.length > 0
+      ? 'Bladder symptoms with pain or blood in the urine (possible ketamine uropathy: urgent)'
+      : 'Bladder symptoms reported (possible ketamine uropathy)',
   );
 }
 
@@ -424,17 +465,18 @@ function sitterConcern(ctx: Ctx): WarningSignal | null {
 
 function disengagement(ctx: Ctx): WarningSignal | null {
   const s = ctx.settings.disengagement;
-  const dosedAt = ctx.input.sessions
-    .filter(wasAuthorized)
-    .map((x) => ({ session: x, ms: parseInstant(x.authorizedAt) }))
-    .filter((x): x is { session: SessionRecord; ms: number } => x.ms !== null && x.ms <= ctx.nowMs);
+  const doses = ctx.input.sessions
+    .map((x) => ({ session: x, at: dosedAt(x) }))
+    .filter((x): x is { session: SessionRecord; at: string } => x.at !== undefined)
+    .map((x) => ({ session: x.session, at: x.at, ms: parseInstant(x.at) }))
+    .filter((x): x is { session: SessionRecord; at: string; ms: number } => x.ms !== null && x.ms <= ctx.nowMs);
   const evidence: SignalEvidence[] = [];
   let missed = 0;
   const sessionsCited = new Set<string>();
   for (const a of ctx.input.integrationAppointments) {
     if (a.status !== 'missed' || !recent(ctx, a.at)) continue;
     const apptMs = parseInstant(a.at);
-    const after = dosedAt.filter((d) => apptMs === null || d.ms > apptMs);
+    const after = doses.filter((d) => apptMs === null || d.ms > apptMs);
     // A missed appointment with no dosing after it is a pause in care, not "dosing while disengaged".
     if (after.length === 0) continue;
     missed += 1;
@@ -445,8 +487,8 @@ function disengagement(ctx: Ctx): WarningSignal | null {
       evidence.push({
         type: 'session',
         id: d.session.id,
-        at: d.session.authorizedAt ?? '',
-        summary: 'Dosing session authorized after a missed integration session',
+        at: d.at,
+        summary: 'Dose taken after a missed integration session',
       });
     }
   }
@@ -524,9 +566,14 @@ const RULES: Readonly<Record<SignalCode, (ctx: Ctx) => WarningSignal | null>> = 
  * Every warning sign of §5 present in the records as of `now`, most severe first (then in §5's order). Records
  * older than the lookback (or, for LOST_OR_STOLEN, its month window) or dated after `now` are not read.
  */
-export function detectSignals(input: WarningSignInput, now: Date, settings: WarningSignSettings): WarningSignal[] {
+export function detectSignals(
+  input: WarningSignInput,
+  now: Date,
+  settings: WarningSignSettings,
+  thresholds: SignalThresholds,
+): WarningSignal[] {
   const nowMs = now.getTime();
-  const ctx: Ctx = { input, nowMs, fromMs: nowMs - daysToMs(settings.lookbackDays), settings };
+  const ctx: Ctx = { input, nowMs, fromMs: nowMs - daysToMs(settings.lookbackDays), settings, thresholds };
   const found: WarningSignal[] = [];
   for (const code of SIGNAL_CODES) {
     const s = RULES[code](ctx);

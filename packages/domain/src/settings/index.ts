@@ -1,4 +1,5 @@
 export {
+  CLINICAL_BOUNDS,
   ROUTES,
   REGULATORY_LIMITS,
   defaultDosingSettings,
@@ -26,3 +27,5 @@ export {
   parseInstant,
   toIso,
 } from './time-units.ts';
+export { changeDirection, changesAreTightening, diffSettings } from './settings-change.ts';
+export type { ChangeDirection, SettingChange } from './settings-change.ts';

@@ -18,6 +18,8 @@ describe('defaultDosingSettings', () => {
       followUp: { afterFirstSession: true, everySessions: 6 },
       refill: { maxRefills: 5, windowMonths: 6 },
       retention: { dispensingRecordYears: 2, auditYears: 6 },
+      authorizationValidMinutes: 30,
+      minObservationMinutes: 60,
     });
   });
   it('is valid', () => expect(validateDosingSettings(d)).toEqual([]));
@@ -27,12 +29,13 @@ describe('validateDosingSettings', () => {
   const table: [string, DosingSettings, string[]][] = [
     ['hold threshold above human range', { ...d, vitalsHold: { ...d.vitalsHold, systolicMmHg: 301 } }, ['vitalsHold.systolicMmHg']],
     ['hold threshold below human range', { ...d, vitalsHold: { ...d.vitalsHold, heartRateBpm: 19 } }, ['vitalsHold.heartRateBpm']],
-    ['hold threshold at the human range edge', { ...d, vitalsHold: { ...d.vitalsHold, diastolicMmHg: 200 } }, []],
+    ['hold threshold at the human range edge, above the clinical ceiling', { ...d, vitalsHold: { ...d.vitalsHold, diastolicMmHg: 200 } }, ['vitalsHold.diastolicMmHg']],
     ['zero interval', { ...d, minHoursBetweenSessions: 0 }, ['minHoursBetweenSessions']],
     ['fractional weekly maximum', { ...d, maxSessionsPer7Days: 1.5 }, ['maxSessionsPer7Days']],
     ['NaN freshness', { ...d, vitalsFreshnessMinutes: Number.NaN }, ['vitalsFreshnessMinutes']],
     ['negative fasting', { ...d, fastingHours: -1 }, ['fastingHours']],
-    ['zero fasting is allowed', { ...d, fastingHours: 0 }, []],
+    ['fasting below the 2-hour floor', { ...d, fastingHours: 0 }, ['fastingHours']],
+    ['fasting at the 2-hour floor', { ...d, fastingHours: 2 }, []],
     ['inverted human range', { ...d, vitalsHumanRange: { ...d.vitalsHumanRange, systolicMmHg: { min: 300, max: 50 } } }, ['vitalsHumanRange.systolicMmHg', 'vitalsHold.systolicMmHg']],
     ['SpO2 above 100', { ...d, vitalsHumanRange: { ...d.vitalsHumanRange, spo2Pct: { min: 50, max: 101 } } }, ['vitalsHumanRange.spo2Pct']],
     ['zero outer dose limit', { ...d, maxDoseMgByRoute: { sublingual: 0, oral: 600 } }, ['maxDoseMgByRoute.sublingual']],
@@ -43,6 +46,26 @@ describe('validateDosingSettings', () => {
     ['dispensing records kept 1 year', { ...d, retention: { ...d.retention, dispensingRecordYears: 1 } }, ['retention.dispensingRecordYears']],
     ['audit kept 5 years', { ...d, retention: { ...d.retention, auditYears: 5 } }, ['retention.auditYears']],
     ['stricter state retention (5 years)', { ...d, retention: { dispensingRecordYears: 5, auditYears: 7 } }, []],
+    // Hard clinical bounds (docs/safety/SETTINGS_BOUNDS.md).
+    ['sublingual ceiling raised to 2000 mg', { ...d, maxDoseMgByRoute: { sublingual: 2000, oral: 600 } }, ['maxDoseMgByRoute.sublingual']],
+    ['sublingual ceiling at 600 mg', { ...d, maxDoseMgByRoute: { sublingual: 600, oral: 600 } }, []],
+    ['oral ceiling above 800 mg', { ...d, maxDoseMgByRoute: { sublingual: 450, oral: 801 } }, ['maxDoseMgByRoute.oral']],
+    ['sessions closer than 24 hours', { ...d, minHoursBetweenSessions: 23 }, ['minHoursBetweenSessions']],
+    ['sessions exactly 24 hours apart', { ...d, minHoursBetweenSessions: 24 }, []],
+    ['eight sessions a week', { ...d, maxSessionsPer7Days: 8 }, ['maxSessionsPer7Days']],
+    ['a six-day week', { ...d, rollingWindowDays: 6 }, ['rollingWindowDays']],
+    ['systolic hold above 180', { ...d, vitalsHold: { ...d.vitalsHold, systolicMmHg: 181 } }, ['vitalsHold.systolicMmHg']],
+    ['heart-rate hold at 120', { ...d, vitalsHold: { ...d.vitalsHold, heartRateBpm: 120 } }, []],
+    ['attestation good for 61 minutes', { ...d, sitterAttestationFreshnessMinutes: 61 }, ['sitterAttestationFreshnessMinutes']],
+    ['vitals good for 90 minutes', { ...d, vitalsFreshnessMinutes: 90 }, ['vitalsFreshnessMinutes']],
+    ['checklist good for 121 minutes', { ...d, checklistFreshnessMinutes: 121 }, ['checklistFreshnessMinutes']],
+    ['120 days without a visit', { ...d, maxDaysWithoutClinicianVisit: 120 }, ['maxDaysWithoutClinicianVisit']],
+    ['follow-up every 13 sessions', { ...d, followUp: { afterFirstSession: true, everySessions: 13 } }, ['followUp.everySessions']],
+    ['authorization good for 61 minutes', { ...d, authorizationValidMinutes: 61 }, ['authorizationValidMinutes']],
+    ['authorization good for 60 minutes', { ...d, authorizationValidMinutes: 60 }, []],
+    ['authorization good for 0 minutes', { ...d, authorizationValidMinutes: 0 }, ['authorizationValidMinutes']],
+    ['observation shorter than 45 minutes', { ...d, minObservationMinutes: 44 }, ['minObservationMinutes']],
+    ['observation of 45 minutes', { ...d, minObservationMinutes: 45 }, []],
   ];
   it.each(table)('%s', (_name, settings, fields) => {
     expect(validateDosingSettings(settings).map((e) => e.field)).toEqual(fields);

@@ -89,6 +89,18 @@ export interface DosingSettings {
   readonly maxDoseMgByRoute: Readonly<Record<Route, number>>;
   readonly refill: RefillSettings;
   readonly retention: RetentionSettings;
+  /**
+   * An authorization is a go-ahead for a dose now, not a voucher: it lapses this many minutes after it was given
+   * (default 30: the freshness of the sitter's attestation and the pre-dose vitals it was decided on; never more
+   * than 60, see CLINICAL_BOUNDS).
+   */
+  readonly authorizationValidMinutes: number;
+  /**
+   * A session cannot be completed sooner than this after the dose was taken (default 60: the effect peaks at 30–45
+   * minutes and most people are back to baseline within 1–2 hours), and never without the sitter's own
+   * back-to-baseline confirmation.
+   */
+  readonly minObservationMinutes: number;
 }
 
 export const defaultDosingSettings: DosingSettings = Object.freeze({
@@ -111,6 +123,8 @@ export const defaultDosingSettings: DosingSettings = Object.freeze({
   maxDoseMgByRoute: Object.freeze({ sublingual: 450, oral: 600 }),
   refill: Object.freeze({ maxRefills: 5, windowMonths: 6, leadDays: 3 }),
   retention: Object.freeze({ dispensingRecordYears: 2, auditYears: 6 }),
+  authorizationValidMinutes: 30,
+  minObservationMinutes: 60,
 });
 
 /**
@@ -123,6 +137,60 @@ export const REGULATORY_LIMITS = Object.freeze({
   dispensingRecordYearsFloor: 2,
   auditYearsFloor: 6,
 });
+
+/**
+ * Hard bounds on the clinical limits: a medical director may set any value inside them (loosening one still needs a
+ * prescriber's co-signature, see settings-change.ts), never one outside. Each bound and its source is listed in
+ * docs/safety/SETTINGS_BOUNDS.md. `max` bounds a limit that is looser when higher, `min` one that is looser when lower.
+ */
+export const CLINICAL_BOUNDS = Object.freeze({
+  /** Daily low-dose programs are the fastest published pace: never closer than 24 hours. */
+  minHoursBetweenSessions: { min: 24 },
+  /** One session a day at most, consistent with the 24-hour floor. */
+  maxSessionsPer7Days: { max: 7 },
+  /** A shorter window would let more sessions into a "week". */
+  rollingWindowDays: { min: 7 },
+  /** Pre-procedural fasting for light food is at least 2 hours in every published protocol Keel follows. */
+  fastingHours: { min: 2 },
+  /** Grade 3 (severe) hypertension starts at 180/110 mmHg (ESC/ESH 2018); 120/min is marked resting tachycardia. */
+  vitalsHold: { systolicMmHg: { max: 180 }, diastolicMmHg: { max: 110 }, heartRateBpm: { max: 120 } },
+  sitterAttestationFreshnessMinutes: { max: 60 },
+  vitalsFreshnessMinutes: { max: 60 },
+  checklistFreshnessMinutes: { max: 120 },
+  /** More than 90 days without a session needs a clinician visit first; a clinic may only shorten that. */
+  maxDaysWithoutClinicianVisit: { max: 90 },
+  followUp: { everySessions: { max: 12 } },
+  /** A third above the top of the published at-home ranges (sublingual 300–450 mg, oral ≈ 600 mg). */
+  maxDoseMgByRoute: { sublingual: { max: 600 }, oral: { max: 800 } },
+  authorizationValidMinutes: { max: 60 },
+  /** The effect peaks at 30–45 minutes: no session is closed before the peak has passed. */
+  minObservationMinutes: { min: 45 },
+});
+
+type Bound = { readonly min?: number; readonly max?: number };
+
+/** Errors for values outside CLINICAL_BOUNDS (only for values that are numbers: their type is checked elsewhere). */
+function boundErrors(settings: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  const walk = (bounds: Record<string, unknown>, values: Record<string, unknown>, prefix: string): void => {
+    for (const [key, bound] of Object.entries(bounds)) {
+      const field = `${prefix}${key}`;
+      const b = bound as Bound & Record<string, unknown>;
+      if (typeof b.min === 'number' || typeof b.max === 'number') {
+        const v = values[key];
+        if (!isFiniteNumber(v)) continue;
+        if (b.min !== undefined && v < b.min)
+          errors.push({ field, code: 'BELOW_CLINICAL_FLOOR', message: `${field} cannot be below ${b.min}: it is a hard clinical bound.` });
+        if (b.max !== undefined && v > b.max)
+          errors.push({ field, code: 'ABOVE_CLINICAL_CEILING', message: `${field} cannot be above ${b.max}: it is a hard clinical bound.` });
+      } else {
+        walk(b, asRecord(values[key]), `${field}.`);
+      }
+    }
+  };
+  walk(CLINICAL_BOUNDS, settings, '');
+  return errors;
+}
 
 type Check = (errors: FieldError[]) => void;
 
@@ -171,6 +239,8 @@ export function validateDosingSettings(settings: DosingSettings): FieldError[] {
     positive('vitalsFreshnessMinutes', s.vitalsFreshnessMinutes),
     positive('checklistFreshnessMinutes', s.checklistFreshnessMinutes),
     positive('maxDaysWithoutClinicianVisit', s.maxDaysWithoutClinicianVisit),
+    positive('authorizationValidMinutes', s.authorizationValidMinutes),
+    positive('minObservationMinutes', s.minObservationMinutes),
   ];
   for (const c of checks) c(errors);
 
@@ -249,5 +319,7 @@ export function validateDosingSettings(settings: DosingSettings): FieldError[] {
       message: `Audit logs must be kept at least ${REGULATORY_LIMITS.auditYearsFloor} years.`,
     });
   }
+  const reported = new Set(errors.map((e) => e.field));
+  for (const e of boundErrors(s)) if (!reported.has(e.field)) errors.push(e);
   return errors;
 }

@@ -9,6 +9,8 @@ import * as m0006 from './migrations/0006-continuity.ts';
 import * as m0007 from './migrations/0007-sitter-baseline.ts';
 import * as m0008 from './migrations/0008-panel-summary.ts';
 import * as m0009 from './migrations/0009-check-in-ingest.ts';
+import * as m0010 from './migrations/0010-safety-lifecycle.ts';
+import * as m0012 from './migrations/0012-fhir-bulk-export.ts';
 import * as m0013 from './migrations/0013-staff-inbox.ts';
 import * as m0013b from './migrations/0013b-medication-answers.ts';
 import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '0007-sitter-baseline': m0007,
   '0008-panel-summary': m0008,
   '0009-check-in-ingest': m0009,
+  '0010-safety-lifecycle': m0010,
+  '0012-fhir-bulk-export': m0012,
   '0013-staff-inbox': m0013,
   '0013b-medication-answers': m0013b,
   '0013c-decision-note-visibility': m0013c,

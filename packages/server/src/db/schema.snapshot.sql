@@ -272,11 +272,13 @@ TABLE dose_requests
 TABLE dosing_sessions
   abort_reason text
   aborted_at timestamp with time zone
+  authorization_expires_at timestamp with time zone
   authorized_at timestamp with time zone
   completed_at timestamp with time zone
   created_at timestamp with time zone NOT NULL
   created_by uuid NOT NULL
   dose_mg double precision
+  expired_at timestamp with time zone
   id uuid NOT NULL
   patient_id uuid NOT NULL
   plan_id uuid
@@ -288,6 +290,27 @@ TABLE education_completions
   completed_at timestamp with time zone NOT NULL
   patient_id uuid NOT NULL
   slug text NOT NULL
+
+TABLE fhir_bulk_export_files
+  body text NOT NULL
+  export_id uuid NOT NULL
+  line_count integer NOT NULL
+  part integer NOT NULL
+  resource_type text NOT NULL
+
+TABLE fhir_bulk_exports
+  completed_at timestamp with time zone
+  error text
+  id uuid NOT NULL
+  level text NOT NULL
+  patients_done integer NOT NULL DEFAULT 0
+  patients_total integer
+  request_url text NOT NULL
+  requested_at timestamp with time zone NOT NULL
+  requested_by uuid NOT NULL
+  resource_types _text
+  since timestamp with time zone
+  status text NOT NULL DEFAULT 'queued'::text
 
 TABLE follow_ups
   cause text NOT NULL
@@ -313,6 +336,7 @@ TABLE gate_evaluations
   reasons jsonb NOT NULL
   seq bigint NOT NULL DEFAULT nextval('gate_input_seq'::regclass)
   session_id uuid NOT NULL
+  stage text NOT NULL DEFAULT 'authorize'::text
 
 TABLE idempotency_keys
   actor_id uuid NOT NULL
@@ -612,6 +636,27 @@ TABLE session_vitals
   systolic_mmhg double precision NOT NULL
   taken_at timestamp with time zone NOT NULL
 
+TABLE settings_change_proposals
+  applied_version integer
+  base_version integer NOT NULL
+  changes jsonb NOT NULL
+  decided_at timestamp with time zone
+  decided_by uuid
+  decision_note text
+  id uuid NOT NULL
+  patch jsonb NOT NULL
+  proposed_at timestamp with time zone NOT NULL
+  proposed_by uuid NOT NULL
+  reason text NOT NULL
+  signature_id uuid
+  status text NOT NULL DEFAULT 'pending'::text
+
+TABLE signal_alert_evidence
+  alert_id uuid NOT NULL
+  evidence_key text NOT NULL
+  patient_id uuid NOT NULL
+  signal_code text NOT NULL
+
 TABLE signatures
   id uuid NOT NULL
   meaning text NOT NULL
@@ -855,15 +900,26 @@ dose_requests.dose_requests_answered_by_fkey: FOREIGN KEY (answered_by) REFERENC
 dose_requests.dose_requests_kind_check: CHECK ((kind = ANY (ARRAY['increase'::text, 'tolerance'::text])))
 dose_requests.dose_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 dose_requests.dose_requests_pkey: PRIMARY KEY (id)
+dosing_sessions.dosing_sessions_authorization_expiry_check: CHECK ((((status <> 'authorized'::text) OR (authorization_expires_at IS NOT NULL)) AND ((authorization_expires_at IS NULL) OR ((authorized_at IS NOT NULL) AND (authorization_expires_at > authorized_at)))))
 dosing_sessions.dosing_sessions_check: CHECK (((status = 'scheduled'::text) OR (status = ANY (ARRAY['aborted'::text, 'missed'::text])) OR ((authorized_at IS NOT NULL) AND (dose_mg IS NOT NULL))))
 dosing_sessions.dosing_sessions_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+dosing_sessions.dosing_sessions_expired_check: CHECK ((((status = 'expired'::text) = (expired_at IS NOT NULL)) AND ((status <> 'expired'::text) OR (started_at IS NULL))))
 dosing_sessions.dosing_sessions_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 dosing_sessions.dosing_sessions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 dosing_sessions.dosing_sessions_pkey: PRIMARY KEY (id)
 dosing_sessions.dosing_sessions_plan_id_fkey: FOREIGN KEY (plan_id) REFERENCES treatment_plans(id)
-dosing_sessions.dosing_sessions_status_check: CHECK ((status = ANY (ARRAY['scheduled'::text, 'authorized'::text, 'in_progress'::text, 'completed'::text, 'aborted'::text, 'missed'::text])))
+dosing_sessions.dosing_sessions_started_check: CHECK (((started_at IS NULL) OR (authorized_at IS NOT NULL)))
+dosing_sessions.dosing_sessions_status_check: CHECK ((status = ANY (ARRAY['scheduled'::text, 'authorized'::text, 'in_progress'::text, 'completed'::text, 'aborted'::text, 'missed'::text, 'expired'::text])))
 education_completions.education_completions_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 education_completions.education_completions_pkey: PRIMARY KEY (patient_id, slug)
+fhir_bulk_export_files.fhir_bulk_export_files_export_id_fkey: FOREIGN KEY (export_id) REFERENCES fhir_bulk_exports(id) ON DELETE CASCADE
+fhir_bulk_export_files.fhir_bulk_export_files_line_count_check: CHECK ((line_count >= 1))
+fhir_bulk_export_files.fhir_bulk_export_files_part_check: CHECK ((part >= 1))
+fhir_bulk_export_files.fhir_bulk_export_files_pkey: PRIMARY KEY (export_id, resource_type, part)
+fhir_bulk_exports.fhir_bulk_exports_level_check: CHECK ((level = ANY (ARRAY['system'::text, 'patient'::text])))
+fhir_bulk_exports.fhir_bulk_exports_pkey: PRIMARY KEY (id)
+fhir_bulk_exports.fhir_bulk_exports_requested_by_fkey: FOREIGN KEY (requested_by) REFERENCES users(id)
+fhir_bulk_exports.fhir_bulk_exports_status_check: CHECK ((status = ANY (ARRAY['queued'::text, 'in_progress'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
 follow_ups.follow_ups_completed_by_fkey: FOREIGN KEY (completed_by) REFERENCES users(id)
 follow_ups.follow_ups_patient_id_cause_key: UNIQUE (patient_id, cause)
 follow_ups.follow_ups_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
@@ -875,6 +931,7 @@ gate_evaluations.gate_evaluations_outcome_check: CHECK ((outcome = ANY (ARRAY['a
 gate_evaluations.gate_evaluations_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 gate_evaluations.gate_evaluations_pkey: PRIMARY KEY (id)
 gate_evaluations.gate_evaluations_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+gate_evaluations.gate_evaluations_stage_check: CHECK ((stage = ANY (ARRAY['authorize'::text, 'start'::text])))
 idempotency_keys.idempotency_keys_pkey: PRIMARY KEY (actor_id, key)
 intake_decisions.intake_decisions_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES users(id)
 intake_decisions.intake_decisions_decision_check: CHECK ((decision = ANY (ARRAY['approve'::text, 'decline'::text, 'request_info'::text])))
@@ -1002,6 +1059,17 @@ session_vitals.session_vitals_phase_check: CHECK ((phase = ANY (ARRAY['pre'::tex
 session_vitals.session_vitals_pkey: PRIMARY KEY (id)
 session_vitals.session_vitals_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
 session_vitals.session_vitals_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+settings_change_proposals.settings_change_proposals_check: CHECK (((status = 'pending'::text) = (decided_at IS NULL)))
+settings_change_proposals.settings_change_proposals_check1: CHECK (((status <> 'applied'::text) OR ((signature_id IS NOT NULL) AND (decided_by IS NOT NULL) AND (decided_by <> proposed_by))))
+settings_change_proposals.settings_change_proposals_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES users(id)
+settings_change_proposals.settings_change_proposals_pkey: PRIMARY KEY (id)
+settings_change_proposals.settings_change_proposals_proposed_by_fkey: FOREIGN KEY (proposed_by) REFERENCES users(id)
+settings_change_proposals.settings_change_proposals_reason_check: CHECK ((length(reason) > 0))
+settings_change_proposals.settings_change_proposals_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+settings_change_proposals.settings_change_proposals_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'applied'::text, 'rejected'::text, 'superseded'::text])))
+signal_alert_evidence.signal_alert_evidence_alert_id_fkey: FOREIGN KEY (alert_id) REFERENCES alerts(id)
+signal_alert_evidence.signal_alert_evidence_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+signal_alert_evidence.signal_alert_evidence_pkey: PRIMARY KEY (patient_id, signal_code, evidence_key)
 signatures.signatures_pkey: PRIMARY KEY (id)
 signatures.signatures_signer_id_fkey: FOREIGN KEY (signer_id) REFERENCES users(id)
 sitter_assignments.sitter_assignments_invite_token_hash_key: UNIQUE (invite_token_hash)
@@ -1107,14 +1175,19 @@ CREATE UNIQUE INDEX dispenses_pkey ON public.dispenses USING btree (id)
 CREATE INDEX dose_requests_patient_idx ON public.dose_requests USING btree (patient_id, requested_at)
 CREATE UNIQUE INDEX dose_requests_pkey ON public.dose_requests USING btree (id)
 CREATE INDEX dosing_sessions_authorized_idx ON public.dosing_sessions USING btree (patient_id, authorized_at) WHERE (authorized_at IS NOT NULL)
+CREATE INDEX dosing_sessions_open_authorizations_idx ON public.dosing_sessions USING btree (authorization_expires_at) WHERE (status = 'authorized'::text)
 CREATE INDEX dosing_sessions_patient_idx ON public.dosing_sessions USING btree (patient_id, scheduled_for)
 CREATE UNIQUE INDEX dosing_sessions_pkey ON public.dosing_sessions USING btree (id)
+CREATE INDEX dosing_sessions_started_idx ON public.dosing_sessions USING btree (patient_id, started_at) WHERE (started_at IS NOT NULL)
 CREATE INDEX monitoring_dosing_sessions_open_idx ON public.dosing_sessions USING btree (scheduled_for) WHERE (status = ANY (ARRAY['scheduled'::text, 'in_progress'::text]))
 CREATE UNIQUE INDEX education_completions_pkey ON public.education_completions USING btree (patient_id, slug)
+CREATE UNIQUE INDEX fhir_bulk_export_files_pkey ON public.fhir_bulk_export_files USING btree (export_id, resource_type, part)
+CREATE UNIQUE INDEX fhir_bulk_exports_pkey ON public.fhir_bulk_exports USING btree (id)
 CREATE INDEX follow_ups_patient_due_idx ON public.follow_ups USING btree (patient_id, due_at) WHERE (status = 'due'::text)
 CREATE UNIQUE INDEX follow_ups_patient_id_cause_key ON public.follow_ups USING btree (patient_id, cause)
 CREATE UNIQUE INDEX follow_ups_pkey ON public.follow_ups USING btree (id)
-CREATE UNIQUE INDEX gate_evaluations_one_authorization ON public.gate_evaluations USING btree (session_id) WHERE (outcome = 'authorized'::text)
+CREATE UNIQUE INDEX gate_evaluations_one_authorization ON public.gate_evaluations USING btree (session_id) WHERE ((outcome = 'authorized'::text) AND (stage = 'authorize'::text))
+CREATE UNIQUE INDEX gate_evaluations_one_start ON public.gate_evaluations USING btree (session_id) WHERE ((outcome = 'authorized'::text) AND (stage = 'start'::text))
 CREATE INDEX gate_evaluations_patient_idx ON public.gate_evaluations USING btree (patient_id, evaluated_at)
 CREATE UNIQUE INDEX gate_evaluations_pkey ON public.gate_evaluations USING btree (id)
 CREATE INDEX gate_evaluations_session_idx ON public.gate_evaluations USING btree (session_id)
@@ -1175,6 +1248,9 @@ CREATE INDEX session_checklists_session_idx ON public.session_checklists USING b
 CREATE INDEX session_vitals_patient_idx ON public.session_vitals USING btree (patient_id, taken_at)
 CREATE UNIQUE INDEX session_vitals_pkey ON public.session_vitals USING btree (id)
 CREATE INDEX session_vitals_session_idx ON public.session_vitals USING btree (session_id, phase, taken_at)
+CREATE INDEX settings_change_proposals_pending_idx ON public.settings_change_proposals USING btree (proposed_at) WHERE (status = 'pending'::text)
+CREATE UNIQUE INDEX settings_change_proposals_pkey ON public.settings_change_proposals USING btree (id)
+CREATE UNIQUE INDEX signal_alert_evidence_pkey ON public.signal_alert_evidence USING btree (patient_id, signal_code, evidence_key)
 CREATE UNIQUE INDEX signatures_pkey ON public.signatures USING btree (id)
 CREATE INDEX signatures_record_idx ON public.signatures USING btree (record_type, record_id)
 CREATE UNIQUE INDEX sitter_assignments_invite_token_hash_key ON public.sitter_assignments USING btree (invite_token_hash)

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ContinuityTables } from './tables/continuity.tables.ts';
+import type { FhirTables } from './tables/fhir.tables.ts';
 import type { IntakeTables } from './tables/intake.tables.ts';
 import type { MonitoringTables } from './tables/monitoring.tables.ts';
 import type { TreatmentTables } from './tables/treatment.tables.ts';
@@ -158,6 +159,31 @@ export interface ProgramSettingsTable {
   updated_by: string | null;
 }
 
+/** A change to the program settings that loosens a clinical limit: applied only when a prescriber signs it. */
+export interface SettingsChangeProposalsTable {
+  id: string;
+  status: ColumnType<'pending' | 'applied' | 'rejected' | 'superseded', 'pending' | undefined, 'applied' | 'rejected' | 'superseded'>;
+  base_version: number;
+  patch: Json;
+  changes: Json;
+  reason: string;
+  proposed_by: string;
+  proposed_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  signature_id: string | null;
+  applied_version: number | null;
+}
+
+/** The evidence each warning-sign alert was raised for: the same evidence never raises a second alert. */
+export interface SignalAlertEvidenceTable {
+  patient_id: string;
+  signal_code: string;
+  evidence_key: string;
+  alert_id: string;
+}
+
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export interface AuditLogTable {
@@ -248,7 +274,7 @@ export interface ClinicianVisitsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends IntakeTables, TreatmentTables, MonitoringTables, ContinuityTables {
+export interface Database extends IntakeTables, TreatmentTables, MonitoringTables, ContinuityTables, FhirTables {
   alerts: AlertsTable;
   follow_ups: FollowUpsTable;
   clinician_visits: ClinicianVisitsTable;
@@ -264,6 +290,8 @@ export interface Database extends IntakeTables, TreatmentTables, MonitoringTable
   signatures: SignaturesTable;
   notification_outbox: NotificationOutboxTable;
   program_settings: ProgramSettingsTable;
+  settings_change_proposals: SettingsChangeProposalsTable;
+  signal_alert_evidence: SignalAlertEvidenceTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from '../audit/audit-log.ts';
 import { raiseAlerts } from '../use-cases/alerts/raise-alerts.ts';
 import type { UseCase } from '../use-cases/deps.ts';
 import { evaluateAndRecordRisk } from '../use-cases/monitoring/risk-evaluation.ts';
+import { defaultProgramSettings } from '../use-cases/settings/program-settings.service.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 // Demo data for monitoring: a small panel for clinician@ whose outcome histories show response and remission (and
@@ -255,7 +256,7 @@ const panelStep: DemoStep = async (ctx) => {
   if (drew) await highRiskSignals(ctx, drew.patientId, drew.userId);
   // Store each demo patient's tier as the check-in path would; Drew's move to high raises its alert (high, holds).
   for (const { patientId } of Object.values(created)) {
-    await evaluateAndRecordRisk(ctx.tx, useCase(ctx, ctx.now), patientId, 'demo', defaultMonitoringSettings);
+    await evaluateAndRecordRisk(ctx.tx, useCase(ctx, ctx.now), patientId, 'demo', defaultProgramSettings);
   }
 
   // Open alerts of every severity in clinician@'s queue.
@@ -266,7 +267,7 @@ const panelStep: DemoStep = async (ctx) => {
   if (kai) {
     const positive = { q1: 2, q2: 2, q3: 1, q4: 1, q5: 1, q6: 1, q7: 1, q8: 0, q9: 1 };
     const id = await assessment(ctx, kai.patientId, kai.userId, 'phq9', positive, ctx.now);
-    await raise(ctx, kai.patientId, { kind: 'phq9_submitted', assessmentId: id, at, item9Points: 1 }); // high
+    await raise(ctx, kai.patientId, { kind: 'phq9_submitted', assessmentId: id, at, item9Points: 1, item9Positive: true }); // high
   }
   if (lee) {
     const cssrsHigh = { q1: true, q2: true, q3: true, q4: true, q5: false, q6: false };
@@ -307,7 +308,7 @@ const samStep: DemoStep = async (ctx) => {
     await assessment(ctx, patientId, userId, 'phq9', answersFor('phq9', phq), daysAgo(ctx, d));
     await assessment(ctx, patientId, userId, 'gad7', answersFor('gad7', gad), daysAgo(ctx, d));
   }
-  await evaluateAndRecordRisk(ctx.tx, useCase(ctx, ctx.now), patientId, 'demo', defaultMonitoringSettings);
+  await evaluateAndRecordRisk(ctx.tx, useCase(ctx, ctx.now), patientId, 'demo', defaultProgramSettings);
 };
 
 /** Demo data for the monitoring part of the program. */

@@ -2,7 +2,7 @@
 // sessions and one scheduled for today; two synthetic patients whose attempts were blocked (blood pressure, the
 // minimum interval) and one of whom reported a theft. Every gate decision here is made by the real gate over the
 // rows as seeded (`loadGateInput` + `evaluateGate`), so the stored reasons read exactly as the live ones would.
-import { evaluateGate, samplePlanTerms, type TreatmentPlanTerms } from '@keel/domain';
+import { authorizationExpiresAt, defaultDosingSettings, evaluateGate, samplePlanTerms, type TreatmentPlanTerms } from '@keel/domain';
 import { sha256Hex } from '../auth/tokens.ts';
 import { recordDigest } from '../use-cases/identity/signatures.ts';
 import { currentConsent } from '../use-cases/intake/consent-document.ts';
@@ -149,7 +149,11 @@ async function attempt(ctx: DemoContext, a: Attempt): Promise<'authorized' | 'bl
     })
     .execute();
   if (decision.kind === 'authorized') {
-    await tx.updateTable('dosing_sessions').set({ status: 'authorized', authorized_at: a.at, dose_mg: decision.doseMg }).where('id', '=', a.sessionId).execute();
+    await tx
+      .updateTable('dosing_sessions')
+      .set({ status: 'authorized', authorized_at: a.at, authorization_expires_at: authorizationExpiresAt(a.at, defaultDosingSettings), dose_mg: decision.doseMg })
+      .where('id', '=', a.sessionId)
+      .execute();
     await tx
       .insertInto('ledger_entries')
       .values({ id: crypto.randomUUID(), patient_id: a.patientId, kind: 'administered', units: refs.unitsPerDose, occurred_at: a.at, recorded_by: a.userId, recorded_at: a.at, session_id: a.sessionId })
@@ -187,6 +191,11 @@ async function completedSession(ctx: DemoContext, who: { patientId: string; user
     .values({ id: crypto.randomUUID(), patient_id: who.patientId, session_id: sessionId, phase: 'during', systolic_mmhg: 138, diastolic_mmhg: 84, heart_rate_bpm: 86, spo2_pct: 97, taken_at: new Date(startedAt.getTime() + 40 * MINUTE), recorded_by: who.sitterUserId })
     .execute();
   const completedAt = new Date(startedAt.getTime() + 100 * MINUTE);
+  // A session closes only on the sitter's own back-to-baseline confirmation after the observation time.
+  await tx
+    .insertInto('sitter_baseline_confirmations')
+    .values({ id: crypto.randomUUID(), patient_id: who.patientId, session_id: sessionId, sitter_user_id: who.sitterUserId, confirmed_at: new Date(completedAt.getTime() - 5 * MINUTE), back_to_baseline: true, note: null })
+    .execute();
   await tx.updateTable('dosing_sessions').set({ status: 'completed', completed_at: completedAt }).where('id', '=', sessionId).execute();
   await tx
     .insertInto('post_session_assessments')

@@ -132,7 +132,7 @@ export function registerAccessControl(app: FastifyInstance): void {
     if (request.routeOptions.url === undefined) return;
     const rule = request.routeOptions.config.access;
     if (!rule) {
-      if (request.routeOptions.url.startsWith('/api/v1/')) throw new AppError('INTERNAL', 'This route has no access rule.');
+      if (request.routeOptions.url.startsWith('/api/v1/') || request.routeOptions.url.startsWith('/fhir/')) throw new AppError('INTERNAL', 'This route has no access rule.');
       return;
     }
     if (rule.kind === 'public') return;

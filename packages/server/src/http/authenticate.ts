@@ -53,7 +53,8 @@ export function registerAuthentication(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('viaCookie', false);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The HTTP API and the FHIR API share sessions: a Bearer token or the session cookie.
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/fhir/')) return;
     const { database, clock, config } = app.deps;
     const bearer = bearerToken(request);
     const cookie = request.cookies[sessionCookieName];

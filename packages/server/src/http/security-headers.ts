@@ -26,7 +26,7 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { tls: bo
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     if (options.tls) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     const url = request.url;
-    if (url.startsWith('/api/') || url === '/healthz' || url === '/readyz') {
+    if (url.startsWith('/api/') || url.startsWith('/fhir/') || url === '/healthz' || url === '/readyz') {
       reply.header('cache-control', 'no-store');
       reply.header('pragma', 'no-cache');
     }

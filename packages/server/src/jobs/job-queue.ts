@@ -12,6 +12,8 @@ export const queueNames = [
   'sessions.detect-missed',
   'checkins.detect-missed',
   'sessions.sitter-check-sweep',
+  'sessions.expire-authorizations',
+  'fhir.bulk-export',
   'messages.reply-overdue',
 ] as const;
 export type QueueName = (typeof queueNames)[number];

@@ -8,6 +8,7 @@ import { publicBaseUrl, type UseCaseDeps } from '../use-cases/deps.ts';
 import { evaluateAndRecordRisk } from '../use-cases/monitoring/risk-evaluation.ts';
 import { dueFromFacts, scheduleFactColumns } from '../use-cases/monitoring/schedule.ts';
 import { loadProgramSettings } from '../use-cases/settings/program-settings.service.ts';
+import { expireAuthorizationsJob } from '../use-cases/treatment/session-transitions.ts';
 import type { QueueName } from './job-queue.ts';
 
 // The monitoring jobs, each a plain `(deps, data, now)` function: the worker calls it with the clock's time, and
@@ -179,7 +180,7 @@ export const recomputeRisk: MonitoringJob = async (deps, data, now) => {
   const settings = await loadProgramSettings(deps.database.db);
   const uc = { deps, ctx: systemContext(now, 'risk.recompute') };
   const evaluate = (patientId: string) =>
-    inTransaction(deps.database.db, (tx) => evaluateAndRecordRisk(tx, uc, patientId, 'nightly', settings.monitoring));
+    inTransaction(deps.database.db, (tx) => evaluateAndRecordRisk(tx, uc, patientId, 'nightly', settings));
   if (typeof data['patientId'] === 'string') {
     const r = await evaluate(data['patientId']);
     return { evaluated: 1, changed: r.changed ? 1 : 0 };
@@ -209,10 +210,14 @@ export const recomputeRisk: MonitoringJob = async (deps, data, now) => {
 
 export const escalateAlertsJob: MonitoringJob = (deps, data, now) => escalateAlerts(deps, data, now);
 
+/** Authorizations that lapsed unused → `expired`, their reserved units back on hand with a ledger entry. */
+export const expireAuthorizations: MonitoringJob = (deps, _data, now) => expireAuthorizationsJob(deps, now);
+
 /** Every monitoring queue, its handler and its schedule (UTC cron); the alerts queue also takes one-off jobs. */
 export const monitoringJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   { queue: 'alerts.escalate', handler: escalateAlertsJob, cron: '* * * * *' },
   { queue: 'sessions.sitter-check-sweep', handler: sweepSitterChecks, cron: '* * * * *' },
+  { queue: 'sessions.expire-authorizations', handler: expireAuthorizations, cron: '* * * * *' },
   { queue: 'sessions.detect-missed', handler: detectMissedSessions, cron: '*/15 * * * *' },
   { queue: 'checkins.detect-missed', handler: detectMissedCheckIns, cron: '5 * * * *' },
   { queue: 'assessments.remind', handler: remindDueAssessments, cron: '0 * * * *' },

@@ -2,6 +2,7 @@ import type { AppDeps } from '../app.ts';
 import { systemContext } from '../use-cases/alerts/escalate-alerts.ts';
 import { alertOverdueReplies } from '../use-cases/continuity/messaging.ts';
 import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
+import { runBulkExport } from '../use-cases/fhir/bulk-export.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
 
@@ -35,6 +36,10 @@ export async function startWorkers(deps: AppDeps, jobs: PgBossJobQueue): Promise
     });
     await jobs.schedule(job.queue, job.cron);
   }
+  // Work on request, no schedule: a FHIR bulk export, enqueued by its kick-off.
+  await jobs.work('fhir.bulk-export', async (data) => {
+    await runBulkExport(deps, data, deps.clock.now());
+  });
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

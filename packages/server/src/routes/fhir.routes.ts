@@ -11,9 +11,9 @@ export function fhirRoutes(app: KeelApp): void {
       config: { access: { kind: 'patient', resource: 'fhir_export', action: 'read' } },
       schema: {
         tags: ['interoperability'],
-        summary: "The patient's record as a FHIR R4 collection Bundle (Patient, Observation, QuestionnaireResponse, MedicationRequest, MedicationDispense, MedicationAdministration, Flag, Consent)",
+        summary: "The patient's record as a FHIR R4 collection Bundle with US Core 6.1 profiles (docs/fhir.md); fullUrls are this server's FHIR URLs",
         params: patientParams,
-        response: { 200: z.object({ resourceType: z.literal('Bundle'), type: z.literal('collection'), entry: z.array(z.object({ fullUrl: z.string(), resource: z.object({ resourceType: z.string(), id: z.string() }).loose() })) }).loose() },
+        response: { 200: z.object({ resourceType: z.literal('Bundle'), type: z.enum(['collection', 'searchset']), entry: z.array(z.object({ fullUrl: z.string(), resource: z.object({ resourceType: z.string(), id: z.string() }).loose() })) }).loose() },
       },
     },
     async (request, reply) => {

@@ -4,6 +4,8 @@ import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { continuityRoutes } from './continuity.routes.ts';
 import { fhirRoutes } from './fhir.routes.ts';
+import { fhirRestRoutes } from './fhir/fhir-rest.routes.ts';
+import { fhirPath } from '../use-cases/fhir/fhir-program.ts';
 import { healthRoutes } from './health.routes.ts';
 import { intakeRoutes } from './intake.routes.ts';
 import { monitoringRoutes } from './monitoring.routes.ts';
@@ -20,4 +22,6 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   monitoringRoutes(app);
   continuityRoutes(app);
   fhirRoutes(app);
+  // The FHIR API answers in FHIR (OperationOutcome errors), so it is its own encapsulated plugin.
+  await app.register(fhirRestRoutes, { prefix: fhirPath });
 }

@@ -23,6 +23,7 @@ interface MatrixActor {
 let actors: MatrixActor[] = [];
 let ownPatient: string;
 let otherPatient: string;
+let proposalId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -60,6 +61,17 @@ beforeAll(async () => {
     payload: { instrument: 'phq9', context: 'followup', answers: { q1: 1, q2: 1, q3: 1, q4: 1, q5: 1, q6: 1, q7: 1, q8: 1, q9: 1 } },
   });
   expect(phq9.statusCode).toBe(201);
+  // A settings change waiting for a prescriber's signature, so the proposal routes have one to aim at.
+  const adminToken = await login('admin@keel.demo');
+  const settings = await t.app.inject({ method: 'GET', url: '/api/v1/settings', headers: bearer(adminToken) });
+  const proposal = await t.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: { ...bearer(adminToken), 'if-match': `"${settings.json<{ version: number }>().version}"` },
+    payload: { settings: { dosing: { fastingHours: 3 } }, reason: 'Matrix fixture' },
+  });
+  expect(proposal.statusCode).toBe(202);
+  proposalId = proposal.json<{ proposal: { id: string } }>().proposal.id;
   actors = [
     { label: 'patient (own record)', role: 'patient', token: await login(await emailOf(demo.users.patient)), relationTo: (p) => (p === ownPatient ? 'self' : 'none') },
     { label: 'another patient', role: 'patient', token: await login(await emailOf(demo.users.applicant)), relationTo: (p) => (p === otherPatient ? 'self' : 'none') },
@@ -103,6 +115,7 @@ const resourceOfPatient: Record<string, (patientId: string) => Promise<string | 
   userId: (p) => firstId('care_team_members', p, 'user_id'),
   id: (p) => firstId('sitter_assignments', p),
   slug: async () => 'what-to-expect',
+  proposalId: async () => proposalId,
 };
 
 async function databaseFingerprint(): Promise<string> {

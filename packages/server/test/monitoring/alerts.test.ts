@@ -54,17 +54,18 @@ describe('the alert queue', () => {
     await raiseFor(t, other.patientId, { kind: 'cssrs_submitted', assessmentId: crypto.randomUUID(), at: t.clock.now().toISOString(), risk: 'high' });
     const low = await raiseFor(t, p.patientId, { kind: 'cssrs_submitted', assessmentId: crypto.randomUUID(), at: t.clock.now().toISOString(), risk: 'low' });
     t.clock.advanceMinutes(1);
-    const high1 = await raiseFor(t, p.patientId, { kind: 'adverse_event_reported', adverseEventId: crypto.randomUUID(), at: t.clock.now().toISOString(), serious: true });
+    // A serious adverse event is critical (it pages the clinician); among equals, the older comes first.
+    const seriousEvent = await raiseFor(t, p.patientId, { kind: 'adverse_event_reported', adverseEventId: crypto.randomUUID(), at: t.clock.now().toISOString(), serious: true });
     t.clock.advanceMinutes(1);
     const critical = await raiseFor(t, p.patientId, { kind: 'cssrs_submitted', assessmentId: crypto.randomUUID(), at: t.clock.now().toISOString(), risk: 'high' });
     t.clock.advanceMinutes(1);
-    const high2 = (await phq9Item9(t, p.patientId, p.id)).alert;
+    const high = (await phq9Item9(t, p.patientId, p.id)).alert;
 
     const res = await get(`/api/v1/alerts?patientId=${p.patientId}`, tokens.clinician);
     expect(res.statusCode).toBe(200);
     const items = res.json<{ items: AlertBody[] }>().items;
-    expect(items.map((a) => a.id)).toEqual([critical[0]?.id, high1[0]?.id, high2?.id, low[0]?.id]);
-    expect(items.map((a) => a.severity)).toEqual(['critical', 'high', 'high', 'moderate']);
+    expect(items.map((a) => a.id)).toEqual([seriousEvent[0]?.id, critical[0]?.id, high?.id, low[0]?.id]);
+    expect(items.map((a) => a.severity)).toEqual(['critical', 'critical', 'high', 'moderate']);
 
     const all = await get('/api/v1/alerts?status=all&limit=200', tokens.clinician);
     expect(all.json<{ items: { patientId: string }[] }>().items.every((a) => a.patientId !== other.patientId)).toBe(true);

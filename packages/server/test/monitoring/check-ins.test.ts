@@ -71,15 +71,20 @@ describe('POST /patients/:id/check-ins', () => {
     const body = res.json<{ risk: { tier: string }; signals: { code: string }[]; alerts: { id: string; code: string; holdsDosing: boolean }[] }>();
     expect(body.risk.tier).toBe('high');
     expect(body.signals.map((s) => s.code)).toContain('USE_OUTSIDE_SESSIONS');
-    expect(body.alerts).toMatchObject([{ code: 'DEPENDENCE_RISK_BECAME_HIGH', holdsDosing: true }]);
-    expect((await openDosingHolds(t.database.db, p.patientId)).map((h) => h.code)).toEqual(['DEPENDENCE_RISK_BECAME_HIGH']);
-    // Staying high raises nothing new.
+    // The warning sign itself and the move into high each reach the clinician, and both hold dosing.
+    expect(body.alerts.map((a) => [a.code, a.holdsDosing])).toEqual([
+      ['USE_OUTSIDE_SESSIONS', true],
+      ['DEPENDENCE_RISK_BECAME_HIGH', true],
+    ]);
+    expect((await openDosingHolds(t.database.db, p.patientId)).map((h) => h.code).sort()).toEqual(['DEPENDENCE_RISK_BECAME_HIGH', 'USE_OUTSIDE_SESSIONS']);
+    // Staying high raises no second tier alert, but the new report of use is new evidence: it raises its own alert.
     const again = await post(p.patientId, p.token, checkInBody({ usedOutsideSession: true }));
-    expect(again.json<{ alerts: unknown[] }>().alerts).toEqual([]);
+    expect(again.json<{ alerts: { code: string }[] }>().alerts.map((a) => a.code)).toEqual(['USE_OUTSIDE_SESSIONS']);
     const queue = await t.app.inject({ method: 'GET', url: `/api/v1/alerts?patientId=${p.patientId}`, headers: bearer(clinicianToken) });
-    expect(queue.json<{ items: { id: string; code: string }[] }>().items.map((a) => a.code)).toEqual(['DEPENDENCE_RISK_BECAME_HIGH']);
+    expect(queue.json<{ items: { id: string; code: string }[] }>().items.map((a) => a.code).sort()).toEqual(['DEPENDENCE_RISK_BECAME_HIGH', 'USE_OUTSIDE_SESSIONS', 'USE_OUTSIDE_SESSIONS']);
     // The owner was told, with no health details.
-    const notice = await t.database.db.selectFrom('notification_outbox').selectAll().where('cause', '=', `alert:${body.alerts[0]?.id}:owner`).executeTakeFirstOrThrow();
+    const tierAlert = body.alerts.find((a) => a.code === 'DEPENDENCE_RISK_BECAME_HIGH');
+    const notice = await t.database.db.selectFrom('notification_outbox').selectAll().where('cause', '=', `alert:${tierAlert?.id}:owner`).executeTakeFirstOrThrow();
     expect(notice.recipient).toBe(clinician.email);
     expect(`${notice.subject} ${notice.body}`).not.toMatch(new RegExp(`${p.name}|${p.patientId}|DEPENDENCE|outside`, 'i'));
   });
@@ -93,7 +98,7 @@ describe('POST /patients/:id/check-ins', () => {
     const body = res.json<{ risk: { tier: string; previousTier: string | null }; signals: { code: string; severity: string }[]; alerts: { code: string }[] }>();
     expect(body.signals).toEqual(expect.arrayContaining([{ code: 'CRAVING', severity: 'moderate' }, { code: 'BLADDER_SYMPTOMS', severity: 'moderate' }]));
     expect(body.risk).toMatchObject({ tier: 'high', previousTier: null });
-    expect(body.alerts.map((a) => a.code)).toEqual(['DEPENDENCE_RISK_BECAME_HIGH']);
+    expect(body.alerts.map((a) => a.code).sort()).toEqual(['BLADDER_SYMPTOMS', 'CRAVING', 'DEPENDENCE_RISK_BECAME_HIGH']);
     const evaluation = await t.database.db.selectFrom('risk_evaluations').selectAll().where('patient_id', '=', p.patientId).executeTakeFirstOrThrow();
     expect(evaluation).toMatchObject({ tier: 'high', trigger: 'check_in' });
     expect(evaluation.signal_codes.sort()).toEqual(['BLADDER_SYMPTOMS', 'CRAVING']);
@@ -126,8 +131,14 @@ describe('concurrent check-ins', () => {
     const p = await enrolled();
     const responses = await Promise.all(Array.from({ length: 8 }, () => post(p.patientId, p.token, checkInBody({ usedOutsideSession: true }))));
     expect(responses.map((r) => r.statusCode)).toEqual(Array.from({ length: 8 }, () => 201));
-    const alerts = await t.database.db.selectFrom('alerts').select('code').where('patient_id', '=', p.patientId).execute();
-    expect(alerts).toEqual([{ code: 'DEPENDENCE_RISK_BECAME_HIGH' }]);
+    const alerts = await t.database.db.selectFrom('alerts').select(['code', 'cause']).where('patient_id', '=', p.patientId).execute();
+    // One tier alert; one warning-sign alert per report of use (each is new evidence), none twice for the same one.
+    expect(alerts.filter((a) => a.code === 'DEPENDENCE_RISK_BECAME_HIGH')).toHaveLength(1);
+    const perReport = alerts.filter((a) => a.code === 'USE_OUTSIDE_SESSIONS');
+    expect(perReport).toHaveLength(8);
+    expect(new Set(perReport.map((a) => a.cause)).size).toBe(8);
+    const covered = await t.database.db.selectFrom('signal_alert_evidence').select('evidence_key').where('patient_id', '=', p.patientId).execute();
+    expect(covered).toHaveLength(8);
     expect(await t.database.db.selectFrom('risk_evaluations').select('tier').where('patient_id', '=', p.patientId).execute()).toEqual([{ tier: 'high' }]);
   });
 });

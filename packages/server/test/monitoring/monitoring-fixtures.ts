@@ -28,6 +28,7 @@ export async function insertSession(
       status: fields.status,
       scheduled_for: fields.at,
       authorized_at: dosed ? fields.at : null,
+      authorization_expires_at: dosed ? new Date(fields.at.getTime() + 30 * 60_000) : null,
       dose_mg: dosed ? 300 : null,
       started_at: fields.startedAt ?? (fields.status === 'in_progress' || fields.status === 'completed' ? fields.at : null),
       completed_at: fields.status === 'completed' ? new Date(fields.at.getTime() + 2 * 3_600_000) : null,
@@ -257,7 +258,7 @@ export async function raiseFor(t: TestContext, patientId: string, event: AlertSo
 export async function phq9Item9(t: TestContext, patientId: string, submittedBy: string, item9 = 1) {
   const answers = { q1: 2, q2: 2, q3: 1, q4: 1, q5: 1, q6: 1, q7: 1, q8: 0, q9: item9 };
   const id = await insertAssessment(t, patientId, submittedBy, { instrument: 'phq9', total: 9 + item9, at: t.clock.now(), flags: item9 > 0 ? ['PHQ9_ITEM9_POSITIVE'] : [], answers });
-  const [alert] = await raiseFor(t, patientId, { kind: 'phq9_submitted', assessmentId: id, at: t.clock.now().toISOString(), item9Points: item9 });
+  const [alert] = await raiseFor(t, patientId, { kind: 'phq9_submitted', assessmentId: id, at: t.clock.now().toISOString(), item9Points: item9, item9Positive: item9 > 0 });
   return { assessmentId: id, alert };
 }
 

@@ -112,7 +112,7 @@ describe('the outbox', () => {
       .execute();
     const at = t.clock.now().toISOString();
     const raised = [
-      ...(await raiseFor(t, patient.patientId, { kind: 'phq9_submitted', assessmentId: crypto.randomUUID(), at, item9Points: 2 })),
+      ...(await raiseFor(t, patient.patientId, { kind: 'phq9_submitted', assessmentId: crypto.randomUUID(), at, item9Points: 2, item9Positive: true })),
       ...(await raiseFor(t, patient.patientId, { kind: 'cssrs_submitted', assessmentId: crypto.randomUUID(), at, risk: 'high' })),
       ...(await raiseFor(t, patient.patientId, { kind: 'adverse_event_reported', adverseEventId: crypto.randomUUID(), at, serious: true })),
       ...(await raiseFor(t, patient.patientId, { kind: 'message_sent', messageId: crypto.randomUUID(), at, senderRole: 'patient', text: 'I want to kill myself' })),

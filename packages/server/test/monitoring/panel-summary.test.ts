@@ -6,7 +6,7 @@
 // ON CONFLICT DO UPDATE, whose snapshot is taken before the row lock is granted) turns the race test red on
 // PostgreSQL — a writer that waited for the row lock overwrote it with facts that missed the transaction it waited
 // for. Dropping the assessments trigger turns the random-sequence test red (observed: at step 33, an assessment).
-import { defaultMonitoringSettings } from '@keel/domain';
+import { defaultInstrumentSettings, defaultMonitoringSettings } from '@keel/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.ts';
@@ -84,7 +84,13 @@ describe('the panel summary equals its definition', () => {
         const dosed = status === 'authorized' || status === 'completed';
         await t.database.db
           .updateTable('dosing_sessions')
-          .set({ status, authorized_at: dosed ? sql<Date>`scheduled_for` : null, dose_mg: dosed ? 300 : null, started_at: status === 'completed' ? sql<Date>`scheduled_for` : null, completed_at: status === 'completed' ? sql<Date>`scheduled_for + interval '2 hours'` : null })
+          .set({
+            status,
+            authorized_at: dosed ? sql<Date>`scheduled_for` : null,
+            authorization_expires_at: dosed ? sql<Date>`scheduled_for + interval '30 minutes'` : null,
+            dose_mg: dosed ? 300 : null,             started_at: status === 'completed' ? sql<Date>`scheduled_for` : null,
+            completed_at: status === 'completed' ? sql<Date>`scheduled_for + interval '2 hours'` : null,
+          })
           .where('id', '=', s.id)
           .execute();
       },
@@ -125,7 +131,7 @@ describe('the panel summary equals its definition', () => {
       },
       risk: async (p) => {
         await insertCheckIn(t, p.patientId, { at: daysAgo(t, 1), bladder: random() < 0.5 });
-        await inTransaction(t.database.db, (tx) => evaluateAndRecordRisk(tx, ctx(), p.patientId, 'test', defaultMonitoringSettings));
+        await inTransaction(t.database.db, (tx) => evaluateAndRecordRisk(tx, ctx(), p.patientId, 'test', { monitoring: defaultMonitoringSettings, instruments: defaultInstrumentSettings }));
       },
     };
     const kinds = Object.keys(writes);

@@ -12,7 +12,7 @@ import {
 } from './monitoring-fixtures.ts';
 import { evaluateAndRecordRisk } from '../../src/use-cases/monitoring/risk-evaluation.ts';
 import { systemContext } from '../../src/use-cases/alerts/escalate-alerts.ts';
-import { defaultMonitoringSettings } from '@keel/domain';
+import { defaultInstrumentSettings, defaultMonitoringSettings } from '@keel/domain';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -59,7 +59,7 @@ async function panelWorld() {
   await insertSession(t, avery.patientId, clinician.id, { status: 'scheduled', at: new Date(t.clock.now().getTime() + 86_400_000) });
   await insertCheckIn(t, blake.patientId, { at: daysAgo(t, 1), bladder: true });
   await t.database.db.transaction().execute((tx) =>
-    evaluateAndRecordRisk(tx, { deps: t.deps, ctx: systemContext(t.clock.now(), 'test') }, blake.patientId, 'test', defaultMonitoringSettings),
+    evaluateAndRecordRisk(tx, { deps: t.deps, ctx: systemContext(t.clock.now(), 'test') }, blake.patientId, 'test', { monitoring: defaultMonitoringSettings, instruments: defaultInstrumentSettings }),
   );
   // Another clinician's patient, and a patient this clinician was taken off.
   const other = await createUser(t, 'clinician');
@@ -115,10 +115,11 @@ describe('GET /patients (the clinician panel)', () => {
     const w = await panelWorld();
     expect(names((await panel(w.token, '?risk=high')).items)).toEqual(['Avery']);
     expect(names((await panel(w.token, '?risk=elevated')).items)).toEqual(['Blake']);
-    expect(names((await panel(w.token, '?alert=any')).items)).toEqual(['Avery']);
+    // Blake's bladder symptoms are a warning sign: it reaches the clinician as a (moderate) alert of its own.
+    expect(names((await panel(w.token, '?alert=any&sort=name')).items)).toEqual(['Avery', 'Blake']);
     expect(names((await panel(w.token, '?alert=critical')).items)).toEqual(['Avery']);
     expect(names((await panel(w.token, '?alert=high')).items)).toEqual([]);
-    expect(names((await panel(w.token, '?alert=none&sort=name')).items)).toEqual(['Blake', 'Casey']);
+    expect(names((await panel(w.token, '?alert=none&sort=name')).items)).toEqual(['Casey']);
   });
 
   it('pages with limit and cursor without repeating or losing rows', async () => {

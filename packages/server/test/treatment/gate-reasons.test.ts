@@ -21,8 +21,11 @@ import {
   goodVitals,
   prepare,
   readyWorld,
+  changeSettings,
+  finish,
   schedule,
   signedPlan,
+  start,
   terms,
   type World,
 } from './treatment-world.ts';
@@ -80,6 +83,7 @@ async function plantSession(w: World, status: 'authorized' | 'completed', at: Da
       status,
       scheduled_for: at,
       authorized_at: at,
+      authorization_expires_at: new Date(at.getTime() + 30 * 60_000),
       dose_mg: 300,
       started_at: status === 'completed' ? at : null,
       completed_at: status === 'completed' ? new Date(at.getTime() + 2 * HOUR) : null,
@@ -92,16 +96,23 @@ async function plantSession(w: World, status: 'authorized' | 'completed', at: Da
 }
 
 /** Prepares and authorizes a fresh session; returns the answer. */
-async function attempt(w: World, body?: Record<string, unknown>, skip: Parameters<typeof prepare>[2] = []) {
-  const sessionId = await schedule(w);
+async function attempt(w: World, body?: Record<string, unknown>, skip: Parameters<typeof prepare>[2] = [], booked?: string) {
+  const sessionId = booked ?? (await schedule(w));
   await prepare(w, sessionId, skip);
   return { sessionId, result: await authorize(w, sessionId, body) };
 }
 
-async function authorizedSession(w: World): Promise<string> {
-  const { sessionId, result } = await attempt(w);
+/** A session authorized and started: the dose is taken (pacing counts from here). */
+async function dosedSession(w: World, booked?: string): Promise<string> {
+  const { sessionId, result } = await attempt(w, undefined, [], booked);
   expect(result.outcome, JSON.stringify(result)).toBe('authorized');
+  await start(w, sessionId);
   return sessionId;
+}
+
+/** The follow-up a first dose makes due is seen to, so a test can look at one other reason alone. */
+async function seeToFollowUps(w: World): Promise<void> {
+  await t.database.db.updateTable('follow_ups').set({ status: 'cancelled' }).where('patient_id', '=', w.patient.patientId).where('status', '=', 'due').execute();
 }
 
 const alone = (code: string) => [code];
@@ -156,41 +167,39 @@ describe('each gate reason alone, through the API', () => {
 
   it('DOSE_ABOVE_MAXIMUM (the program limit tightened below a signed plan’s dose)', async () => {
     const w = await readyWorld(t);
-    const before = await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200);
-    const version = before.json<{ version: number }>().version;
-    const put = await expectStatus(
-      w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { maxDoseMgByRoute: { sublingual: 250 } } } }, { 'if-match': `"${version}"` }),
-      200,
-    );
+    await changeSettings(w, { dosing: { maxDoseMgByRoute: { sublingual: 250 } } });
     try {
       expect(codes((await attempt(w)).result)).toEqual(alone('DOSE_ABOVE_MAXIMUM'));
     } finally {
-      await expectStatus(
-        w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { maxDoseMgByRoute: { sublingual: 450 } } } }, { 'if-match': `"${put.json<{ version: number }>().version}"` }),
-        200,
-      );
+      // Raising the limit back loosens it: a proposal the prescriber signs.
+      await changeSettings(w, { dosing: { maxDoseMgByRoute: { sublingual: 450 } } });
     }
   });
 
   it('MIN_INTERVAL_NOT_MET', async () => {
     const w = await readyWorld(t);
-    await authorizedSession(w);
+    // Booked before the first dose; booking it now, 24 hours after that dose, would be refused at booking.
+    const later = await schedule(w);
+    await dosedSession(w);
+    await seeToFollowUps(w);
     t.clock.advance(24 * HOUR);
     await w.refresh();
-    const { result } = await attempt(w);
+    const { result } = await attempt(w, undefined, [], later);
     expect(codes(result)).toEqual(alone('MIN_INTERVAL_NOT_MET'));
     expect(result.reasons?.[0]?.message).toMatch(/72 hours/);
   });
 
   it('WEEKLY_MAXIMUM_REACHED', async () => {
     const w = await readyWorld(t);
-    await authorizedSession(w);
+    const third = await schedule(w);
+    await dosedSession(w);
     t.clock.advance(72 * HOUR);
     await w.refresh();
-    await authorizedSession(w);
+    await seeToFollowUps(w);
+    await dosedSession(w);
     t.clock.advance(72 * HOUR);
     await w.refresh();
-    expect(codes((await attempt(w)).result)).toEqual(alone('WEEKLY_MAXIMUM_REACHED'));
+    expect(codes((await attempt(w, undefined, [], third)).result)).toEqual(alone('WEEKLY_MAXIMUM_REACHED'));
   });
 
   it('NO_DOSES_ON_HAND', async () => {
@@ -286,14 +295,10 @@ describe('each gate reason alone, through the API', () => {
     expect(codes(await authorize(w, sessionId))).toEqual(alone('ALERT_HOLDS_DOSING'));
   });
 
-  it('FOLLOW_UP_DUE (created by the cadence when the first session completes)', async () => {
+  it('FOLLOW_UP_DUE (created by the cadence when the first dose is taken)', async () => {
     const w = await readyWorld(t);
-    const sessionId = await authorizedSession(w);
-    await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/start`), 200);
-    await expectStatus(
-      w.call('sitter', 'POST', `/api/v1/sessions/${sessionId}/complete`, { sideEffects: ['nausea'], dissociation0to10: 5, nausea0to10: 2, mood0to10: 7, sitterConfirmsBaseline: true }),
-      200,
-    );
+    const sessionId = await dosedSession(w);
+    await finish(w, sessionId);
     const followUp = await t.database.db.selectFrom('follow_ups').selectAll().where('patient_id', '=', w.patient.patientId).executeTakeFirstOrThrow();
     expect(followUp).toMatchObject({ cause: 'session-count:1', status: 'due' });
     t.clock.advance(72 * HOUR);
@@ -303,7 +308,8 @@ describe('each gate reason alone, through the API', () => {
 
   it('VISIT_GAP_EXCEEDED', async () => {
     const w = await readyWorld(t);
-    await authorizedSession(w);
+    await dosedSession(w);
+    await seeToFollowUps(w);
     t.clock.advance(91 * DAY);
     await w.refresh();
     expect(codes((await attempt(w)).result)).toEqual(alone('VISIT_GAP_EXCEEDED'));
@@ -323,8 +329,6 @@ describe('all gate reasons together', () => {
     const now = t.clock.now().getTime();
     await plantActivePlan(w, { ...terms(), goals: [] }, false);
     await plantSession(w, 'completed', new Date(now - 100 * DAY));
-    await plantSession(w, 'authorized', new Date(now - 2 * DAY));
-    await plantSession(w, 'authorized', new Date(now - 1 * DAY));
     await t.database.db
       .insertInto('follow_ups')
       .values({ id: crypto.randomUUID(), patient_id: w.patient.patientId, reason: 'test', cause: 'test:planted', due_at: new Date(now - HOUR), created_at: new Date(now - HOUR), completed_at: null, completed_by: null, visit_id: null })
@@ -338,9 +342,14 @@ describe('all gate reasons together', () => {
     await w.refresh();
     await t.database.db.updateTable('sitter_assignments').set({ status: 'removed', removed_at: t.clock.now() }).where('patient_id', '=', w.patient.patientId).execute();
     await t.database.db.updateTable('patients').set({ status: 'submitted' }).where('id', '=', w.patient.patientId).execute();
+    // Two go-aheads still open on other sessions: each may be taken any minute, so both count for pacing (the last
+    // dose taken is still the one 100 days ago, so the visit gap stands too).
+    await plantSession(w, 'authorized', new Date(t.clock.now().getTime() - 10 * MINUTE));
+    await plantSession(w, 'authorized', new Date(t.clock.now().getTime() - 5 * MINUTE));
 
     const result = await authorize(w, sessionId, { doseMg: 500 });
-    const excluded = ['NO_ACTIVE_PLAN', 'VITALS_MISSING', 'CHECKLIST_MISSING'];
+    // Three reasons exclude a partner; AUTHORIZATION_EXPIRED is the start check's alone.
+    const excluded = ['NO_ACTIVE_PLAN', 'VITALS_MISSING', 'CHECKLIST_MISSING', 'AUTHORIZATION_EXPIRED'];
     expect(result.outcome).toBe('blocked');
     expect(codes(result)).toEqual(GATE_REASON_CODES.filter((c) => !excluded.includes(c)));
   });
@@ -349,9 +358,9 @@ describe('all gate reasons together', () => {
     const w = await createWorld(t, { enrol: false });
     const now = t.clock.now().getTime();
     await plantSession(w, 'completed', new Date(now - 100 * DAY));
-    await plantSession(w, 'authorized', new Date(now - 2 * DAY));
-    await plantSession(w, 'authorized', new Date(now - 1 * DAY));
     const sessionId = await schedule(w);
+    await plantSession(w, 'authorized', new Date(now - 10 * MINUTE));
+    await plantSession(w, 'authorized', new Date(now - 5 * MINUTE));
     await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/adverse-events`, { kind: 'fainting', severity: 'severe', serious: true, description: 'Fainted' }), 201);
     await t.database.db
       .insertInto('follow_ups')

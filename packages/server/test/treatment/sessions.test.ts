@@ -118,11 +118,17 @@ describe('the session lifecycle', () => {
     await expectStatus(post(w, 'sitter', sessionId, 'complete', assessment), 409);
     await prepare(w, sessionId);
     expect((await authorize(w, sessionId)).outcome).toBe('authorized');
-    await expectStatus(post(w, 'sitter', sessionId, 'sitter-attestation', { present: true, sober: true }), 409);
+    // While the go-ahead is open the pre-dose inputs may be refreshed (the start checks them again); not afterwards.
+    await expectStatus(post(w, 'sitter', sessionId, 'sitter-attestation', { present: true, sober: true }), 201);
     await expectStatus(post(w, 'sitter', sessionId, 'complete', assessment), 409);
+    await expectStatus(post(w, 'patient', sessionId, 'authorize'), 409);
     const started = await expectStatus(post(w, 'patient', sessionId, 'start'), 200);
     expect(started.json()).toMatchObject({ session: { status: 'in_progress' } });
     await expectStatus(post(w, 'sitter', sessionId, 'vitals', { ...goodVitals, phase: 'pre' }), 409);
+    await expectStatus(post(w, 'sitter', sessionId, 'sitter-attestation', { present: true, sober: true }), 409);
+    t.clock.advanceMinutes(60);
+    await w.refresh();
+    await expectStatus(post(w, 'sitter', sessionId, 'baseline', { backToBaseline: true }), 201);
     const completed = await expectStatus(post(w, 'sitter', sessionId, 'complete', assessment), 200);
     expect(completed.json()).toMatchObject({ session: { status: 'completed', doseMg: 300 } });
     await expectStatus(post(w, 'patient', sessionId, 'abort', { reason: 'too late' }), 409);

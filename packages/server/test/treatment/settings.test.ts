@@ -3,7 +3,7 @@
 import { samplePlanTerms, type DosingSettings } from '@keel/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { createWorld, expectStatus } from './treatment-world.ts';
+import { changeSettings, createWorld, expectStatus } from './treatment-world.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -40,10 +40,15 @@ describe('program settings', () => {
     expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentVersion: current + 1 });
     const audit = await t.database.db.selectFrom('audit_log').select(['detail', 'actor_id']).where('action', '=', 'settings.update').execute();
     expect(audit.at(-1)).toMatchObject({ actor_id: w.admin.id, detail: { version: current + 1, sections: ['dosing'] } });
-    // Put the default back for the other tests in this file, with the reason the admin gave (kept in the audit log).
-    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { reason: 'Back to the clinical default', settings: { dosing: { minHoursBetweenSessions: 72 } } }, { 'if-match': `"${current + 1}"` }), 200);
-    const last = await t.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'settings.update').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(last.detail).toEqual({ version: current + 2, sections: ['dosing'], reason: 'Back to the clinical default' });
+    // Put the default back for the other tests in this file: shortening the interval loosens it, so the admin's
+    // change is a proposal until a prescriber signs it.
+    const back = await expectStatus(
+      w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { minHoursBetweenSessions: 72 } }, reason: 'Back to the default' }, { 'if-match': `"${current + 1}"` }),
+      202,
+    );
+    expect(back.json()).toMatchObject({ proposal: { status: 'pending', changes: [{ path: 'dosing.minHoursBetweenSessions', before: 96, after: 72, direction: 'loosens' }] } });
+    expect((await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version).toBe(current + 1);
+    await changeSettings(w, { dosing: { minHoursBetweenSessions: 72 } });
   });
 
   it('refuses invalid values with 422 naming each field, and stores nothing', async () => {
@@ -66,7 +71,7 @@ describe('program settings', () => {
       const response = await expectStatus(w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/plans`, { terms: samplePlanTerms() }), 422);
       expect(response.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['terms.fastingHours']);
     } finally {
-      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { dosing: { fastingHours: 4 } } }, { 'if-match': `"${current + 1}"` }), 200);
+      await changeSettings(w, { dosing: { fastingHours: 4 } });
     }
   });
 
@@ -83,14 +88,15 @@ describe('program settings', () => {
     expect(await checkIn(5)).not.toContain('CRAVING');
     expect(await checkIn(5)).not.toContain('CRAVING');
     const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
-    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { warningSigns: { craving: { threshold: 4 } } } } }, { 'if-match': `"${current}"` }), 200);
+    // The craving threshold is one setting, the instrument's: lowering it makes the rule stricter, so it applies at once.
+    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { instruments: { cravingHighAtOrAbove: 4 } } }, { 'if-match': `"${current}"` }), 200);
     try {
       expect(await checkIn(5)).toContain('CRAVING');
       expect(await checkIn(5)).toContain('CRAVING');
       const audits = await t.database.db.selectFrom('audit_log').select('action').where('patient_id', '=', w.patient.patientId).where('action', '=', 'checkin.create').execute();
       expect(audits).toHaveLength(4);
     } finally {
-      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { warningSigns: { craving: { threshold: 6 } } } } }, { 'if-match': `"${current + 1}"` }), 200);
+      await changeSettings(w, { instruments: { cravingHighAtOrAbove: 6 } });
     }
   });
 
@@ -104,10 +110,9 @@ describe('program settings', () => {
     };
     const before = await overdue();
     expect(await overdue()).toBe(before);
-    const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<SettingsBody>().version;
     // Enrolled 40 days ago with nothing completed: the PHQ-9 fell due at enrolment and is overdue after 3 days; with
     // 60 days' grace it is only due.
-    await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 60 } } } } } }, { 'if-match': `"${current}"` }), 200);
+    await changeSettings(w, { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 60 } } } } });
     try {
       expect(before).toBeGreaterThan(0);
       expect(await overdue()).toBe((before ?? 0) - 1);
@@ -115,7 +120,7 @@ describe('program settings', () => {
       expect(reads).toHaveLength(3);
       expect(reads[0]?.detail).toMatchObject({ sort: 'name', offset: 0 });
     } finally {
-      await expectStatus(w.call('admin', 'PUT', '/api/v1/settings', { settings: { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 3 } } } } } }, { 'if-match': `"${current + 1}"` }), 200);
+      await changeSettings(w, { monitoring: { cadence: { recurring: { phq9: { overdueAfterDays: 3 } } } } });
     }
   });
 });

@@ -162,3 +162,39 @@ export async function readyWorld(t: TestContext, units = 3, planOverrides: Parti
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 export const DAY = 24 * HOUR;
+
+/** Starts an authorized session (the dose is taken); throws with the answer when the start is refused. */
+export async function start(w: World, sessionId: string): Promise<void> {
+  await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/start`), 200);
+}
+
+export const postSession = {
+  sideEffects: ['nausea'],
+  dissociation0to10: 5,
+  nausea0to10: 2,
+  mood0to10: 7,
+};
+
+/**
+ * Closes a started session the only way it can be closed: the observation time passes, the assigned sitter
+ * confirms from their own account that the patient is back to baseline, then the patient completes it.
+ */
+export async function finish(w: World, sessionId: string, observationMinutes = 60): Promise<void> {
+  w.t.clock.advanceMinutes(observationMinutes);
+  await w.refresh();
+  await expectStatus(w.call('sitter', 'POST', `/api/v1/sessions/${sessionId}/baseline`, { backToBaseline: true }), 201);
+  await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/complete`, postSession), 200);
+}
+
+/**
+ * Changes the program settings as a clinic does: the admin puts the change; a change that loosens a clinical limit
+ * comes back as a proposal, which the world's prescriber signs. Returns the new settings version.
+ */
+export async function changeSettings(w: World, settings: Record<string, unknown>, reason = 'Test change'): Promise<number> {
+  const current = (await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200)).json<{ version: number }>().version;
+  const put = await w.call('admin', 'PUT', '/api/v1/settings', { settings, reason }, { 'if-match': `"${current}"` });
+  if (put.statusCode === 200) return put.json<{ version: number }>().version;
+  const proposal = (await expectStatus(put, 202)).json<{ proposal: { id: string } }>().proposal;
+  const signed = await expectStatus(w.call('clinician', 'POST', `/api/v1/settings/proposals/${proposal.id}/sign`, { signature: { password: testPassword } }), 200);
+  return signed.json<{ settings: { version: number } }>().settings.version;
+}

@@ -6,6 +6,7 @@ import type {
   createUserRequest,
   createUserResponse,
   programSettingsResponse,
+  settingsProposalSchema,
 } from '@keel/contract';
 import type { z } from 'zod';
 import { api, apiRequest } from './client.ts';
@@ -58,12 +59,18 @@ export const adminApi = {
   unassign: (patientId: string, userId: string, reason: string) =>
     apiRequest<CareTeam>(`${patient(patientId)}/care-team/${encodeURIComponent(userId)}`, { method: 'DELETE', body: { reason } }),
   settings: () => api.get<ProgramSettings>('/settings'),
-  saveSettings: (version: number, settings: Partial<ProgramSettings['settings']>, reason: string) =>
-    api.put<ProgramSettings>('/settings', { reason, settings }, { headers: { 'if-match': `"${version}"` } }),
+  /** 200: the new settings; 202: a proposal a prescriber must sign (the change loosens a clinical limit). */
+  saveSettings: (version: number, settings: Partial<ProgramSettings['settings']>, reason?: string) =>
+    api.put<ProgramSettings | { proposal: SettingsProposal }>('/settings', { settings, ...(reason ? { reason } : {}) }, { headers: { 'if-match': `"${version}"` } }),
+  settingsProposals: (status: 'pending' | 'all' = 'pending') => api.get<{ items: SettingsProposal[] }>(`/settings/proposals?status=${status}`),
+  withdrawProposal: (proposalId: string, note: string) => api.post<{ proposal: SettingsProposal }>(`/settings/proposals/${encodeURIComponent(proposalId)}/reject`, { note }),
   audit: (q: AuditQuery) => api.get<AuditPage>(`/audit${query(q)}`),
 };
 
+export type SettingsProposal = z.infer<typeof settingsProposalSchema>;
+
 export const adminKeys = {
+  proposals: ['settings', 'proposals'] as const,
   accounts: (q: object) => ['admin', 'accounts', q] as const,
   careTeam: (patientId: string) => ['admin', 'care-team', patientId] as const,
   settings: ['admin', 'settings'] as const,

@@ -3,7 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../schema.ts';
 
 export type PlanStatus = 'draft' | 'active' | 'superseded';
-export type SessionStatus = 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'missed';
+export type SessionStatus = 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'missed' | 'expired';
 export type LedgerKind = 'dispensed' | 'administered' | 'counted' | 'lost' | 'returned' | 'disposed' | 'correction';
 export type VitalsPhase = 'pre' | 'during' | 'post';
 
@@ -60,6 +60,9 @@ export interface DosingSessionsTable {
   abort_reason: string | null;
   created_by: string;
   created_at: Timestamp;
+  /** When the authorization lapses unless the session is started (set with `authorized_at`). */
+  authorization_expires_at: Timestamp | null;
+  expired_at: Timestamp | null;
 }
 
 export interface GateReasonRow {
@@ -79,6 +82,8 @@ export interface GateEvaluationsTable {
   reasons: Json<GateReasonRow[]>;
   dose_mg: number | null;
   actor_id: string | null;
+  /** `authorize` (the go-ahead) or `start` (the gate again, when the dose is taken). */
+  stage: ColumnType<'authorize' | 'start', 'authorize' | 'start' | undefined, never>;
   /** Ids of the rows the decision read (vitals, attestation, checklist, plan), for review and for the race tests. */
   inputs: ColumnType<Record<string, unknown>, string | undefined, string>;
 }

@@ -2,8 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   abortSessionRequest,
+  adverseEventList,
   adverseEventRequest,
   adverseEventResponse,
+  patientAdverseEventRequest,
   authorizeRequest,
   authorizeResponse,
   checklistRequest,
@@ -34,11 +36,11 @@ import { idempotencyScopeOf } from '../../http/idempotency.ts';
 import { notFound } from '../../http/problem.ts';
 import { actorOf, patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { authorizeSession } from '../../use-cases/treatment/authorize-session.ts';
+import { abortSession, completeSession, startSession } from '../../use-cases/treatment/session-transitions.ts';
 import {
-  abortSession,
-  completeSession,
   createSession,
   getSession,
+  listAdverseEvents,
   listSessions,
   raiseSitterConcern,
   recordSitterBaseline,
@@ -47,7 +49,6 @@ import {
   recordSitterCheck,
   recordVitals,
   reportAdverseEvent,
-  startSession,
 } from '../../use-cases/treatment/sessions.ts';
 
 /** The patient a session id belongs to (unknown → 404 through the access rule). */
@@ -186,7 +187,12 @@ export function sessionRoutes(app: KeelApp): void {
     '/api/v1/sessions/:sessionId/start',
     {
       config: onSession('session', 'write'),
-      schema: { tags: ['sessions'], summary: 'Start an authorized session', params: sessionParams, response: { 200: sessionResponse } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Start an authorized session (take the dose): the gate runs again on fresh data; 409 naming every reason, or when the authorization expired',
+        params: sessionParams,
+        response: { 200: sessionResponse },
+      },
     },
     async (request) => {
       const uc = useCaseOf(request);
@@ -240,7 +246,13 @@ export function sessionRoutes(app: KeelApp): void {
     '/api/v1/sessions/:sessionId/complete',
     {
       config: onSession('session', 'write'),
-      schema: { tags: ['sessions'], summary: 'Complete a session with the post-session assessment', params: sessionParams, body: completeSessionRequest, response: { 200: sessionResponse } },
+      schema: {
+        tags: ['sessions'],
+        summary: "Complete a session with the post-session assessment: only after the minimum observation time and on the assigned sitter's own back-to-baseline confirmation (409 otherwise)",
+        params: sessionParams,
+        body: completeSessionRequest,
+        response: { 200: sessionResponse },
+      },
     },
     async (request) => {
       const uc = useCaseOf(request);
@@ -254,7 +266,13 @@ export function sessionRoutes(app: KeelApp): void {
     '/api/v1/sessions/:sessionId/abort',
     {
       config: onSession('session', 'write'),
-      schema: { tags: ['sessions'], summary: 'Abort a session', params: sessionParams, body: abortSessionRequest, response: { 200: sessionResponse } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Abort a session: before the dose its unit goes back on hand; after the dose the clinician is alerted',
+        params: sessionParams,
+        body: abortSessionRequest,
+        response: { 200: sessionResponse },
+      },
     },
     async (request) => {
       const uc = useCaseOf(request);
@@ -296,5 +314,29 @@ export function sessionRoutes(app: KeelApp): void {
           ...request.body,
         }),
       ),
+  );
+
+  app.post(
+    '/api/v1/patients/:patientId/adverse-events',
+    {
+      config: { access: { kind: 'patient', resource: 'adverse_event', action: 'write' } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Report an adverse event outside a session view (patient, sitter, clinician); a serious one pages the clinician and holds dosing',
+        params: patientParams,
+        body: patientAdverseEventRequest,
+        response: { 201: adverseEventResponse },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await reportAdverseEvent(useCaseOf(request), { patientId: patientAccessOf(request).patientId, ...request.body })),
+  );
+
+  app.get(
+    '/api/v1/patients/:patientId/adverse-events',
+    {
+      config: { access: { kind: 'patient', resource: 'adverse_event', action: 'read' } },
+      schema: { tags: ['sessions'], summary: 'Adverse events, newest first', params: patientParams, response: { 200: adverseEventList } },
+    },
+    async (request) => ({ items: await listAdverseEvents(useCaseOf(request), patientAccessOf(request).patientId) }),
   );
 }

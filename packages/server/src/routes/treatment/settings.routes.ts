@@ -1,10 +1,24 @@
-import { programSettingsResponse, programSettingsUpdate } from '@keel/contract';
+import { z } from 'zod';
+import {
+  programSettingsResponse,
+  programSettingsUpdate,
+  rejectSettingsProposalRequest,
+  settingsProposalList,
+  settingsProposalParams,
+  settingsProposalResponse,
+  signSettingsProposalRequest,
+} from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { useCaseOf } from '../../http/route-helpers.ts';
 import { AppError, validationFailed } from '../../http/problem.ts';
 import { loadStoredProgramSettings, type StoredProgramSettings } from '../../use-cases/settings/program-settings.service.ts';
-import { updateProgramSettings } from '../../use-cases/settings/update-program-settings.ts';
+import {
+  listSettingsProposals,
+  rejectSettingsProposal,
+  signSettingsProposal,
+  updateProgramSettings,
+} from '../../use-cases/settings/update-program-settings.ts';
 
 const view = (s: StoredProgramSettings) => ({
   version: s.version,
@@ -46,16 +60,74 @@ export function settingsRoutes(app: KeelApp): void {
       config: { access: { kind: 'program', resource: 'program_settings', action: 'write' } },
       schema: {
         tags: ['settings'],
-        summary: 'Change the program settings (admin); If-Match: the version read; invalid values → 422 naming the field',
+        summary:
+          'Change the program settings (admin); If-Match: the version read. A change that only tightens applies (200); one that loosens a clinical limit needs a reason and becomes a proposal a prescriber must sign (202); outside the hard clinical bounds → 422 naming the field',
         body: programSettingsUpdate,
-        response: { 200: programSettingsResponse },
+        response: { 200: programSettingsResponse, 202: settingsProposalResponse },
       },
     },
     async (request, reply) => {
       const uc = useCaseOf(request);
-      const saved = await updateProgramSettings(uc, { expectedVersion: expectedVersion(request.headers['if-match']), patch: request.body.settings, reason: request.body.reason });
-      void reply.header('etag', `"${saved.version}"`);
-      return view(saved);
+      const result = await updateProgramSettings(uc, {
+        expectedVersion: expectedVersion(request.headers['if-match']),
+        patch: request.body.settings,
+        reason: request.body.reason,
+      });
+      if (result.kind === 'proposed') return reply.code(202).send({ proposal: result.proposal });
+      void reply.header('etag', `"${result.stored.version}"`);
+      return reply.code(200).send(view(result.stored));
     },
+  );
+
+  app.get(
+    '/api/v1/settings/proposals',
+    {
+      config: { access: { kind: 'program', resource: 'program_settings', action: 'read' } },
+      schema: {
+        tags: ['settings'],
+        summary: 'Proposed changes that loosen a clinical limit, newest first (pending only unless status=all)',
+        querystring: z.strictObject({ status: z.enum(['pending', 'all']).default('pending') }),
+        response: { 200: settingsProposalList },
+      },
+    },
+    async (request) => ({ items: await listSettingsProposals(useCaseOf(request), request.query.status) }),
+  );
+
+  app.post(
+    '/api/v1/settings/proposals/:proposalId/sign',
+    {
+      config: { access: { kind: 'program', resource: 'program_settings', action: 'sign' } },
+      schema: {
+        tags: ['settings'],
+        summary: "A prescriber signs a proposed change with their password; it applies at once (412 if the settings moved on since)",
+        params: settingsProposalParams,
+        body: signSettingsProposalRequest,
+        response: { 200: z.object({ proposal: settingsProposalResponse.shape.proposal, settings: programSettingsResponse }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await signSettingsProposal(useCaseOf(request), {
+        proposalId: request.params.proposalId,
+        password: request.body.signature.password,
+        note: request.body.note,
+      });
+      void reply.header('etag', `"${result.stored.version}"`);
+      return { proposal: result.proposal, settings: view(result.stored) };
+    },
+  );
+
+  app.post(
+    '/api/v1/settings/proposals/:proposalId/reject',
+    {
+      config: { access: { kind: 'program', resource: 'program_settings', action: 'decide' } },
+      schema: {
+        tags: ['settings'],
+        summary: 'Decline a proposed change (prescriber) or withdraw it (admin), with a note',
+        params: settingsProposalParams,
+        body: rejectSettingsProposalRequest,
+        response: { 200: settingsProposalResponse },
+      },
+    },
+    async (request) => ({ proposal: await rejectSettingsProposal(useCaseOf(request), { proposalId: request.params.proposalId, note: request.body.note }) }),
   );
 }

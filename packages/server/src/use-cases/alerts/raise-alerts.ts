@@ -81,6 +81,21 @@ export async function raiseAlerts(tx: Db, { deps, ctx }: UseCase, patientId: str
       continue;
     }
     await deps.jobs.enqueue(tx, 'alerts.escalate', { alertId: id }, { startAfter: escalateAt, singletonKey: `escalate:${id}` });
+    // A critical alert (an emergency in a session, a serious adverse event, high suicide risk) also pages the
+    // clinic's on-call system at once, when one is configured (signed webhook); the owner's email follows below.
+    if (c.severity === 'critical' && deps.config.KEEL_WEBHOOK_URL && deps.config.KEEL_WEBHOOK_SECRET) {
+      await deps.notifier.enqueue(
+        tx,
+        {
+          cause: `alert:${id}:page`,
+          channel: 'webhook',
+          recipient: 'paging',
+          subject: 'Keel: critical alert',
+          body: `A critical alert needs a clinician now. Sign in to Keel to review it: ${publicBaseUrl(deps)}/clinician/alerts`,
+        },
+        ctx.now,
+      );
+    }
     if (owner) {
       const ownerEmail = await tx.selectFrom('users').select('email').where('id', '=', owner).executeTakeFirst();
       if (ownerEmail) {
@@ -90,7 +105,7 @@ export async function raiseAlerts(tx: Db, { deps, ctx }: UseCase, patientId: str
             cause: `alert:${id}:owner`,
             channel: 'email',
             recipient: ownerEmail.email,
-            subject: `Keel: a ${c.severity} alert needs your attention`,
+            subject: c.severity === 'critical' ? 'Keel: URGENT — a critical alert needs you now' : `Keel: a ${c.severity} alert needs your attention`,
             body: `A patient on your panel has a new ${c.severity} alert. Sign in to Keel to review it:\n${publicBaseUrl(deps)}/clinician/alerts\n`,
           },
           ctx.now,

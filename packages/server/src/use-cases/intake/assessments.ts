@@ -5,6 +5,7 @@ import type { AssessmentContext, AssessmentsTable } from '../../db/tables/intake
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { raiseAlerts, type RaisedAlert } from '../alerts/raise-alerts.ts';
 import type { UseCase } from '../deps.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { crisisResourceList, isSafetyPositive, safetyEvents, scoreOrRefuse, sexAtBirthOf } from './instrument-scoring.ts';
 
@@ -111,7 +112,10 @@ export async function submitAssessment(
       submittedBy: input.submittedBy,
       at: ctx.now,
     });
-    const alerts = await raiseAssessmentAlerts(tx, uc, input.patientId, [{ row, scored }]);
+    // Every assessment can feed a warning sign (craving, bladder, substance screens): the signs are read in this
+    // transaction, before any audit row (the patient_risk lock comes before the audit chain head).
+    const risk = await reevaluateWarningSigns(tx, uc, input.patientId, `assessment:${scored.code}`, settings);
+    const alerts = [...(await raiseAssessmentAlerts(tx, uc, input.patientId, [{ row, scored }])), ...risk.alerts];
     await writeAudit(tx, ctx, {
       action: 'assessment.submit',
       resourceType: 'assessment',

@@ -56,7 +56,15 @@ export function safetyEvents(assessmentId: string, scored: ScoredInstrument, at:
   const iso = at.toISOString();
   if (scored.code === 'phq9') {
     const item9 = scored.items['q9'];
-    return [{ kind: 'phq9_submitted', assessmentId, at: iso, item9Points: typeof item9 === 'number' ? item9 : Number.NaN }];
+    return [
+      {
+        kind: 'phq9_submitted',
+        assessmentId,
+        at: iso,
+        item9Points: typeof item9 === 'number' ? item9 : Number.NaN,
+        item9Positive: scored.flags.includes('PHQ9_ITEM9_POSITIVE'),
+      },
+    ];
   }
   if (scored.code === 'cssrs-screen' && scored.risk !== undefined) {
     return [{ kind: 'cssrs_submitted', assessmentId, at: iso, risk: scored.risk }];

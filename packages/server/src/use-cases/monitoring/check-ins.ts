@@ -90,7 +90,7 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
       locked = await loadPatientSignalData(tx, patientId, ctx.now, settings.monitoring, { lockRiskRow: true });
       await writeAudit(tx, ctx, audit);
     }
-    const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings.monitoring, locked);
+    const risk = await evaluateAndRecordRisk(tx, uc, patientId, 'check_in', settings, locked);
     return {
       checkIn: toCheckIn(row),
       risk: { tier: risk.tier, previousTier: risk.previousTier, changed: risk.changed },

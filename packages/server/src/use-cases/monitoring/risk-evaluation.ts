@@ -3,7 +3,7 @@ import {
   detectSignals,
   riskTierTransition,
   rollUpRiskTier,
-  type MonitoringSettings,
+  signalAlertCandidates,
   type RiskRollUp,
   type RiskTier,
   type WarningSignal,
@@ -12,6 +12,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { alertOwner, raiseAlerts, type RaisedAlert } from '../alerts/raise-alerts.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
+import { loadProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
 import { loadPatientSignalData, type PatientSignalData } from './signal-input.ts';
 
 export interface RiskEvaluationOutcome {
@@ -26,30 +27,45 @@ export interface RiskEvaluationOutcome {
 }
 
 /**
- * Re-evaluates a patient's dependence risk from their records as of `ctx.now` and records a change of tier.
+ * Every warning sign, every time: called in the transaction of each write that feeds a signal (loss reports,
+ * counts, refill and dose requests, PDMP entries, assessments, sitter concerns, check-ins, blocked authorizations),
+ * so a new occurrence reaches a clinician — and holds dosing where its setting says — before the write is
+ * acknowledged. Call it before the write's own audit row: it locks `patient_risk`, and every writer takes that lock
+ * before the patient's audit chain head (the check-in's order), so two writers never wait on each other in a cycle.
+ */
+export async function reevaluateWarningSigns(tx: Tx, uc: UseCase, patientId: string, trigger: string, settings?: ProgramSettings): Promise<RiskEvaluationOutcome> {
+  return evaluateAndRecordRisk(tx, uc, patientId, trigger, settings ?? (await loadProgramSettings(tx)));
+}
+
+/**
+ * Re-evaluates a patient's warning signs and dependence risk from their records as of `ctx.now`: raises an alert
+ * for each warning sign with evidence no earlier alert covered, and records a change of tier (a move into high
+ * raising its own alert).
  *
  * Takes a `Tx` (not any Db) because it locks the patient's `patient_risk` row first: two check-ins of one patient
- * committing at once would otherwise both see the old tier and both "become high", raising two alerts. The row is
- * created on first use. A caller that already holds that lock and read the data in this transaction (the check-in,
- * through monitoring_check_in) passes it as `locked`.
+ * committing at once would otherwise both see the old tier and both "become high", or both raise an alert for the
+ * same new evidence. The row is created on first use. A caller that already holds that lock and read the data in
+ * this transaction (the check-in, through monitoring_check_in) passes it as `locked`.
  */
 export async function evaluateAndRecordRisk(
   tx: Tx,
   uc: UseCase,
   patientId: string,
   trigger: string,
-  settings: MonitoringSettings,
+  program: Pick<ProgramSettings, 'monitoring' | 'instruments'>,
   locked?: PatientSignalData,
 ): Promise<RiskEvaluationOutcome> {
   const { ctx } = uc;
+  const settings = program.monitoring;
   // The lock and the read are one round trip: the loader locks the row first.
   const data = locked ?? (await loadPatientSignalData(tx, patientId, ctx.now, settings, { lockRiskRow: true }));
   const previousTier = data.storedTier;
-  const signals = detectSignals(data.input, ctx.now, settings.warningSigns);
+  const signals = detectSignals(data.input, ctx.now, settings.warningSigns, { cravingHighAtOrAbove: program.instruments.cravingHighAtOrAbove });
+  const signalAlerts = await raiseSignalAlerts(tx, uc, patientId, signals, settings.alerts);
   const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.riskTier);
   const tier = rollUp.tier;
   if (tier === previousTier) {
-    return { tier, previousTier, changed: false, evaluationId: null, signals, rollUp, alerts: [] };
+    return { tier, previousTier, changed: false, evaluationId: null, signals, rollUp, alerts: signalAlerts };
   }
 
   const evaluationId = crypto.randomUUID();
@@ -97,7 +113,45 @@ export async function evaluateAndRecordRisk(
   const alerts = await raiseAlerts(tx, uc, patientId, candidates);
   // A rise short of high raises no alert, but the owner still hears of it (the alert's own notice covers `high`).
   if (transition.kind === 'raised') await notifyOwnerOfRise(tx, uc, patientId, evaluationId, tier);
-  return { tier, previousTier, changed: true, evaluationId, signals, rollUp, alerts };
+  return { tier, previousTier, changed: true, evaluationId, signals, rollUp, alerts: [...signalAlerts, ...alerts] };
+}
+
+/**
+ * Alerts for warning-sign evidence no earlier alert covered, deduplicated per evidence (signal_alert_evidence):
+ * the same evidence never raises twice, new evidence always raises, whatever the tier or earlier resolutions.
+ */
+async function raiseSignalAlerts(
+  tx: Tx,
+  uc: UseCase,
+  patientId: string,
+  signals: readonly WarningSignal[],
+  settings: ProgramSettings['monitoring']['alerts'],
+): Promise<RaisedAlert[]> {
+  if (signals.length === 0) return [];
+  const covered = await tx
+    .selectFrom('signal_alert_evidence')
+    .select(['signal_code', 'evidence_key'])
+    .where('patient_id', '=', patientId)
+    .where(
+      'signal_code',
+      'in',
+      signals.map((s) => s.code),
+    )
+    .execute();
+  const seen = new Set(covered.map((c) => `${c.signal_code}|${c.evidence_key}`));
+  const candidates = signalAlertCandidates(signals, (code, key) => seen.has(`${code}|${key}`), settings);
+  if (candidates.length === 0) return [];
+  const raised = await raiseAlerts(tx, uc, patientId, candidates);
+  for (const [i, c] of candidates.entries()) {
+    const alert = raised[i];
+    if (!alert || !c.evidenceKeys || c.evidenceKeys.length === 0) continue;
+    await tx
+      .insertInto('signal_alert_evidence')
+      .values(c.evidenceKeys.map((key) => ({ patient_id: patientId, signal_code: c.code, evidence_key: key, alert_id: alert.id })))
+      .onConflict((oc) => oc.columns(['patient_id', 'signal_code', 'evidence_key']).doNothing())
+      .execute();
+  }
+  return raised;
 }
 
 async function notifyOwnerOfRise(tx: Tx, { deps, ctx }: UseCase, patientId: string, evaluationId: string, tier: RiskTier): Promise<void> {

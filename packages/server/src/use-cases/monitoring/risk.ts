@@ -13,7 +13,7 @@ export async function explainRisk({ deps, ctx }: UseCase, patientId: string): Pr
   const db = deps.database.db;
   const settings = await loadProgramSettings(db);
   const data = await loadPatientSignalData(db, patientId, ctx.now, settings.monitoring);
-  const signals = detectSignals(data.input, ctx.now, settings.monitoring.warningSigns);
+  const signals = detectSignals(data.input, ctx.now, settings.monitoring.warningSigns, { cravingHighAtOrAbove: settings.instruments.cravingHighAtOrAbove });
   const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.monitoring.riskTier);
   const last = await db
     .selectFrom('patient_risk as r')

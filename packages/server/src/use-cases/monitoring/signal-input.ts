@@ -65,7 +65,7 @@ interface SignalInputJson {
     expected_units: number | null;
     loss_kind: 'lost' | 'stolen' | null;
   }[];
-  sessions: { id: string; status: string; authorized_at: Ts | null; completed_at: Ts | null }[];
+  sessions: { id: string; status: string; authorized_at: Ts | null; started_at?: Ts | null; completed_at: Ts | null }[];
   gate: { id: string; evaluated_at: Ts; outcome: 'authorized' | 'blocked'; reason_codes: string[] }[];
   check_ins: {
     id: string;
@@ -77,7 +77,7 @@ interface SignalInputJson {
   }[];
   sitter_concerns: { id: string; raised_at: Ts }[];
   appointments: { id: string; starts_at: Ts; status: string }[];
-  assessments: { id: string; instrument: string; total: number | null; submitted_at: Ts; context: string }[];
+  assessments: { id: string; instrument: string; total: number | null; submitted_at: Ts; context: string; flags?: string[] | null }[];
   pdmp: { id: string; checked_at: Ts; other_controlled_prescriptions: boolean }[];
 }
 
@@ -95,6 +95,7 @@ function sessionStatus(status: string): SessionRecord['status'] {
     case 'in_progress':
     case 'completed':
     case 'aborted':
+    case 'expired':
       return status;
     default:
       // `missed` (and anything else): the session did not happen, so it counts like a cancelled one.
@@ -163,6 +164,7 @@ export function signalDataFromDocument(document: unknown): PatientSignalData {
     at: isoOf(a.submitted_at),
     total: a.total === null ? null : Number(a.total),
     context: a.context === 'intake' ? 'intake' : 'followup',
+    flags: a.flags ?? [],
   }));
   // Intake scores the full AUDIT and derives AUDIT-C from it; when no intake-context AUDIT-C / DAST-10 row exists,
   // the intake screening's scored instrument is the baseline the "screens worsening" rule compares against.
@@ -218,6 +220,7 @@ export function signalDataFromDocument(document: unknown): PatientSignalData {
         id: s.id,
         status: sessionStatus(s.status),
         authorizedAt: isoOrUndefined(s.authorized_at),
+        startedAt: isoOrUndefined(s.started_at),
         completedAt: isoOrUndefined(s.completed_at),
       }),
     ),

@@ -7,18 +7,20 @@
 // session and ledger entry and is blocked by the interval, the weekly maximum or doses on hand. The database backs
 // this up: on hand cannot go below zero (ledger_balances CHECK) and a session holds at most one dose and one
 // authorizing evaluation (unique indexes). Any unexpected error while deciding is a denial (fail closed).
-import { evaluateGate, gateReasonHelp, type GateReason } from '@keel/domain';
+import { authorizationExpiresAt, evaluateGate, gateReasonHelp, type GateReason } from '@keel/domain';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { findIdempotentResponse, rememberResponse, type IdempotencyScope, type StoredResponse } from '../../http/idempotency.ts';
 import { AppError } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadGateInput } from './gate-input.ts';
+import { expireLapsedAuthorizations } from './session-transitions.ts';
 import { assertTransition, lockPatient, lockSession } from './treatment-common.ts';
 
 export type AuthorizeBody =
-  | { outcome: 'authorized'; doseMg: number; evaluationId: string; sessionId: string }
+  | { outcome: 'authorized'; doseMg: number; evaluationId: string; sessionId: string; expiresAt: string }
   | { outcome: 'blocked'; reasons: { code: GateReason['code']; message: string }[]; evaluationId: string | null; sessionId: string };
 
 export interface AuthorizeInput {
@@ -38,7 +40,8 @@ export async function authorizeSession(uc: UseCase, input: AuthorizeInput): Prom
   }
 }
 
-async function decide({ deps, ctx }: UseCase, input: AuthorizeInput): Promise<StoredResponse<AuthorizeBody>> {
+async function decide(uc: UseCase, input: AuthorizeInput): Promise<StoredResponse<AuthorizeBody>> {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const patient = await lockPatient(tx, input.patientId);
     if (input.idempotency) {
@@ -47,6 +50,8 @@ async function decide({ deps, ctx }: UseCase, input: AuthorizeInput): Promise<St
     }
     const session = await lockSession(tx, input.sessionId, input.patientId);
     assertTransition('authorize', session.status);
+    // A lapsed go-ahead elsewhere is recorded as expired (its unit returned) before this one is decided.
+    await expireLapsedAuthorizations(tx, uc, input.patientId);
     const settings = await loadProgramSettings(tx);
     const { input: gateInput, refs } = await loadGateInput(tx, {
       patientId: input.patientId,
@@ -74,11 +79,17 @@ async function decide({ deps, ctx }: UseCase, input: AuthorizeInput): Promise<St
       })
       .execute();
 
+    // A blocked attempt can be the evidence of a warning sign (INTERVAL_PRESSURE): read the signs before the audit row.
+    if (decision.kind === 'blocked' && reasons.some((r) => settings.monitoring.warningSigns.intervalPressure.reasonCodes.includes(r.code))) {
+      await reevaluateWarningSigns(tx, uc, input.patientId, 'authorization_blocked', settings);
+    }
+
     let body: AuthorizeBody;
     if (decision.kind === 'authorized') {
+      const expiresAt = authorizationExpiresAt(ctx.now, settings.dosing);
       const updated = await tx
         .updateTable('dosing_sessions')
-        .set({ status: 'authorized', authorized_at: ctx.now, dose_mg: decision.doseMg, plan_id: decision.planId })
+        .set({ status: 'authorized', authorized_at: ctx.now, authorization_expires_at: expiresAt, dose_mg: decision.doseMg, plan_id: decision.planId })
         .where('id', '=', input.sessionId)
         .where('status', '=', 'scheduled')
         .executeTakeFirst();
@@ -104,7 +115,7 @@ async function decide({ deps, ctx }: UseCase, input: AuthorizeInput): Promise<St
           note: null,
         })
         .execute();
-      body = { outcome: 'authorized', doseMg: decision.doseMg, evaluationId, sessionId: input.sessionId };
+      body = { outcome: 'authorized', doseMg: decision.doseMg, evaluationId, sessionId: input.sessionId, expiresAt: expiresAt.toISOString() };
     } else {
       body = { outcome: 'blocked', reasons: reasons.map((r) => ({ code: r.code, message: r.message })), evaluationId, sessionId: input.sessionId };
     }

@@ -1,7 +1,7 @@
 // Assembles the session gate's input from the database, inside the authorizing transaction and under the patient
 // lock, so every fact is read fresh and as it stands at commit (I1). Nothing here decides: `evaluateGate` does.
 // Anything the loader cannot find is passed as "missing" (null), which the gate treats as blocking.
-import { canonicalJson, type GateInput, type GatePlan } from '@keel/domain';
+import { canonicalJson, doseTimesForPacing, lastDoseAt, type GateInput, type GatePlan, type SessionPacingRecord } from '@keel/domain';
 import { sha256Hex } from '../../auth/tokens.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { openDosingHolds } from '../alerts/raise-alerts.ts';
@@ -22,10 +22,15 @@ export interface GateInputRefs {
   onHandUnits: number;
 }
 
+/**
+ * `stage: 'start'` assembles the same facts for the start check: the units this session's authorization reserved
+ * are counted as on hand (they are the dose about to be taken), and this session's own authorization is not a
+ * previous dose.
+ */
 export async function loadGateInput(
   tx: Tx,
-  args: { patientId: string; patientStatus: string; sessionId: string; requestedDoseMg: number | null; now: Date },
-): Promise<{ input: GateInput; refs: GateInputRefs }> {
+  args: { patientId: string; patientStatus: string; sessionId: string; requestedDoseMg: number | null; now: Date; stage?: 'authorize' | 'start' },
+): Promise<{ input: GateInput; refs: GateInputRefs; assignedSitterIds: string[] }> {
   const { patientId, sessionId } = args;
 
   const consent = currentConsent();
@@ -56,16 +61,25 @@ export async function loadGateInput(
 
   const sessions = await tx
     .selectFrom('dosing_sessions')
-    .select(['id', 'status', 'authorized_at', 'completed_at'])
+    .select(['id', 'status', 'authorized_at', 'authorization_expires_at', 'started_at'])
     .where('patient_id', '=', patientId)
     .execute();
-  const previousAuthorizedSessionTimes = sessions.flatMap((s) => (s.id !== sessionId && s.authorized_at !== null ? [iso(s.authorized_at)] : []));
-  const completedTimes = sessions.flatMap((s) => (s.status === 'completed' && s.completed_at !== null ? [new Date(s.completed_at).getTime()] : []));
-  const lastSessionAt = completedTimes.length > 0 ? iso(new Date(Math.max(...completedTimes))) : null;
+  const pacing: SessionPacingRecord[] = sessions.map((s) => ({
+    id: s.id,
+    status: s.status,
+    authorizedAt: isoOrNull(s.authorized_at),
+    authorizationExpiresAt: isoOrNull(s.authorization_expires_at),
+    startedAt: isoOrNull(s.started_at),
+  }));
+  // The interval counts from the dose actually taken; an open authorization elsewhere counts as one.
+  const previousDoseTimes = doseTimesForPacing(pacing, args.now, sessionId);
+  const lastSessionAt = lastDoseAt(pacing.filter((s) => s.id !== sessionId));
 
   // Units per dose follow the plan's dose: the only dose that can be authorized (any other is DOSE_NOT_PLAN_DOSE).
   const perDose = await unitsPerDose(tx, patientId, plan ? plan.terms.currentDoseMg : null);
-  const onHandUnits = summarizeLedger((await ledgerRows(tx, patientId)).map(toLedgerEntry)).onHand;
+  const ledger = await ledgerRows(tx, patientId);
+  const reserved = args.stage === 'start' ? ledger.filter((e) => e.kind === 'administered' && e.session_id === sessionId).reduce((n, e) => n + e.units, 0) : 0;
+  const onHandUnits = summarizeLedger(ledger.map(toLedgerEntry)).onHand + reserved;
 
   // The latest of each, by when it was taken and then by insertion order: a newer reading always supersedes an
   // older one, so a good reading cannot mask a high one taken after it.
@@ -126,7 +140,7 @@ export async function loadGateInput(
     education: { requiredSlugs: requiredEducationSlugs(), completedSlugs: completed.map((c) => c.slug) },
     activePlan: plan,
     requestedDoseMg: args.requestedDoseMg,
-    previousAuthorizedSessionTimes,
+    previousDoseTimes,
     ledger: { onHandUnits, unitsPerDose: perDose },
     sitterAttestation: attestation
       ? {
@@ -165,6 +179,7 @@ export async function loadGateInput(
   };
   return {
     input,
+    assignedSitterIds: assigned.map((a) => a.sitter_user_id).filter((id): id is string => id !== null),
     refs: {
       planId: planRow?.id ?? null,
       attestationId: attestation?.id ?? null,

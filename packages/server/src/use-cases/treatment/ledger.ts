@@ -8,6 +8,8 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
+import { constraintOf, sqlState } from '../continuity/db-errors.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import {
   activePlan,
@@ -48,8 +50,30 @@ async function onHandNow(db: Db, patientId: string): Promise<number> {
   return summarizeLedger((await ledgerRows(db, patientId)).map(toLedgerEntry)).onHand;
 }
 
+/**
+ * Appends a ledger entry. The database refuses any entry that would take on hand below zero (the ledger_balances
+ * CHECK, the last line of I2); that refusal is a state conflict for the caller to act on, never a 500.
+ */
 async function insertEntry(tx: Tx, values: Insertable<LedgerEntriesTable>): Promise<LedgerRow> {
-  return tx.insertInto('ledger_entries').values(values).returningAll().executeTakeFirstOrThrow();
+  try {
+    return await tx.insertInto('ledger_entries').values(values).returningAll().executeTakeFirstOrThrow();
+  } catch (error) {
+    if (sqlState(error) === '23514' && constraintOf(error) === 'ledger_balances_on_hand_units_check') {
+      throw new AppError('CONFLICT', 'The medication record changed while this was being recorded: it would leave fewer than zero units at home. Reload the ledger and try again.', [
+        { field: 'units', message: 'is more than the units on hand now' },
+      ]);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Writers that take units off hand (losses, disposals, corrections) queue on the patient's ledger balance row, so
+ * two of them cannot both check on hand against the same balance; authorizations already exclude them through the
+ * patient row lock.
+ */
+async function lockLedgerBalance(tx: Tx, patientId: string): Promise<void> {
+  await tx.selectFrom('ledger_balances').select('patient_id').where('patient_id', '=', patientId).forUpdate().execute();
 }
 
 export async function recordDispense(
@@ -160,9 +184,11 @@ export async function getLedger({ deps }: UseCase, patientId: string) {
 }
 
 /** A pill count records what was counted against what the ledger expected; it does not move on hand. */
-export async function recordCount({ deps, ctx }: UseCase, input: { patientId: string; countedUnits: number; note?: string | undefined }) {
+export async function recordCount(uc: UseCase, input: { patientId: string; countedUnits: number; note?: string | undefined }) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
+    await lockLedgerBalance(tx, input.patientId);
     const expected = await onHandNow(tx, input.patientId);
     const entry = await insertEntry(tx, {
       id: crypto.randomUUID(),
@@ -177,6 +203,7 @@ export async function recordCount({ deps, ctx }: UseCase, input: { patientId: st
       note: input.note ?? null,
     });
     const discrepancy = input.countedUnits - expected;
+    const risk = await reevaluateWarningSigns(tx, uc, input.patientId, 'pill_count');
     await writeAudit(tx, ctx, {
       action: 'ledger.count',
       resourceType: 'ledger',
@@ -185,16 +212,18 @@ export async function recordCount({ deps, ctx }: UseCase, input: { patientId: st
       outcome: 'success',
       detail: { countedUnits: input.countedUnits, expectedUnits: expected, discrepancy },
     });
-    return { entry: ledgerEntryView(entry), expectedUnits: expected, countedUnits: input.countedUnits, discrepancy, onHand: expected };
+    return { entry: ledgerEntryView(entry), expectedUnits: expected, countedUnits: input.countedUnits, discrepancy, onHand: expected, alerts: alertRefs(risk.alerts) };
   });
 }
 
 export async function recordLoss(
-  { deps, ctx }: UseCase,
+  uc: UseCase,
   input: { patientId: string; units: number; kind: 'lost' | 'stolen'; circumstances: string },
 ) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
+    await lockLedgerBalance(tx, input.patientId);
     const onHand = await onHandNow(tx, input.patientId);
     if (input.units > onHand) {
       throw validationFailed(
@@ -213,6 +242,7 @@ export async function recordLoss(
       loss_kind: input.kind,
       circumstances: input.circumstances,
     });
+    const risk = await reevaluateWarningSigns(tx, uc, input.patientId, 'loss_report');
     await writeAudit(tx, ctx, {
       action: 'ledger.loss',
       resourceType: 'ledger',
@@ -221,9 +251,12 @@ export async function recordLoss(
       outcome: 'success',
       detail: { units: input.units, kind: input.kind },
     });
-    return { entry: ledgerEntryView(entry), onHand: onHand - input.units };
+    return { entry: ledgerEntryView(entry), onHand: onHand - input.units, alerts: alertRefs(risk.alerts) };
   });
 }
+
+const alertRefs = (alerts: readonly { id: string; code: string; severity: string; holdsDosing: boolean }[]) =>
+  alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity, holdsDosing: a.holdsDosing }));
 
 export async function recordCorrection(
   { deps, ctx }: UseCase,
@@ -231,6 +264,7 @@ export async function recordCorrection(
 ) {
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
+    await lockLedgerBalance(tx, input.patientId);
     const rows = await ledgerRows(tx, input.patientId);
     const target = rows.find((r) => r.id === input.correctsId);
     if (!target) throw validationFailed([{ field: 'correctsId', message: 'is not an entry of this patient’s ledger' }]);
@@ -276,6 +310,7 @@ export async function recordDisposal(
 ) {
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
+    await lockLedgerBalance(tx, input.patientId);
     const onHand = await onHandNow(tx, input.patientId);
     if (input.units > onHand) throw validationFailed([{ field: 'units', message: `is more than the ${onHand} units on hand` }]);
     const entry = await insertEntry(tx, {
@@ -328,7 +363,8 @@ function refillView(r: {
  * A refill is granted only from its eligible date (domain `refillEligibility`); a held one is stored with its
  * reasons: REFILL_TOO_EARLY is the evidence of the EARLY_REFILL_REQUEST warning sign.
  */
-export async function requestRefill({ deps, ctx }: UseCase, input: { patientId: string; note?: string | undefined }) {
+export async function requestRefill(uc: UseCase, input: { patientId: string; note?: string | undefined }) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
     const settings = await loadProgramSettings(tx);
@@ -374,6 +410,7 @@ export async function requestRefill({ deps, ctx }: UseCase, input: { patientId: 
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await reevaluateWarningSigns(tx, uc, input.patientId, 'refill_request', settings);
     await writeAudit(tx, ctx, {
       action: 'refill.request',
       resourceType: 'refill',
@@ -400,10 +437,12 @@ export async function listRefillRequests({ deps }: UseCase, patientId: string) {
 }
 
 /** "I need a higher dose" / "it stopped working": stored for the clinician and read by the warning-sign engine. */
-export async function recordDoseRequest({ deps, ctx }: UseCase, input: { patientId: string; kind: 'increase' | 'tolerance'; note?: string | undefined }) {
+export async function recordDoseRequest(uc: UseCase, input: { patientId: string; kind: 'increase' | 'tolerance'; note?: string | undefined }) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const id = crypto.randomUUID();
     await tx.insertInto('dose_requests').values({ id, patient_id: input.patientId, requested_at: ctx.now, kind: input.kind, note: input.note ?? null, answer: null, answered_by: null, answered_at: null }).execute();
+    await reevaluateWarningSigns(tx, uc, input.patientId, 'dose_request');
     await writeAudit(tx, ctx, { action: 'dose_request.create', resourceType: 'refill', resourceId: id, patientId: input.patientId, outcome: 'success', detail: { kind: input.kind } });
     return {
       doseRequest: { id, requestedAt: iso(ctx.now), kind: input.kind },
@@ -412,7 +451,8 @@ export async function recordDoseRequest({ deps, ctx }: UseCase, input: { patient
   });
 }
 
-export async function recordPdmpCheck({ deps, ctx }: UseCase, input: { patientId: string; otherControlledPrescriptions: boolean; note?: string | undefined }) {
+export async function recordPdmpCheck(uc: UseCase, input: { patientId: string; otherControlledPrescriptions: boolean; note?: string | undefined }) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const id = crypto.randomUUID();
     const checkedBy = ctx.actorId;
@@ -421,6 +461,7 @@ export async function recordPdmpCheck({ deps, ctx }: UseCase, input: { patientId
       .insertInto('pdmp_checks')
       .values({ id, patient_id: input.patientId, checked_at: ctx.now, checked_by: checkedBy, other_controlled_prescriptions: input.otherControlledPrescriptions, note: input.note ?? null })
       .execute();
+    await reevaluateWarningSigns(tx, uc, input.patientId, 'pdmp_check');
     await writeAudit(tx, ctx, {
       action: 'pdmp.check',
       resourceType: 'dispense',

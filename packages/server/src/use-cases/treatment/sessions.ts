@@ -1,29 +1,26 @@
-// At-home dosing sessions (clinical reference §4): scheduled → authorized → in progress → completed / aborted.
-// The gate inputs (sitter attestation, pre-dose vitals, checklist) are recorded against a scheduled session; the
-// sitter's 15-minute checks, later vitals, adverse events and concerns during it; the post-session assessment
-// completes it and, by the plan's cadence, makes a clinician follow-up due.
+// At-home dosing sessions: scheduled → authorized → in progress (the dose) → completed, or expired / aborted
+// (docs/treatment.md, "The session lifecycle"). Booking is checked against the pace limits; the gate inputs (sitter
+// attestation, pre-dose vitals, checklist) are recorded before the dose (and may be refreshed while an
+// authorization is open, for the start check); the sitter's 15-minute checks, later vitals, adverse events and
+// concerns during it. The moves after authorization live in session-transitions.ts.
 import {
   alertsForEvent,
+  checkBooking,
+  doseTimesForPacing,
   effectiveLimits,
-  followUpDueAfterSession,
   validateVitalsReading,
+  type SessionPacingRecord,
 } from '@keel/domain';
+import { sql } from 'kysely';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import { raiseAlerts } from '../alerts/raise-alerts.ts';
 import type { UseCase } from '../deps.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
-import {
-  activePlan,
-  assertTransition,
-  completedSessionCount,
-  iso,
-  isoOrNull,
-  lockPatientShared,
-  lockSession,
-  planTerms,
-} from './treatment-common.ts';
+import { completionDecision, expireLapsedAuthorizations } from './session-transitions.ts';
+import { activePlan, iso, isoOrNull, lockPatient, lockPatientShared, planTerms } from './treatment-common.ts';
 
 export const EMERGENCY_GUIDANCE =
   'Call 911 now if the person cannot be woken, is not breathing normally, has chest pain, a seizure, a sudden severe headache or trouble breathing. Stay with them, keep them on their side, and record what happened afterwards.';
@@ -47,9 +44,17 @@ async function evaluationsBySession(db: Db, sessionIds: string[]) {
   return out;
 }
 
-function evaluationView(r: { id: string; evaluated_at: Date; outcome: 'authorized' | 'blocked'; reasons: { code: string; message: string; detail?: Record<string, unknown> }[]; dose_mg: number | null }) {
+function evaluationView(r: {
+  id: string;
+  stage: 'authorize' | 'start';
+  evaluated_at: Date;
+  outcome: 'authorized' | 'blocked';
+  reasons: { code: string; message: string; detail?: Record<string, unknown> }[];
+  dose_mg: number | null;
+}) {
   return {
     id: r.id,
+    stage: r.stage,
     evaluatedAt: iso(r.evaluated_at),
     outcome: r.outcome,
     reasons: r.reasons as { code: never; message: string; detail?: Record<string, unknown> }[],
@@ -65,6 +70,8 @@ function sessionView(r: SessionRow, evaluations: ReturnType<typeof evaluationVie
     status: r.status,
     scheduledFor: iso(r.scheduled_for),
     authorizedAt: isoOrNull(r.authorized_at),
+    authorizationExpiresAt: isoOrNull(r.authorization_expires_at),
+    expiredAt: isoOrNull(r.expired_at),
     doseMg: r.dose_mg,
     startedAt: isoOrNull(r.started_at),
     completedAt: isoOrNull(r.completed_at),
@@ -75,9 +82,40 @@ function sessionView(r: SessionRow, evaluations: ReturnType<typeof evaluationVie
   };
 }
 
-export async function createSession({ deps, ctx }: UseCase, input: { patientId: string; scheduledFor: string }) {
+/**
+ * Booking: refused (422, every reason and the earliest time that would be accepted) when the time falls inside the
+ * minimum interval of a dose taken, an open authorization or another upcoming booking, or would put more sessions in
+ * a rolling week than the plan allows — at booking, not on the day. Under the patient lock, so two bookings made at
+ * once cannot both take the last place in a week.
+ */
+export async function createSession(uc: UseCase, input: { patientId: string; scheduledFor: string }) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
+    await lockPatient(tx, input.patientId);
+    await expireLapsedAuthorizations(tx, uc, input.patientId);
     const plan = await activePlan(tx, input.patientId);
+    const settings = await loadProgramSettings(tx);
+    const limits = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing);
+    const existing = await tx
+      .selectFrom('dosing_sessions')
+      .select(['id', 'status', 'scheduled_for', 'authorized_at', 'authorization_expires_at', 'started_at'])
+      .where('patient_id', '=', input.patientId)
+      .execute();
+    const pacing: SessionPacingRecord[] = existing.map((x) => ({
+      id: x.id,
+      status: x.status,
+      authorizedAt: isoOrNull(x.authorized_at),
+      authorizationExpiresAt: isoOrNull(x.authorization_expires_at),
+      startedAt: isoOrNull(x.started_at),
+    }));
+    const upcoming = existing.filter((x) => x.status === 'scheduled' && new Date(x.scheduled_for).getTime() > ctx.now.getTime()).map((x) => iso(x.scheduled_for));
+    const booking = checkBooking({ requestedAt: iso(input.scheduledFor), doseTimes: doseTimesForPacing(pacing, ctx.now), bookedTimes: upcoming }, limits);
+    if (booking.kind === 'refused') {
+      throw new AppError('BOOKING_REFUSED', booking.reasons.map((r) => r.message).join(' '), [{ field: 'scheduledFor', message: booking.reasons.map((r) => r.message).join(' ') }], {
+        reasons: booking.reasons.map((r) => ({ code: r.code, message: r.message })),
+        earliestAllowedAt: booking.earliestAllowedAt,
+      });
+    }
     const id = crypto.randomUUID();
     await tx
       .insertInto('dosing_sessions')
@@ -95,6 +133,8 @@ export async function createSession({ deps, ctx }: UseCase, input: { patientId: 
         abort_reason: null,
         created_by: ctx.actorId ?? '',
         created_at: ctx.now,
+        authorization_expires_at: null,
+        expired_at: null,
       })
       .execute();
     await writeAudit(tx, ctx, { action: 'session.schedule', resourceType: 'session', resourceId: id, patientId: input.patientId, outcome: 'success' });
@@ -160,6 +200,17 @@ export async function getSession({ deps, ctx }: UseCase, patientId: string, sess
     db.selectFrom('post_session_assessments').selectAll().where('session_id', '=', sessionId).executeTakeFirst(),
     db.selectFrom('sitter_baseline_confirmations').selectAll().where('session_id', '=', sessionId).orderBy('confirmed_at', 'desc').executeTakeFirst(),
   ]);
+  const recovery = row.status === 'in_progress' ? await completionDecision(db, row, ctx.now, settings) : null;
+  const emergency = await db
+    .selectFrom('alerts')
+    .select(['id', 'raised_at', 'title'])
+    .where('patient_id', '=', patientId)
+    .where('code', 'in', ['SESSION_EMERGENCY', 'SITTER_CHECK_OVERDUE', 'SERIOUS_ADVERSE_EVENT_REPORTED'])
+    .where('status', '<>', 'resolved')
+    .where(sql<boolean>`evidence @> ${JSON.stringify([{ type: 'session', id: sessionId }])}::jsonb`)
+    .orderBy('raised_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const ended = row.completed_at ?? row.aborted_at;
   const slots = sitterCheckSlots(
     row.started_at === null ? null : new Date(row.started_at),
@@ -210,6 +261,23 @@ export async function getSession({ deps, ctx }: UseCase, patientId: string, sess
         }
       : null,
     sitterBaseline: baseline ? { confirmedAt: iso(baseline.confirmed_at), backToBaseline: baseline.back_to_baseline, sitterUserId: baseline.sitter_user_id } : null,
+    recovery: recovery
+      ? {
+          observationEndsAt: recovery.kind === 'not_yet' ? recovery.observationEndsAt : iso(new Date(new Date(row.started_at ?? ctx.now).getTime() + settings.dosing.minObservationMinutes * 60_000)),
+          minObservationMinutes: settings.dosing.minObservationMinutes,
+          sitterBaseline:
+            recovery.kind === 'may_complete'
+              ? ('confirmed' as const)
+              : recovery.reasons.some((r) => r.code === 'SITTER_SAYS_NOT_BASELINE')
+                ? ('not_yet' as const)
+                : recovery.reasons.some((r) => r.code === 'SITTER_BASELINE_NOT_CONFIRMED')
+                  ? ('pending' as const)
+                  : ('confirmed' as const),
+          canComplete: recovery.kind === 'may_complete',
+          waitingFor: recovery.kind === 'not_yet' ? recovery.reasons.map((r) => ({ code: r.code, message: r.message })) : [],
+        }
+      : null,
+    emergency: emergency ? { alertId: emergency.id, raisedAt: iso(emergency.raised_at), title: emergency.title } : null,
   };
 }
 
@@ -244,7 +312,8 @@ export async function recordSitterBaseline(
 
 function requireStatus(status: string, allowed: readonly string[], what: string): void {
   if (!allowed.includes(status)) {
-    throw new AppError('CONFLICT', `${what} cannot be recorded on a ${status.replace('_', ' ')} session.`, undefined, { sessionStatus: status });
+    const state = { scheduled: 'a scheduled session', authorized: 'an authorized session', in_progress: 'a session in progress', completed: 'a completed session', aborted: 'an ended session', missed: 'a missed session', expired: 'an expired session' }[status] ?? `a ${status} session`;
+    throw new AppError('CONFLICT', `${what} cannot be recorded on ${state}.`, undefined, { sessionStatus: status });
   }
 }
 
@@ -262,7 +331,8 @@ export async function recordSitterAttestation(
 ) {
   return inTransaction(deps.database.db, async (tx) => {
     const session = await gateInputSession(tx, input.patientId, input.sessionId);
-    requireStatus(session.status, ['scheduled'], 'A sitter attestation');
+    // Before the dose, and again while an authorization is open: the start check reads the freshest.
+    requireStatus(session.status, ['scheduled', 'authorized'], 'A sitter attestation');
     const id = crypto.randomUUID();
     await tx
       .insertInto('sitter_attestations')
@@ -299,7 +369,7 @@ export async function recordVitals(
     const errors = validateVitalsReading(input, settings.dosing);
     if (errors.length > 0) throw validationFailed(errors.map((e) => ({ field: e.field, message: e.message })));
     const session = await gateInputSession(tx, input.patientId, input.sessionId);
-    const allowed = { pre: ['scheduled'], during: ['in_progress'], post: ['in_progress', 'completed'] } as const;
+    const allowed = { pre: ['scheduled', 'authorized'], during: ['in_progress'], post: ['in_progress', 'completed'] } as const;
     requireStatus(session.status, allowed[input.phase], `A ${input.phase}-dose reading`);
     const id = crypto.randomUUID();
     await tx
@@ -353,7 +423,7 @@ export async function recordChecklist(
 ) {
   return inTransaction(deps.database.db, async (tx) => {
     const session = await gateInputSession(tx, input.patientId, input.sessionId);
-    requireStatus(session.status, ['scheduled'], 'The pre-session checklist');
+    requireStatus(session.status, ['scheduled', 'authorized'], 'The pre-session checklist');
     const id = crypto.randomUUID();
     await tx
       .insertInto('session_checklists')
@@ -376,20 +446,16 @@ export async function recordChecklist(
   });
 }
 
-export async function startSession({ deps, ctx }: UseCase, input: { patientId: string; sessionId: string }) {
-  await inTransaction(deps.database.db, async (tx) => {
-    await lockPatientShared(tx, input.patientId);
-    const session = await lockSession(tx, input.sessionId, input.patientId);
-    assertTransition('start', session.status);
-    await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: ctx.now }).where('id', '=', session.id).execute();
-    await writeAudit(tx, ctx, { action: 'session.start', resourceType: 'session', resourceId: session.id, patientId: input.patientId, outcome: 'success' });
-  });
-}
-
+/**
+ * The sitter's 15-minute check. "Not responsive" or "not breathing normally" is an emergency: the sitter is told to
+ * call 911 first, and the patient's clinician gets a critical alert in this same transaction (paged through the
+ * outbox) that holds dosing until they have looked.
+ */
 export async function recordSitterCheck(
-  { deps, ctx }: UseCase,
+  uc: UseCase,
   input: { patientId: string; sessionId: string; sitterUserId: string; responsive: boolean; breathingNormally: boolean; concern: boolean; note?: string | undefined },
 ) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const session = await tx.selectFrom('dosing_sessions').select(['status']).where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
     if (!session) throw notFound('session');
@@ -409,119 +475,50 @@ export async function recordSitterCheck(
         note: input.note ?? null,
       })
       .execute();
+    const settings = await loadProgramSettings(tx);
+    const candidates = alertsForEvent(
+      { kind: 'sitter_check_recorded', checkId: id, sessionId: input.sessionId, at: iso(ctx.now), responsive: input.responsive, breathingNormally: input.breathingNormally },
+      ctx.now,
+      settings.monitoring.alerts,
+    );
+    const alerts = await raiseAlerts(tx, uc, input.patientId, candidates);
     await writeAudit(tx, ctx, {
       action: 'session.sitter_check',
       resourceType: 'sitter_check',
       resourceId: id,
       patientId: input.patientId,
       outcome: 'success',
-      detail: { sessionId: input.sessionId, responsive: input.responsive, breathingNormally: input.breathingNormally, concern: input.concern },
+      detail: { sessionId: input.sessionId, responsive: input.responsive, breathingNormally: input.breathingNormally, concern: input.concern, alertIds: alerts.map((a) => a.id) },
     });
     const emergency = !input.responsive || !input.breathingNormally;
-    return { check: { id, checkedAt: iso(ctx.now) }, emergencyGuidance: emergency ? EMERGENCY_GUIDANCE : null };
+    return {
+      check: { id, checkedAt: iso(ctx.now) },
+      emergencyGuidance: emergency ? EMERGENCY_GUIDANCE : null,
+      alerts: alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity })),
+    };
   });
 }
 
-export async function completeSession(
-  { deps, ctx }: UseCase,
-  input: {
-    patientId: string;
-    sessionId: string;
-    sideEffects: string[];
-    dissociation0to10: number;
-    nausea0to10: number;
-    mood0to10: number;
-    sitterConfirmsBaseline: boolean;
-  },
-) {
-  await inTransaction(deps.database.db, async (tx) => {
-    await lockPatientShared(tx, input.patientId);
-    const session = await lockSession(tx, input.sessionId, input.patientId);
-    assertTransition('complete', session.status);
-    await tx.updateTable('dosing_sessions').set({ status: 'completed', completed_at: ctx.now }).where('id', '=', session.id).execute();
-    await tx
-      .insertInto('post_session_assessments')
-      .values({
-        id: crypto.randomUUID(),
-        patient_id: input.patientId,
-        session_id: input.sessionId,
-        side_effects: input.sideEffects,
-        dissociation_0_10: input.dissociation0to10,
-        nausea_0_10: input.nausea0to10,
-        mood_0_10: input.mood0to10,
-        sitter_confirms_baseline: input.sitterConfirmsBaseline,
-        submitted_by: ctx.actorId ?? '',
-        submitted_at: ctx.now,
-      })
-      .execute();
-    // Follow-up cadence (reference §3: after the first session and every N): due now, so it holds the next dose.
-    const settings = await loadProgramSettings(tx);
-    const plan = await activePlan(tx, input.patientId);
-    const cadence = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing).followUp;
-    const n = await completedSessionCount(tx, input.patientId);
-    let followUp = false;
-    if (followUpDueAfterSession(n, cadence)) {
-      const inserted = await tx
-        .insertInto('follow_ups')
-        .values({
-          id: crypto.randomUUID(),
-          patient_id: input.patientId,
-          reason: n === 1 ? 'Follow-up visit after the first session' : `Follow-up visit after session ${n}`,
-          cause: `session-count:${n}`,
-          due_at: ctx.now,
-          created_at: ctx.now,
-          completed_at: null,
-          completed_by: null,
-          visit_id: null,
-        })
-        .onConflict((oc) => oc.columns(['patient_id', 'cause']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      followUp = inserted !== undefined;
-    }
-    await writeAudit(tx, ctx, {
-      action: 'session.complete',
-      resourceType: 'session',
-      resourceId: input.sessionId,
-      patientId: input.patientId,
-      outcome: 'success',
-      detail: { completedSessions: n, followUpCreated: followUp, sitterConfirmsBaseline: input.sitterConfirmsBaseline },
-    });
-  });
-}
-
-export async function abortSession({ deps, ctx }: UseCase, input: { patientId: string; sessionId: string; reason: string }) {
-  await inTransaction(deps.database.db, async (tx) => {
-    await lockPatientShared(tx, input.patientId);
-    const session = await lockSession(tx, input.sessionId, input.patientId);
-    assertTransition('abort', session.status);
-    await tx.updateTable('dosing_sessions').set({ status: 'aborted', aborted_at: ctx.now, abort_reason: input.reason }).where('id', '=', session.id).execute();
-    await writeAudit(tx, ctx, {
-      action: 'session.abort',
-      resourceType: 'session',
-      resourceId: input.sessionId,
-      patientId: input.patientId,
-      outcome: 'success',
-      detail: { fromStatus: session.status },
-    });
-  });
-}
-
-/** A serious adverse event raises an alert that holds dosing until a clinician resolves it. */
+/**
+ * An adverse event, during a session or afterwards (from the chart, or the patient reporting later). A serious one
+ * raises a critical alert owned by the patient's clinician in this transaction, paged through the outbox, that
+ * holds dosing until a clinician resolves it.
+ */
 export async function reportAdverseEvent(
   uc: UseCase,
-  input: { patientId: string; sessionId: string; kind: string; severity: 'mild' | 'moderate' | 'severe'; serious: boolean; description: string },
+  input: { patientId: string; sessionId?: string | undefined; kind: string; severity: 'mild' | 'moderate' | 'severe'; serious: boolean; description: string },
 ) {
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
-    const session = await gateInputSession(tx, input.patientId, input.sessionId);
+    const session = input.sessionId === undefined ? null : await gateInputSession(tx, input.patientId, input.sessionId);
+    if (session === null) await lockPatientShared(tx, input.patientId);
     const id = crypto.randomUUID();
     await tx
       .insertInto('adverse_events')
       .values({
         id,
         patient_id: input.patientId,
-        session_id: session.id,
+        session_id: session?.id ?? null,
         reported_by: ctx.actorId ?? '',
         reported_at: ctx.now,
         kind: input.kind,
@@ -534,7 +531,7 @@ export async function reportAdverseEvent(
       .execute();
     const settings = await loadProgramSettings(tx);
     const candidates = alertsForEvent(
-      { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, sessionId: session.id },
+      { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, sessionId: session?.id },
       ctx.now,
       settings.monitoring.alerts,
     );
@@ -545,7 +542,7 @@ export async function reportAdverseEvent(
       resourceId: id,
       patientId: input.patientId,
       outcome: 'success',
-      detail: { sessionId: session.id, severity: input.severity, serious: input.serious },
+      detail: { sessionId: session?.id ?? null, severity: input.severity, serious: input.serious },
     });
     return {
       adverseEvent: { id, reportedAt: iso(ctx.now), serious: input.serious },
@@ -555,11 +552,37 @@ export async function reportAdverseEvent(
   });
 }
 
-/** The sitter's "something is wrong": what to do now comes first in the answer; the concern is stored. */
+/** A patient's adverse events, newest first, with who reported them. */
+export async function listAdverseEvents({ deps }: UseCase, patientId: string) {
+  const rows = await deps.database.db
+    .selectFrom('adverse_events as a')
+    .innerJoin('users as u', 'u.id', 'a.reported_by')
+    .select(['a.id', 'a.session_id', 'a.reported_at', 'a.kind', 'a.severity', 'a.serious', 'a.description', 'a.resolved_at', 'u.name as reporter_name', 'u.role as reporter_role'])
+    .where('a.patient_id', '=', patientId)
+    .orderBy('a.reported_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    sessionId: r.session_id,
+    reportedAt: iso(r.reported_at),
+    kind: r.kind,
+    severity: r.severity,
+    serious: r.serious,
+    description: r.description,
+    resolvedAt: isoOrNull(r.resolved_at),
+    reportedBy: { name: r.reporter_name, role: r.reporter_role },
+  }));
+}
+
+/**
+ * The sitter's "something is wrong": what to do now comes first in the answer. The concern feeds the warning-sign
+ * engine (SITTER_CONCERN) and, marked an emergency, raises a critical alert for the clinician at once.
+ */
 export async function raiseSitterConcern(
-  { deps, ctx }: UseCase,
+  uc: UseCase,
   input: { patientId: string; sessionId: string; sitterUserId: string; emergency: boolean; note?: string | undefined },
 ) {
+  const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const session = await tx.selectFrom('dosing_sessions').select('id').where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
     if (!session) throw notFound('session');
@@ -568,17 +591,28 @@ export async function raiseSitterConcern(
       .insertInto('sitter_concerns')
       .values({ id, patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, raised_at: ctx.now, emergency: input.emergency, note: input.note ?? null })
       .execute();
+    const settings = await loadProgramSettings(tx);
+    // Warning signs first: it takes the patient_risk lock, which every writer takes before the audit chain head.
+    const risk = await reevaluateWarningSigns(tx, uc, input.patientId, 'sitter_concern', settings);
+    const emergency = await raiseAlerts(
+      tx,
+      uc,
+      input.patientId,
+      alertsForEvent({ kind: 'sitter_concern_raised', concernId: id, sessionId: input.sessionId, at: iso(ctx.now), emergency: input.emergency }, ctx.now, settings.monitoring.alerts),
+    );
+    const alerts = [...emergency, ...risk.alerts];
     await writeAudit(tx, ctx, {
       action: 'session.sitter_concern',
       resourceType: 'sitter_check',
       resourceId: id,
       patientId: input.patientId,
       outcome: 'success',
-      detail: { sessionId: input.sessionId, emergency: input.emergency },
+      detail: { sessionId: input.sessionId, emergency: input.emergency, alertIds: alerts.map((a) => a.id) },
     });
     return {
       emergencyGuidance: input.emergency ? EMERGENCY_GUIDANCE : 'Stay with them. Your concern has been recorded for the care team; if anything gets worse, call 911.',
       concern: { id, raisedAt: iso(ctx.now), emergency: input.emergency },
+      alerts: alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity })),
     };
   });
 }

@@ -122,9 +122,22 @@ const transitions = {
 } as const;
 export type SessionMove = keyof typeof transitions;
 
+const statusWords: Record<string, string> = {
+  scheduled: 'a scheduled',
+  authorized: 'an authorized',
+  in_progress: 'a session in progress',
+  completed: 'a completed',
+  aborted: 'an ended',
+  missed: 'a missed',
+  expired: 'an expired',
+};
+
 export function assertTransition(move: SessionMove, status: string): void {
   if (!(transitions[move] as readonly string[]).includes(status)) {
-    throw new AppError('CONFLICT', `A ${status.replace('_', ' ')} session cannot be ${move === 'abort' ? 'aborted' : `${move}${move.endsWith('e') ? 'd' : 'ed'}`}.`, undefined, {
+    const what = statusWords[status] ?? `a ${status}`;
+    const subject = what.endsWith('in progress') ? what : `${what} session`;
+    const verb = move === 'abort' ? 'ended' : move === 'start' ? 'started' : move === 'complete' ? 'completed' : 'authorized';
+    throw new AppError('CONFLICT', `${subject.charAt(0).toUpperCase()}${subject.slice(1)} cannot be ${verb}.`, undefined, {
       sessionStatus: status,
     });
   }

@@ -1,13 +1,14 @@
-import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { diffSettings } from '@keel/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { isApiError, plainMessage } from '../../api/api-error.ts';
-import { ConfirmAction } from '../../components/confirm-action.tsx';
-import { adminApi, adminKeys, type ProgramSettings } from '../../api/admin-api.ts';
+import { isApiError } from '../../api/api-error.ts';
+import { adminApi, adminKeys, type ProgramSettings, type SettingsProposal } from '../../api/admin-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, humanize, showValue } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
+import { SettingChangesTable } from '../../features/settings/setting-changes.tsx';
 
 type Json = Record<string, unknown>;
 
@@ -55,7 +56,7 @@ function setAt(obj: Json, path: string[], value: unknown): Json {
 
 function errorFor(error: unknown, path: string): string | undefined {
   if (!isApiError(error)) return undefined;
-  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => plainMessage(e.message));
+  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => e.message);
   return hits.length > 0 ? hits.join('; ') : undefined;
 }
 
@@ -120,9 +121,25 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
     setDosing(editable(current.settings.dosing));
     setBaseVersion(current.version);
   }, [current]);
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [proposed, setProposed] = useState<SettingsProposal | null>(null);
+  const changes = diffSettings({ dosing: current.settings.dosing }, { dosing: { ...current.settings.dosing, ...dosing } });
+  const loosening = changes.some((c) => c.direction !== 'tightens');
   const save = useMutation({
-    mutationFn: (reason: string) => adminApi.saveSettings(baseVersion, { dosing: { ...current.settings.dosing, ...dosing } }, reason),
-    onSuccess: (saved) => queryClient.setQueryData(adminKeys.settings, saved),
+    mutationFn: () => adminApi.saveSettings(baseVersion, { dosing: { ...current.settings.dosing, ...dosing } }, reason.trim() || undefined),
+    onSuccess: async (saved) => {
+      setConfirming(false);
+      setReason('');
+      if ('proposal' in saved) {
+        setProposed(saved.proposal);
+        setDosing(editable(current.settings.dosing));
+        await queryClient.invalidateQueries({ queryKey: adminKeys.proposals });
+      } else {
+        setProposed(null);
+        queryClient.setQueryData(adminKeys.settings, saved);
+      }
+    },
   });
   const stale = isApiError(save.error) && save.error.status === 412;
   const readOnlyDosing = Object.fromEntries(Object.entries(current.settings.dosing).filter(([k]) => readOnlyDosingKeys.has(k)));
@@ -138,6 +155,8 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
           noValidate
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
+            save.reset();
+            setConfirming(true);
           }}
         >
           <Stack gap="md">
@@ -158,22 +177,20 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
             ) : (
               save.error && <ProblemAlert error={save.error} fieldsShownInline={isApiError(save.error) ? save.error.fieldErrors.map((f) => f.field) : []} />
             )}
-            {save.isSuccess && (
+            {save.isSuccess && !('proposal' in save.data) && (
               <Text size="sm" role="status">
                 Saved as version {save.data.version}.
               </Text>
             )}
+            {proposed && (
+              <Alert color="orange" variant="light" title="Sent to a prescriber for signature" role="status" data-testid="settings-proposed">
+                This change loosens a clinical limit, so it applies only when a prescriber signs it. Until then the current settings stay in force.
+              </Alert>
+            )}
             <Group gap="sm">
-              <ConfirmAction
-                label="Save settings"
-                title="Change the program’s limits?"
-                consequence="Every plan and every dosing decision from now on uses the new numbers. Plans stricter than the new limits stay as they are; the change and your reason are kept in the audit log."
-                confirmLabel="Save settings"
-                reasonLabel="Why are the limits changing?"
-                danger={false}
-                loading={save.isPending}
-                onConfirm={(reason) => save.mutate(reason)}
-              />
+              <Button type="submit" loading={save.isPending} disabled={changes.length === 0}>
+                Review and save…
+              </Button>
               <Button variant="default" onClick={() => setDosing(editable(current.settings.dosing))}>
                 Undo my changes
               </Button>
@@ -181,6 +198,34 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
           </Stack>
         </form>
       </Paper>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Confirm the change to the program settings" size="xl">
+        <Stack gap="md">
+          <Text size="sm">
+            These limits apply to every patient’s sessions from the moment they are saved. A stricter limit applies at once. A looser one — or one
+            Keel cannot tell — is sent to a prescriber, who must sign it with their password before it applies.
+          </Text>
+          <SettingChangesTable changes={changes} />
+          <Textarea
+            label={loosening ? 'Reason (required: the prescriber reads it before signing)' : 'Reason (recorded in the audit log)'}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            required={loosening}
+            error={errorFor(save.error, 'reason')}
+          />
+          {save.error && !stale && <ProblemAlert error={save.error} fieldsShownInline={['reason']} />}
+          <Group>
+            <Button onClick={() => save.mutate()} loading={save.isPending} disabled={loosening && reason.trim() === ''}>
+              {loosening ? 'Send to a prescriber to sign' : 'Save now'}
+            </Button>
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              Keep editing
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <PendingProposals />
       <section aria-labelledby="readonly-heading">
         <Title order={2} size="h4" id="readonly-heading" mb="xs">
           Other settings (read only)
@@ -208,6 +253,41 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
         </Accordion>
       </section>
     </Stack>
+  );
+}
+
+/** Proposed changes waiting for a prescriber's signature; the admin can withdraw one. */
+function PendingProposals() {
+  const queryClient = useQueryClient();
+  const proposals = useQuery({ queryKey: adminKeys.proposals, queryFn: () => adminApi.settingsProposals('pending') });
+  const withdraw = useMutation({
+    mutationFn: (id: string) => adminApi.withdrawProposal(id, 'Withdrawn by the administrator'),
+    onSuccess: async () => queryClient.invalidateQueries({ queryKey: adminKeys.proposals }),
+  });
+  const items = proposals.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="proposals-heading">
+      <Title order={2} size="h4" id="proposals-heading" mb="xs">
+        Waiting for a prescriber’s signature
+      </Title>
+      <Stack gap="md">
+        {items.map((p) => (
+          <Stack key={p.id} gap="xs" data-testid="pending-proposal">
+            <Text size="sm">
+              Proposed by {p.proposedBy.name}, {formatDateTime(p.proposedAt)}: “{p.reason}”
+            </Text>
+            <SettingChangesTable changes={p.changes} />
+            <Group>
+              <Button size="xs" variant="default" color="red" onClick={() => withdraw.mutate(p.id)} loading={withdraw.isPending && withdraw.variables === p.id}>
+                Withdraw
+              </Button>
+            </Group>
+          </Stack>
+        ))}
+        {withdraw.error && <ProblemAlert error={withdraw.error} />}
+      </Stack>
+    </Paper>
   );
 }
 

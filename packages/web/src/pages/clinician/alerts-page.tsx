@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, List, NativeSelect, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert as Notice, Anchor, Button, Group, List, NativeSelect, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
@@ -181,6 +181,9 @@ function AlertCard({ alert }: { alert: Alert }) {
   );
 }
 
+/** How often the open queue is read again (an emergency reaches the screen within this). */
+export const ALERT_QUEUE_REFRESH_MS = 10_000;
+
 /** The alert queue: most severe first; acknowledge stops escalation, resolve records what was done. */
 export function AlertsPage() {
   const [status, setStatus] = useState<AlertStatusFilter>('open');
@@ -189,8 +192,11 @@ export function AlertsPage() {
     queryFn: ({ pageParam }) => clinicianApi.alerts({ status, ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // The queue refreshes by itself, so an emergency raised during a session appears without a reload.
+    refetchInterval: ALERT_QUEUE_REFRESH_MS,
   });
   const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
+  const emergencies = items.filter((a) => a.code === 'SESSION_EMERGENCY' && a.status !== 'resolved');
   return (
     <>
       <PageHeader title="Alerts" description="Warning signs from check-ins, sessions and questionnaires about your patients, most severe first." />
@@ -206,6 +212,12 @@ export function AlertsPage() {
           { value: 'all', label: 'All' },
         ]}
       />
+      {emergencies.length > 0 && (
+        <Notice color="red" variant="filled" title="Emergency during a session" role="alert" mb="md" data-testid="emergency-banner">
+          {emergencies.length === 1 ? 'A sitter reported an emergency' : `${emergencies.length} sitters reported emergencies`}. Call the sitter and the
+          patient now; if no one answers, make sure emergency services are on the way.
+        </Notice>
+      )}
       {alerts.isPending ? (
         <PageLoader label="Loading alerts…" />
       ) : alerts.isError ? (

@@ -6,6 +6,7 @@ import { PanelPage } from './panel-page.tsx';
 import { PatientChartPage } from './patient-chart-page.tsx';
 import { PatientsPage } from './patients-page.tsx';
 import { ReviewQueuePage } from './review-queue-page.tsx';
+import { SettingsChangesPage } from './settings-changes-page.tsx';
 
 export { clinicianBasePath } from './clinician-paths.ts';
 
@@ -18,4 +19,5 @@ export const clinicianRoutes: RouteObject[] = [
   { path: 'review-queue/:patientId', element: <IntakeReviewPage /> },
   { path: 'patients', element: <PatientsPage /> },
   { path: 'patients/:patientId', element: <PatientChartPage /> },
+  { path: 'settings-changes', element: <SettingsChangesPage /> },
 ];

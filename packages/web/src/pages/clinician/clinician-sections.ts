@@ -6,4 +6,5 @@ export const clinicianSections: readonly RoleSection[] = [
   { label: 'Messages', path: 'messages', summary: 'Patient messages: urgent and overdue first; assign, read and reply.' },
   { label: 'Review queue', path: 'review-queue', summary: 'Submitted intakes waiting for your eligibility decision, oldest first.' },
   { label: 'Patients', path: 'patients', summary: 'Look up a patient’s record, plan, sessions and outcomes.' },
+  { label: 'Settings to sign', path: 'settings-changes', summary: 'Proposed changes that loosen a clinical limit, waiting for a prescriber’s signature.' },
 ];

@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/api-error.ts';
 import {
   patientApi,
@@ -28,6 +28,7 @@ import {
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { clock, formatDateTime, formatTime, newKey } from '../../features/patient/format.ts';
+import type { GateReasonCode } from '@keel/domain';
 import { GateReasons } from '../../features/patient/gate-reasons.tsx';
 import { usePlan } from '../../features/patient/patient-queries.ts';
 import { QueryView } from '../../features/patient/query-view.tsx';
@@ -393,21 +394,70 @@ function SessionTimer({ startedAt }: { startedAt: string }) {
 
 const sideEffectOptions = ['Nausea', 'Vomiting', 'Headache', 'Dizziness', 'Anxiety', 'Feeling detached lasting a while', 'Blurred vision', 'Palpitations'];
 
+/** The reasons a refused start or finish came back with (a 409 problem document's `reasons`). */
+function refusalReasons(error: unknown): { code: string; message: string }[] {
+  if (!isApiError(error)) return [];
+  const reasons = (error.problem as { reasons?: unknown }).reasons;
+  return Array.isArray(reasons) ? (reasons as { code: string; message: string }[]) : [];
+}
+
+/**
+ * After the dose: the observation. The session can be finished only once the minimum observation time has passed
+ * and the sitter has confirmed, from their own phone, that the patient is back to their usual self.
+ */
+function ObservationCard({ session }: { session: SessionDetail }) {
+  const now = useNow(15000);
+  const recovery = session.recovery;
+  if (!recovery) return null;
+  const endsAt = recovery.observationEndsAt ? new Date(recovery.observationEndsAt).getTime() : null;
+  const minutesLeft = endsAt === null ? null : Math.max(0, Math.ceil((endsAt - now) / 60000));
+  const sitterLine =
+    recovery.sitterBaseline === 'confirmed'
+      ? 'Your sitter has confirmed you are back to your usual self.'
+      : recovery.sitterBaseline === 'not_yet'
+        ? 'Your sitter says you are not back to your usual self yet. Keep resting, lying down, with your sitter nearby. They will confirm when you are.'
+        : 'When you feel back to your usual self, your sitter confirms it in their own Keel app.';
+  return (
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="observation-heading" data-testid="observation">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4" id="observation-heading">
+          In observation
+        </Title>
+        <Badge color={recovery.canComplete ? 'keel' : recovery.sitterBaseline === 'not_yet' ? 'orange' : 'gray'} variant="light">
+          {recovery.canComplete ? 'Ready to finish' : recovery.sitterBaseline === 'not_yet' ? 'Not back to baseline yet' : 'Resting'}
+        </Badge>
+      </Group>
+      <Stack gap={6}>
+        {minutesLeft !== null && minutesLeft > 0 && (
+          <Text>
+            Stay lying down with your sitter nearby for at least another <strong>{minutesLeft} minute{minutesLeft === 1 ? '' : 's'}</strong> (until{' '}
+            {formatTime(recovery.observationEndsAt)}).
+          </Text>
+        )}
+        <Text data-testid="sitter-baseline-status" role="status" aria-live="polite">
+          {sitterLine}
+        </Text>
+      </Stack>
+    </Card>
+  );
+}
+
 function PostSessionForm({ session }: { session: SessionDetail }) {
   const queryClient = useQueryClient();
   const [sideEffects, setSideEffects] = useState<string[]>([]);
   const [dissociation, setDissociation] = useState(0);
   const [nausea, setNausea] = useState(0);
   const [mood, setMood] = useState(5);
-  const [baseline, setBaseline] = useState(false);
+  const canComplete = session.recovery?.canComplete ?? false;
   const complete = useMutation({
-    mutationFn: () =>
-      patientApi.complete(session.id, { sideEffects, dissociation0to10: dissociation, nausea0to10: nausea, mood0to10: mood, sitterConfirmsBaseline: baseline }),
+    mutationFn: () => patientApi.complete(session.id, { sideEffects, dissociation0to10: dissociation, nausea0to10: nausea, mood0to10: mood }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: patientKeys.session(session.id) });
       await queryClient.invalidateQueries({ queryKey: ['patient', session.patientId] });
     },
+    onError: async () => queryClient.invalidateQueries({ queryKey: patientKeys.session(session.id) }),
   });
+  const waiting = refusalReasons(complete.error);
   const scale = (label: string, id: string, value: number, set: (v: number) => void, low: string, high: string) => (
     <div>
       <Text size="sm" fw={500} id={id}>
@@ -456,25 +506,107 @@ function PostSessionForm({ session }: { session: SessionDetail }) {
           {scale('How strong was the feeling of being detached or dream-like', 'dissociation-label', dissociation, setDissociation, 'none', 'very strong')}
           {scale('How much nausea', 'nausea-label', nausea, setNausea, 'none', 'severe')}
           {scale('Your mood right now', 'mood-label', mood, setMood, 'very low', 'very good')}
-          <Checkbox
-            label="My sitter has checked on me and agrees I am back to my usual self (steady on my feet, thinking clearly)."
-            checked={baseline}
-            onChange={(e) => setBaseline(e.currentTarget.checked)}
-          />
-          {!baseline && (
+          {!canComplete && (
             <Text size="sm" c="dimmed">
-              If you are not back to your usual self yet, keep resting with your sitter nearby before you finish.
+              You can finish once the observation time has passed and your sitter has confirmed you are back to your usual self.
             </Text>
           )}
-          {complete.error !== null && <ProblemAlert error={complete.error} />}
+          {waiting.length > 0 ? (
+            <Alert color="orange" variant="light" title="The session stays open for now" role="alert" data-testid="complete-refused">
+              <List size="sm">
+                {waiting.map((r) => (
+                  <List.Item key={r.code}>{r.message}</List.Item>
+                ))}
+              </List>
+            </Alert>
+          ) : (
+            complete.error !== null && <ProblemAlert error={complete.error} />
+          )}
           <Group>
-            <Button type="submit" loading={complete.isPending}>
+            <Button type="submit" loading={complete.isPending} disabled={!canComplete}>
               Finish the session
             </Button>
           </Group>
         </Stack>
       </form>
     </Card>
+  );
+}
+
+/** Leaving before the sitter has confirmed: allowed, but the clinician is told at once. */
+function LeaveEarly({ session }: { session: SessionDetail }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const abort = useMutation({
+    mutationFn: () => patientApi.abort(session.id, reason.trim()),
+    onSuccess: async () => queryClient.invalidateQueries({ queryKey: patientKeys.session(session.id) }),
+  });
+  if (!open)
+    return (
+      <Group>
+        <Button variant="subtle" color="red" size="xs" onClick={() => setOpen(true)}>
+          I need to end the session now
+        </Button>
+      </Group>
+    );
+  return (
+    <Alert color="red" variant="light" title="Ending the session early" role="alert">
+      <Stack gap="sm">
+        <Text size="sm">
+          Your sitter has not confirmed you are back to your usual self. If you end the session now, your care team is alerted and will contact you.
+          Do not drive, and do not stay alone.
+        </Text>
+        <Textarea label="Why are you ending it?" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+        {abort.error !== null && <ProblemAlert error={abort.error} />}
+        <Group>
+          <Button color="red" onClick={() => abort.mutate()} loading={abort.isPending} disabled={reason.trim() === ''}>
+            End the session and alert my care team
+          </Button>
+          <Button variant="default" onClick={() => setOpen(false)}>
+            Keep resting
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** The go-ahead lasts minutes: the time left, in words. */
+function AuthorizationCountdown({ expiresAt }: { expiresAt: string | null }) {
+  const now = useNow(5000);
+  if (!expiresAt) return null;
+  const left = Math.max(0, Math.ceil((new Date(expiresAt).getTime() - now) / 60000));
+  return (
+    <Text size="sm" data-testid="authorization-expires">
+      Start within {left} minute{left === 1 ? '' : 's'} (by {formatTime(expiresAt)}). After that the safety check has to be done again.
+    </Text>
+  );
+}
+
+function ExpiredAuthorization({ session }: { session: SessionDetail }) {
+  const patientId = usePatientId();
+  const navigate = useNavigate();
+  const again = useMutation({
+    mutationFn: () => patientApi.scheduleSession(patientId, new Date().toISOString()),
+    onSuccess: (r) => navigate(`${patientBasePath}/sessions/${r.session.id}`),
+  });
+  return (
+    <Alert color="orange" variant="light" title="The go-ahead expired" role="status" data-testid="authorization-expired">
+      <Stack gap="sm">
+        <Text>
+          The safety check passed at {formatTime(session.authorizedAt)}, but the session was not started by {formatTime(session.authorizationExpiresAt)}.
+          Nothing was taken and your medication record is unchanged. To have a session, start again: your sitter confirms, you take your readings and
+          do the checklist, and the safety check runs again.
+        </Text>
+        {again.error !== null && <ProblemAlert error={again.error} />}
+        <Group>
+          <Button onClick={() => again.mutate()} loading={again.isPending}>
+            Start again
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
   );
 }
 
@@ -524,7 +656,10 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
   const start = useMutation({
     mutationFn: () => patientApi.start(session.id),
     onSuccess: async () => queryClient.invalidateQueries({ queryKey: patientKeys.session(session.id) }),
+    // A refused start may have expired the go-ahead: show the session as it now stands.
+    onError: async () => queryClient.invalidateQueries({ queryKey: patientKeys.session(session.id) }),
   });
+  const startRefusal = refusalReasons(start.error);
   const dose = session.doseMg ?? (result?.outcome === 'authorized' ? result.doseMg : null);
   const lastEvaluation = latest(session.gateEvaluations, (g) => g.evaluatedAt);
   const blockedReasons = result?.outcome === 'blocked' ? result.reasons : lastEvaluation?.outcome === 'blocked' && session.status === 'scheduled' ? lastEvaluation.reasons : null;
@@ -557,7 +692,12 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
               How to take your dose
             </Title>
             <AdministrationSteps plan={plan} doseMg={session.doseMg} started={false} />
-            {start.error !== null && <ProblemAlert error={start.error} />}
+            <AuthorizationCountdown expiresAt={session.authorizationExpiresAt} />
+            {startRefusal.length > 0 ? (
+              <GateReasons reasons={startRefusal as { code: GateReasonCode; message: string }[]} />
+            ) : (
+              start.error !== null && <ProblemAlert error={start.error} />
+            )}
             <Group mt="md">
               <Button size="md" onClick={() => start.mutate()} loading={start.isPending}>
                 Start the session now
@@ -569,7 +709,13 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
     case 'in_progress':
       return (
         <Stack gap="lg">
+          {session.emergency && (
+            <Alert color="red" variant="filled" title="Your care team has been alerted" role="alert" data-testid="session-emergency">
+              Your sitter reported an emergency and your clinician has been paged. If anyone cannot be woken or is not breathing normally, call 911 now.
+            </Alert>
+          )}
           {session.startedAt && <SessionTimer startedAt={session.startedAt} />}
+          <ObservationCard session={session} />
           <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="how-heading">
             <Title order={2} size="h4" id="how-heading" mb="sm">
               Taking your dose
@@ -581,8 +727,11 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
             {session.sitterChecks.missedCount > 0 ? ` (${session.sitterChecks.missedCount} missed)` : ''}.
           </Text>
           <PostSessionForm session={session} />
+          <LeaveEarly session={session} />
         </Stack>
       );
+    case 'expired':
+      return <ExpiredAuthorization session={session} />;
     case 'completed':
       return (
         <Stack gap="lg">
@@ -621,7 +770,8 @@ export function SessionPage() {
       const s = q.state.data?.session;
       if (!s) return false;
       if (s.status === 'scheduled' && s.sitterAttestations.length === 0) return 4000;
-      if (s.status === 'in_progress') return 15000;
+      if (s.status === 'authorized') return 15000;
+      if (s.status === 'in_progress') return 10000;
       return false;
     },
   });

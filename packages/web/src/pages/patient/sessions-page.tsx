@@ -21,6 +21,7 @@ const statusLabel: Record<SessionSummary['status'], { label: string; color: stri
   completed: { label: 'Completed', color: 'gray' },
   aborted: { label: 'Stopped', color: 'red' },
   missed: { label: 'Missed', color: 'red' },
+  expired: { label: 'Go-ahead expired', color: 'orange' },
 };
 
 function ScheduleForm() {

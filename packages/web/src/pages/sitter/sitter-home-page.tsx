@@ -92,7 +92,7 @@ function Attest({ session, patientName }: { session: SitterSession; patientName:
           {session.status === 'scheduled' ? 'If the session starts later, confirm again just before.' : ''}
         </Text>
       )}
-      {session.status === 'scheduled' && (
+      {(session.status === 'scheduled' || session.status === 'authorized') && (
         <Stack gap="sm">
           <Checkbox size="md" label={`I am with ${patientName} now, and will stay until they are back to their usual self`} checked={present} onChange={(e) => setPresent(e.currentTarget.checked)} />
           <Checkbox size="md" label="I am sober: no alcohol, cannabis, sedatives or other drugs today" checked={sober} onChange={(e) => setSober(e.currentTarget.checked)} />
@@ -135,6 +135,11 @@ function Checks({ session, patientName }: { session: SitterSession; patientName:
         </Alert>
       )}
       {last?.emergencyGuidance && <EmergencyGuidance serverGuidance={last.emergencyGuidance} />}
+      {last && last.alerts.some((a) => a.severity === 'critical') && (
+        <Alert color="red" variant="filled" title="The clinician has been paged" role="alert" mt="sm" data-testid="clinician-paged">
+          Call 911 first if {patientName} cannot be woken or is not breathing normally. Stay with them; the care team will call you.
+        </Alert>
+      )}
       <Text fw={600} mt="sm" role="status" aria-live="polite">
         {nextDueAt !== null
           ? nextDueAt <= now
@@ -220,10 +225,14 @@ function PatientSession({ patient }: { patient: SitterPatient }) {
                             ? 'In progress'
                             : session.status === 'completed'
                               ? 'Completed'
-                              : session.status}
+                              : session.status === 'expired'
+                                ? 'Go-ahead expired: not started'
+                                : session.status === 'aborted'
+                                  ? 'Stopped'
+                                  : 'Missed'}
                     </Badge>
                   </Card>
-                  {session.status !== 'completed' && session.status !== 'aborted' && session.status !== 'missed' && (
+                  {(session.status === 'scheduled' || session.status === 'authorized' || session.status === 'in_progress') && (
                     <SomethingWrong session={session} patientName={firstName} />
                   )}
                   {(session.status === 'scheduled' || session.status === 'authorized') && <Attest session={session} patientName={firstName} />}
@@ -250,14 +259,23 @@ function BackToBaseline({ session, patientName }: { session: SitterSession; pati
     },
   });
   const recorded = session.sitterBaseline;
+  const recovery = session.recovery;
+  const observationEnds = recovery?.observationEndsAt ?? null;
+  const stillObserving = observationEnds !== null && new Date(observationEnds).getTime() > Date.now();
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="end-heading">
       <Title order={2} size="h4" id="end-heading">
         At the end
       </Title>
       <Text mt={4}>
-        Stay until {patientName} is back to their usual self: awake, steady on their feet, speaking clearly and knowing where they are.
+        Stay until {patientName} is back to their usual self: awake, steady on their feet, speaking clearly and knowing where they are. The session
+        only ends when you confirm it here.
       </Text>
+      {session.status === 'in_progress' && stillObserving && (
+        <Text mt={4} size="sm" data-testid="observation-until">
+          The session stays open at least until {formatTime(observationEnds)}, whatever you answer.
+        </Text>
+      )}
       {recorded && (
         <Alert mt="sm" color={recorded.backToBaseline ? 'keel' : 'red'} variant="light" role="status" data-testid="baseline-recorded">
           {recorded.backToBaseline
