@@ -13,6 +13,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The web app's pure modules (labels, times in words, plain validation messages), in a fixed time zone.
+          name: 'web',
+          include: ['packages/web/src/**/*.test.ts'],
+          env: { TZ: 'America/New_York' },
+        },
+      },
+      {
+        test: {
           name: 'server',
           globalSetup: ['packages/server/test/support/global-setup.ts'],
           setupFiles: ['packages/server/test/support/setup-audit-keys.ts'],

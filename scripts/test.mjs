@@ -63,7 +63,7 @@ if (stage('lint')) {
 
 if (stage('unit')) {
   console.log('\n▶ unit, database and HTTP tests on PGlite');
-  vitest('pglite', ['domain', 'server'], { KEEL_TEST_ENGINE: 'pglite' });
+  vitest('pglite', ['domain', 'web', 'server'], { KEEL_TEST_ENGINE: 'pglite' });
 }
 
 if (stage('postgres')) {

@@ -4,6 +4,10 @@ import { isoDateTime, uuid } from './common.ts';
 export const auditQuery = z.strictObject({
   patientId: uuid.optional(),
   actorId: uuid.optional(),
+  /** Part of the person's name or email. */
+  actor: z.string().trim().min(1).max(200).optional(),
+  /** Part of the patient's name. */
+  patient: z.string().trim().min(1).max(200).optional(),
   action: z.string().max(100).optional(),
   outcome: z.enum(['success', 'denied', 'failure']).optional(),
   from: isoDateTime.optional(),
@@ -18,6 +22,7 @@ export const auditEntrySchema = z.object({
   actorId: uuid.nullable(),
   actorRole: z.string().nullable(),
   actorName: z.string().nullable(),
+  patientName: z.string().nullable(),
   action: z.string(),
   resourceType: z.string(),
   resourceId: z.string().nullable(),

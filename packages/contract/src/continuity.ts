@@ -275,10 +275,13 @@ export const replyExpectationSchema = z.object({
   businessHours: z.number(),
   text: z.string(),
 });
+export const messageRecipient = z.enum(['care_team', 'coach']);
 export const messageSendRequest = z.strictObject({
   /** Absent: a new thread with `subject`. */
   threadId: uuid.optional(),
   subject: z.string().trim().min(1).max(200).optional(),
+  /** A new thread's addressee (default: the whole care team). */
+  recipient: messageRecipient.optional(),
   body: z.string().trim().min(1).max(10_000),
 });
 export const messageSchema = z.object({
@@ -296,9 +299,17 @@ export const messageSchema = z.object({
 export const messageThreadSchema = z.object({
   id: uuid,
   subject: z.string(),
+  recipient: messageRecipient,
   createdAt: isoDateTime,
   lastMessageAt: isoDateTime,
+  /** The oldest patient message the care team has not answered; null when nothing waits. */
   awaitingReplySince: isoDateTime.nullable(),
+  /** When the answer is due: the program's reply time in business hours from `awaitingReplySince`. */
+  replyDueAt: isoDateTime.nullable(),
+  overdue: z.boolean(),
+  /** A patient message with urgent language is waiting for an answer. */
+  urgent: z.boolean(),
+  assignedTo: z.object({ id: uuid, name: z.string() }).nullable(),
   unreadCount: z.number().int(),
 });
 export const messageSendResponse = z.object({
@@ -318,6 +329,26 @@ export const threadList = z.object({
 export const threadParams = z.strictObject({ patientId: uuid, threadId: uuid });
 export const threadResponse = z.object({ thread: messageThreadSchema, messages: z.array(messageSchema), replyExpectation: replyExpectationSchema });
 export const threadReadResponse = z.object({ marked: z.number().int(), thread: messageThreadSchema });
+export const threadAssignRequest = z.strictObject({ assigneeId: uuid.nullable() });
+export const threadAssignResponse = z.object({ thread: messageThreadSchema });
+export const inboxQuery = z.strictObject({
+  /** Only threads assigned to the caller. */
+  mine: z.enum(['true', 'false']).optional(),
+  /** Only threads waiting for a care-team answer. */
+  waiting: z.enum(['true', 'false']).optional(),
+});
+export const inboxResponse = z.object({
+  items: z.array(
+    z.object({
+      patientId: uuid,
+      patientName: z.string(),
+      thread: messageThreadSchema,
+      lastMessage: z.object({ senderName: z.string(), senderRole: z.enum(['patient', 'clinician', 'coach']), preview: z.string() }).nullable(),
+    }),
+  ),
+  counts: z.object({ unread: z.number().int(), waiting: z.number().int(), overdue: z.number().int(), urgent: z.number().int() }),
+  replyExpectation: replyExpectationSchema,
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Support network and resources directory

@@ -268,7 +268,9 @@ export const decisionKindSchema = z.enum(['approve', 'decline', 'request_info'])
 export const decisionSummarySchema = z.object({
   id: uuid,
   decision: decisionKindSchema,
-  note: z.string(),
+  /** Null for the patient when the clinician kept the note for the care team. */
+  note: z.string().nullable(),
+  noteVisibleToPatient: z.boolean(),
   decidedAt: isoDateTime,
   decidedBy: z.object({ id: uuid, name: z.string() }),
 });
@@ -340,6 +342,8 @@ export const claimResponse = z.object({ patientId: uuid, clinicianId: uuid, prim
 export const decisionRequest = z.strictObject({
   decision: decisionKindSchema,
   note: z.string().trim().min(1).max(5000),
+  /** The patient reads the note (default), or it stays with the care team. */
+  noteVisibleToPatient: z.boolean().optional(),
   signature: signatureInput,
 });
 
@@ -348,7 +352,8 @@ export const decisionSchema = z.object({
   patientId: uuid,
   intakeId: uuid,
   decision: decisionKindSchema,
-  note: z.string(),
+  note: z.string().nullable(),
+  noteVisibleToPatient: z.boolean(),
   decidedBy: z.object({ id: uuid, name: z.string() }),
   decidedAt: isoDateTime,
   eligibility: eligibilitySchema,

@@ -261,6 +261,8 @@ export const ledgerEntryResponse = z.object({ entry: ledgerEntrySchema, onHand: 
 
 export const refillReasonSchema = z.object({ code: z.string(), message: z.string() });
 export const refillRequestBody = z.strictObject({ note: z.string().max(2000).optional() });
+/** A clinician's answer to a refill or dose request, in words the patient reads. */
+export const medicationAnswerSchema = z.object({ text: z.string(), by: z.string(), at: isoDateTime });
 export const refillRequestSchema = z.object({
   id: uuid,
   requestedAt: isoDateTime,
@@ -268,6 +270,9 @@ export const refillRequestSchema = z.object({
   eligibleFrom: isoDateTime.nullable(),
   reasons: z.array(refillReasonSchema),
   dosesOnHand: z.number().int().nullable(),
+  /** What the patient wrote with the request. */
+  note: z.string().nullable(),
+  answer: medicationAnswerSchema.nullable(),
 });
 export const refillRequestResponse = z.object({ refillRequest: refillRequestSchema });
 export const refillRequestList = z.object({ items: z.array(refillRequestSchema) });
@@ -276,6 +281,15 @@ export const doseRequestBody = z.strictObject({ kind: z.enum(['increase', 'toler
 export const doseRequestResponse = z.object({
   doseRequest: z.object({ id: uuid, requestedAt: isoDateTime, kind: z.enum(['increase', 'tolerance']) }),
   message: z.string(),
+});
+export const medicationAnswerRequest = z.strictObject({ answer: z.string().trim().min(1, 'Write an answer for the patient.').max(4000) });
+export const doseRequestParams = z.strictObject({ patientId: uuid, doseRequestId: uuid });
+export const refillRequestParams = z.strictObject({ patientId: uuid, refillRequestId: uuid });
+export const doseRequestList = z.object({
+  items: z.array(z.object({ id: uuid, requestedAt: isoDateTime, kind: z.enum(['increase', 'tolerance']), note: z.string().nullable(), answer: medicationAnswerSchema.nullable() })),
+});
+export const pdmpCheckList = z.object({
+  items: z.array(z.object({ id: uuid, checkedAt: isoDateTime, checkedBy: z.string(), otherControlledPrescriptions: z.boolean(), note: z.string().nullable() })),
 });
 export const pdmpCheckBody = z.strictObject({ otherControlledPrescriptions: z.boolean(), note: z.string().max(2000).optional() });
 export const pdmpCheckResponse = z.object({

@@ -80,6 +80,10 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('sitter', '/sitter');
   });
 
+  it('the patient’s messages, medication, practices, privacy and records, consent and lessons', async () => {
+    for (const page of ['messages', 'medication', 'practices', 'records', 'consent', 'education']) await audit('patient', `/patient/${page}`);
+  });
+
   it('the clinician panel, alert queue, review queue and a patient chart', async () => {
     await audit('clinician', '/clinician');
     await audit('clinician', '/clinician/alerts');
@@ -88,10 +92,14 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('clinician', `/clinician/patients/${id}`);
     await audit('clinician', `/clinician/patients/${id}?tab=plan`);
     await audit('clinician', `/clinician/patients/${id}?tab=medication`);
+    await audit('clinician', `/clinician/patients/${id}?tab=requests`);
+    await audit('clinician', `/clinician/patients/${id}?tab=records`);
+    await audit('clinician', '/clinician/messages');
   });
 
-  it('the coach caseload', async () => {
+  it('the coach caseload and inbox', async () => {
     await audit('coach', '/coach');
+    await audit('coach', '/coach/messages');
   });
 
   it('the admin accounts, settings and audit log', async () => {

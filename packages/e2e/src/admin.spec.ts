@@ -37,9 +37,13 @@ describe('the admin app', () => {
     await page.getByText('Invitation sent').waitFor();
     const row = page.getByRole('row').filter({ hasText: invitedEmail });
     await row.waitFor();
-    expect(await row.getByText('invited', { exact: true }).isVisible()).toBe(true);
+    expect(await row.getByText('Invited', { exact: true }).isVisible()).toBe(true);
     await row.getByRole('button', { name: /Deactivate/ }).click();
-    await row.getByText('deactivated', { exact: true }).waitFor();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/signed out everywhere at once/).waitFor();
+    await dialog.getByLabel('Why is this account deactivated?').fill('Invitation sent to the wrong person');
+    await dialog.getByRole('button', { name: 'Deactivate account' }).click();
+    await row.getByText('Deactivated', { exact: true }).waitFor();
     await row.getByRole('button', { name: /Reactivate/ }).click();
     await row.getByRole('button', { name: /Deactivate/ }).waitFor();
   });
@@ -75,6 +79,8 @@ describe('the admin app', () => {
     }
     await shot(page, 'admin-care-teams');
     await page.getByRole('button', { name: 'Unassign Jordan Reyes' }).click();
+    await page.getByRole('dialog').getByLabel('Why is this person unassigned?').fill('Coaching ended');
+    await page.getByRole('dialog').getByRole('button', { name: 'Unassign' }).click();
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count()).toBe(0);
   });
 
@@ -89,7 +95,7 @@ describe('the admin app', () => {
     await window.fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Check the highlighted fields.').waitFor();
-    expect(await page.getByText(/maxSessionsPer7Days must be a whole number/).isVisible()).toBe(true);
+    expect(await page.getByText(/Max sessions per 7 days must be a whole number/).isVisible()).toBe(true);
     await window.fill('2');
     await page.getByLabel('Fasting before a session (hours)').fill('6');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -99,12 +105,12 @@ describe('the admin app', () => {
   it('searches the audit log by outcome and pages through it', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    await page.getByRole('cell', { name: 'settings.update' }).or(page.getByText('settings.update')).first().waitFor();
+    await page.getByRole('cell', { name: 'Changed the program settings' }).first().waitFor();
     await shot(page, 'admin-audit-log');
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Page 1').waitFor();
-    await page.getByRole('cell', { name: 'denied' }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'Refused' }).waitFor({ state: 'detached' });
     const older = page.getByRole('button', { name: 'Older' });
     if (await older.isEnabled()) {
       await older.click();

@@ -82,7 +82,7 @@ describe('the clinician app', () => {
     await page.getByLabel(/Your password/).fill('keel-demo-2026');
     await page.getByRole('button', { name: 'Sign and record decision' }).click();
     await page.getByText('Decision signed').waitFor();
-    expect(await page.getByText(/Request info — signed by Dr\. Casey Morgan/).isVisible()).toBe(true);
+    expect(await page.getByText(/More information requested — signed by Dr\. Casey Morgan/).isVisible()).toBe(true);
   });
 
   it('opens a chart: outcomes with a table, risk, plan history, ledger, sessions with gate decisions, visits', async () => {
@@ -158,6 +158,9 @@ describe('the clinician app', () => {
     await form.getByLabel('Dispenser (pharmacy or person)').fill('Keel Demo Pharmacy');
     await form.getByLabel('Ship to (address)').fill('100 Demo Street, Oakland, CA 94607');
     await form.getByRole('button', { name: 'Record dispense' }).click();
+    // The DEA record is permanent: a dialog names that before anything is written.
+    await page.getByRole('dialog').getByText(/permanent dispensing record/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Record dispense' }).click();
     await page.getByText(/Dispense recorded: 4 × 300 mg/).waitFor();
     await shot(page, 'clinician-dispense');
   });

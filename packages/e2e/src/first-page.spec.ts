@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, repoRoot, screenshotDir, startKeel, type KeelProcess } from './server-process.ts';
@@ -36,6 +37,30 @@ describe('the built server, started as a user would start it', () => {
     const file = path.join(screenshotDir, 'first-page.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  it('loads the sign-in page without a failing request and without any script over 300 kB gzipped', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const failed: string[] = [];
+    const consoleErrors: string[] = [];
+    const scripts: { url: string; gzipBytes: number }[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('response', async (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      if (response.url().endsWith('.js')) scripts.push({ url: response.url(), gzipBytes: zlib.gzipSync(await response.body()).length });
+    });
+    await page.goto(keel.url);
+    await expect.poll(() => page.getByLabel(/email/i).first().isVisible()).toBe(true);
+    await page.waitForLoadState('networkidle');
+    expect(failed).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((s) => s.gzipBytes > 300 * 1024)).toEqual([]);
+    // The role apps are separate chunks: signing in as nobody never downloads the clinician's pages.
+    expect(scripts.some((s) => /clinician-routes|admin-routes|patient-routes/.test(s.url))).toBe(false);
     await page.close();
   });
 

@@ -141,7 +141,7 @@ describe('the patient journey, end to end', () => {
     const section = (name: RegExp) => patient.locator('section').filter({ has: patient.getByRole('heading', { name }) });
     await answerInstrument(section(/PHQ-9/), (i) => (i < 8 ? 2 : 0));
     await answerInstrument(section(/GAD-7/), () => 1);
-    await answerInstrument(section(/C-SSRS/), () => 0);
+    await answerInstrument(section(/difficult thoughts/), () => 0);
     expect(await patient.getByTestId('crisis-panel').count()).toBe(0);
     await answerInstrument(section(/^Alcohol Use Disorders/), () => 0);
     await answerInstrument(section(/DAST-10/), () => 0);
@@ -161,20 +161,25 @@ describe('the patient journey, end to end', () => {
     await until(() => attr(patient.getByTestId('next-step'), 'data-step')).toBe('wait-review');
   });
 
-  it('is claimed and approved by a clinician with a signed decision', async () => {
+  it('is claimed from the review queue and approved by a clinician with a signed decision, in the clinician UI', async () => {
     await signIn(clinician, 'clinician@keel.demo', demoPassword);
     await clinician.waitForURL(/\/clinician/);
-    const queue = await callFromPage<{ items: { patientId: string; onCareTeam: boolean }[] }>(clinician, 'GET', '/api/v1/review-queue');
-    expect(queue.status).toBe(200);
-    expect(queue.body.items.some((i) => i.patientId === patientId)).toBe(true);
-    expect((await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/intake/claim`)).status).toBe(200);
-    const decision = await callFromPage<{ intakeStatus: string }>(clinician, 'POST', `/api/v1/patients/${patientId}/intake/decision`, {
-      decision: 'approve',
-      note: 'Eligible: treatment-resistant depression, no exclusions. Approved for induction.',
-      signature: { password: demoPassword },
-    });
-    expect(decision.status).toBe(201);
-    expect(decision.body.intakeStatus).toBe('approved');
+    await clinician.goto(`${keel.url}/clinician/review-queue`);
+    // The self-signed-up applicant is not on anyone's care team: "Claim and review" must open the intake.
+    await clinician.getByRole('link', { name: /Claim and review.*Jordan Journey/ }).click();
+    await until(() => clinician.getByRole('heading', { name: 'Screening result' }).isVisible()).toBe(true);
+    expect(await clinician.getByText('Page not found').count()).toBe(0);
+    await shot(clinician, 'journey-intake-before-claim');
+    await clinician.getByRole('button', { name: 'Claim this intake' }).click();
+    await clinician.getByRole('radio', { name: /^Approve/ }).check();
+    await clinician.getByLabel('Note', { exact: false }).first().fill('Eligible: treatment-resistant depression, no exclusions. Approved for induction.');
+    // The note is for the patient to read (the default choice); the signature is the clinician's password.
+    expect(await clinician.getByRole('radio', { name: 'The patient and the care team' }).isChecked()).toBe(true);
+    await clinician.getByLabel('Your password (electronic signature)').fill(demoPassword);
+    await clinician.getByRole('button', { name: 'Sign and record decision' }).click();
+    await until(() => clinician.getByText('Decision signed').isVisible()).toBe(true);
+    const intake = await callFromPage<{ status: string }>(clinician, 'GET', `/api/v1/patients/${patientId}/intake`);
+    expect(intake.body.status).toBe('approved');
   });
 
   it('signs the consent form with a password and completes the required lessons', async () => {
@@ -337,6 +342,15 @@ describe('the patient journey, end to end', () => {
     await sitter.getByRole('button', { name: 'Responsive and breathing normally' }).click();
     await until(() => sitter.getByText(/1 check recorded/).isVisible()).toBe(true);
     await shot(sitter, 'journey-sitter-checks');
+    // The sitter reports a side effect from the phone; the care team sees it on the session.
+    await sitter.getByRole('button', { name: 'Report a side effect' }).click();
+    await sitter.getByLabel('What happened').fill('Nausea');
+    await sitter.getByRole('radio', { name: /^Mild/ }).check();
+    await sitter.getByLabel('Describe it').fill('Felt queasy at 20 minutes; passed after sipping water.');
+    await sitter.getByRole('button', { name: 'Send the report' }).click();
+    await until(() => sitter.getByText('Report sent to the care team').isVisible()).toBe(true);
+    const reported = await callFromPage<{ session: { adverseEvents: { kind: string; serious: boolean }[] } }>(clinician, 'GET', `/api/v1/sessions/${sessionId}`);
+    expect(reported.body.session.adverseEvents).toEqual([expect.objectContaining({ kind: 'Nausea', serious: false })]);
 
     // The sitter says "not yet": the session stays open, and their checks and "something is wrong" stay on screen.
     await sitter.getByRole('button', { name: 'Not yet' }).click();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { can, canProgram, patientPolicy, patientResources, type Action, type Relation, type Role } from './access-policy.ts';
 
 const roles: Role[] = ['patient', 'sitter', 'clinician', 'coach', 'admin'];
-const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'none'];
+const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'reviewer', 'none'];
 const actions: Action[] = ['read', 'write', 'sign', 'decide', 'authorize', 'share'];
 
 describe('can', () => {
@@ -47,7 +47,7 @@ describe('can', () => {
         const matches =
           (role === 'patient' && relation === 'self') ||
           (role === 'sitter' && relation === 'sitter') ||
-          (role === 'clinician' && relation === 'clinician') ||
+          (role === 'clinician' && (relation === 'clinician' || relation === 'reviewer')) ||
           (role === 'coach' && relation === 'coach');
         if (matches) continue;
         for (const resource of patientResources) {
@@ -64,6 +64,11 @@ describe('can', () => {
     expect(sitterReadable.sort()).toEqual(
       ['adverse_event', 'patient_profile', 'session', 'session_checklist', 'session_vitals', 'sitter_attestation', 'sitter_check'].sort(),
     );
+  });
+
+  it('lets a reviewer read the intake and its screening, and nothing else', () => {
+    const reviewerAllowed = patientResources.flatMap((r) => actions.filter((a) => can({ role: 'clinician', relation: 'reviewer' }, a, r).kind === 'allowed').map((a) => `${a} ${r}`));
+    expect(reviewerAllowed.sort()).toEqual(['read intake', 'read screening']);
   });
 
   it('gives the coach no medication or screening resource', () => {

@@ -5,8 +5,12 @@
  */
 export type Role = 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin';
 
-/** How the actor stands to the patient whose record is touched. */
-export type Relation = 'self' | 'sitter' | 'clinician' | 'coach' | 'none';
+/**
+ * How the actor stands to the patient whose record is touched. `reviewer` is a clinician outside the care team
+ * who is licensed in the state of an applicant whose intake awaits review: the review queue lists that intake,
+ * and the clinician must be able to read it before claiming it (docs/intake.md, "Who sees the review queue").
+ */
+export type Relation = 'self' | 'sitter' | 'clinician' | 'coach' | 'reviewer' | 'none';
 
 export type Action = 'read' | 'write' | 'sign' | 'decide' | 'authorize' | 'share';
 
@@ -64,6 +68,7 @@ export const programResources = [
   'resources_directory',
   'availability',
   'fhir_bulk_export',
+  'message_inbox',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
 
@@ -81,8 +86,9 @@ const integration = ['self', 'clinician', 'coach'] as const;
  */
 export const patientPolicy: Rules<PatientResource> = {
   patient_profile: { read: ['self', 'clinician', 'coach', 'sitter'], write: careAndSelf },
-  intake: { read: careAndSelf, write: ['self'], decide: care },
-  screening: { read: careAndSelf },
+  // A reviewer reads the intake and its screening in order to claim it; deciding needs the care team.
+  intake: { read: ['self', 'clinician', 'reviewer'], write: ['self'], decide: care },
+  screening: { read: ['self', 'clinician', 'reviewer'] },
   assessment: { read: careAndSelf, write: careAndSelf },
   consent: { read: careAndSelf, sign: ['self'] },
   education: { read: ['self', 'clinician', 'coach'], write: ['self'] },
@@ -138,6 +144,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   availability: { read: ['patient', 'clinician', 'coach', 'admin'], write: ['clinician', 'coach', 'admin'] },
   // FHIR Bulk Data export of every record, for registries and research: an administrator's act, audited.
   fhir_bulk_export: { read: ['admin'], write: ['admin'] },
+  // The staff inbox lists only the caller's care-team patients' threads.
+  message_inbox: { read: ['clinician', 'coach'] },
 };
 
 /**
@@ -182,6 +190,7 @@ function relationMatchesRole({ role, relation }: PatientActor): boolean {
     case 'sitter':
       return role === 'sitter';
     case 'clinician':
+    case 'reviewer':
       return role === 'clinician';
     case 'coach':
       return role === 'coach';

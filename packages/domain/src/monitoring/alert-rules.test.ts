@@ -145,6 +145,19 @@ describe('urgent message language', () => {
   });
 });
 
+describe('message reply overdue', () => {
+  const waiting = (dueAt: string): AlertSourceEvent => ({ kind: 'message_reply_overdue', threadId: 't1', awaitingSince: '2025-06-27T13:00:00.000Z', dueAt });
+  it('raises a moderate alert without a dosing hold once the due time has passed, one per wait', () => {
+    expect(raise(waiting(minutesAgo(1)))).toEqual([
+      expect.objectContaining({ code: 'MESSAGE_REPLY_OVERDUE', severity: 'moderate', holdsDosing: false, cause: 'thread:t1:since:2025-06-27T13:00:00.000Z', escalateAfterMinutes: 240 }),
+    ]);
+  });
+  it('stays quiet before the due time, and fails closed on an unreadable one', () => {
+    expect(raise(waiting(new Date(NOW.getTime() + 60_000).toISOString()))).toEqual([]);
+    expect(raise(waiting('not a time'))).toHaveLength(1);
+  });
+});
+
 describe('dependence risk tier', () => {
   const evaluated = (previousTier: 'low' | 'elevated' | 'high' | null, tier: 'low' | 'elevated' | 'high'): AlertSourceEvent => ({
     kind: 'risk_tier_evaluated',

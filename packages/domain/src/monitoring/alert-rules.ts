@@ -106,6 +106,13 @@ export type AlertSourceEvent =
       readonly text: string;
     }
   | {
+      /** From the inbox sweep: a thread whose oldest unanswered patient message has waited past the reply time. */
+      readonly kind: 'message_reply_overdue';
+      readonly threadId: string;
+      readonly awaitingSince: string;
+      readonly dueAt: string;
+    }
+  | {
       readonly kind: 'risk_tier_evaluated';
       readonly evaluationId: string;
       readonly at: string;
@@ -370,6 +377,25 @@ function dependenceRiskHigh(
   ];
 }
 
+function messageReplyOverdue(
+  e: Extract<AlertSourceEvent, { kind: 'message_reply_overdue' }>,
+  now: Date,
+  settings: AlertSettings,
+): AlertCandidate[] {
+  const dueMs = parseInstant(e.dueAt);
+  // An unreadable due time cannot prove the reply is still in time: fail closed and raise.
+  if (dueMs !== null && now.getTime() < dueMs) return [];
+  return [
+    candidate('MESSAGE_REPLY_OVERDUE', settings.messageReplyOverdue, settings, {
+      // One alert per wait: a care-team reply ends the wait, and the next patient message starts a new one.
+      cause: `thread:${e.threadId}:since:${e.awaitingSince}`,
+      title: 'A patient message is waiting past the reply time',
+      evidence: [{ type: 'message', id: e.threadId, summary: 'Unanswered patient message past the promised reply time' }],
+      recommendedActions: ['Open the staff inbox and answer the patient', 'Assign the conversation to a care-team member'],
+    }),
+  ];
+}
+
 export interface AlertRuleOptions {
   /** Replaces the default urgent-language phrase list. */
   readonly urgentPhrases?: readonly UrgentPhrase[];
@@ -403,6 +429,8 @@ export function alertsForEvent(
       return urgentMessage(event, settings, options.urgentPhrases);
     case 'risk_tier_evaluated':
       return dependenceRiskHigh(event, settings);
+    case 'message_reply_overdue':
+      return messageReplyOverdue(event, now, settings);
   }
 }
 

@@ -103,6 +103,8 @@ export interface AlertSettings {
   };
   readonly urgentMessage: AlertRuleSetting;
   readonly dependenceRiskHigh: AlertRuleSetting;
+  /** A patient message not answered within the program's reply time (continuity settings). */
+  readonly messageReplyOverdue: AlertRuleSetting;
 }
 
 /** Severity of a signal that escalates when it repeats within the window. */
@@ -259,6 +261,8 @@ export const defaultMonitoringSettings: MonitoringSettings = {
     urgentMessage: { severity: 'critical', holdsDosing: true },
     // "Recommends a dosing hold": the hold stands until a clinician reviews and clears it (fail closed).
     dependenceRiskHigh: { severity: 'high', holdsDosing: true },
+    // A late answer is a service failure, not a clinical finding: someone must pick the thread up; no hold.
+    messageReplyOverdue: { severity: 'moderate', holdsDosing: false },
   },
   warningSigns: {
     lookbackDays: 90,

@@ -54,6 +54,7 @@ export const ALERT_CODES = [
   'DEPENDENCE_RISK_BECAME_HIGH',
   // A new occurrence of a warning sign (§5) raises an alert under the signal's own code, one per new evidence.
   ...SIGNAL_CODES,
+  'MESSAGE_REPLY_OVERDUE',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

@@ -12,6 +12,9 @@ import * as m0009 from './migrations/0009-check-in-ingest.ts';
 import * as m0010 from './migrations/0010-safety-lifecycle.ts';
 import * as m0011 from './migrations/0011-hardening.ts';
 import * as m0012 from './migrations/0012-fhir-bulk-export.ts';
+import * as m0013 from './migrations/0013-staff-inbox.ts';
+import * as m0013b from './migrations/0013b-medication-answers.ts';
+import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +30,9 @@ const migrations: Record<string, Migration> = {
   '0010-safety-lifecycle': m0010,
   '0011-hardening': m0011,
   '0012-fhir-bulk-export': m0012,
+  '0013-staff-inbox': m0013,
+  '0013b-medication-answers': m0013b,
+  '0013c-decision-note-visibility': m0013c,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

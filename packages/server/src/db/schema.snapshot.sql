@@ -262,6 +262,9 @@ TABLE dispenses
   units integer NOT NULL
 
 TABLE dose_requests
+  answer text
+  answered_at timestamp with time zone
+  answered_by uuid
   id uuid NOT NULL
   kind text NOT NULL
   note text
@@ -355,6 +358,7 @@ TABLE intake_decisions
   intake_answers_sha256 text NOT NULL
   intake_id uuid NOT NULL
   note text NOT NULL
+  note_visible_to_patient boolean NOT NULL DEFAULT true
   patient_id uuid NOT NULL
   record jsonb NOT NULL
   signature_id uuid NOT NULL
@@ -423,12 +427,16 @@ TABLE message_reads
   user_id uuid NOT NULL
 
 TABLE message_threads
+  assigned_to uuid
   awaiting_reply_since timestamp with time zone
   created_at timestamp with time zone NOT NULL
   created_by uuid NOT NULL
   id uuid NOT NULL
   last_message_at timestamp with time zone NOT NULL
+  overdue_alerted_at timestamp with time zone
   patient_id uuid NOT NULL
+  recipient text NOT NULL DEFAULT 'care_team'::text
+  reply_due_at timestamp with time zone
   subject text NOT NULL
 
 TABLE messages
@@ -571,6 +579,9 @@ TABLE rate_limits
   window_started_at timestamp with time zone NOT NULL
 
 TABLE refill_requests
+  answer text
+  answered_at timestamp with time zone
+  answered_by uuid
   doses_on_hand integer
   eligible_from timestamp with time zone
   id uuid NOT NULL
@@ -887,6 +898,8 @@ dispenses.dispenses_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users
 dispenses.dispenses_strength_mg_check: CHECK ((strength_mg > (0)::double precision))
 dispenses.dispenses_substance_check: CHECK ((substance = 'ketamine'::text))
 dispenses.dispenses_units_check: CHECK ((units >= 1))
+dose_requests.dose_requests_answer_whole: CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answer IS NULL) = (answered_at IS NULL))))
+dose_requests.dose_requests_answered_by_fkey: FOREIGN KEY (answered_by) REFERENCES users(id)
 dose_requests.dose_requests_kind_check: CHECK ((kind = ANY (ARRAY['increase'::text, 'tolerance'::text])))
 dose_requests.dose_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 dose_requests.dose_requests_pkey: PRIMARY KEY (id)
@@ -968,9 +981,12 @@ message_reads.message_reads_message_id_fkey: FOREIGN KEY (message_id) REFERENCES
 message_reads.message_reads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 message_reads.message_reads_pkey: PRIMARY KEY (message_id, user_id)
 message_reads.message_reads_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
+message_threads.message_threads_assigned_to_fkey: FOREIGN KEY (assigned_to) REFERENCES users(id)
 message_threads.message_threads_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+message_threads.message_threads_due_when_awaiting: CHECK (((reply_due_at IS NULL) OR (awaiting_reply_since IS NOT NULL)))
 message_threads.message_threads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 message_threads.message_threads_pkey: PRIMARY KEY (id)
+message_threads.message_threads_recipient_check: CHECK ((recipient = ANY (ARRAY['care_team'::text, 'coach'::text])))
 messages.messages_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 messages.messages_pkey: PRIMARY KEY (id)
 messages.messages_response_seconds_check: CHECK ((response_seconds >= 0))
@@ -1023,6 +1039,8 @@ program_settings.program_settings_id_check: CHECK ((id = 1))
 program_settings.program_settings_pkey: PRIMARY KEY (id)
 program_settings.program_settings_updated_by_fkey: FOREIGN KEY (updated_by) REFERENCES users(id)
 rate_limits.rate_limits_pkey: PRIMARY KEY (key)
+refill_requests.refill_requests_answer_whole: CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answer IS NULL) = (answered_at IS NULL))))
+refill_requests.refill_requests_answered_by_fkey: FOREIGN KEY (answered_by) REFERENCES users(id)
 refill_requests.refill_requests_outcome_check: CHECK ((outcome = ANY (ARRAY['granted'::text, 'held'::text])))
 refill_requests.refill_requests_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 refill_requests.refill_requests_pkey: PRIMARY KEY (id)
@@ -1196,6 +1214,7 @@ CREATE INDEX message_reads_patient_idx ON public.message_reads USING btree (pati
 CREATE UNIQUE INDEX message_reads_pkey ON public.message_reads USING btree (message_id, user_id)
 CREATE INDEX message_threads_patient_idx ON public.message_threads USING btree (patient_id, last_message_at)
 CREATE UNIQUE INDEX message_threads_pkey ON public.message_threads USING btree (id)
+CREATE INDEX message_threads_reply_due_idx ON public.message_threads USING btree (reply_due_at) WHERE ((reply_due_at IS NOT NULL) AND (overdue_alerted_at IS NULL))
 CREATE INDEX messages_patient_idx ON public.messages USING btree (patient_id, sent_at)
 CREATE UNIQUE INDEX messages_pkey ON public.messages USING btree (id)
 CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, sent_at)

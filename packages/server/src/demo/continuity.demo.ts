@@ -2,6 +2,8 @@ import type { UseCase } from '../use-cases/deps.ts';
 import { bookInTx } from '../use-cases/continuity/appointments.ts';
 import { addDays, wallClock, weekdayOf, zonedTimeToUtc } from '../use-cases/continuity/time-zones.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
+import { defaultContinuitySettings } from '../use-cases/continuity/continuity-settings.ts';
+import { replyDueAt } from '../use-cases/continuity/reply-clock.ts';
 
 /** The next `count` weekdays after today in `timeZone` (local dates). */
 function nextWeekdays(now: Date, timeZone: string, count: number): string[] {
@@ -103,7 +105,17 @@ const messagesStep: DemoStep = async (ctx) => {
     const at = new Date(now.getTime() - th.minutesAgo * 60_000);
     await tx
       .insertInto('message_threads')
-      .values({ id: threadId, patient_id: patientId, subject: th.subject, created_by: th.from, created_at: at, last_message_at: at, awaiting_reply_since: th.role === 'patient' ? at : null })
+      .values({
+        id: threadId,
+        patient_id: patientId,
+        subject: th.subject,
+        created_by: th.from,
+        created_at: at,
+        last_message_at: at,
+        awaiting_reply_since: th.role === 'patient' ? at : null,
+        // The reply clock a real message starts (use-cases/continuity/reply-clock.ts).
+        reply_due_at: th.role === 'patient' ? replyDueAt(at, defaultContinuitySettings.messaging) : null,
+      })
       .execute();
     await tx
       .insertInto('messages')

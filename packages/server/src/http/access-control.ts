@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import {
   can,
   canProgram,
@@ -89,9 +90,30 @@ export async function resolveRelation(
   if (actor.role === 'patient') return { exists: true, relation: row.user_id === actor.userId ? 'self' : 'none' };
   if (actor.role === 'sitter') return { exists: true, relation: row.is_sitter ? 'sitter' : 'none' };
   if (actor.role === 'clinician' || actor.role === 'coach') {
-    return { exists: true, relation: row.on_care_team ? actor.role : 'none' };
+    if (row.on_care_team) return { exists: true, relation: actor.role };
+    if (actor.role === 'clinician' && (await reviewsIntakeOf(db, actor.userId, patientId))) return { exists: true, relation: 'reviewer' };
+    return { exists: true, relation: 'none' };
   }
   return { exists: true, relation: 'none' };
+}
+
+/**
+ * A clinician outside the care team reviews a patient's intake while it awaits a decision and the clinician is
+ * licensed in the patient's state: exactly the intakes the review queue shows them (use-cases/intake/review.ts).
+ */
+async function reviewsIntakeOf(db: Db, clinicianId: string, patientId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('intakes as i')
+    .innerJoin('patients as p', 'p.id', 'i.patient_id')
+    .innerJoin('users as u', (join) => join.on('u.id', '=', clinicianId))
+    .select('i.id')
+    .where('i.patient_id', '=', patientId)
+    .where('i.status', '=', 'submitted')
+    .where('u.role', '=', 'clinician')
+    .where('u.deactivated_at', 'is', null)
+    .where(sql<boolean>`coalesce(i.answers #>> '{demographics,state}', p.state) = ANY(u.state_licenses)`)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 function firstIdParam(params: Record<string, unknown>): string | null {

@@ -15,6 +15,7 @@ export const queueNames = [
   'sessions.expire-authorizations',
   'fhir.bulk-export',
   'audit.checkpoint',
+  'messages.reply-overdue',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

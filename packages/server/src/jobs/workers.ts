@@ -1,4 +1,6 @@
 import type { AppDeps } from '../app.ts';
+import { systemContext } from '../use-cases/alerts/escalate-alerts.ts';
+import { alertOverdueReplies } from '../use-cases/continuity/messaging.ts';
 import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
 import { runBulkExport } from '../use-cases/fhir/bulk-export.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
@@ -10,10 +12,17 @@ const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
   await sendDueAppointmentReminders(deps, now);
 };
 
-/** Every scheduled job of the program: the monitoring sweeps and the appointment reminders (24 h and 1 h before). */
+/** Threads whose reply is past the program's reply time → MESSAGE_REPLY_OVERDUE. */
+export const alertOverdueRepliesJob: MonitoringJob = (deps, _data, now) => alertOverdueReplies(deps, now, systemContext(now, 'messages.reply-overdue'));
+
+/**
+ * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before) and
+ * the staff inbox's overdue-reply sweep.
+ */
 export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   ...monitoringJobs,
   { queue: 'appointments.remind', handler: sendAppointmentReminders, cron: '*/5 * * * *' },
+  { queue: 'messages.reply-overdue', handler: alertOverdueRepliesJob, cron: '* * * * *' },
 ];
 
 /**

@@ -3,6 +3,7 @@ import {
   accountList,
   accountSchema,
   careTeamAssignRequest,
+  changeReasonRequest,
   careTeamResponse,
   createUserRequest,
   createUserResponse,
@@ -80,11 +81,11 @@ export function accountRoutes(app: KeelApp): void {
     '/api/v1/users/:id/deactivate',
     {
       config: { access: { kind: 'program', resource: 'account', action: 'write' } },
-      schema: { tags: ['admin'], summary: 'Deactivate an account: every session ends at once', params: idParams, response: { 200: accountSchema } },
+      schema: { tags: ['admin'], summary: 'Deactivate an account: every session ends at once (optional reason, audited)', params: idParams, body: changeReasonRequest, response: { 200: accountSchema } },
     },
     async (request) => {
       const uc = useCaseOf(request);
-      await setAccountStatus(uc, request.params.id, false);
+      await setAccountStatus(uc, request.params.id, false, request.body?.reason);
       return toAccount(await accounts(uc.deps.database.db).where('u.id', '=', request.params.id).executeTakeFirstOrThrow());
     },
   );
@@ -131,11 +132,11 @@ export function accountRoutes(app: KeelApp): void {
     '/api/v1/patients/:patientId/care-team/:userId',
     {
       config: { access: careTeamWriteAccess },
-      schema: { tags: ['care team'], summary: 'Unassign a clinician or coach', params: z.strictObject({ patientId: uuid, userId: uuid }), response: { 200: careTeamResponse } },
+      schema: { tags: ['care team'], summary: 'Unassign a clinician or coach (optional reason, audited)', params: z.strictObject({ patientId: uuid, userId: uuid }), body: changeReasonRequest, response: { 200: careTeamResponse } },
     },
     async (request) => {
       const uc = useCaseOf(request);
-      await unassignCareTeamMember(uc, request.params);
+      await unassignCareTeamMember(uc, { ...request.params, reason: request.body?.reason });
       return { members: await listCareTeam(uc, request.params.patientId) };
     },
   );

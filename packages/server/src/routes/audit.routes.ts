@@ -17,11 +17,19 @@ export function auditRoutes(app: KeelApp): void {
       let query = deps.database.db
         .selectFrom('audit_log as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
-        .select(['a.id', 'a.at', 'a.actor_id', 'a.actor_role', 'u.name as actor_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.patient_id', 'a.outcome', 'a.request_id', 'a.client_address'])
+        .leftJoin('patients as p', 'p.id', 'a.patient_id')
+        .select(['a.id', 'a.at', 'a.actor_id', 'a.actor_role', 'u.name as actor_name', 'p.name as patient_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.patient_id', 'a.outcome', 'a.request_id', 'a.client_address'])
         .orderBy('a.id', 'desc')
         .limit(q.limit + 1);
       if (q.patientId) query = query.where('a.patient_id', '=', q.patientId);
       if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
+      // By name: a person's name or email, a patient's name (case-insensitive, any part).
+      const like = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      if (q.actor) {
+        const pattern = like(q.actor);
+        query = query.where((eb) => eb.or([eb(eb.fn('lower', ['u.name']), 'like', pattern), eb(eb.fn('lower', ['u.email']), 'like', pattern)]));
+      }
+      if (q.patient) query = query.where(sql<string>`lower(p.name)`, 'like', like(q.patient));
       if (q.action) query = query.where('a.action', 'like', `${q.action.replace(/[%_]/g, '')}%`);
       if (q.outcome) query = query.where('a.outcome', '=', q.outcome);
       if (q.from) query = query.where('a.at', '>=', new Date(q.from));
@@ -37,6 +45,7 @@ export function auditRoutes(app: KeelApp): void {
           actorId: r.actor_id,
           actorRole: r.actor_role,
           actorName: r.actor_name,
+          patientName: r.patient_name,
           action: r.action,
           resourceType: r.resource_type,
           resourceId: r.resource_id,

@@ -81,6 +81,24 @@ describe('audit log', () => {
     }
   });
 
+  it('searches by a person’s and a patient’s name, and names both in every row', async () => {
+    const world = await createCareWorld(t);
+    await t.app.inject({ method: 'GET', url: `/api/v1/patients/${world.patient.patientId}/care-team`, headers: bearer(world.tokens.coach) });
+    // Part of the name, in any case; "_" and "%" are letters here, not wildcards.
+    const part = world.coach.name.slice(1, 6).toUpperCase();
+    const byNames = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?actor=${encodeURIComponent(part)}&patient=${encodeURIComponent(world.patient.name.toLowerCase())}`,
+      headers: bearer(world.tokens.admin),
+    });
+    expect(byNames.statusCode, byNames.body).toBe(200);
+    const items = byNames.json<{ items: { actorId: string; actorName: string; patientId: string; patientName: string }[] }>().items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.actorId === world.coach.id && i.actorName === world.coach.name && i.patientId === world.patient.patientId && i.patientName === world.patient.name)).toBe(true);
+    const none = await t.app.inject({ method: 'GET', url: '/api/v1/audit?actor=%25', headers: bearer(world.tokens.admin) });
+    expect(none.json<{ items: unknown[] }>().items).toEqual([]);
+  });
+
   it('verifies its hash chains, and detects a row changed behind the trigger’s back', async () => {
     const admin = await createUser(t, 'admin');
     await signIn(t, admin);

@@ -168,15 +168,29 @@ describe('sessions', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { keel_session: token } })).statusCode).toBe(401);
   });
 
+  it('answers the start-up session question with null instead of a 401, and with the user when signed in', async () => {
+    const nobody = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session' });
+    expect(nobody.statusCode).toBe(200);
+    expect(nobody.json()).toEqual({ user: null });
+    const user = await createPatient(t);
+    const token = (await login({ email: user.email, password: testPassword })).json<{ token: string }>().token;
+    const signedIn = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session', cookies: { keel_session: token } });
+    expect(signedIn.json()).toMatchObject({ user: { id: user.id, role: 'patient', mfaRequired: false } });
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/session', cookies: { keel_session: token } })).json()).toEqual({ user: null });
+  });
+
   it('deactivation ends every session of the account immediately', async () => {
     const admin = await createUser(t, 'admin');
     const user = await createUser(t, 'coach');
     const tokens = [await signIn(t, user), await signIn(t, user)];
     const adminToken = await signIn(t, admin);
-    const response = await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/deactivate`, headers: bearer(adminToken) });
+    const response = await t.app.inject({ method: 'POST', url: `/api/v1/users/${user.id}/deactivate`, headers: bearer(adminToken), payload: { reason: 'Left the clinic' } });
     expect(response.statusCode).toBe(200);
     for (const token of tokens) expect((await me(token)).statusCode).toBe(401);
     expect((await login({ email: user.email, password: testPassword })).statusCode).toBe(401);
+    const audit = await t.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'account.deactivate').where('resource_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(audit.detail).toEqual({ sessionsEnded: 2, reason: 'Left the clinic' });
   });
 });
 

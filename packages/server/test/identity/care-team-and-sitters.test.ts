@@ -24,11 +24,13 @@ describe('care teams', () => {
     expect(assign.statusCode).toBe(200);
     expect(assign.json()).toMatchObject({ members: [{ userId: clinician.id, role: 'clinician', primary: true }] });
     expect((await get(`/api/v1/patients/${patient.patientId}/care-team`, clinicianToken)).statusCode).toBe(200);
-    const unassign = await t.app.inject({ method: 'DELETE', url: `/api/v1/patients/${patient.patientId}/care-team/${clinician.id}`, headers: bearer(adminToken) });
+    const unassign = await t.app.inject({ method: 'DELETE', url: `/api/v1/patients/${patient.patientId}/care-team/${clinician.id}`, headers: bearer(adminToken), payload: { reason: 'Moved to another state' } });
     expect(unassign.statusCode).toBe(200);
     expect((await get(`/api/v1/patients/${patient.patientId}/care-team`, clinicianToken)).statusCode).toBe(404);
     const audit = await t.database.db.selectFrom('audit_log').select('action').where('patient_id', '=', patient.patientId).where('action', 'in', ['care_team.assign', 'care_team.unassign']).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['care_team.assign', 'care_team.unassign']);
+    const reason = await t.database.db.selectFrom('audit_log').select('detail').where('patient_id', '=', patient.patientId).where('action', '=', 'care_team.unassign').executeTakeFirstOrThrow();
+    expect(reason.detail).toEqual({ reason: 'Moved to another state' });
   });
 
   it('refuses to assign an account whose role does not match', async () => {

@@ -31,7 +31,9 @@ beforeAll(async () => {
   ownPatient = demo.patients.patient;
   otherPatient = demo.patients.applicant;
   const strangerSitter = await createUser(t, 'sitter');
-  const outsideClinician = await createUser(t, 'clinician');
+  // Licensed where no demo patient lives: no relationship at all. The reviewer is licensed in the applicant's state.
+  const outsideClinician = await createUser(t, 'clinician', { stateLicenses: ['WY'] });
+  const reviewingClinician = await createUser(t, 'clinician', { stateLicenses: ['NY'] });
   const outsideCoach = await createUser(t, 'coach');
   const otherSitter = await createUser(t, 'sitter');
   await assignSitter(t, otherPatient, otherSitter.id, demo.users.applicant);
@@ -46,6 +48,11 @@ beforeAll(async () => {
   expect(consent.statusCode).toBe(201);
   const disclosure = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/disclosures`, headers: bearer(clinicianToken), payload: { outsideClinicianId, kind: 'start_of_treatment' } });
   expect(disclosure.statusCode).toBe(201);
+  // A dose request and a refill request, so the clinician's answer routes have one to aim at.
+  const doseRequest = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/dose-requests`, headers: bearer(patientToken), payload: { kind: 'tolerance' } });
+  expect(doseRequest.statusCode).toBe(201);
+  const refillRequest = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${ownPatient}/refill-requests`, headers: bearer(patientToken), payload: {} });
+  expect(refillRequest.statusCode).toBe(201);
   // A safety alert on the patient's record (PHQ-9 item 9 positive), so the alert routes have one too.
   const phq9 = await t.app.inject({
     method: 'POST',
@@ -73,6 +80,8 @@ beforeAll(async () => {
     { label: 'unassigned sitter', role: 'sitter', token: await login(strangerSitter.email), relationTo: () => 'none' },
     { label: 'care-team clinician', role: 'clinician', token: await login(await emailOf(demo.users.clinician)), relationTo: (p) => (p === ownPatient || p === otherPatient ? 'clinician' : 'none') },
     { label: 'clinician off the team', role: 'clinician', token: await login(outsideClinician.email), relationTo: () => 'none' },
+    // The demo applicant's intake awaits review in NY: a clinician licensed there reads it from the queue.
+    { label: 'clinician reviewing the queue', role: 'clinician', token: await login(reviewingClinician.email), relationTo: (p) => (p === otherPatient ? 'reviewer' : 'none') },
     { label: 'care-team coach', role: 'coach', token: await login(await emailOf(demo.users.coach)), relationTo: (p) => (p === ownPatient ? 'coach' : 'none') },
     { label: 'coach off the team', role: 'coach', token: await login(outsideCoach.email), relationTo: () => 'none' },
     { label: 'admin', role: 'admin', token: await login(await emailOf(demo.users.admin)), relationTo: () => 'none' },
@@ -101,6 +110,8 @@ const resourceOfPatient: Record<string, (patientId: string) => Promise<string | 
   contactId: (p) => firstId('support_contacts', p),
   consentId: (p) => firstId('disclosure_consents', p),
   disclosureId: (p) => firstId('disclosures', p),
+  doseRequestId: (p) => firstId('dose_requests', p),
+  refillRequestId: (p) => firstId('refill_requests', p),
   userId: (p) => firstId('care_team_members', p, 'user_id'),
   id: (p) => firstId('sitter_assignments', p),
   slug: async () => 'what-to-expect',

@@ -217,6 +217,77 @@ describe('clinician review', () => {
     expect(tampered.json()).toMatchObject({ id: decision.id, note: 'Declined.', signatureValid: false });
   });
 
+  it('lets a licensed clinician open, claim and approve the intake of an applicant who signed up on their own', async () => {
+    // Through the public sign-up, as a new applicant does: no care team, no seeded rows.
+    const email = `self-signup-${crypto.randomUUID()}@example.test`;
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      headers: { 'x-forwarded-for': '203.0.113.77' },
+      payload: { email, password: testPassword, name: 'Sam Self-Signup', dateOfBirth: '1988-03-04', state: 'NY' },
+    });
+    expect(signup.statusCode, signup.body).toBe(201);
+    const applicantToken = signup.json<{ token: string }>().token;
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(applicantToken) });
+    const patientId = me.json<{ patientId: string }>().patientId;
+    expect(patientId).toMatch(/^[0-9a-f-]{36}$/);
+    await submitAnswers(t, applicantToken, patientId, eligibleAnswers(undefined, 'NY'));
+
+    const reviewer = await createUser(t, 'clinician', { stateLicenses: ['NY'] });
+    const reviewerToken = await signIn(t, reviewer);
+    const stranger = await signIn(t, await createUser(t, 'clinician', { stateLicenses: ['FL'] }));
+    expect((await queue(reviewerToken)).find((i) => i.patientId === patientId)).toMatchObject({ onCareTeam: false, eligibility: 'likely_eligible' });
+
+    // "Claim and review": the reviewer reads what is in the queue before deciding to take it.
+    const before = await getIntake(reviewerToken, patientId);
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json()).toMatchObject({ status: 'submitted', screening: { eligibility: 'likely_eligible' } });
+    // A clinician who cannot see the intake in their queue still learns nothing.
+    expect((await getIntake(stranger, patientId)).statusCode).toBe(404);
+
+    expect((await claim(reviewerToken, patientId)).statusCode).toBe(200);
+    const after = await getIntake(reviewerToken, patientId);
+    expect(after.statusCode, after.body).toBe(200);
+    const approved = await decide(reviewerToken, patientId, 'approve', testPassword, 'Eligible after review.');
+    expect(approved.statusCode, approved.body).toBe(201);
+    expect(approved.json()).toMatchObject({ intakeStatus: 'approved', patientStatus: 'approved' });
+    expect((await getIntake(applicantToken, patientId)).json()).toMatchObject({ status: 'approved' });
+    // Once decided the intake leaves the queue: a licensed clinician outside the care team no longer reads it.
+    const later = await signIn(t, await createUser(t, 'clinician', { stateLicenses: ['NY'] }));
+    expect((await getIntake(later, patientId)).statusCode).toBe(404);
+  });
+
+  it('keeps an internal decision note from the patient; a note marked visible reaches them', async () => {
+    const reviewer = await createUser(t, 'clinician', { stateLicenses: ['CA'] });
+    const token = await signIn(t, reviewer);
+    const p = await newApplicant('CA');
+    await submitAnswers(t, p.token, p.patientId, eligibleAnswers());
+    expect((await claim(token, p.patientId)).statusCode).toBe(200);
+    const internal = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/patients/${p.patientId}/intake/decision`,
+      headers: bearer(token),
+      payload: { decision: 'request_info', note: 'Check the family history with the GP before approving.', noteVisibleToPatient: false, signature: { password: testPassword } },
+    });
+    expect(internal.statusCode, internal.body).toBe(201);
+    expect(internal.json()).toMatchObject({ noteVisibleToPatient: false, signatureValid: true, record: { noteVisibleToPatient: false } });
+
+    const asPatient = (await getIntake(p.token, p.patientId)).json<{ latestDecision: { note: string | null; noteVisibleToPatient: boolean } }>();
+    expect(asPatient.latestDecision).toMatchObject({ note: null, noteVisibleToPatient: false });
+    const decisionForPatient = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${p.patientId}/intake/decision`, headers: bearer(p.token) });
+    expect(decisionForPatient.json()).toMatchObject({ note: null, signatureValid: true });
+    expect(JSON.stringify(decisionForPatient.json())).not.toContain('family history with the GP');
+    const asClinician = (await getIntake(token, p.patientId)).json<{ latestDecision: { note: string } }>();
+    expect(asClinician.latestDecision.note).toBe('Check the family history with the GP before approving.');
+
+    // Resubmitted, then approved with a note for the patient: they read it.
+    await submitAnswers(t, p.token, p.patientId, {});
+    t.clock.advanceMinutes(1);
+    const approved = await decide(token, p.patientId, 'approve', testPassword, 'Welcome to the program.');
+    expect(approved.json()).toMatchObject({ noteVisibleToPatient: true });
+    expect((await getIntake(p.token, p.patientId)).json()).toMatchObject({ latestDecision: { note: 'Welcome to the program.', noteVisibleToPatient: true } });
+  });
+
   it('reopens the intake when more information is requested; the patient edits and resubmits', async () => {
     const world = await createCareWorld(t);
     const id = world.patient.patientId;

@@ -9,7 +9,7 @@ import type {
   settingsProposalSchema,
 } from '@keel/contract';
 import type { z } from 'zod';
-import { api } from './client.ts';
+import { api, apiRequest } from './client.ts';
 
 export type Account = z.infer<typeof accountSchema> & {
   /** Not in the contract today: a patient account's patient id, used for care teams when the server sends it. */
@@ -26,6 +26,8 @@ export type AuditPage = z.infer<typeof auditPage>;
 export type AuditEntry = AuditPage['items'][number];
 export interface AuditQuery {
   patientId?: string;
+  patient?: string;
+  actor?: string;
   actorId?: string;
   action?: string;
   outcome?: 'success' | 'denied' | 'failure';
@@ -49,12 +51,13 @@ const patient = (patientId: string) => `/patients/${encodeURIComponent(patientId
 export const adminApi = {
   accounts: (q: { role?: AccountRole; q?: string }) => api.get<AccountList>(`/users${query(q)}`),
   invite: (body: CreateUserInput) => api.post<CreateUserResponse>('/users', body),
-  deactivate: (userId: string) => api.post<Account>(`/users/${encodeURIComponent(userId)}/deactivate`),
+  deactivate: (userId: string, reason: string) => api.post<Account>(`/users/${encodeURIComponent(userId)}/deactivate`, { reason }),
   reactivate: (userId: string) => api.post<Account>(`/users/${encodeURIComponent(userId)}/reactivate`),
   careTeam: (patientId: string) => api.get<CareTeam>(`${patient(patientId)}/care-team`),
   assign: (patientId: string, body: { userId: string; role: 'clinician' | 'coach'; primary?: boolean }) =>
     api.post<CareTeam>(`${patient(patientId)}/care-team`, body),
-  unassign: (patientId: string, userId: string) => api.delete<CareTeam>(`${patient(patientId)}/care-team/${encodeURIComponent(userId)}`),
+  unassign: (patientId: string, userId: string, reason: string) =>
+    apiRequest<CareTeam>(`${patient(patientId)}/care-team/${encodeURIComponent(userId)}`, { method: 'DELETE', body: { reason } }),
   settings: () => api.get<ProgramSettings>('/settings'),
   /** 200: the new settings; 202: a proposal a prescriber must sign (the change loosens a clinical limit). */
   saveSettings: (version: number, settings: Partial<ProgramSettings['settings']>, reason?: string) =>

@@ -35,11 +35,53 @@ export class ApiError extends Error {
     return this.problem.errors ?? [];
   }
 
-  /** The messages for a field, joined; `undefined` when the field has none (Mantine's `error` prop). */
+  /** The messages for a field in plain words, joined; `undefined` when the field has none (Mantine's `error` prop). */
   fieldError(field: string): string | undefined {
-    const messages = this.fieldErrors.filter((e) => e.field === field || e.field === `body.${field}`).map((e) => e.message);
-    return messages.length > 0 ? messages.join('; ') : undefined;
+    const messages = this.fieldErrors.filter((e) => e.field === field || e.field === `body.${field}`).map((e) => plainMessage(e.message));
+    return messages.length > 0 ? messages.join(' ') : undefined;
   }
+}
+
+/**
+ * A validator's message in words a person reads ("Too small: expected number to be >=1" → "Must be at least 1.").
+ * Messages already written for people pass through with a capital and a full stop.
+ */
+export function plainMessage(message: string): string {
+  const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
+    [/too small: expected (?:number|int) to be >=?\s*(-?[\d.]+)/i, (m) => `Must be at least ${m[1] ?? ''}.`],
+    [/too small: expected (?:number|int) to be >\s*(-?[\d.]+)/i, (m) => `Must be more than ${m[1] ?? ''}.`],
+    [/too big: expected (?:number|int) to be <=?\s*(-?[\d.]+)/i, (m) => `Must be at most ${m[1] ?? ''}.`],
+    [/too small: expected string to have >=?\s*1 characters?/i, () => 'This is required.'],
+    [/too small: expected string to have >=?\s*(\d+) characters/i, (m) => `Use at least ${m[1] ?? ''} characters.`],
+    [/too big: expected string to have <=?\s*(\d+) characters/i, (m) => `Use at most ${m[1] ?? ''} characters.`],
+    [/too small: expected array to have >=?\s*(\d+) items?/i, (m) => (m[1] === '1' ? 'Add at least one.' : `Add at least ${m[1] ?? ''}.`)],
+    [/expected \w+, received undefined|^required$/i, () => 'This is required.'],
+    [/^invalid (?:input|option|enum value)/i, () => 'Choose one of the options.'],
+    [/^invalid (?:email|e-mail)/i, () => 'Enter a valid email address.'],
+    [/unrecognized key/i, () => 'This field is not expected here.'],
+  ];
+  for (const [pattern, words] of rules) {
+    const m = message.match(pattern);
+    if (m) return words(m);
+  }
+  // A field path in the message ("refill.maxRefills must be…") is said in words ("Max refills must be…").
+  const text = message.trim().replace(/\b(?:[a-z][a-zA-Z0-9]*\.)*[a-z]+[A-Z][a-zA-Z0-9]*\b/g, (path) => fieldWords(path).toLowerCase());
+  if (text === '') return 'Check this value.';
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/** A field path as words: "terms.startingDoseMg" → "Starting dose mg". */
+export function fieldWords(field: string): string {
+  const last = field.replace(/^body\./, '').split('.').filter((p) => !/^\d+$/.test(p)).at(-1) ?? field;
+  const words = last
+    .replace(/Mg$/, ' (mg)')
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/([0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function isApiError(error: unknown): error is ApiError {

@@ -33,6 +33,7 @@ import type {
   careTeamResponse,
 } from '@keel/contract';
 import type { z } from 'zod';
+import type { ProgramSettings } from './admin-api.ts';
 import { api } from './client.ts';
 
 /** The clinician app's calls to /api/v1. Types come from the contract's schemas; zod never enters the bundle. */
@@ -91,7 +92,7 @@ export const clinicianApi = {
   intake: (patientId: string) => api.get<Intake>(`${patient(patientId)}/intake`),
   intakeForm: () => api.get<IntakeForm>('/intake/form'),
   claimIntake: (patientId: string) => api.post<ClaimResponse>(`${patient(patientId)}/intake/claim`),
-  decideIntake: (patientId: string, body: { decision: DecisionKind; note: string; signature: { password: string } }) =>
+  decideIntake: (patientId: string, body: { decision: DecisionKind; note: string; noteVisibleToPatient: boolean; signature: { password: string } }) =>
     api.post<DecisionResponse>(`${patient(patientId)}/intake/decision`, body),
 
   careTeam: (patientId: string) => api.get<CareTeam>(`${patient(patientId)}/care-team`),
@@ -99,6 +100,7 @@ export const clinicianApi = {
   outcomes: (patientId: string) => api.get<PatientOutcomesResponse>(`${patient(patientId)}/outcomes`),
   risk: (patientId: string) => api.get<RiskResponse>(`${patient(patientId)}/risk`),
 
+  programSettings: () => api.get<ProgramSettings>('/settings'),
   plans: (patientId: string) => api.get<PlanHistory>(`${patient(patientId)}/plans`),
   createPlan: (patientId: string, body: { terms: PlanTermsInput; basedOn?: string }) => api.post<{ plan: Plan }>(`${patient(patientId)}/plans`, body),
   updatePlan: (planId: string, revision: number, terms: PlanTermsInput) =>
@@ -108,6 +110,7 @@ export const clinicianApi = {
   ledger: (patientId: string) => api.get<Ledger>(`${patient(patientId)}/ledger`),
   recordCount: (patientId: string, body: { countedUnits: number; note?: string }) => api.post<CountResponse>(`${patient(patientId)}/ledger/counts`, body),
   recordLoss: (patientId: string, body: LossRequest) => api.post<LedgerEntryResponse>(`${patient(patientId)}/ledger/losses`, body),
+  recordDisposal: (patientId: string, body: { kind: 'returned' | 'disposed'; units: number; manner: string }) => api.post<LedgerEntryResponse>(`${patient(patientId)}/ledger/disposals`, body),
   dispense: (patientId: string, body: DispenseRequest) => api.post<DispenseResponse>(`${patient(patientId)}/dispenses`, body),
 
   sessions: (patientId: string) => api.get<SessionList>(`${patient(patientId)}/sessions`),

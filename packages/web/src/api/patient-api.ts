@@ -158,7 +158,7 @@ export const patientApi = {
   threads: (patientId: string) => api.get<ThreadList>(`${p(patientId)}/messages`),
   thread: (patientId: string, threadId: string) => api.get<Thread>(`${p(patientId)}/messages/${encodeURIComponent(threadId)}`),
   markRead: (patientId: string, threadId: string) => api.post<unknown>(`${p(patientId)}/messages/${encodeURIComponent(threadId)}/read`),
-  send: (patientId: string, input: { threadId?: string; subject?: string; body: string }) =>
+  send: (patientId: string, input: { threadId?: string; subject?: string; recipient?: 'care_team' | 'coach'; body: string }) =>
     api.post<MessageSent>(`${p(patientId)}/messages`, input),
 
   // journal

@@ -31,6 +31,8 @@ export function RoleShell({ basePath, sections }: RoleShellProps) {
       header={{ height: headerHeight + bannerHeight }}
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={{ base: 'md', sm: 'lg' }}
+      // The patient app is a calmer, warmer place than the staff tools: a soft sand background behind white cards.
+      style={user.role === 'patient' ? { '--mantine-color-body': '#fbf8f3' } : undefined}
     >
       <AppShell.Header>
         {user.isDemo && <DemoBanner />}

@@ -6,6 +6,7 @@ import { SessionExpiredModal } from '../auth/session-expired-modal.tsx';
 import { PublicLayout } from './public-layout.tsx';
 import { SkipLink } from './skip-link.tsx';
 import { StartupError } from './startup-error.tsx';
+import { useTableCellLabels } from './use-table-cell-labels.ts';
 
 function RootContent() {
   const { status } = useAuth();
@@ -21,6 +22,7 @@ function RootContent() {
 
 /** Everything every page has: the auth context, the skip link, the idle timer and the expired-session dialog. */
 export function RootLayout() {
+  useTableCellLabels();
   return (
     <AuthProvider>
       <SkipLink />

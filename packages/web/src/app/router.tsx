@@ -2,13 +2,13 @@ import { createBrowserRouter, type RouteObject } from 'react-router-dom';
 import type { Role } from '../auth/auth-types.ts';
 import type { RoleSection } from '../components/role-section.ts';
 import { MfaSetupPage } from '../pages/account/mfa-setup-page.tsx';
-import { adminBasePath, adminRoutes } from '../pages/admin/admin-routes.tsx';
+import { adminBasePath } from '../pages/admin/admin-paths.ts';
 import { adminSections } from '../pages/admin/admin-sections.ts';
-import { clinicianBasePath, clinicianRoutes } from '../pages/clinician/clinician-routes.tsx';
+import { clinicianBasePath } from '../pages/clinician/clinician-paths.ts';
 import { clinicianSections } from '../pages/clinician/clinician-sections.ts';
-import { coachBasePath, coachRoutes } from '../pages/coach/coach-routes.tsx';
+import { coachBasePath } from '../pages/coach/coach-paths.ts';
 import { coachSections } from '../pages/coach/coach-sections.ts';
-import { patientBasePath, patientRoutes } from '../pages/patient/patient-routes.tsx';
+import { patientBasePath } from '../pages/patient/patient-base-path.ts';
 import { patientSections } from '../pages/patient/patient-sections.ts';
 import { AcceptInvitationPage } from '../pages/public/accept-invitation-page.tsx';
 import { ForgotPasswordPage } from '../pages/public/forgot-password-page.tsx';
@@ -16,8 +16,9 @@ import { LandingPage } from '../pages/public/landing-page.tsx';
 import { ResetPasswordPage } from '../pages/public/reset-password-page.tsx';
 import { SignupPage } from '../pages/public/signup-page.tsx';
 import { SitterInvitationPage } from '../pages/public/sitter-invitation-page.tsx';
-import { sitterBasePath, sitterRoutes } from '../pages/sitter/sitter-routes.tsx';
+import { sitterBasePath } from '../pages/sitter/sitter-paths.ts';
 import { sitterSections } from '../pages/sitter/sitter-sections.ts';
+import { lazyRoleRoutes } from './lazy-role-routes.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { PublicLayout } from './public-layout.tsx';
 import { RequireRole } from './require-role.tsx';
@@ -33,7 +34,7 @@ function roleApp(role: Role, basePath: string, sections: readonly RoleSection[],
         <RoleShell basePath={basePath} sections={sections} />
       </RequireRole>
     ),
-    children: [...children, { path: '*', element: <NotFoundPage /> }],
+    children,
   };
 }
 
@@ -55,11 +56,11 @@ export const routes: RouteObject[] = [
           { path: '*', element: <NotFoundPage /> },
         ],
       },
-      roleApp('patient', patientBasePath, patientSections, patientRoutes),
-      roleApp('sitter', sitterBasePath, sitterSections, sitterRoutes),
-      roleApp('clinician', clinicianBasePath, clinicianSections, clinicianRoutes),
-      roleApp('coach', coachBasePath, coachSections, coachRoutes),
-      roleApp('admin', adminBasePath, adminSections, adminRoutes),
+      roleApp('patient', patientBasePath, patientSections, lazyRoleRoutes(async () => ({ routes: (await import('../pages/patient/patient-routes.tsx')).patientRoutes }))),
+      roleApp('sitter', sitterBasePath, sitterSections, lazyRoleRoutes(async () => ({ routes: (await import('../pages/sitter/sitter-routes.tsx')).sitterRoutes }))),
+      roleApp('clinician', clinicianBasePath, clinicianSections, lazyRoleRoutes(async () => ({ routes: (await import('../pages/clinician/clinician-routes.tsx')).clinicianRoutes }))),
+      roleApp('coach', coachBasePath, coachSections, lazyRoleRoutes(async () => ({ routes: (await import('../pages/coach/coach-routes.tsx')).coachRoutes }))),
+      roleApp('admin', adminBasePath, adminSections, lazyRoleRoutes(async () => ({ routes: (await import('../pages/admin/admin-routes.tsx')).adminRoutes }))),
     ],
   },
 ];

@@ -5,6 +5,8 @@ import type { LoginInput, LoginResult, MfaEnrollResult, MfaVerifyResult, Session
 const own401 = { expectUnauthenticated: true } as const;
 
 export const authApi = {
+  /** Start-up: the signed-in user or null, never a 401 (a first visit makes no failing request). */
+  session: (signal?: AbortSignal) => api.get<{ user: SessionUser | null }>('/auth/session', signal ? { signal } : {}),
   me: (signal?: AbortSignal) => api.get<SessionUser>('/me', { ...own401, ...(signal ? { signal } : {}) }),
   /** Touches the session (the idle timer) and returns the user; a 401 here does mean the session ended. */
   keepAlive: () => api.get<SessionUser>('/me'),

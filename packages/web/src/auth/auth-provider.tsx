@@ -51,8 +51,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const controller = new AbortController();
     authApi
-      .me(controller.signal)
-      .then((user) => {
+      .session(controller.signal)
+      .then(({ user }) => {
+        if (!user) {
+          setState({ status: 'signed-out', user: null, startupError: null, sessionExpired: false });
+          return;
+        }
         lastContact.current = Date.now();
         setState({ status: 'signed-in', user, startupError: null, sessionExpired: false });
       })

@@ -1,5 +1,5 @@
 import { Alert, List } from '@mantine/core';
-import { isApiError, type ApiError } from '../api/api-error.ts';
+import { fieldWords, isApiError, plainMessage, type ApiError } from '../api/api-error.ts';
 
 interface ProblemAlertProps {
   error: unknown;
@@ -35,7 +35,7 @@ export function ProblemAlert({ error, fieldsShownInline = [], title }: ProblemAl
         <List size="sm" mt="xs">
           {otherFieldErrors.map((e) => (
             <List.Item key={`${e.field}:${e.message}`}>
-              {e.field}: {e.message}
+              {fieldWords(e.field)}: {plainMessage(e.message)}
             </List.Item>
           ))}
         </List>

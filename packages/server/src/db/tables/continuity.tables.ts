@@ -129,7 +129,14 @@ export interface MessageThreadsTable {
   created_at: Timestamp;
   last_message_at: Timestamp;
   awaiting_reply_since: Timestamp | null;
+  recipient: Generated<MessageRecipient>;
+  assigned_to: string | null;
+  reply_due_at: Timestamp | null;
+  overdue_alerted_at: Timestamp | null;
 }
+
+/** Who the patient wrote to: the whole care team, or their integration coach. */
+export type MessageRecipient = 'care_team' | 'coach';
 
 export interface MessagesTable {
   id: string;

@@ -44,6 +44,8 @@ export interface IntakeDecisionsTable {
   /** The exact record signed (canonical JSON hashed into the signature). */
   record: JsonColumn<Record<string, unknown>>;
   signature_id: string;
+  /** The clinician's choice: the patient reads the note, or it stays with the care team. */
+  note_visible_to_patient: Generated<boolean>;
 }
 
 export interface AssessmentsTable {

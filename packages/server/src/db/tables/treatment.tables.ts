@@ -125,6 +125,9 @@ export interface RefillRequestsTable {
   doses_on_hand: number | null;
   plan_id: string | null;
   note: string | null;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
 }
 
 export interface DoseRequestsTable {
@@ -133,6 +136,9 @@ export interface DoseRequestsTable {
   requested_at: Timestamp;
   kind: 'increase' | 'tolerance';
   note: string | null;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
 }
 
 export interface PdmpChecksTable {

@@ -1,9 +1,10 @@
-import { messageSendRequest, messageSendResponse, patientParams, threadList, threadParams, threadReadResponse, threadResponse } from '@keel/contract';
+import { inboxQuery, inboxResponse, messageSendRequest, messageSendResponse, patientParams, threadAssignRequest, threadAssignResponse, threadList, threadParams, threadReadResponse, threadResponse } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
+import { writeAudit } from '../../audit/audit-log.ts';
 import { notFound } from '../../http/problem.ts';
 import { patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { loadContinuitySettings, replyExpectation } from '../../use-cases/continuity/continuity-settings.ts';
-import { crisisPayload, listThreads, markThreadRead, responseTimes, sendMessage, threadMessages, threadOrNotFound } from '../../use-cases/continuity/messaging.ts';
+import { assignThread, crisisPayload, listThreads, markThreadRead, responseTimes, sendMessage, staffInbox, threadMessages, threadOrNotFound } from '../../use-cases/continuity/messaging.ts';
 
 export function messagingRoutes(app: KeelApp): void {
   app.get(
@@ -20,7 +21,7 @@ export function messagingRoutes(app: KeelApp): void {
     async (request) => {
       const { deps, ctx } = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
-      const threads = await listThreads(deps.database.db, patientId, ctx.actorId ?? '');
+      const threads = await listThreads(deps.database.db, patientId, ctx.actorId ?? '', ctx.now);
       return {
         threads,
         replyExpectation: replyExpectation(await loadContinuitySettings(deps.database.db)),
@@ -50,7 +51,7 @@ export function messagingRoutes(app: KeelApp): void {
       if (!message) throw notFound('message');
       return reply.code(201).send({
         message,
-        thread: await threadOrNotFound(db, patientId, result.threadId, uc.ctx.actorId ?? ''),
+        thread: await threadOrNotFound(db, patientId, result.threadId, uc.ctx.actorId ?? '', uc.ctx.now),
         replyExpectation: replyExpectation(await loadContinuitySettings(db)),
         urgent: result.urgent,
         crisis: result.urgent ? crisisPayload() : null,
@@ -68,7 +69,7 @@ export function messagingRoutes(app: KeelApp): void {
     async (request) => {
       const { deps, ctx } = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
-      const thread = await threadOrNotFound(deps.database.db, patientId, request.params.threadId, ctx.actorId ?? '');
+      const thread = await threadOrNotFound(deps.database.db, patientId, request.params.threadId, ctx.actorId ?? '', ctx.now);
       const messages = await threadMessages(deps.database.db, patientId, thread.id);
       return { thread, messages, replyExpectation: replyExpectation(await loadContinuitySettings(deps.database.db)) };
     },
@@ -84,7 +85,46 @@ export function messagingRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const { patientId } = patientAccessOf(request);
       const marked = await markThreadRead(uc, patientId, request.params.threadId);
-      return { marked, thread: await threadOrNotFound(uc.deps.database.db, patientId, request.params.threadId, uc.ctx.actorId ?? '') };
+      return { marked, thread: await threadOrNotFound(uc.deps.database.db, patientId, request.params.threadId, uc.ctx.actorId ?? '', uc.ctx.now) };
+    },
+  );
+
+  app.put(
+    '/api/v1/patients/:patientId/messages/:threadId/assignment',
+    {
+      config: { access: { kind: 'patient', resource: 'message', action: 'write' } },
+      schema: {
+        tags: ['messages'],
+        summary: 'Give the thread to a care-team member who answers it (null: nobody). Care team only.',
+        params: threadParams,
+        body: threadAssignRequest,
+        response: { 200: threadAssignResponse },
+      },
+    },
+    async (request) => {
+      const uc = useCaseOf(request);
+      const { patientId, relation } = patientAccessOf(request);
+      await assignThread(uc, patientId, relation, request.params.threadId, request.body.assigneeId);
+      return { thread: await threadOrNotFound(uc.deps.database.db, patientId, request.params.threadId, uc.ctx.actorId ?? '', uc.ctx.now) };
+    },
+  );
+
+  app.get(
+    '/api/v1/inbox',
+    {
+      config: { access: { kind: 'program', resource: 'message_inbox', action: 'read' } },
+      schema: {
+        tags: ['messages'],
+        summary: "The staff inbox: threads of the caller's care-team patients; urgent language first, then overdue, then waiting",
+        querystring: inboxQuery,
+        response: { 200: inboxResponse },
+      },
+    },
+    async (request) => {
+      const { deps, ctx } = useCaseOf(request);
+      const inbox = await staffInbox(deps.database.db, ctx.actorId ?? '', ctx.now, { mine: request.query.mine === 'true', waiting: request.query.waiting === 'true' });
+      await writeAudit(deps.database.db, ctx, { action: 'message_inbox.read', resourceType: 'message_inbox', outcome: 'success', detail: { count: inbox.items.length } });
+      return { ...inbox, replyExpectation: replyExpectation(await loadContinuitySettings(deps.database.db)) };
     },
   );
 }

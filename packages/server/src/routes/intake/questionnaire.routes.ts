@@ -26,8 +26,9 @@ export function questionnaireRoutes(app: KeelApp): void {
     },
     async (request) => {
       const uc = useCaseOf(request);
-      const row = await readIntake(uc, patientAccessOf(request).patientId);
-      return intakeView(uc.deps.database.db, row, uc.ctx.now);
+      const access = patientAccessOf(request);
+      const row = await readIntake(uc, access.patientId);
+      return intakeView(uc.deps.database.db, row, uc.ctx.now, access.relation === 'self');
     },
   );
 
@@ -46,7 +47,7 @@ export function questionnaireRoutes(app: KeelApp): void {
     async (request) => {
       const uc = useCaseOf(request);
       const row = await saveDraft(uc, patientAccessOf(request).patientId, request.body);
-      return intakeView(uc.deps.database.db, row, uc.ctx.now);
+      return intakeView(uc.deps.database.db, row, uc.ctx.now, true);
     },
   );
 
@@ -65,7 +66,7 @@ export function questionnaireRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const patientId = patientAccessOf(request).patientId;
       const result = await submitIntake(uc, patientId, actorOf(request).userId);
-      const view = await intakeView(uc.deps.database.db, result.row, uc.ctx.now);
+      const view = await intakeView(uc.deps.database.db, result.row, uc.ctx.now, true);
       return {
         status: 'submitted' as const,
         intakeId: result.row.id,

@@ -53,6 +53,7 @@ export function reviewRoutes(app: KeelApp): void {
         patientId: patientAccessOf(request).patientId,
         decision: request.body.decision,
         note: request.body.note,
+        noteVisibleToPatient: request.body.noteVisibleToPatient,
         password: request.body.signature.password,
       });
       const view = await decisionView(uc.deps.database.db, result.row);
@@ -68,10 +69,10 @@ export function reviewRoutes(app: KeelApp): void {
     },
     async (request) => {
       const { deps } = useCaseOf(request);
-      const patientId = patientAccessOf(request).patientId;
+      const { patientId, relation } = patientAccessOf(request);
       const [latest] = await listDecisions(deps.database.db, patientId);
       if (!latest) throw notFound('decision');
-      return decisionView(deps.database.db, latest);
+      return decisionView(deps.database.db, latest, relation === 'self');
     },
   );
 
@@ -83,9 +84,9 @@ export function reviewRoutes(app: KeelApp): void {
     },
     async (request) => {
       const { deps } = useCaseOf(request);
-      const patientId = patientAccessOf(request).patientId;
+      const { patientId, relation } = patientAccessOf(request);
       const rows = await listDecisions(deps.database.db, patientId);
-      return { items: await Promise.all(rows.map((r) => decisionView(deps.database.db, r))) };
+      return { items: await Promise.all(rows.map((r) => decisionView(deps.database.db, r, relation === 'self'))) };
     },
   );
 }

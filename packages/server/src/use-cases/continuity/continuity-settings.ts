@@ -10,6 +10,8 @@ export interface ContinuitySettings {
   messaging: {
     /** Shown on every message screen: "The care team replies within N business hours". */
     replyWithinBusinessHours: number;
+    /** The business hours the reply time counts: weekdays (0 = Sunday) between `start` and `end`, local time. */
+    officeHours: { timeZone: string; weekdays: number[]; start: string; end: string };
   };
   appointments: {
     defaultDurationMinutes: Record<AppointmentKind, number>;
@@ -21,7 +23,7 @@ export interface ContinuitySettings {
 }
 
 export const defaultContinuitySettings: ContinuitySettings = {
-  messaging: { replyWithinBusinessHours: 8 },
+  messaging: { replyWithinBusinessHours: 8, officeHours: { timeZone: 'America/New_York', weekdays: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' } },
   appointments: {
     defaultDurationMinutes: { initial_evaluation: 60, clinician_follow_up: 30, integration: 60, sitter_orientation: 30 },
     minLeadMinutes: 60,

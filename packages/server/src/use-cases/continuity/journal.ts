@@ -99,6 +99,7 @@ export async function listJournal(db: Db, patientId: string, viewer: Relation, q
       q = q.where('shared_with_clinician', '=', true);
       break;
     case 'sitter':
+    case 'reviewer':
     case 'none':
       return [];
   }

@@ -247,7 +247,7 @@ export async function completePasswordReset({ deps, ctx }: UseCase, input: { tok
 }
 
 /** Deactivation ends every session of the account at once and keeps the record. */
-export async function setAccountStatus({ deps, ctx }: UseCase, userId: string, active: boolean): Promise<void> {
+export async function setAccountStatus({ deps, ctx }: UseCase, userId: string, active: boolean, reason?: string): Promise<void> {
   await inTransaction(deps.database.db, async (tx) => {
     const user = await tx.selectFrom('users').select(['id', 'status', 'password_hash']).where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!user) throw notFound('account');
@@ -267,7 +267,7 @@ export async function setAccountStatus({ deps, ctx }: UseCase, userId: string, a
       resourceType: 'account',
       resourceId: userId,
       outcome: 'success',
-      detail: { sessionsEnded: ended },
+      detail: { sessionsEnded: ended, ...(reason ? { reason } : {}) },
     });
   });
 }

@@ -47,7 +47,7 @@ export async function assignCareTeamMember(
  * last one cannot be removed until another is assigned. The patient row is locked first, so two removals at once
  * cannot each leave the other clinician as "the last".
  */
-export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { patientId: string; userId: string }): Promise<void> {
+export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { patientId: string; userId: string; reason?: string | undefined }): Promise<void> {
   await inTransaction(deps.database.db, async (tx) => {
     const patient = await tx.selectFrom('patients').select('status').where('id', '=', input.patientId).forUpdate().executeTakeFirst();
     if (!patient) throw notFound('care team member');
@@ -72,7 +72,14 @@ export async function unassignCareTeamMember({ deps, ctx }: UseCase, input: { pa
         throw new AppError('CONFLICT', 'This is the last clinician on an active patient’s care team: assign another clinician first.');
       }
     }
-    await writeAudit(tx, ctx, { action: 'care_team.unassign', resourceType: 'care_team', resourceId: input.userId, patientId: input.patientId, outcome: 'success' });
+    await writeAudit(tx, ctx, {
+      action: 'care_team.unassign',
+      resourceType: 'care_team',
+      resourceId: input.userId,
+      patientId: input.patientId,
+      outcome: 'success',
+      ...(input.reason ? { detail: { reason: input.reason } } : {}),
+    });
   });
 }
 

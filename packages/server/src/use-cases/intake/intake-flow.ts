@@ -262,23 +262,32 @@ export async function replaceDraftAnswers(tx: Tx, patientId: string, answers: In
   return tx.updateTable('intakes').set({ answers: JSON.stringify(answers), updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function latestDecisionSummary(db: Db, intakeId: string) {
+/** The latest decision; for the patient, a note the clinician kept internal is left out (null). */
+export async function latestDecisionSummary(db: Db, intakeId: string, forPatient: boolean) {
   const row = await db
     .selectFrom('intake_decisions as d')
     .innerJoin('users as u', 'u.id', 'd.decided_by')
-    .select(['d.id', 'd.decision', 'd.note', 'd.decided_at', 'd.decided_by', 'u.name'])
+    .select(['d.id', 'd.decision', 'd.note', 'd.note_visible_to_patient', 'd.decided_at', 'd.decided_by', 'u.name'])
     .where('d.intake_id', '=', intakeId)
     .orderBy('d.decided_at', 'desc')
     .orderBy('d.id', 'desc')
     .limit(1)
     .executeTakeFirst();
   return row
-    ? { id: row.id, decision: row.decision, note: row.note, decidedAt: new Date(row.decided_at).toISOString(), decidedBy: { id: row.decided_by, name: row.name } }
+    ? {
+        id: row.id,
+        decision: row.decision,
+        note: forPatient && !row.note_visible_to_patient ? null : row.note,
+        noteVisibleToPatient: row.note_visible_to_patient,
+        decidedAt: new Date(row.decided_at).toISOString(),
+        decidedBy: { id: row.decided_by, name: row.name },
+      }
     : null;
 }
 
 /** The intake as the API shows it: answers, progress per section, the screening once submitted. */
-export async function intakeView(db: Db, row: IntakeRow, now: Date) {
+/** The intake as the API returns it; `forPatient` hides what the care team kept internal. */
+export async function intakeView(db: Db, row: IntakeRow, now: Date, forPatient: boolean) {
   const settings = await loadProgramSettings(db);
   const answers = row.answers as IntakeAnswers;
   return {
@@ -293,7 +302,7 @@ export async function intakeView(db: Db, row: IntakeRow, now: Date) {
     decidedAt: row.decided_at ? new Date(row.decided_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
-    latestDecision: await latestDecisionSummary(db, row.id),
+    latestDecision: await latestDecisionSummary(db, row.id, forPatient),
     ...(answersShowCrisis(row.answers, settings) ? { crisisResources: crisisResourceList() } : {}),
   };
 }

@@ -172,8 +172,13 @@ const patientStatusAfter: Record<IntakeDecisionKind, PatientStatus> = {
  * The record a decision signature is bound to. Built from the stored columns, so changing any of them after
  * signing (the decision, the note, who or when, the answers it was made on) breaks verification.
  */
-export function decisionRecord(row: Pick<DecisionRow, 'id' | 'patient_id' | 'intake_id' | 'decision' | 'note' | 'decided_by' | 'decided_at' | 'eligibility' | 'intake_answers_sha256'>) {
+export function decisionRecord(
+  row: Pick<DecisionRow, 'id' | 'patient_id' | 'intake_id' | 'decision' | 'note' | 'decided_by' | 'decided_at' | 'eligibility' | 'intake_answers_sha256'> & { note_visible_to_patient?: boolean },
+) {
   return {
+    // An internal note is part of what was signed; a note shown to the patient is the original record's form, so
+    // decisions signed before the choice existed still verify.
+    ...(row.note_visible_to_patient === false ? { noteVisibleToPatient: false } : {}),
     type: 'intake_decision',
     id: row.id,
     patientId: row.patient_id,
@@ -199,6 +204,8 @@ export interface DecideInput {
   patientId: string;
   decision: IntakeDecisionKind;
   note: string;
+  /** Default: the patient reads the note. */
+  noteVisibleToPatient?: boolean | undefined;
 }
 
 /**
@@ -223,6 +230,7 @@ export async function recordDecision(tx: Tx, uc: UseCase, input: DecideInput, si
     decided_at: ctx.now,
     eligibility: intake.eligibility,
     intake_answers_sha256: recordDigest(intake.answers),
+    note_visible_to_patient: input.noteVisibleToPatient ?? true,
   };
   const record = decisionRecord(base);
   const signature = await sign(record, meaningOf[input.decision], base.id);
@@ -303,7 +311,9 @@ export async function decideIntake(uc: UseCase, input: Omit<DecideInput, 'decisi
   );
 }
 
-export async function decisionView(db: Db, row: DecisionRow) {
+/** A decision with its signature; for the patient, a note kept internal is left out of the note and the record. */
+export async function decisionView(db: Db, row: DecisionRow, forPatient = false) {
+  const hidden = forPatient && !row.note_visible_to_patient;
   const signature = await loadSignature(db, row.signature_id);
   const decider = await db.selectFrom('users').select('name').where('id', '=', row.decided_by).executeTakeFirst();
   if (!signature) throw new AppError('INTERNAL', 'A decision is missing its signature.');
@@ -312,12 +322,13 @@ export async function decisionView(db: Db, row: DecisionRow) {
     patientId: row.patient_id,
     intakeId: row.intake_id,
     decision: row.decision,
-    note: row.note,
+    note: hidden ? null : row.note,
+    noteVisibleToPatient: row.note_visible_to_patient,
     decidedBy: { id: row.decided_by, name: decider?.name ?? '' },
     decidedAt: new Date(row.decided_at).toISOString(),
     eligibility: row.eligibility,
     intakeAnswersSha256: row.intake_answers_sha256,
-    record: row.record,
+    record: hidden ? Object.fromEntries(Object.entries(row.record).filter(([k]) => k !== 'note')) : row.record,
     signature,
     signatureValid: decisionSignatureValid(row, signature),
   };

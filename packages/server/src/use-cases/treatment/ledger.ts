@@ -335,8 +335,28 @@ export async function recordDisposal(
   });
 }
 
-function refillView(r: { id: string; requested_at: Date; outcome: 'granted' | 'held'; eligible_from: Date | null; reasons: { code: string; message: string }[]; doses_on_hand: number | null }) {
-  return { id: r.id, requestedAt: iso(r.requested_at), outcome: r.outcome, eligibleFrom: isoOrNull(r.eligible_from), reasons: r.reasons, dosesOnHand: r.doses_on_hand };
+function refillView(r: {
+  id: string;
+  requested_at: Date;
+  outcome: 'granted' | 'held';
+  eligible_from: Date | null;
+  reasons: { code: string; message: string }[];
+  doses_on_hand: number | null;
+  note: string | null;
+  answer: string | null;
+  answered_at: Date | null;
+  answerer_name?: string | null;
+}) {
+  return {
+    id: r.id,
+    requestedAt: iso(r.requested_at),
+    outcome: r.outcome,
+    eligibleFrom: isoOrNull(r.eligible_from),
+    reasons: r.reasons,
+    dosesOnHand: r.doses_on_hand,
+    note: r.note,
+    answer: r.answer !== null && r.answered_at !== null ? { text: r.answer, by: r.answerer_name ?? '', at: iso(r.answered_at) } : null,
+  };
 }
 
 /**
@@ -384,6 +404,9 @@ export async function requestRefill(uc: UseCase, input: { patientId: string; not
         doses_on_hand: decision.kind === 'granted' ? decision.dosesOnHand : null,
         plan_id: plan?.id ?? null,
         note: input.note ?? null,
+        answer: null,
+        answered_by: null,
+        answered_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -402,7 +425,14 @@ export async function requestRefill(uc: UseCase, input: { patientId: string; not
 
 export async function listRefillRequests({ deps }: UseCase, patientId: string) {
   const db = deps.database.db;
-  const rows = await db.selectFrom('refill_requests').selectAll().where('patient_id', '=', patientId).orderBy('requested_at', 'desc').execute();
+  const rows = await db
+    .selectFrom('refill_requests as r')
+    .leftJoin('users as u', 'u.id', 'r.answered_by')
+    .selectAll('r')
+    .select('u.name as answerer_name')
+    .where('r.patient_id', '=', patientId)
+    .orderBy('r.requested_at', 'desc')
+    .execute();
   return rows.map(refillView);
 }
 
@@ -411,7 +441,7 @@ export async function recordDoseRequest(uc: UseCase, input: { patientId: string;
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
     const id = crypto.randomUUID();
-    await tx.insertInto('dose_requests').values({ id, patient_id: input.patientId, requested_at: ctx.now, kind: input.kind, note: input.note ?? null }).execute();
+    await tx.insertInto('dose_requests').values({ id, patient_id: input.patientId, requested_at: ctx.now, kind: input.kind, note: input.note ?? null, answer: null, answered_by: null, answered_at: null }).execute();
     await reevaluateWarningSigns(tx, uc, input.patientId, 'dose_request');
     await writeAudit(tx, ctx, { action: 'dose_request.create', resourceType: 'refill', resourceId: id, patientId: input.patientId, outcome: 'success', detail: { kind: input.kind } });
     return {

@@ -1,3 +1,5 @@
+import { label } from '../../components/labels.ts';
+
 /** Dates and labels shown to staff: local time, unambiguous, no locale surprises in tests. */
 
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
@@ -6,7 +8,7 @@ const dateOnly = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+  return Number.isNaN(d.getTime()) ? '—' : dateTime.format(d);
 }
 
 export function formatDate(iso: string | null | undefined): string {
@@ -17,13 +19,12 @@ export function formatDate(iso: string | null | undefined): string {
     return dateOnly.format(new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1));
   }
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+  return Number.isNaN(d.getTime()) ? '—' : dateOnly.format(d);
 }
 
-/** SNAKE_CASE or snake_case codes as words: "SUICIDE_RISK_PHQ9_ITEM9" → "Suicide risk phq9 item9". */
+/** A code from the API as words, through the one label table (components/labels.ts). */
 export function humanize(code: string): string {
-  const words = code.replace(/[_-]+/g, ' ').trim().toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return label(code);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
 import { clinicianApi, clinicianKeys, type DispenseRequest, type Ledger } from '../../api/clinician-api.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, humanize, localDateTimeInputValue, localInputToIso } from './format.ts';
 import { QueryView } from './query-view.tsx';
@@ -139,11 +140,70 @@ function DispenseForm({ patientId }: { patientId: string }) {
             Dispense recorded: {dispense.data.dispense.units} × {dispense.data.dispense.strengthMg} mg. On hand is now {dispense.data.onHand}.
           </Text>
         )}
-        <Button type="submit" loading={dispense.isPending} w="fit-content">
-          Record dispense
-        </Button>
+        <ConfirmAction
+          label="Record dispense"
+          title="Record this dispense in the DEA record?"
+          consequence={`${v.units === '' ? 'The' : v.units} unit${v.units === 1 ? '' : 's'}${v.strengthMg === '' ? '' : ` of ${v.strengthMg} mg`} are added to the patient’s on-hand count and a permanent dispensing record is written under your name and DEA registration. It cannot be edited; a mistake needs a signed correction.`}
+          confirmLabel="Record dispense"
+          danger={false}
+          loading={dispense.isPending}
+          buttonProps={{ w: 'fit-content' }}
+          onConfirm={() => dispense.mutate()}
+        />
       </Stack>
     </form>
+  );
+}
+
+function DisposalForm({ patientId }: { patientId: string }) {
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<'returned' | 'disposed'>('disposed');
+  const [units, setUnits] = useState<number | ''>('');
+  const [manner, setManner] = useState('');
+  const [tried, setTried] = useState(false);
+  const disposal = useMutation({
+    mutationFn: (reason: string) => clinicianApi.recordDisposal(patientId, { kind, units: Number(units), manner: reason ? `${manner.trim()} (${reason})` : manner.trim() }),
+    onSuccess: async () => {
+      setUnits('');
+      setManner('');
+      setTried(false);
+      await queryClient.invalidateQueries({ queryKey: clinicianKeys.patient(patientId) });
+    },
+  });
+  const missing = { units: tried && units === '' ? 'How many units?' : undefined, manner: tried && manner.trim() === '' ? 'Say how the units were returned or destroyed.' : undefined };
+  return (
+    <Stack gap="sm">
+      <Title order={4} size="h5">
+        Record a return or disposal
+      </Title>
+      <Text size="sm">Units returned to the clinic or destroyed leave the patient’s on-hand count, with the manner (21 CFR 1304.22).</Text>
+      <NativeSelect
+        label="What happened"
+        value={kind}
+        onChange={(e) => setKind(e.currentTarget.value === 'returned' ? 'returned' : 'disposed')}
+        data={[
+          { value: 'disposed', label: 'Destroyed' },
+          { value: 'returned', label: 'Returned to the clinic' },
+        ]}
+      />
+      <NumberInput label="Units" min={1} allowDecimal={false} allowNegative={false} value={units} onChange={(x) => setUnits(x === '' ? '' : Number(x))} error={missing.units ?? fieldError(disposal.error, 'units')} />
+      <TextInput label="Manner" placeholder="For example: witnessed destruction with a drug deactivation pouch" value={manner} onChange={(e) => setManner(e.currentTarget.value)} error={missing.manner ?? fieldError(disposal.error, 'manner')} />
+      {disposal.error && <ProblemAlert error={disposal.error} fieldsShownInline={['units', 'manner']} />}
+      <ConfirmAction
+        label={kind === 'returned' ? 'Record return' : 'Record disposal'}
+        title={kind === 'returned' ? 'Record units returned?' : 'Record units destroyed?'}
+        consequence={`${units === '' ? 'These' : units} unit${units === 1 ? '' : 's'} leave the patient’s on-hand count permanently. The entry cannot be edited; a mistake needs a signed correction.`}
+        confirmLabel={kind === 'returned' ? 'Record return' : 'Record disposal'}
+        reasonLabel="Why (kept with the entry)"
+        loading={disposal.isPending}
+        buttonProps={{ w: 'fit-content' }}
+        onConfirm={(reason) => {
+          setTried(true);
+          if (units === '' || manner.trim() === '') return;
+          disposal.mutate(reason);
+        }}
+      />
+    </Stack>
   );
 }
 
@@ -273,6 +333,9 @@ export function LedgerPanel({ patientId }: { patientId: string }) {
         </Paper>
         <Paper withBorder p="md" radius="md">
           <LossForm patientId={patientId} />
+        </Paper>
+        <Paper withBorder p="md" radius="md">
+          <DisposalForm patientId={patientId} />
         </Paper>
       </SimpleGrid>
       <Paper withBorder p="md" radius="md">

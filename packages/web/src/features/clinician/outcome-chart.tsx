@@ -2,7 +2,7 @@ import { Badge, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '
 import { useId } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PatientOutcomesResponse } from '../../api/clinician-api.ts';
-import { formatDate, formatDateTime } from './format.ts';
+import { formatDate, formatDateTime, humanize } from './format.ts';
 
 export interface Band {
   band: string;
@@ -46,7 +46,7 @@ export function OutcomeChart({ title, outcome, bands, range, responseMinReductio
             {outcome.response === true && <Badge color="keel.8">response</Badge>}
             {outcome.remission === true && <Badge color="keel.8">remission</Badge>}
             <Badge color="gray.8" variant="outline">
-              {outcome.trajectory.replace(/_/g, ' ')}
+              {humanize(outcome.trajectory).toLowerCase()}
             </Badge>
           </Group>
         </Group>

@@ -4,6 +4,7 @@ import { clinicianApi, clinicianKeys } from '../../api/clinician-api.ts';
 import { RiskTierBadge } from './badges.tsx';
 import { formatDateTime, humanize } from './format.ts';
 import { QueryView } from './query-view.tsx';
+import { plainText } from '../../components/labels.ts';
 
 /** The dependence risk tier explained: intake factors, every warning sign with its evidence, and the roll-up. */
 export function RiskPanel({ patientId }: { patientId: string }) {
@@ -33,7 +34,7 @@ export function RiskPanel({ patientId }: { patientId: string }) {
                 <List size="sm">
                   {r.intake.factors.map((f) => (
                     <List.Item key={f.code}>
-                      <strong>{humanize(f.code)}</strong>: {f.detail}
+                      <strong>{humanize(f.code)}</strong>: {plainText(f.detail)}
                     </List.Item>
                   ))}
                 </List>
@@ -50,12 +51,12 @@ export function RiskPanel({ patientId }: { patientId: string }) {
                   {r.signals.map((s) => (
                     <div key={s.code}>
                       <Text size="sm">
-                        <strong>{humanize(s.code)}</strong> ({s.severity}): {s.summary}
+                        <strong>{humanize(s.code)}</strong> ({s.severity}): {plainText(s.summary)}
                       </Text>
                       <List size="sm" withPadding>
                         {s.evidence.map((e) => (
                           <List.Item key={`${e.type}:${e.id}`}>
-                            {formatDateTime(e.at)} — {e.summary}
+                            {formatDateTime(e.at)} — {plainText(e.summary)}
                           </List.Item>
                         ))}
                       </List>
@@ -72,7 +73,7 @@ export function RiskPanel({ patientId }: { patientId: string }) {
                 <List size="sm">
                   {r.explanation.map((e) => (
                     <List.Item key={e.rule}>
-                      {humanize(e.rule)} → {e.tier}: {e.detail}
+                      {humanize(e.rule)} → {e.tier}: {plainText(e.detail)}
                     </List.Item>
                   ))}
                 </List>

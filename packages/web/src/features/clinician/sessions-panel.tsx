@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { clinicianApi, clinicianKeys, type Session } from '../../api/clinician-api.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
+import { AdverseEventForm } from '../shared/adverse-event-form.tsx';
 import { formatDateTime, humanize } from './format.ts';
 import { QueryView } from './query-view.tsx';
 
@@ -14,11 +15,11 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
         <Stack gap={6} mt="xs">
           <Text size="sm">
             <strong>Sitter:</strong>{' '}
-            {s.sitterAttestations.length === 0 ? 'no attestation' : s.sitterAttestations.map((a) => `${formatDateTime(a.attestedAt)} present ${a.present ? 'yes' : 'no'}, sober ${a.sober ? 'yes' : 'no'}`).join('; ')}
+            {s.sitterAttestations.length === 0 ? 'no attestation' : s.sitterAttestations.map((a) => `${formatDateTime(a.attestedAt)}: ${a.present ? 'present' : 'not present'}, ${a.sober ? 'sober' : 'not sober'}`).join('; ')}
           </Text>
           <Text size="sm">
             <strong>Vitals:</strong>{' '}
-            {s.vitals.length === 0 ? 'none' : s.vitals.map((v) => `${v.phase} ${v.systolicMmHg}/${v.diastolicMmHg} mmHg, ${v.heartRateBpm} bpm${v.spo2Pct !== null ? `, SpO₂ ${v.spo2Pct}%` : ''} (${formatDateTime(v.takenAt)})`).join('; ')}
+            {s.vitals.length === 0 ? 'none' : s.vitals.map((v) => `${v.phase === 'pre' ? 'before the dose' : v.phase === 'during' ? 'during' : 'after'}: ${v.systolicMmHg}/${v.diastolicMmHg} mmHg, ${v.heartRateBpm} bpm${v.spo2Pct !== null ? `, SpO₂ ${v.spo2Pct}%` : ''} (${formatDateTime(v.takenAt)})`).join('; ')}
           </Text>
           <Text size="sm">
             <strong>Checklist:</strong>{' '}
@@ -50,6 +51,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
 
 function SessionCard({ session }: { session: Session }) {
   const [open, setOpen] = useState(false);
+  const [reporting, setReporting] = useState(false);
   return (
     <Paper withBorder p="md" radius="md" component="article" aria-labelledby={`s-${session.id}`}>
       <Group justify="space-between" wrap="wrap">
@@ -81,7 +83,7 @@ function SessionCard({ session }: { session: Session }) {
                 <List size="sm" withPadding>
                   {g.reasons.map((r) => (
                     <List.Item key={r.code}>
-                      {r.message} <Text span size="xs" c="dimmed">({r.code})</Text>
+                      {r.message}
                     </List.Item>
                   ))}
                 </List>
@@ -91,6 +93,10 @@ function SessionCard({ session }: { session: Session }) {
         </List>
       )}
       {open && <SessionDetail sessionId={session.id} />}
+      <Button variant="subtle" color="red" c="red.9" size="xs" mt="xs" onClick={() => setReporting((r) => !r)} aria-expanded={reporting}>
+        {reporting ? 'Close the adverse event report' : 'Report an adverse event'}
+      </Button>
+      {reporting && <AdverseEventForm sessionId={session.id} reporter="clinician" />}
     </Paper>
   );
 }

@@ -5,6 +5,7 @@ import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, humanize } from './format.ts';
+import { plainText } from '../../components/labels.ts';
 
 /** Everything about the patient in time order, newest first, a page at a time. */
 export function TimelinePanel({ patientId }: { patientId: string }) {
@@ -22,7 +23,7 @@ export function TimelinePanel({ patientId }: { patientId: string }) {
     <Stack gap="md">
       <Timeline bulletSize={14} lineWidth={2}>
         {items.map((item) => (
-          <Timeline.Item key={`${item.type}:${item.id}`} title={<Text fw={600} size="sm">{item.summary}</Text>}>
+          <Timeline.Item key={`${item.type}:${item.id}`} title={<Text fw={600} size="sm">{plainText(item.summary)}</Text>}>
             <Group gap="xs">
               <Badge variant="outline" color="gray.8" radius="sm" size="sm">
                 {humanize(item.type)}

@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { usStates } from '../../components/us-states.ts';
 import { formatDate, formatDateTime, humanize, localDateTimeInputValue, localInputToIso } from './format.ts';
 import { QueryView } from './query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 function VisitForm({ patientId }: { patientId: string }) {
   const queryClient = useQueryClient();
@@ -87,7 +88,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                   {a.followUps.map((f) => (
                     <Group key={f.id} gap="xs">
                       <Badge radius="sm" color={f.overdue ? 'red.8' : f.status === 'completed' ? 'keel.8' : '#8a4b00'} variant={f.overdue ? 'filled' : 'outline'}>
-                        {f.overdue ? 'overdue' : f.status}
+                        {f.overdue ? 'overdue' : label(f.status).toLowerCase()}
                       </Badge>
                       <Text size="sm">
                         {f.reason} — due {formatDateTime(f.dueAt)}
@@ -117,7 +118,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                           <Table.Td>{formatDateTime(ap.startsAt)}</Table.Td>
                           <Table.Td>{humanize(ap.kind)}</Table.Td>
                           <Table.Td>{ap.staffName}</Table.Td>
-                          <Table.Td>{ap.status}</Table.Td>
+                          <Table.Td>{label(ap.status)}</Table.Td>
                         </Table.Tr>
                       ))}
                     </Table.Tbody>

@@ -7,6 +7,7 @@ import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDate, formatDateTime } from '../clinician/format.ts';
 import { QueryView } from '../clinician/query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 const todayIso = () => {
   const d = new Date();
@@ -187,7 +188,7 @@ export function Practices({ patientId }: { patientId: string }) {
               {data.items.map((a) => (
                 <Group key={a.id} gap="xs" wrap="nowrap" align="start">
                   <Badge radius="sm" variant="outline" color={a.status === 'completed' ? 'keel.8' : 'gray.8'} miw={90}>
-                    {a.status}
+                    {label(a.status)}
                   </Badge>
                   <Text size="sm">
                     <strong>{a.practice.title}</strong> ({a.practice.category}, {a.practice.minutes} min){a.frequency ? ` · ${a.frequency}` : ''} · assigned {formatDate(a.assignedAt)}

@@ -6,7 +6,7 @@ const labels: Record<string, string> = {
   audit: 'Alcohol questions (AUDIT)',
   dast10: 'Drug use questions (DAST-10)',
   bladder: 'Bladder check',
-  'cssrs-screen': 'Safety questions (C-SSRS)',
+  'cssrs-screen': 'Questions about difficult thoughts',
   craving: 'Craving check',
 };
 

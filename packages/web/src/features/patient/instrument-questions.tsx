@@ -34,6 +34,27 @@ export function unansweredItems(instrument: Instrument, answers: AnswerSet): Ins
   );
 }
 
+/**
+ * What the patient reads instead of clinician-facing text. The C-SSRS screener is written for an interviewer
+ * ("Ask questions 1 and 2…") with a clinical label under each question ("Active suicidal ideation with…"); the
+ * patient gets the self-report framing and the questions alone, with plain examples for the last one.
+ */
+const patientWording: Record<string, { name: string; instructions: string; help: Record<string, string | null> }> = {
+  'cssrs-screen': {
+    name: 'Questions about difficult thoughts',
+    instructions:
+      'Answer yes or no. The first questions are about the past month; the last one is about any time in your life. There are no wrong answers: your care team reads them to keep you safe. If you are in danger now, call or text 988.',
+    help: {
+      q1: null,
+      q2: null,
+      q3: null,
+      q4: null,
+      q5: null,
+      q6: 'For example: collecting pills, getting a gun, giving away valuables, writing a will or a note, or starting to do something and stopping.',
+    },
+  },
+};
+
 interface InstrumentQuestionsProps {
   instrument: Instrument;
   answers: AnswerSet;
@@ -47,13 +68,15 @@ interface InstrumentQuestionsProps {
 /** One validated questionnaire, item by item, with its official wording and options. */
 export function InstrumentQuestions({ instrument, answers, onChange, errors = {}, headingOrder = 3, idPrefix = '' }: InstrumentQuestionsProps) {
   const visible = instrument.items.filter((item) => isItemVisible(item, answers));
+  const wording = patientWording[instrument.code];
+  const helpFor = (item: InstrumentItem) => (wording && item.id in wording.help ? wording.help[item.id] : item.help);
   return (
     <section aria-labelledby={`${idPrefix}${instrument.code}-title`}>
       <Title order={headingOrder} size="h4" id={`${idPrefix}${instrument.code}-title`}>
-        {instrument.name}
+        {wording?.name ?? instrument.name}
       </Title>
       <Text size="sm" c="dimmed" mb="sm" maw="75ch">
-        {instrument.instructions}
+        {wording?.instructions ?? instrument.instructions}
       </Text>
       <Stack gap="md">
         {visible.map((item, index) => {
@@ -64,7 +87,7 @@ export function InstrumentQuestions({ instrument, answers, onChange, errors = {}
               key={item.id}
               name={`${idPrefix}${instrument.code}-${item.id}`}
               label={`${index + 1}. ${item.text}`}
-              description={item.help ?? (item.optional ? 'Optional' : undefined)}
+              description={helpFor(item) ?? (item.optional ? 'Optional' : undefined)}
               value={selectedIndex >= 0 ? String(selectedIndex) : null}
               onChange={(v) => {
                 const option = item.options[Number(v)];

@@ -3,12 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
 import { adminApi, adminKeys, type Account, type AccountRole, type CreateUserInput } from '../../api/admin-api.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useCurrentUser } from '../../auth/auth-context.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDate, formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 type InviteRole = CreateUserInput['role'];
 
@@ -91,7 +93,7 @@ function StatusCell({ account }: { account: Account }) {
   const color = account.status === 'active' ? 'keel.8' : account.status === 'invited' ? '#8a4b00' : 'gray.8';
   return (
     <Badge color={color} variant="outline" radius="sm">
-      {account.status}
+      {label(account.status)}
     </Badge>
   );
 }
@@ -100,16 +102,30 @@ function AccountActions({ account }: { account: Account }) {
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const toggle = useMutation({
-    mutationFn: () => (account.status === 'deactivated' ? adminApi.reactivate(account.id) : adminApi.deactivate(account.id)),
+    mutationFn: (reason: string) => (account.status === 'deactivated' ? adminApi.reactivate(account.id) : adminApi.deactivate(account.id, reason)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'accounts'] }),
   });
   if (account.id === me.id) return <Text size="sm">This is you</Text>;
   return (
     <Stack gap={4}>
-      <Button size="xs" variant={account.status === 'deactivated' ? 'light' : 'default'} color={account.status === 'deactivated' ? 'keel' : 'red.8'} loading={toggle.isPending} onClick={() => toggle.mutate()}>
-        {account.status === 'deactivated' ? 'Reactivate' : 'Deactivate'}
-        <VisuallyHidden> {account.name}</VisuallyHidden>
-      </Button>
+      {account.status === 'deactivated' ? (
+        <Button size="xs" variant="light" color="keel" loading={toggle.isPending} onClick={() => toggle.mutate('')}>
+          Reactivate
+          <VisuallyHidden> {account.name}</VisuallyHidden>
+        </Button>
+      ) : (
+        <ConfirmAction
+          label={`Deactivate`}
+          title={`Deactivate ${account.name}?`}
+          consequence={`${account.name} is signed out everywhere at once and can no longer sign in. Their records stay; you can reactivate the account later.`}
+          confirmLabel="Deactivate account"
+          reasonLabel="Why is this account deactivated?"
+          loading={toggle.isPending}
+          buttonProps={{ size: 'xs' }}
+          ariaLabel={`Deactivate ${account.name}`}
+          onConfirm={(reason) => toggle.mutate(reason)}
+        />
+      )}
       {toggle.error && (
         <Text size="xs" c="red.8" role="alert">
           {isApiError(toggle.error) ? toggle.error.detail : 'Could not change the account.'}

@@ -2,23 +2,22 @@ import { Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Table, Text, Tex
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { adminApi, adminKeys, type AuditQuery } from '../../api/admin-api.ts';
+import { auditActionWords, outcomeWords, roleWord } from '../../components/audit-words.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const pageSize = 50;
 
 interface Filters {
-  patientId: string;
-  actorId: string;
-  action: string;
+  patient: string;
+  actor: string;
   outcome: '' | 'success' | 'denied' | 'failure';
   from: string;
   to: string;
 }
-const emptyFilters: Filters = { patientId: '', actorId: '', action: '', outcome: '', from: '', to: '' };
+const emptyFilters: Filters = { patient: '', actor: '', outcome: '', from: '', to: '' };
 
 /** Who did what, and when: search by patient, actor, action, outcome and time; newest first, a page at a time. */
 export function AuditLogPage() {
@@ -29,9 +28,8 @@ export function AuditLogPage() {
   const before = befores[befores.length - 1];
   const q: AuditQuery = {
     limit: pageSize,
-    ...(applied.patientId ? { patientId: applied.patientId } : {}),
-    ...(applied.actorId ? { actorId: applied.actorId } : {}),
-    ...(applied.action ? { action: applied.action } : {}),
+    ...(applied.patient ? { patient: applied.patient } : {}),
+    ...(applied.actor ? { actor: applied.actor } : {}),
     ...(applied.outcome ? { outcome: applied.outcome } : {}),
     ...(applied.from ? { from: new Date(applied.from).toISOString() } : {}),
     ...(applied.to ? { to: new Date(applied.to).toISOString() } : {}),
@@ -43,33 +41,30 @@ export function AuditLogPage() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const errs: typeof errors = {};
-    if (form.patientId.trim() && !uuidPattern.test(form.patientId.trim())) errs.patientId = 'A patient id is a UUID.';
-    if (form.actorId.trim() && !uuidPattern.test(form.actorId.trim())) errs.actorId = 'An actor id is a UUID (click an actor below to use theirs).';
     if (form.from && form.to && form.from >= form.to) errs.to = 'The end must be after the start.';
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
-    setApplied({ ...form, patientId: form.patientId.trim(), actorId: form.actorId.trim(), action: form.action.trim() });
+    setApplied({ ...form, patient: form.patient.trim(), actor: form.actor.trim() });
     setBefores([undefined]);
   };
 
   return (
     <>
-      <PageHeader title="Audit log" description="Who did what, and when, across the program. Newest first." />
+      <PageHeader title="Audit log" description="Who did what, and when, across the program. Newest first. Search by a person’s or a patient’s name." />
       <Paper withBorder p="md" radius="md" mb="md">
         <form onSubmit={submit} noValidate aria-label="Search the audit log">
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-            <TextInput label="Patient id" value={form.patientId} onChange={(e) => set('patientId')(e.currentTarget.value)} error={errors.patientId} />
-            <TextInput label="Actor id" value={form.actorId} onChange={(e) => set('actorId')(e.currentTarget.value)} error={errors.actorId} />
-            <TextInput label="Action starts with" placeholder="e.g. alert." value={form.action} onChange={(e) => set('action')(e.currentTarget.value)} />
+            <TextInput label="Who (name or email)" value={form.actor} onChange={(e) => set('actor')(e.currentTarget.value)} />
+            <TextInput label="Patient name" value={form.patient} onChange={(e) => set('patient')(e.currentTarget.value)} />
             <NativeSelect
               label="Outcome"
               value={form.outcome}
               onChange={(e) => set('outcome')(e.currentTarget.value)}
               data={[
                 { value: '', label: 'Any' },
-                { value: 'success', label: 'Success' },
-                { value: 'denied', label: 'Denied' },
-                { value: 'failure', label: 'Failure' },
+                { value: 'success', label: 'Done' },
+                { value: 'denied', label: 'Refused' },
+                { value: 'failure', label: 'Failed' },
               ]}
             />
             <TextInput type="datetime-local" label="From" value={form.from} onChange={(e) => set('from')(e.currentTarget.value)} error={errors.from} />
@@ -97,15 +92,14 @@ export function AuditLogPage() {
             <NothingHereYet description="No entries match this search." />
           ) : (
             <>
-              <Table.ScrollContainer minWidth={900}>
+              <Table.ScrollContainer minWidth={760}>
                 <Table striped withTableBorder fz="sm" verticalSpacing={6}>
                   <VisuallyHidden component="caption">Audit log entries, newest first</VisuallyHidden>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th scope="col">When</Table.Th>
-                      <Table.Th scope="col">Actor</Table.Th>
-                      <Table.Th scope="col">Action</Table.Th>
-                      <Table.Th scope="col">Resource</Table.Th>
+                      <Table.Th scope="col">Who</Table.Th>
+                      <Table.Th scope="col">What</Table.Th>
                       <Table.Th scope="col">Patient</Table.Th>
                       <Table.Th scope="col">Outcome</Table.Th>
                       <Table.Th scope="col">From</Table.Th>
@@ -116,31 +110,22 @@ export function AuditLogPage() {
                       <Table.Tr key={e.id}>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
                         <Table.Td>
-                          {e.actorId ? (
-                            <Button variant="subtle" size="compact-sm" px={0} onClick={() => setForm((f) => ({ ...f, actorId: e.actorId ?? '' }))}>
-                              {e.actorName ?? e.actorId}
-                              <VisuallyHidden>: use as actor filter</VisuallyHidden>
+                          {e.actorName ? (
+                            <Button variant="subtle" size="compact-sm" px={0} onClick={() => setForm((f) => ({ ...f, actor: e.actorName ?? '' }))}>
+                              {e.actorName}
+                              <VisuallyHidden>: search for this person</VisuallyHidden>
                             </Button>
                           ) : (
                             'Keel (automatic)'
                           )}
-                          {e.actorRole && <Text size="xs">{e.actorRole}</Text>}
+                          {e.actorRole && <Text size="xs">{roleWord(e.actorRole)}</Text>}
                         </Table.Td>
+                        <Table.Td>{auditActionWords(e.action, e.resourceType)}</Table.Td>
                         <Table.Td>
-                          <code>{e.action}</code>
-                        </Table.Td>
-                        <Table.Td>
-                          {e.resourceType}
-                          {e.resourceId && (
-                            <Text size="xs" style={{ wordBreak: 'break-all' }}>
-                              {e.resourceId}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          {e.patientId ? (
-                            <Button variant="subtle" size="compact-xs" px={0} onClick={() => setForm((f) => ({ ...f, patientId: e.patientId ?? '' }))} style={{ fontFamily: 'monospace' }}>
-                              {e.patientId.slice(0, 8)}…<VisuallyHidden>: use patient {e.patientId} as filter</VisuallyHidden>
+                          {e.patientName ? (
+                            <Button variant="subtle" size="compact-sm" px={0} onClick={() => setForm((f) => ({ ...f, patient: e.patientName ?? '' }))}>
+                              {e.patientName}
+                              <VisuallyHidden>: search for this patient</VisuallyHidden>
                             </Button>
                           ) : (
                             '—'
@@ -148,7 +133,7 @@ export function AuditLogPage() {
                         </Table.Td>
                         <Table.Td>
                           <Badge radius="sm" variant="outline" color={e.outcome === 'success' ? 'keel.8' : e.outcome === 'denied' ? '#8a4b00' : 'red.9'}>
-                            {e.outcome}
+                            {outcomeWords[e.outcome]}
                           </Badge>
                         </Table.Td>
                         <Table.Td>{e.clientAddress ?? '—'}</Table.Td>

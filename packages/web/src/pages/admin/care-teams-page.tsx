@@ -2,11 +2,13 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Sta
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
+import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { adminApi, adminKeys } from '../../api/admin-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
+import { label } from '../../components/labels.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +30,7 @@ function CareTeamEditor({ patientId, label }: { patientId: string; label: string
       setPrimary(false);
     },
   });
-  const unassign = useMutation({ mutationFn: (memberId: string) => adminApi.unassign(patientId, memberId), onSuccess: refresh });
+  const unassign = useMutation({ mutationFn: (v: { memberId: string; reason: string }) => adminApi.unassign(patientId, v.memberId, v.reason), onSuccess: refresh });
   const onTeam = new Set(team.data?.members.map((m) => m.userId) ?? []);
 
   return (
@@ -65,9 +67,17 @@ function CareTeamEditor({ patientId, label }: { patientId: string; label: string
                     <Table.Td>{m.role}</Table.Td>
                     <Table.Td>{formatDateTime(m.assignedAt)}</Table.Td>
                     <Table.Td>
-                      <Button size="xs" variant="default" color="red.8" loading={unassign.isPending && unassign.variables === m.userId} onClick={() => unassign.mutate(m.userId)}>
-                        Unassign<VisuallyHidden> {m.name}</VisuallyHidden>
-                      </Button>
+                      <ConfirmAction
+                        label="Unassign"
+                        title={`Unassign ${m.name}?`}
+                        consequence={`${m.name} loses access to this patient’s record at once: no chart, no messages, no alerts.${m.primary ? ' They are the primary clinician: assign another before the patient needs a decision.' : ''}`}
+                        confirmLabel="Unassign"
+                        reasonLabel="Why is this person unassigned?"
+                        loading={unassign.isPending && unassign.variables.memberId === m.userId}
+                        buttonProps={{ size: 'xs' }}
+          ariaLabel={`Unassign ${m.name}`}
+                        onConfirm={(reason) => unassign.mutate({ memberId: m.userId, reason })}
+                      />
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -172,7 +182,7 @@ export function CareTeamsPage() {
                           <Table.Tr key={p.id}>
                             <Table.Th scope="row">{p.name}</Table.Th>
                             <Table.Td>{p.email}</Table.Td>
-                            <Table.Td>{p.status}</Table.Td>
+                            <Table.Td>{label(p.status)}</Table.Td>
                             <Table.Td>
                               {p.patientId ? (
                                 <Anchor component="button" type="button" onClick={() => p.patientId && setOpen({ id: p.patientId, label: p.name })}>

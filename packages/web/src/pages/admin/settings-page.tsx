@@ -2,7 +2,7 @@ import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, Modal, Numbe
 import { diffSettings } from '@keel/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { isApiError } from '../../api/api-error.ts';
+import { isApiError, plainMessage } from '../../api/api-error.ts';
 import { adminApi, adminKeys, type ProgramSettings, type SettingsProposal } from '../../api/admin-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
@@ -56,7 +56,7 @@ function setAt(obj: Json, path: string[], value: unknown): Json {
 
 function errorFor(error: unknown, path: string): string | undefined {
   if (!isApiError(error)) return undefined;
-  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => e.message);
+  const hits = error.fieldErrors.filter((e) => e.field === path || e.field.endsWith(`.${path}`)).map((e) => plainMessage(e.message));
   return hits.length > 0 ? hits.join('; ') : undefined;
 }
 

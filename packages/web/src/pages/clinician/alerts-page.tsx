@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { SeverityBadge } from '../../features/clinician/badges.tsx';
 import { formatDateTime, humanize } from '../../features/clinician/format.ts';
 import { clinicianBasePath } from './clinician-paths.ts';
+import { plainText } from '../../components/labels.ts';
 
 type ResolutionAction = Parameters<typeof clinicianApi.resolveAlert>[1]['action'];
 
@@ -157,7 +158,7 @@ function AlertCard({ alert }: { alert: Alert }) {
             <List size="sm" spacing={2}>
               {alert.evidence.map((e) => (
                 <List.Item key={`${e.type}:${e.id}`}>
-                  {e.summary}
+                  {plainText(e.summary)}
                   {e.at ? ` (${formatDateTime(e.at)})` : ''} <Text span size="xs" c="dimmed">[{humanize(e.type)}]</Text>
                 </List.Item>
               ))}

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import { IntakeReviewPage } from './intake-review-page.tsx';
 import { PanelPage } from './panel-page.tsx';
@@ -13,6 +14,7 @@ export { clinicianBasePath } from './clinician-paths.ts';
 export const clinicianRoutes: RouteObject[] = [
   { index: true, element: <PanelPage /> },
   { path: 'alerts', element: <AlertsPage /> },
+  { path: 'messages', element: <StaffInboxPage /> },
   { path: 'review-queue', element: <ReviewQueuePage /> },
   { path: 'review-queue/:patientId', element: <IntakeReviewPage /> },
   { path: 'patients', element: <PatientsPage /> },

@@ -3,6 +3,7 @@ import type { RoleSection } from '../../components/role-section.ts';
 export const clinicianSections: readonly RoleSection[] = [
   { label: 'Panel', path: '', summary: 'Your patients at a glance: status, risk, open alerts and next sessions.' },
   { label: 'Alerts', path: 'alerts', summary: 'Warning signs raised by check-ins, sessions and questionnaires, most severe first.' },
+  { label: 'Messages', path: 'messages', summary: 'Patient messages: urgent and overdue first; assign, read and reply.' },
   { label: 'Review queue', path: 'review-queue', summary: 'Submitted intakes waiting for your eligibility decision, oldest first.' },
   { label: 'Patients', path: 'patients', summary: 'Look up a patient’s record, plan, sessions and outcomes.' },
   { label: 'Settings to sign', path: 'settings-changes', summary: 'Proposed changes that loosen a clinical limit, waiting for a prescriber’s signature.' },

@@ -19,6 +19,10 @@ function valueAt(answers: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), answers);
 }
 
+/** An instrument's short name: PHQ-9, GAD-7, C-SSRS screener… */
+const instrumentNames: Record<string, string> = { phq9: 'PHQ-9', gad7: 'GAD-7', 'cssrs-screen': 'C-SSRS screener', audit: 'AUDIT', 'audit-c': 'AUDIT-C', dast10: 'DAST-10', bladder: 'Bladder symptoms', craving: 'Craving' };
+const instrumentName = (code: string) => instrumentNames[code] ?? humanize(code);
+
 function labelFor(form: IntakeForm | undefined, path: string): string {
   for (const section of form?.sections ?? []) {
     const field = section.fields.find((f) => f.path === path);
@@ -112,7 +116,7 @@ function ScreeningSection({ intake, form }: { intake: Intake; form: IntakeForm |
             <Table.Tbody>
               {s.instruments.map((i) => (
                 <Table.Tr key={i.code}>
-                  <Table.Th scope="row">{i.code.toUpperCase()}</Table.Th>
+                  <Table.Th scope="row">{instrumentName(i.code)}</Table.Th>
                   <Table.Td>{i.total ?? '—'}</Table.Td>
                   <Table.Td>
                     {humanize(i.band)}
@@ -211,6 +215,7 @@ function DecisionForm({ patientId, queueItem }: { patientId: string; queueItem: 
   const queryClient = useQueryClient();
   const [decision, setDecision] = useState<DecisionKind | ''>('');
   const [note, setNote] = useState('');
+  const [noteFor, setNoteFor] = useState<'patient' | 'care_team'>('patient');
   const [password, setPassword] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
   const claim = useMutation({
@@ -218,7 +223,7 @@ function DecisionForm({ patientId, queueItem }: { patientId: string; queueItem: 
     onSuccess: () => queryClient.invalidateQueries({ queryKey: clinicianKeys.reviewQueue }),
   });
   const decide = useMutation({
-    mutationFn: () => clinicianApi.decideIntake(patientId, { decision: decision as DecisionKind, note: note.trim(), signature: { password } }),
+    mutationFn: () => clinicianApi.decideIntake(patientId, { decision: decision as DecisionKind, note: note.trim(), noteVisibleToPatient: noteFor === 'patient', signature: { password } }),
     onSuccess: async () => {
       setPassword('');
       // The queue and the panel change; this page keeps showing the signed result until the clinician moves on.
@@ -237,7 +242,7 @@ function DecisionForm({ patientId, queueItem }: { patientId: string; queueItem: 
     return (
       <Alert color="keel" variant="light" title="Decision signed" role="status">
         <Text size="sm">
-          {humanize(d.decision)} — signed by {d.signature.printedName} at {formatDateTime(d.signature.signedAt)} ({d.signature.meaning}). Intake is now {humanize(d.intakeStatus)}; patient status {humanize(d.patientStatus)}.
+          {humanize(d.decision)} — signed by {d.signature.printedName}, {formatDateTime(d.signature.signedAt)}. The intake is now {humanize(d.intakeStatus).toLowerCase()}; the note is {d.noteVisibleToPatient ? 'shown to the patient' : 'for the care team only'}.
         </Text>
         <Anchor component={Link} to={`${clinicianBasePath}/review-queue`} size="sm">
           Back to the review queue
@@ -279,6 +284,12 @@ function DecisionForm({ patientId, queueItem }: { patientId: string; queueItem: 
           </Stack>
         </Radio.Group>
         <Textarea label="Note" description="The applicant’s record keeps this note with your signature." required autosize minRows={3} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={fieldErr('note')} />
+        <Radio.Group label="Who reads this note" value={noteFor} onChange={(v) => setNoteFor(v === 'care_team' ? 'care_team' : 'patient')}>
+          <Stack gap={6} mt={4}>
+            <Radio value="patient" label="The patient and the care team" description="Shown to the applicant with the decision: write it for them." />
+            <Radio value="care_team" label="The care team only" description="Internal: the applicant sees the decision without this note." />
+          </Stack>
+        </Radio.Group>
         <SignatureInput value={password} onChange={setPassword} meaning={decision ? decisionMeaning[decision] : 'I make the decision chosen above.'} error={fieldErr('signature.password') ?? fieldErr('signature')} />
         {err && <ProblemAlert error={err} fieldsShownInline={['decision', 'note', 'signature.password', 'signature']} />}
         <Button type="submit" loading={decide.isPending} w="fit-content">
@@ -318,7 +329,7 @@ export function IntakeReviewPage() {
               </Title>
               {data.latestDecision && (
                 <Text size="sm" mb="sm">
-                  Last decision: <strong>{humanize(data.latestDecision.decision)}</strong> by {data.latestDecision.decidedBy.name}, {formatDateTime(data.latestDecision.decidedAt)} — “{data.latestDecision.note}”
+                  Last decision: <strong>{humanize(data.latestDecision.decision)}</strong> by {data.latestDecision.decidedBy.name}, {formatDateTime(data.latestDecision.decidedAt)} — “{data.latestDecision.note}” ({data.latestDecision.noteVisibleToPatient ? 'shown to the patient' : 'care team only'})
                 </Text>
               )}
               {data.status === 'submitted' ? (

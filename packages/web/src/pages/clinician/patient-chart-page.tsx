@@ -7,6 +7,8 @@ import { RiskTierBadge, SeverityBadge, StatusBadge } from '../../features/clinic
 import { LedgerPanel } from '../../features/clinician/ledger-panel.tsx';
 import { OutcomesPanel } from '../../features/clinician/outcomes-panel.tsx';
 import { PlanPanel } from '../../features/clinician/plan-panel.tsx';
+import { RecordsPanel } from '../../features/clinician/records-panel.tsx';
+import { RequestsPanel } from '../../features/clinician/requests-panel.tsx';
 import { RiskPanel } from '../../features/clinician/risk-panel.tsx';
 import { SessionsPanel } from '../../features/clinician/sessions-panel.tsx';
 import { TimelinePanel } from '../../features/clinician/timeline-panel.tsx';
@@ -21,12 +23,14 @@ const tabs = [
   { value: 'medication', label: 'Medication' },
   { value: 'sessions', label: 'Sessions' },
   { value: 'visits', label: 'Visits and follow-ups' },
+  { value: 'requests', label: 'Requests' },
+  { value: 'records', label: 'Records' },
 ] as const;
 
 function CareTeamLine({ patientId }: { patientId: string }) {
   const team = useQuery({ queryKey: clinicianKeys.patientPart(patientId, 'care-team'), queryFn: () => clinicianApi.careTeam(patientId) });
   if (!team.data) return null;
-  return <Text size="sm">Care team: {team.data.members.map((m) => `${m.name} (${m.role}${m.primary ? ', primary' : ''})`).join(', ') || 'none'}</Text>;
+  return <Text size="sm">Care team: {team.data.members.map((m) => `${m.name} (${m.role === 'coach' ? 'coach' : 'clinician'}${m.primary ? ', primary' : ''})`).join(', ') || 'none'}</Text>;
 }
 
 /** One patient's chart: overview (risk, outcomes), timeline, plan, medication ledger, sessions, visits. */
@@ -66,7 +70,7 @@ export function PatientChartPage() {
         <CareTeamLine patientId={patientId} />
       </Stack>
       <Tabs value={current} onChange={(v) => setSearch(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
-        <Tabs.List mb="md">
+        <Tabs.List mb="md" style={{ flexWrap: 'wrap' }}>
           {tabs.map((t) => (
             <Tabs.Tab key={t.value} value={t.value}>
               {t.label}
@@ -89,6 +93,8 @@ export function PatientChartPage() {
             {t.value === 'medication' && <LedgerPanel patientId={patientId} />}
             {t.value === 'sessions' && <SessionsPanel patientId={patientId} />}
             {t.value === 'visits' && <VisitsPanel patientId={patientId} />}
+            {t.value === 'requests' && <RequestsPanel patientId={patientId} />}
+            {t.value === 'records' && <RecordsPanel patientId={patientId} patientName={row?.name ?? 'this patient'} />}
           </Tabs.Panel>
         ))}
       </Tabs>

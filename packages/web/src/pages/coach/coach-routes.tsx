@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { CaseloadPage } from './caseload-page.tsx';
 import { CoachPatientPage } from './coach-patient-page.tsx';
 import { NotesPage } from './notes-page.tsx';
@@ -9,5 +10,6 @@ export { coachBasePath } from './coach-paths.ts';
 export const coachRoutes: RouteObject[] = [
   { index: true, element: <CaseloadPage /> },
   { path: 'notes', element: <NotesPage /> },
+  { path: 'messages', element: <StaffInboxPage /> },
   { path: 'patients/:patientId', element: <CoachPatientPage /> },
 ];

@@ -2,5 +2,6 @@ import type { RoleSection } from '../../components/role-section.ts';
 
 export const coachSections: readonly RoleSection[] = [
   { label: 'Caseload', path: '', summary: 'The patients you coach and your upcoming integration sessions.' },
+  { label: 'Messages', path: 'messages', summary: 'Patient messages: urgent and overdue first; assign, read and reply.' },
   { label: 'Notes', path: 'notes', summary: 'Integration coaching notes for your patients.' },
 ];

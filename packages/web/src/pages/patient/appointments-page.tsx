@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, formatTime } from '../../features/patient/format.ts';
 import { QueryView } from '../../features/patient/query-view.tsx';
 import { usePatientId } from '../../features/patient/use-patient-id.ts';
+import { label } from '../../components/labels.ts';
 
 const kindLabel: Record<AppointmentKind, string> = {
   initial_evaluation: 'First evaluation',
@@ -231,7 +232,7 @@ export function AppointmentsPage() {
                             {formatDateTime(a.startsAt)} · {kindLabel[a.kind]} with {a.staffName}
                           </Text>
                           <Badge size="sm" variant="light" color="gray">
-                            {a.status}
+                            {label(a.status)}
                           </Badge>
                         </Group>
                       ))}

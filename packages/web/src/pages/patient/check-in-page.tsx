@@ -14,6 +14,7 @@ import { QueryView } from '../../features/patient/query-view.tsx';
 import { usePatientId } from '../../features/patient/use-patient-id.ts';
 import { YesNo } from '../../features/patient/yes-no.tsx';
 import { patientBasePath } from './patient-base-path.ts';
+import { label } from '../../components/labels.ts';
 
 // The same closed list as the contract's checkInSideEffects (kept here so zod stays out of the bundle).
 const sideEffects: readonly { value: CheckInInput['sideEffects'][number]; label: string }[] = [
@@ -43,14 +44,19 @@ function Scale({ label, value, onChange, low, high }: { label: string; value: nu
         value={value}
         onChange={onChange}
         thumbLabel={label}
-        marks={[
-          { value: 0, label: `0 ${low}` },
-          { value: 10, label: `10 ${high}` },
-        ]}
+        marks={[{ value: 0 }, { value: 10 }]}
         mt={4}
-        mb="lg"
         maw={420}
       />
+      {/* The ends of the scale in words, inside the slider's width: they never run off a phone's screen. */}
+      <Group justify="space-between" maw={420} mt={6} mb="md" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          0 {low}
+        </Text>
+        <Text size="xs" c="dimmed" ta="right">
+          10 {high}
+        </Text>
+      </Group>
     </div>
   );
 }
@@ -195,7 +201,7 @@ export function CheckInPage() {
                           {instrumentLabel(i.code)}
                         </Anchor>
                         <Badge variant="light" color={i.status === 'overdue' ? 'red' : i.status === 'due' ? 'keel' : 'gray'}>
-                          {i.status === 'upcoming' ? `next ${formatDateTime(i.dueAt)}` : i.status}
+                          {i.status === 'upcoming' ? `next ${formatDateTime(i.dueAt)}` : label(i.status).toLowerCase()}
                         </Badge>
                       </Group>
                     </List.Item>

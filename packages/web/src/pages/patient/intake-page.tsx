@@ -74,7 +74,7 @@ function IntakeStatusCard({ intake, submitted }: { intake: Intake; submitted: In
       </Group>
       <Text mt="xs">{status.body}</Text>
       {intake.submittedAt && <Text size="sm" c="dimmed" mt={4}>Sent {formatDateTime(intake.submittedAt)}.</Text>}
-      {intake.latestDecision && intake.status !== 'submitted' && (
+      {intake.latestDecision?.note && intake.status !== 'submitted' && (
         <Alert mt="md" variant="light" color={status.color} title={`Note from ${intake.latestDecision.decidedBy.name}`}>
           {intake.latestDecision.note}
         </Alert>

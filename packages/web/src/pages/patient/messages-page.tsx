@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Grid, Group, NavLink, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Grid, Group, NavLink, Radio, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
@@ -17,8 +17,13 @@ function Composer({ threadId, onSent }: { threadId: string | null; onSent: (r: M
   const queryClient = useQueryClient();
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
+  const [recipient, setRecipient] = useState<'care_team' | 'coach'>('care_team');
+  const [tried, setTried] = useState(false);
+  const team = useQuery({ queryKey: patientKeys.careTeam(patientId), queryFn: () => patientApi.careTeam(patientId), enabled: !threadId });
+  const coach = team.data?.members.find((m) => m.role === 'coach');
+  const clinician = team.data?.members.find((m) => m.role === 'clinician' && m.primary) ?? team.data?.members.find((m) => m.role === 'clinician');
   const send = useMutation({
-    mutationFn: () => patientApi.send(patientId, threadId ? { threadId, body: body.trim() } : { subject: subject.trim(), body: body.trim() }),
+    mutationFn: () => patientApi.send(patientId, threadId ? { threadId, body: body.trim() } : { subject: subject.trim(), recipient, body: body.trim() }),
     onSuccess: async (r) => {
       setBody('');
       setSubject('');
@@ -28,14 +33,30 @@ function Composer({ threadId, onSent }: { threadId: string | null; onSent: (r: M
   });
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    setTried(true);
     if (body.trim() === '' || (!threadId && subject.trim() === '')) return;
     send.mutate();
   };
+  const fieldError = (f: string) => (isApiError(send.error) ? send.error.fieldError(f) : undefined);
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         {!threadId && (
-          <TextInput label="Subject" value={subject} onChange={(e) => setSubject(e.currentTarget.value)} error={isApiError(send.error) ? send.error.fieldError('subject') : undefined} maxLength={200} />
+          <Radio.Group label="Who is this for?" value={recipient} onChange={(v) => setRecipient(v === 'coach' ? 'coach' : 'care_team')} error={fieldError('recipient')}>
+            <Stack gap={6} mt={4}>
+              <Radio value="care_team" label={clinician ? `My care team (${clinician.name} and the team)` : 'My care team'} description="Questions about treatment, doses, side effects or sessions." />
+              {coach && <Radio value="coach" label={`My integration coach, ${coach.name}`} description="Integration practices, journaling and reflection." />}
+            </Stack>
+          </Radio.Group>
+        )}
+        {!threadId && (
+          <TextInput
+            label="Subject"
+            value={subject}
+            onChange={(e) => setSubject(e.currentTarget.value)}
+            error={tried && subject.trim() === '' ? 'Give your message a short subject.' : fieldError('subject')}
+            maxLength={200}
+          />
         )}
         <Textarea
           label={threadId ? 'Your reply' : 'Your message'}
@@ -43,11 +64,11 @@ function Composer({ threadId, onSent }: { threadId: string | null; onSent: (r: M
           minRows={3}
           value={body}
           onChange={(e) => setBody(e.currentTarget.value)}
-          error={isApiError(send.error) ? send.error.fieldError('body') : undefined}
+          error={tried && body.trim() === '' ? 'Write your message before sending.' : fieldError('body')}
         />
-        {send.error !== null && <ProblemAlert error={send.error} fieldsShownInline={['subject', 'body']} />}
+        {send.error !== null && <ProblemAlert error={send.error} fieldsShownInline={['subject', 'body', 'recipient']} />}
         <Group>
-          <Button type="submit" loading={send.isPending} disabled={body.trim() === '' || (!threadId && subject.trim() === '')}>
+          <Button type="submit" loading={send.isPending}>
             Send
           </Button>
         </Group>
@@ -77,7 +98,7 @@ function ThreadView({ threadId, onSent }: { threadId: string; onSent: (r: Messag
               <Card key={m.id} component="li" withBorder radius="md" padding="sm" bg={m.senderRole === 'patient' ? 'gray.0' : 'blue.0'}>
                 <Group justify="space-between" gap="xs" wrap="wrap">
                   <Text size="sm" fw={600}>
-                    {m.senderRole === 'patient' ? 'You' : m.senderName}
+                    {m.senderRole === 'patient' ? 'You' : `${m.senderName} (${m.senderRole === 'coach' ? 'coach' : 'clinician'})`}
                   </Text>
                   <Text size="xs" c="dimmed">
                     {formatDateTime(m.sentAt)}
@@ -112,11 +133,17 @@ export function MessagesPage() {
     setSelected(r.thread.id);
   };
   const current = selected ?? threads.data?.threads[0]?.id ?? 'new';
+  const unreadReplies = (threads.data?.threads ?? []).reduce((n, t) => n + t.unreadCount, 0);
   return (
     <>
       <PageHeader title="Messages" description="Secure messages with your clinician and coach." />
       <Stack gap="lg">
         <MessagesNotice replyText={threads.data?.replyExpectation.text} />
+        {unreadReplies > 0 && (
+          <Text fw={650} role="status">
+            {unreadReplies === 1 ? 'You have 1 new reply.' : `You have ${unreadReplies} new replies.`}
+          </Text>
+        )}
         {crisis && <CrisisPanel resources={crisis.resources.map((r) => ({ ...r, contact: { ...r.contact, kind: r.contact.kind === 'chat' ? 'chat' : r.contact.kind === 'text' ? 'text' : 'call' } }))} messages={[crisis.message]} />}
         <QueryView query={threads} label="Loading messages…">
           {(data) => (
@@ -129,16 +156,16 @@ export function MessagesPage() {
                       key={t.id}
                       component="button"
                       label={t.subject}
-                      description={formatDateTime(t.lastMessageAt)}
+                      description={`${t.recipient === 'coach' ? 'With your coach' : 'With your care team'} · ${formatDateTime(t.lastMessageAt)}`}
                       active={current === t.id}
                       aria-current={current === t.id ? 'true' : undefined}
                       onClick={() => setSelected(t.id)}
-                      rightSection={t.unreadCount > 0 ? <Badge size="sm">{t.unreadCount} new</Badge> : null}
+                      rightSection={t.unreadCount > 0 ? <Badge size="sm">{t.unreadCount === 1 ? '1 new reply' : `${t.unreadCount} new replies`}</Badge> : null}
                     />
                   ))}
                   {data.threads.length === 0 && (
                     <Text size="sm" p="xs">
-                      No conversations yet.
+                      No conversations yet. Your questions are welcome — start one here.
                     </Text>
                   )}
                 </Card>
@@ -150,7 +177,7 @@ export function MessagesPage() {
                       <Title order={2} size="h4">
                         New message
                       </Title>
-                      {data.threads.length === 0 && <NothingHereYet description="Start a conversation with your care team." />}
+                      {data.threads.length === 0 && <NothingHereYet description="Ask your care team or coach anything about your treatment. They will write back here." />}
                       <Composer threadId={null} onSent={onSent} />
                     </Stack>
                   ) : (

@@ -4,6 +4,7 @@ import { useCurrentUser } from '../../auth/auth-context.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageLoader } from '../../components/page-loader.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
+import { HomeHighlights } from '../../features/patient/home-highlights.tsx';
 import { CrisisPanel } from '../../features/patient/crisis-panel.tsx';
 import { formatDateTime } from '../../features/patient/format.ts';
 import { nextStep } from '../../features/patient/next-step.ts';
@@ -65,8 +66,8 @@ export function PatientHomePage() {
               now: new Date(),
             });
             return (
-              <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="next-step-heading" data-testid="next-step" data-step={step.id}>
-                <Text size="sm" fw={700} c="teal.9" tt="uppercase">
+              <Card radius="lg" padding="xl" component="section" aria-labelledby="next-step-heading" data-testid="next-step" data-step={step.id} style={{ background: 'linear-gradient(135deg, var(--mantine-color-keel-0), #fbf6ee)' }}>
+                <Text size="sm" fw={700} c="keel.8">
                   Your next step
                 </Text>
                 <Title order={2} size="h3" id="next-step-heading" mt={4}>
@@ -87,6 +88,7 @@ export function PatientHomePage() {
           })()
         )}
 
+        {approved && <HomeHighlights patientId={patientId} />}
         {approved && (
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
             <Card withBorder radius="md" component="section" aria-labelledby="due-heading">
@@ -103,15 +105,15 @@ export function PatientHomePage() {
                           <Anchor component={Link} to={`${patientBasePath}/${item.code === 'checkin' ? 'check-in' : `assessments/${item.code}`}`}>
                             {instrumentLabel(item.code)}
                           </Anchor>
-                          <Badge color={item.status === 'overdue' ? 'red' : 'keel'} variant="light">
-                            {item.status}
+                          <Badge color={item.status === 'overdue' ? 'red' : 'keel'} variant="light" tt="none">
+                            {item.status === 'overdue' ? 'overdue' : 'ready for you'}
                           </Badge>
                         </Group>
                       </List.Item>
                     ))}
                 </List>
               ) : (
-                <Text size="sm">Nothing is due right now.</Text>
+                <Text size="sm">All done for now — nicely kept up.</Text>
               )}
             </Card>
             <Card withBorder radius="md" component="section" aria-labelledby="sessions-heading">

@@ -6,10 +6,13 @@ import { ConsentPage } from './consent-page.tsx';
 import { EducationModulePage, EducationPage } from './education-page.tsx';
 import { IntakePage } from './intake-page.tsx';
 import { JournalPage } from './journal-page.tsx';
+import { MedicationPage } from './medication-page.tsx';
 import { MessagesPage } from './messages-page.tsx';
 import { patientBasePath } from './patient-base-path.ts';
 import { PatientHomePage } from './patient-home-page.tsx';
+import { PracticesPage } from './practices-page.tsx';
 import { ProgressPage } from './progress-page.tsx';
+import { RecordsPage } from './records-page.tsx';
 import { SessionPage } from './session-page.tsx';
 import { SessionsPage } from './sessions-page.tsx';
 import { SupportPage } from './support-page.tsx';
@@ -32,4 +35,7 @@ export const patientRoutes: RouteObject[] = [
   { path: 'messages', element: <MessagesPage /> },
   { path: 'appointments', element: <AppointmentsPage /> },
   { path: 'support', element: <SupportPage /> },
+  { path: 'medication', element: <MedicationPage /> },
+  { path: 'practices', element: <PracticesPage /> },
+  { path: 'records', element: <RecordsPage /> },
 ];

@@ -470,14 +470,18 @@ function PostSessionForm({ session }: { session: SessionDetail }) {
         value={value}
         onChange={set}
         thumbLabel={label}
-        marks={[
-          { value: 0, label: `0 ${low}` },
-          { value: 10, label: `10 ${high}` },
-        ]}
-        mb="lg"
+        marks={[{ value: 0 }, { value: 10 }]}
         mt={4}
         maw={420}
       />
+      <Group justify="space-between" maw={420} mt={6} mb="md" gap="xs" wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          0 {low}
+        </Text>
+        <Text size="xs" c="dimmed" ta="right">
+          10 {high}
+        </Text>
+      </Group>
     </div>
   );
   return (
@@ -667,7 +671,7 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
           <ChecklistStep session={session} plan={plan} />
           <VitalsStep session={session} plan={plan} n={2} phase="pre" />
           <SitterStep session={session} sitterName={sitterName} />
-          {blockedReasons && blockedReasons.length > 0 && <GateReasons reasons={blockedReasons} />}
+          {blockedReasons && blockedReasons.length > 0 && <GateReasons reasons={blockedReasons} session={session} />}
           <SafetyCheckStep session={session} onResult={setResult} />
         </Stack>
       );

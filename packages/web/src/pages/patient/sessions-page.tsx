@@ -1,10 +1,11 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { isApiError } from '../../api/api-error.ts';
 import { patientApi, patientKeys, type SessionSummary } from '../../api/patient-api.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
+import { AdverseEventForm } from '../../features/shared/adverse-event-form.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime, toLocalInput } from '../../features/patient/format.ts';
@@ -68,6 +69,19 @@ function ScheduleForm() {
   );
 }
 
+/** A side effect after a session, reported to the care team (a serious one raises a safety alert). */
+function SideEffectReport({ sessionId }: { sessionId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Stack gap="xs" mt="xs">
+      <Button variant="subtle" color="red" c="red.9" size="xs" w="fit-content" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+        {open ? 'Close the side-effect report' : 'Report a side effect'}
+      </Button>
+      {open && <AdverseEventForm sessionId={sessionId} reporter="patient" />}
+    </Stack>
+  );
+}
+
 /** Booked and past sessions, each with its safety-check outcome; booking a new one. */
 export function SessionsPage() {
   const patientId = usePatientId();
@@ -114,45 +128,29 @@ export function SessionsPage() {
                       <Title order={2} size="h4" id="list-heading" p="md" pb={0}>
                         Your sessions
                       </Title>
-                      <Table.ScrollContainer minWidth={520}>
-                        <Table verticalSpacing="sm" horizontalSpacing="md">
-                          <Table.Thead>
-                            <Table.Tr>
-                              <Table.Th scope="col">When</Table.Th>
-                              <Table.Th scope="col">Status</Table.Th>
-                              <Table.Th scope="col">Safety check</Table.Th>
-                              <Table.Th scope="col">Dose</Table.Th>
-                            </Table.Tr>
-                          </Table.Thead>
-                          <Table.Tbody>
-                            {data.items.map((s) => {
-                              const last = [...s.gateEvaluations].sort((a, b) => b.evaluatedAt.localeCompare(a.evaluatedAt))[0];
-                              return (
-                                <Table.Tr key={s.id}>
-                                  <Table.Td>
-                                    <Anchor component={Link} to={`${patientBasePath}/sessions/${s.id}`}>
-                                      {formatDateTime(s.scheduledFor)}
-                                    </Anchor>
-                                  </Table.Td>
-                                  <Table.Td>
-                                    <Badge variant="light" color={statusLabel[s.status].color}>
-                                      {statusLabel[s.status].label}
-                                    </Badge>
-                                  </Table.Td>
-                                  <Table.Td>
-                                    {last
-                                      ? last.outcome === 'authorized'
-                                        ? 'Passed'
-                                        : `Not yet: ${last.reasons.length} thing${last.reasons.length === 1 ? '' : 's'} to sort out`
-                                      : '—'}
-                                  </Table.Td>
-                                  <Table.Td>{s.doseMg !== null ? `${s.doseMg} mg` : '—'}</Table.Td>
-                                </Table.Tr>
-                              );
-                            })}
-                          </Table.Tbody>
-                        </Table>
-                      </Table.ScrollContainer>
+                      <Stack gap="xs" p="md" component="ul" style={{ listStyle: 'none', margin: 0 }}>
+                        {data.items.map((s) => {
+                          const last = [...s.gateEvaluations].sort((a, b) => b.evaluatedAt.localeCompare(a.evaluatedAt))[0];
+                          return (
+                            <Card key={s.id} component="li" withBorder radius="md" padding="sm">
+                              <Group justify="space-between" gap="xs" wrap="wrap">
+                                <Anchor component={Link} to={`${patientBasePath}/sessions/${s.id}`} fw={650}>
+                                  {formatDateTime(s.scheduledFor)}
+                                </Anchor>
+                                <Badge variant="light" color={statusLabel[s.status].color}>
+                                  {statusLabel[s.status].label}
+                                </Badge>
+                              </Group>
+                              <Text size="sm" mt={4}>
+                                Safety check:{' '}
+                                {last ? (last.outcome === 'authorized' ? 'passed' : `not yet — ${last.reasons.length} thing${last.reasons.length === 1 ? '' : 's'} to sort out`) : 'not started'}
+                                {s.doseMg !== null ? ` · ${s.doseMg} mg` : ''}
+                              </Text>
+                              {(s.status === 'in_progress' || s.status === 'completed') && <SideEffectReport sessionId={s.id} />}
+                            </Card>
+                          );
+                        })}
+                      </Stack>
                     </Card>
                   )
                 }

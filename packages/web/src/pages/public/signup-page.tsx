@@ -108,7 +108,7 @@ export function SignupPage() {
       </Card>
       <Text>
         Already have an account?{' '}
-        <Anchor component={Link} to="/">
+        <Anchor component={Link} to="/" underline="always">
           Sign in
         </Anchor>
       </Text>

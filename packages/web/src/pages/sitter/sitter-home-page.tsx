@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { clock, formatDateTime, formatTime } from '../../features/patient/format.ts';
 import { QueryView } from '../../features/patient/query-view.tsx';
 import { useNow } from '../../features/patient/use-now.ts';
+import { AdverseEventForm } from '../../features/shared/adverse-event-form.tsx';
 import { EmergencyGuidance } from '../../features/sitter/emergency-guidance.tsx';
 import { todaysSession } from '../../features/sitter/today-session.ts';
 
@@ -237,6 +238,7 @@ function PatientSession({ patient }: { patient: SitterPatient }) {
                   {(session.status === 'scheduled' || session.status === 'authorized') && <Attest session={session} patientName={firstName} />}
                   {session.status === 'in_progress' && <Checks session={session} patientName={firstName} />}
                   {(session.status === 'in_progress' || session.status === 'completed') && <BackToBaseline session={session} patientName={firstName} />}
+                  {(session.status === 'in_progress' || session.status === 'completed') && <SideEffectReport sessionId={session.id} />}
                 </Stack>
               )}
             </QueryView>
@@ -293,6 +295,19 @@ function BackToBaseline({ session, patientName }: { session: SitterSession; pati
         </Stack>
       )}
     </Card>
+  );
+}
+
+/** A side effect or adverse event, reported by the sitter for the session (a serious one raises a safety alert). */
+function SideEffectReport({ sessionId }: { sessionId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Stack gap="xs">
+      <Button variant="light" color="red" c="red.9" onClick={() => setOpen((o) => !o)} aria-expanded={open} styles={wrapping}>
+        {open ? 'Close the side-effect report' : 'Report a side effect'}
+      </Button>
+      {open && <AdverseEventForm sessionId={sessionId} reporter="sitter" />}
+    </Stack>
   );
 }
 
