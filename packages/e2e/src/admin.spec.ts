@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { shot, signInThroughForm, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
+import { seriousViolations, shot, signInThroughForm, openKeelInBrowser, type BrowserSession } from './browser-helpers.ts';
 import type { KeelProcess } from './server-process.ts';
 
 /** The administrator's app against the real server and its demo program. */
@@ -93,13 +93,30 @@ describe('the admin app', () => {
 
     const window = page.getByLabel('Maximum sessions in the rolling window');
     await window.fill('0');
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Review and save…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save now' }).click();
     await page.getByText('Check the highlighted fields.').waitFor();
     expect(await page.getByText(/Max sessions per 7 days must be a whole number/).isVisible()).toBe(true);
     await window.fill('2');
+    // Longer fasting is stricter: it applies on the administrator's word, after a confirmation naming the change.
     await page.getByLabel('Fasting before a session (hours)').fill('6');
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Review and save…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Stricter').waitFor();
+    await shot(page, 'admin-settings-confirm');
+    await dialog.getByRole('button', { name: 'Save now' }).click();
     await page.getByText(/Saved as version 1\./).waitFor();
+    // Back to 4 hours is looser: it needs a reason and becomes a proposal for a prescriber to sign.
+    await page.getByLabel('Fasting before a session (hours)').fill('4');
+    await page.getByRole('button', { name: 'Review and save…' }).click();
+    await dialog.getByText('Looser: needs a prescriber').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Send to a prescriber to sign' }).isDisabled()).toBe(true);
+    await dialog.getByLabel(/Reason/).fill('Back to the program default');
+    await dialog.getByRole('button', { name: 'Send to a prescriber to sign' }).click();
+    await page.getByTestId('settings-proposed').waitFor();
+    await page.getByTestId('pending-proposal').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'admin-settings-proposed');
   });
 
   it('searches the audit log by outcome and pages through it', async () => {

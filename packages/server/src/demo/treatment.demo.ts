@@ -233,7 +233,11 @@ const samStep: DemoStep = async (ctx) => {
     .insertInto('ledger_entries')
     .values({ id: crypto.randomUUID(), patient_id: patientId, kind: 'counted', units: 0, counted_units: 3, expected_units: 3, occurred_at: ago(ctx, DAY), recorded_by: ctx.users.clinician, recorded_at: ago(ctx, DAY), note: 'Video pill count' })
     .execute();
-  await scheduledSession(ctx, patientId, planId, ctx.users.patient, new Date(ctx.now.getTime() + HOUR));
+  // Later today: an hour from now, but never past the end of the day (a demo started at 23:30 still shows "today").
+  const endOfDay = new Date(ctx.now);
+  endOfDay.setUTCHours(23, 55, 0, 0);
+  const later = Math.max(ctx.now.getTime(), Math.min(ctx.now.getTime() + HOUR, endOfDay.getTime()));
+  await scheduledSession(ctx, patientId, planId, ctx.users.patient, new Date(later));
 };
 
 interface SyntheticPatient {

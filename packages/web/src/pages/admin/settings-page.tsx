@@ -140,6 +140,10 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
         queryClient.setQueryData(adminKeys.settings, saved);
       }
     },
+    // Errors on the settings themselves are shown beside their fields: close the dialog so they can be seen.
+    onError: (error) => {
+      if (!isApiError(error) || error.fieldErrors.some((f) => f.field !== 'reason')) setConfirming(false);
+    },
   });
   const stale = isApiError(save.error) && save.error.status === 412;
   const readOnlyDosing = Object.fromEntries(Object.entries(current.settings.dosing).filter(([k]) => readOnlyDosingKeys.has(k)));
