@@ -61,4 +61,20 @@ describe('the sitter’s reports during a dosed session', () => {
       expect(removal.statusCode).toBe(409);
     }
   });
+
+  it('a severe adverse event reported during the dose (not ticked "serious") reaches the clinician, not only the reporter', async () => {
+    const w = await readyWorld(t);
+    const id = await authorizedSession(w);
+    await start(w, id);
+    t.clock.advanceMinutes(30);
+    await w.refresh();
+    const r = await expectStatus(
+      post(w, 'sitter', `/api/v1/sessions/${id}/adverse-events`, { kind: 'chest pain', severity: 'severe', serious: false, description: 'Crushing chest pain at the peak' }),
+      201,
+    );
+    // The reporter is told to call 911...
+    expect(r.json<{ emergencyGuidance: string | null }>().emergencyGuidance).not.toBeNull();
+    // ...and the patient's clinician must hear of it too.
+    expect((await openAlerts(w)).length).toBeGreaterThan(0);
+  });
 });
