@@ -64,6 +64,13 @@ describe('serious adverse event', () => {
       cause: 'adverse-event:ae1',
     });
     expect(raise({ ...base, serious: false })).toEqual([]);
+    expect(raise({ ...base, serious: false, severity: 'moderate' })).toEqual([]);
+  });
+  it('a severe event not marked serious still reaches the clinician', () => {
+    const base = { kind: 'adverse_event_reported' as const, adverseEventId: 'ae2', at: minutesAgo(2) };
+    expect(raise({ ...base, serious: false, severity: 'severe' }).map((a) => [a.code, a.severity, a.holdsDosing, a.title])).toEqual([
+      ['SERIOUS_ADVERSE_EVENT_REPORTED', 'critical', true, 'Severe adverse event reported'],
+    ]);
   });
 });
 

@@ -68,6 +68,8 @@ export type AlertSourceEvent =
       readonly adverseEventId: string;
       readonly at: string;
       readonly serious: boolean;
+      /** A severe event reaches the clinician like a serious one, whether or not the reporter ticked "serious". */
+      readonly severity?: 'mild' | 'moderate' | 'severe' | undefined;
       readonly sessionId?: string | undefined;
     }
   | {
@@ -189,11 +191,11 @@ function seriousAdverseEvent(
   e: Extract<AlertSourceEvent, { kind: 'adverse_event_reported' }>,
   settings: AlertSettings,
 ): AlertCandidate[] {
-  if (!e.serious) return [];
+  if (!e.serious && e.severity !== 'severe') return [];
   return [
     candidate('SERIOUS_ADVERSE_EVENT_REPORTED', settings.seriousAdverseEvent, settings, {
       cause: `adverse-event:${e.adverseEventId}`,
-      title: 'Serious adverse event reported',
+      title: e.serious ? 'Serious adverse event reported' : 'Severe adverse event reported',
       evidence: [
         {
           type: 'adverse_event',

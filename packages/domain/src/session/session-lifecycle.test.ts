@@ -114,7 +114,13 @@ describe('evaluateCompletion: never against the sitter, never before the observa
     ['the sitter says not yet', { startedAt, confirmations: [confirm(-5, false)] }, NOW, ['SITTER_SAYS_NOT_BASELINE']],
     ['a "not yet" after a "yes" keeps it open', { startedAt, confirmations: [confirm(-20, true), confirm(-5, false)] }, NOW, ['SITTER_SAYS_NOT_BASELINE']],
     ['a "yes" after a "not yet" closes it', { startedAt, confirmations: [confirm(-20, false), confirm(-5, true)] }, NOW, []],
-    ['one minute after the dose, even with a confirmation', { startedAt: at(-1), confirmations: [confirm(0, true)] }, NOW, ['OBSERVATION_TIME_NOT_MET']],
+    // A "yes" before the peak has passed says nothing about recovery: it does not count.
+    ['one minute after the dose, with a "yes" at once', { startedAt: at(-1), confirmations: [confirm(0, true)] }, NOW, ['OBSERVATION_TIME_NOT_MET', 'SITTER_BASELINE_NOT_CONFIRMED']],
+    ['a "yes" 44 minutes after the dose, the session then 90 minutes old', { startedAt, confirmations: [confirm(-46, true)] }, NOW, ['SITTER_BASELINE_NOT_CONFIRMED']],
+    ['a "yes" exactly 45 minutes after the dose', { startedAt, confirmations: [confirm(-45, true)] }, NOW, []],
+    // A "not yet" counts whenever it was said.
+    ['a "not yet" one minute after the dose', { startedAt: at(-1), confirmations: [confirm(0, false)] }, NOW, ['OBSERVATION_TIME_NOT_MET', 'SITTER_SAYS_NOT_BASELINE']],
+    ['a "yes" from an assigned sitter who did not attest for this session', { startedAt, confirmations: [confirm(-5, true, 'sitter-2')] }, NOW, ['SITTER_BASELINE_NOT_CONFIRMED']],
     ['exactly at the minimum observation time', { startedAt: at(-60), confirmations: [confirm(-1, true)] }, NOW, []],
     ['one minute short of it', { startedAt: at(-59), confirmations: [confirm(-1, true)] }, NOW, ['OBSERVATION_TIME_NOT_MET']],
     ['a statement by someone who is not the assigned sitter', { startedAt, confirmations: [confirm(-5, true, 'patient-user')] }, NOW, ['SITTER_BASELINE_NOT_CONFIRMED']],
@@ -123,16 +129,16 @@ describe('evaluateCompletion: never against the sitter, never before the observa
     ['no start time', { startedAt: null, confirmations: [confirm(-5, true)] }, NOW, ['OBSERVATION_TIME_NOT_MET', 'SITTER_BASELINE_NOT_CONFIRMED']],
   ];
   it.each(table)('%s → %j', (_name, input, now, codes) => {
-    const d = evaluateCompletion({ ...input, assignedSitterIds: [sitter] }, now, settings);
+    const d = evaluateCompletion({ ...input, assignedSitterIds: [sitter, 'sitter-2'], presentSitterIds: [sitter] }, now, settings);
     expect(d.kind === 'not_yet' ? d.reasons.map((r) => r.code) : []).toEqual(codes);
     expect(d.kind).toBe(codes.length === 0 ? 'may_complete' : 'not_yet');
   });
   it('never shortens observation below the 45-minute floor, whatever the setting', () => {
-    const d = evaluateCompletion({ startedAt: at(-30), assignedSitterIds: [sitter], confirmations: [confirm(-1, true)] }, NOW, { minObservationMinutes: 5 });
-    expect(d.kind === 'not_yet' && d.reasons.map((r) => r.code)).toEqual(['OBSERVATION_TIME_NOT_MET']);
+    const d = evaluateCompletion({ startedAt: at(-30), assignedSitterIds: [sitter], presentSitterIds: [sitter], confirmations: [confirm(-1, false)] }, NOW, { minObservationMinutes: 5 });
+    expect(d.kind === 'not_yet' && d.reasons.map((r) => r.code)).toEqual(['OBSERVATION_TIME_NOT_MET', 'SITTER_SAYS_NOT_BASELINE']);
     expect(d.kind === 'not_yet' && d.observationEndsAt).toBe(at(15));
   });
-  it('property: whatever the statements, a session closes only if the latest valid one is a "yes"', () => {
+  it('property: whatever the statements, a session closes only if the latest valid one is a "yes" made after the peak', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ minute: fc.integer({ min: -120, max: 10 }), yes: fc.boolean(), assigned: fc.boolean() }), { maxLength: 8 }),
@@ -142,12 +148,14 @@ describe('evaluateCompletion: never against the sitter, never before the observa
             confirmedAt: new Date(NOW.getTime() + s.minute * 60_000 + i).toISOString(),
             backToBaseline: s.yes,
           }));
-          const d = evaluateCompletion({ startedAt, assignedSitterIds: [sitter], confirmations }, NOW, settings);
+          const d = evaluateCompletion({ startedAt, assignedSitterIds: [sitter], presentSitterIds: [sitter], confirmations }, NOW, settings);
           const valid = statements
             .map((s, i) => ({ ...s, t: s.minute * 60_000 + i }))
             .filter((s) => s.assigned && s.minute >= -90 && s.t <= 0)
             .sort((a, b) => b.t - a.t);
-          expect(d.kind === 'may_complete').toBe(valid[0]?.yes === true);
+          // Started 90 minutes ago: the peak passed 45 minutes ago.
+          const latest = valid[0];
+          expect(d.kind === 'may_complete').toBe(latest?.yes === true && latest.t >= -45 * 60_000);
         },
       ),
     );

@@ -109,6 +109,8 @@ export interface CompletionInput {
   /** When the dose was taken. */
   readonly startedAt: string | null;
   readonly assignedSitterIds: readonly string[];
+  /** The sitters who attested, for this session, that they were present and sober: the ones actually there. */
+  readonly presentSitterIds: readonly string[];
   /** This session's back-to-baseline statements, in any order. */
   readonly confirmations: readonly BaselineConfirmation[];
 }
@@ -118,9 +120,11 @@ export type CompletionDecision =
   | { readonly kind: 'not_yet'; readonly reasons: readonly CompletionReason[]; readonly observationEndsAt: string | null };
 
 /**
- * A session may be closed only when the minimum observation time since the dose has passed AND the patient's
- * assigned sitter has said, from their own account, that the patient is back to their usual self — and has not
- * said "not yet" since. Only an assigned sitter's statement made after the dose counts; the latest one decides.
+ * A session may be closed only when the minimum observation time since the dose has passed AND the sitter who is
+ * there has said, from their own account, that the patient is back to their usual self — and has not said "not
+ * yet" since. Only statements by a sitter who is assigned to the patient and attested presence for this session
+ * count, made after the dose; the latest one decides. A "not yet" counts whenever it was said; a "yes" counts only
+ * once the peak has passed (the observation floor after the dose): before it, a patient is trivially "at baseline".
  */
 export function evaluateCompletion(input: CompletionInput, now: Date, settings: Pick<DosingSettings, 'minObservationMinutes'>): CompletionDecision {
   const reasons: CompletionReason[] = [];
@@ -139,15 +143,23 @@ export function evaluateCompletion(input: CompletionInput, now: Date, settings: 
     });
   }
   const assigned = new Set(input.assignedSitterIds);
+  const present = new Set(input.presentSitterIds);
   const valid = input.confirmations
     .map((c) => ({ c, at: parseInstant(c.confirmedAt) }))
-    .filter((x): x is { c: BaselineConfirmation; at: number } => x.at !== null && started !== null && x.at >= started && x.at <= nowMs && assigned.has(x.c.sitterUserId))
+    .filter(
+      (x): x is { c: BaselineConfirmation; at: number } =>
+        x.at !== null && started !== null && x.at >= started && x.at <= nowMs && assigned.has(x.c.sitterUserId) && present.has(x.c.sitterUserId),
+    )
     .sort((a, b) => b.at - a.at);
+  const peakPassedMs = started === null ? null : started + minutesToMs(CLINICAL_BOUNDS.minObservationMinutes.min);
   const latest = valid[0];
-  if (latest === undefined) {
+  const tooEarly = latest !== undefined && latest.c.backToBaseline && (peakPassedMs === null || latest.at < peakPassedMs);
+  if (latest === undefined || tooEarly) {
     reasons.push({
       code: 'SITTER_BASELINE_NOT_CONFIRMED',
-      message: 'Your sitter has not yet confirmed, from their own account, that you are back to your usual self.',
+      message: tooEarly
+        ? 'Your sitter confirmed you were back to your usual self too soon after the dose to count. They confirm again once the effects have passed.'
+        : 'Your sitter has not yet confirmed, from their own account, that you are back to your usual self.',
     });
   } else if (!latest.c.backToBaseline) {
     reasons.push({
@@ -156,6 +168,6 @@ export function evaluateCompletion(input: CompletionInput, now: Date, settings: 
       detail: { confirmedAt: latest.c.confirmedAt },
     });
   }
-  if (reasons.length > 0 || latest === undefined) return { kind: 'not_yet', reasons, observationEndsAt: endsMs === null ? null : toIso(endsMs) };
+  if (reasons.length > 0 || latest === undefined || tooEarly) return { kind: 'not_yet', reasons, observationEndsAt: endsMs === null ? null : toIso(endsMs) };
   return { kind: 'may_complete', confirmedBy: latest.c.sitterUserId, confirmedAt: latest.c.confirmedAt };
 }

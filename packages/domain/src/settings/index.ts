@@ -29,3 +29,4 @@ export {
 } from './time-units.ts';
 export { changeDirection, changesAreTightening, diffSettings } from './settings-change.ts';
 export type { ChangeDirection, SettingChange } from './settings-change.ts';
+export { validateInstrumentSettings, validateMonitoringSettings } from './clinical-settings-validation.ts';

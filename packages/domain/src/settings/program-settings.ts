@@ -253,6 +253,24 @@ export function validateDosingSettings(settings: DosingSettings): FieldError[] {
       errors.push({ field, code: 'INVALID_RANGE', message: `${field} needs numbers with 0 ≤ min < max.` });
     }
   }
+  // The plausible range may not hide a dangerous reading as "impossible": it must reach at least these values.
+  const mustReach: Record<string, { maxAtLeast: number; minAtMost: number }> = {
+    systolicMmHg: { maxAtLeast: 250, minAtMost: 70 },
+    diastolicMmHg: { maxAtLeast: 150, minAtMost: 40 },
+    heartRateBpm: { maxAtLeast: 200, minAtMost: 30 },
+    spo2Pct: { maxAtLeast: 100, minAtMost: 70 },
+  };
+  for (const [key, reach] of Object.entries(mustReach)) {
+    const r = asRecord(range[key]);
+    const field = `vitalsHumanRange.${key}`;
+    if (isFiniteNumber(r.min) && isFiniteNumber(r.max) && r.min < r.max && (r.max < reach.maxAtLeast || r.min > reach.minAtMost)) {
+      errors.push({
+        field,
+        code: 'OUTSIDE_CLINICAL_BOUNDS',
+        message: `${field} must accept readings from ${reach.minAtMost} to ${reach.maxAtLeast}: a narrower range would refuse a dangerous reading as impossible.`,
+      });
+    }
+  }
   const spo2 = asRecord(range.spo2Pct);
   if (isFiniteNumber(spo2.max) && spo2.max > 100) {
     errors.push({ field: 'vitalsHumanRange.spo2Pct', code: 'INVALID_RANGE', message: 'Oxygen saturation cannot exceed 100%.' });

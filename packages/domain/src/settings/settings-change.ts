@@ -30,8 +30,8 @@ const LOOSER_WHEN: readonly (readonly [string, Looser])[] = [
   ['dosing.rollingWindowDays', 'lower'],
   ['dosing.fastingHours', 'lower'],
   ['dosing.vitalsHold.*', 'higher'],
-  ['dosing.vitalsHumanRange.*.min', 'lower'],
-  ['dosing.vitalsHumanRange.*.max', 'higher'],
+  // The plausible range is neither stricter nor looser when moved: either way it changes which readings count, so
+  // any change is a prescriber's (left out of this table on purpose: unclassified).
   ['dosing.sitterAttestationFreshnessMinutes', 'higher'],
   ['dosing.vitalsFreshnessMinutes', 'higher'],
   ['dosing.checklistFreshnessMinutes', 'higher'],

@@ -5,6 +5,7 @@ import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { isUuid } from '../../http/access-control.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { slotStarts, SLOT_MS, withinAvailability } from './availability-windows.ts';
 import { loadStaffAvailability } from './availability.ts';
 import { loadContinuitySettings } from './continuity-settings.ts';
@@ -310,7 +311,8 @@ export async function rescheduleAppointment(
 }
 
 /** After the start time, the staff member records whether the appointment happened or was missed. */
-export async function setAppointmentOutcome({ deps, ctx }: UseCase, relation: Relation, appointmentId: string, status: 'completed' | 'missed'): Promise<void> {
+export async function setAppointmentOutcome(uc: UseCase, relation: Relation, appointmentId: string, status: 'completed' | 'missed'): Promise<void> {
+  const { deps, ctx } = uc;
   if (relation !== 'clinician' && relation !== 'coach') throw notFound('appointment');
   await inTransaction(deps.database.db, async (tx) => {
     const a = await lockBooked(tx, appointmentId);
@@ -319,6 +321,8 @@ export async function setAppointmentOutcome({ deps, ctx }: UseCase, relation: Re
     }
     await tx.updateTable('appointments').set({ status, status_changed_at: ctx.now, status_changed_by: ctx.actorId }).where('id', '=', appointmentId).execute();
     await cancelReminders(tx, appointmentId, ctx.now);
+    // A missed integration session is evidence of DISENGAGEMENT: the signs are read now, before the audit row.
+    if (status === 'missed' && a.kind === 'integration') await reevaluateWarningSigns(tx, uc, a.patient_id, 'appointment_missed');
     await writeAudit(tx, ctx, { action: `appointment.${status}`, resourceType: 'appointment', resourceId: appointmentId, patientId: a.patient_id, outcome: 'success' });
   });
 }

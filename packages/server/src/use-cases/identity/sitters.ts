@@ -149,9 +149,28 @@ export async function approveSitter({ deps, ctx }: UseCase, input: { patientId: 
   });
 }
 
-/** Removal takes effect at once: the next request the sitter makes about this patient is a 404. */
+/**
+ * Removal takes effect at once: the next request the sitter makes about this patient is a 404. Not while that sitter
+ * is watching a dose (a session in progress they attested for): the patient cannot cut off the one person who can
+ * call for help. A clinician may still remove one at any time (an unsafe sitter), and is then watching themselves.
+ */
 export async function removeSitter({ deps, ctx }: UseCase, input: { patientId: string; assignmentId: string }): Promise<void> {
   await inTransaction(deps.database.db, async (tx) => {
+    const assignment = await tx.selectFrom('sitter_assignments').select('sitter_user_id').where('id', '=', input.assignmentId).where('patient_id', '=', input.patientId).forUpdate().executeTakeFirst();
+    if (assignment?.sitter_user_id && ctx.actorRole !== 'clinician') {
+      const watching = await tx
+        .selectFrom('dosing_sessions as s')
+        .innerJoin('sitter_attestations as a', 'a.session_id', 's.id')
+        .select('s.id')
+        .where('s.patient_id', '=', input.patientId)
+        .where('s.status', 'in', ['authorized', 'in_progress'])
+        .where('a.sitter_user_id', '=', assignment.sitter_user_id)
+        .limit(1)
+        .executeTakeFirst();
+      if (watching) {
+        throw new AppError('CONFLICT', 'This sitter is with you for a session that is under way. They stay until it ends; remove them afterwards.', undefined, { sessionId: watching.id });
+      }
+    }
     const result = await tx
       .updateTable('sitter_assignments')
       .set({ status: 'removed', removed_at: ctx.now, removed_by: ctx.actorId, invite_token_hash: null })

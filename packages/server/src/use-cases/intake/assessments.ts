@@ -4,6 +4,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import type { AssessmentContext, AssessmentsTable } from '../../db/tables/intake.tables.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { raiseAlerts, type RaisedAlert } from '../alerts/raise-alerts.ts';
+import { validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
@@ -100,6 +101,11 @@ export async function submitAssessment(
   input: { patientId: string; instrument: string; answers: Record<string, unknown>; context: AssessmentContext; submittedBy: string },
 ) {
   const { deps, ctx } = uc;
+  // Intake screens come only from the intake itself: an "intake" score sent later would reset the baseline the
+  // warning signs compare against (SUBSTANCE_SCREENS_WORSENING).
+  if (input.context === 'intake') {
+    throw validationFailed([{ field: 'context', message: 'intake screens are taken with the intake; use followup' }]);
+  }
   return inTransaction(deps.database.db, async (tx) => {
     const settings = await loadProgramSettings(tx);
     const sexAtBirth = input.instrument === 'audit-c' ? await sexAtBirthOf(tx, input.patientId) : undefined;

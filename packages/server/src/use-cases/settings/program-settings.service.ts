@@ -4,6 +4,8 @@ import {
   defaultMonitoringSettings,
   defaultScreeningSettings,
   validateDosingSettings,
+  validateInstrumentSettings,
+  validateMonitoringSettings,
   type DosingSettings,
   type InstrumentSettings,
   type MonitoringSettings,
@@ -74,5 +76,9 @@ export async function loadProgramSettings(db: Db): Promise<ProgramSettings> {
 
 /** Field errors in a settings document; the dosing section carries the program's outer limits. */
 export function programSettingsErrors(settings: ProgramSettings): { field: string; message: string }[] {
-  return validateDosingSettings(settings.dosing).map((e) => ({ field: `dosing.${e.field}`, message: e.message }));
+  return [
+    ...validateDosingSettings(settings.dosing).map((e) => ({ field: `dosing.${e.field}`, message: e.message })),
+    ...validateMonitoringSettings(settings.monitoring).map((e) => ({ field: `monitoring.${e.field}`, message: e.message })),
+    ...validateInstrumentSettings(settings.instruments).map((e) => ({ field: `instruments.${e.field}`, message: e.message })),
+  ];
 }

@@ -174,6 +174,16 @@ export async function signSettingsProposal(uc: UseCase, input: { proposalId: str
     if (!row) throw notFound('settings proposal');
     if (row.status !== 'pending') throw new AppError('CONFLICT', `This proposal was already ${row.status}.`, undefined, { status: row.status });
     if (row.proposed_by === signerId) throw new AppError('CONFLICT', 'A change needs two people: someone other than its proposer must sign it.');
+    // Two people means two people: not a prescriber account the proposer created, nor one made after the proposal.
+    const created = await tx
+      .selectFrom('audit_log')
+      .select(['actor_id', 'at'])
+      .where('action', '=', 'account.create')
+      .where('resource_id', '=', signerId)
+      .executeTakeFirst();
+    if (created && (created.actor_id === row.proposed_by || new Date(created.at).getTime() >= new Date(row.proposed_at).getTime())) {
+      throw new AppError('CONFLICT', 'A change needs two independent people: a prescriber whose account the proposer created, or that was created after the proposal, cannot sign it.');
+    }
     const locked = await tx.selectFrom('program_settings').select('version').where('id', '=', 1).forUpdate().executeTakeFirst();
     const current = await loadStoredProgramSettings(tx);
     if ((locked?.version ?? 0) !== row.base_version) {

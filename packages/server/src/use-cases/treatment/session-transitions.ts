@@ -19,6 +19,7 @@ import { AppError } from '../../http/problem.ts';
 import { raiseAlerts } from '../alerts/raise-alerts.ts';
 import { systemContext } from '../alerts/escalate-alerts.ts';
 import type { UseCase, UseCaseDeps } from '../deps.ts';
+import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
 import { loadGateInput } from './gate-input.ts';
 import { activePlan, assertTransition, iso, lockPatient, lockPatientShared, lockSession, planTerms } from './treatment-common.ts';
@@ -200,15 +201,17 @@ export async function startSession(uc: UseCase, input: { patientId: string; sess
           inputs: JSON.stringify(refs),
         })
         .execute();
-      await writeAudit(tx, ctx, {
-        action: 'session.start',
-        resourceType: 'session',
-        resourceId: session.id,
-        patientId: input.patientId,
-        outcome: decision.kind === 'authorized' ? 'success' : 'denied',
-        detail: { evaluationId, reasonCodes: reasons.map((r) => r.code) },
-      });
+      const audit = () =>
+        writeAudit(tx, ctx, {
+          action: 'session.start',
+          resourceType: 'session',
+          resourceId: session.id,
+          patientId: input.patientId,
+          outcome: decision.kind === 'authorized' ? 'success' : 'denied',
+          detail: { evaluationId, reasonCodes: reasons.map((r) => r.code) },
+        });
       if (decision.kind === 'blocked') {
+        await audit();
         if (reasons.some((r) => r.code === 'AUTHORIZATION_EXPIRED')) await expire(tx, uc, session);
         return new Refusal(
           new AppError('SESSION_START_REFUSED', `The session cannot start: ${reasons.map((r) => r.message).join(' ')}`, undefined, {
@@ -220,6 +223,9 @@ export async function startSession(uc: UseCase, input: { patientId: string; sess
       }
       await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: ctx.now }).where('id', '=', session.id).where('status', '=', 'authorized').execute();
       await followUpAfterDose(tx, uc, input.patientId, settings);
+      // A dose is evidence too (dosing after missed integration sessions): the signs are read before the audit row.
+      await reevaluateWarningSigns(tx, uc, input.patientId, 'dose_taken', settings);
+      await audit();
       return undefined;
     }),
   );
@@ -256,14 +262,16 @@ async function followUpAfterDose(tx: Tx, { ctx }: UseCase, patientId: string, se
 
 /** What the session is waiting for before it may be closed (also shown on the session view). */
 export async function completionDecision(tx: Db, session: { id: string; patient_id: string; started_at: Date | null }, now: Date, settings: ProgramSettings): Promise<CompletionDecision> {
-  const [assigned, confirmations] = await Promise.all([
+  const [assigned, attested, confirmations] = await Promise.all([
     tx.selectFrom('sitter_assignments').select('sitter_user_id').where('patient_id', '=', session.patient_id).where('status', '=', 'active').execute(),
+    tx.selectFrom('sitter_attestations').select('sitter_user_id').where('session_id', '=', session.id).where('present', '=', true).where('sober', '=', true).execute(),
     tx.selectFrom('sitter_baseline_confirmations').select(['sitter_user_id', 'confirmed_at', 'back_to_baseline']).where('session_id', '=', session.id).execute(),
   ]);
   return evaluateCompletion(
     {
       startedAt: session.started_at ? iso(session.started_at) : null,
       assignedSitterIds: assigned.map((a) => a.sitter_user_id).filter((id): id is string => id !== null),
+      presentSitterIds: attested.map((a) => a.sitter_user_id),
       confirmations: confirmations.map((c) => ({ sitterUserId: c.sitter_user_id, confirmedAt: iso(c.confirmed_at), backToBaseline: c.back_to_baseline })),
     },
     now,

@@ -167,6 +167,8 @@ export function sitterCheckSlots(
   if (startedAt === null) return [];
   const intervalMs = intervalMinutes * 60_000;
   const graceMs = graceMinutes * 60_000;
+  // Settings are validated (at least every 5 minutes), but a slot loop must never depend on that to end.
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0 || !Number.isFinite(graceMs)) return [];
   const end = (endedAt ?? now).getTime();
   const sorted = [...checks].map((c) => c.getTime()).sort((a, b) => a - b);
   const used = new Set<number>();
@@ -449,7 +451,9 @@ export async function recordChecklist(
 /**
  * The sitter's 15-minute check. "Not responsive" or "not breathing normally" is an emergency: the sitter is told to
  * call 911 first, and the patient's clinician gets a critical alert in this same transaction (paged through the
- * outbox) that holds dosing until they have looked.
+ * outbox) that holds dosing until they have looked. A check with a concern is also a sitter concern for the
+ * warning-sign engine. Checks stay open after the dose whatever became of the session (a patient who walked out of
+ * observation is exactly the one whose sitter may still find them unresponsive).
  */
 export async function recordSitterCheck(
   uc: UseCase,
@@ -457,9 +461,9 @@ export async function recordSitterCheck(
 ) {
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
-    const session = await tx.selectFrom('dosing_sessions').select(['status']).where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
+    const session = await tx.selectFrom('dosing_sessions').select(['status', 'started_at']).where('id', '=', input.sessionId).where('patient_id', '=', input.patientId).executeTakeFirst();
     if (!session) throw notFound('session');
-    requireStatus(session.status, ['in_progress'], 'A sitter check');
+    if (session.started_at === null) requireStatus(session.status, ['in_progress'], 'A sitter check');
     const id = crypto.randomUUID();
     await tx
       .insertInto('sitter_checks')
@@ -476,12 +480,22 @@ export async function recordSitterCheck(
       })
       .execute();
     const settings = await loadProgramSettings(tx);
+    const emergency = !input.responsive || !input.breathingNormally;
+    let concernAlerts: Awaited<ReturnType<typeof raiseAlerts>> = [];
+    if (input.concern || emergency) {
+      // The concern joins the sitter's others: the warning signs are read before any audit row (lock order).
+      await tx
+        .insertInto('sitter_concerns')
+        .values({ id: crypto.randomUUID(), patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, raised_at: ctx.now, emergency, note: input.note ?? null })
+        .execute();
+      concernAlerts = (await reevaluateWarningSigns(tx, uc, input.patientId, 'sitter_check', settings)).alerts;
+    }
     const candidates = alertsForEvent(
       { kind: 'sitter_check_recorded', checkId: id, sessionId: input.sessionId, at: iso(ctx.now), responsive: input.responsive, breathingNormally: input.breathingNormally },
       ctx.now,
       settings.monitoring.alerts,
     );
-    const alerts = await raiseAlerts(tx, uc, input.patientId, candidates);
+    const alerts = [...(await raiseAlerts(tx, uc, input.patientId, candidates)), ...concernAlerts];
     await writeAudit(tx, ctx, {
       action: 'session.sitter_check',
       resourceType: 'sitter_check',
@@ -490,7 +504,6 @@ export async function recordSitterCheck(
       outcome: 'success',
       detail: { sessionId: input.sessionId, responsive: input.responsive, breathingNormally: input.breathingNormally, concern: input.concern, alertIds: alerts.map((a) => a.id) },
     });
-    const emergency = !input.responsive || !input.breathingNormally;
     return {
       check: { id, checkedAt: iso(ctx.now) },
       emergencyGuidance: emergency ? EMERGENCY_GUIDANCE : null,
@@ -531,7 +544,7 @@ export async function reportAdverseEvent(
       .execute();
     const settings = await loadProgramSettings(tx);
     const candidates = alertsForEvent(
-      { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, sessionId: session?.id },
+      { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, severity: input.severity, sessionId: session?.id },
       ctx.now,
       settings.monitoring.alerts,
     );

@@ -1,10 +1,10 @@
-// Review: the monitoring section of the program settings is not validated at all, and "more extreme" counts as
-// "tightens", so one administrator can apply values that break the emergency paths. Each test states what should
-// happen; on the reviewed code they fail. Settings are program-wide, so each test gets its own app and database.
+// Attack tests: monitoring settings one administrator could apply that would break the emergency paths (a negative
+// escalation delay, a huge lookback, a zero check interval) — each must be refused (docs/safety/SETTINGS_BOUNDS.md).
+// Settings are program-wide, so each test gets its own app and database.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, readyWorld, start, type World } from '../treatment/treatment-world.ts';
-import { authorizedSession, openAlerts, post } from './review-helpers.ts';
+import { authorizedSession, openAlerts, post } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeEach(async () => {

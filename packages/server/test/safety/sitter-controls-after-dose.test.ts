@@ -1,9 +1,9 @@
-// Review: a dosed patient's sitter reports something, and it does not reach a clinician (or is refused).
-// Each test states what should happen; on the reviewed code they fail.
+// Attack tests: a dosed patient's sitter reports something; it must reach a clinician and never be refused
+// (docs/safety/SESSION_EMERGENCY.md, docs/safety/SITTER_CONCERN.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, readyWorld, start } from '../treatment/treatment-world.ts';
-import { authorizedSession, openAlerts, post } from './review-helpers.ts';
+import { authorizedSession, openAlerts, post } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => {

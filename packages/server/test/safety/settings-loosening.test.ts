@@ -1,11 +1,11 @@
-// Review: clinical limits loosened by one person, or past what the clinical reference allows.
-// Each test states what should happen; on the reviewed code they fail. Settings are program-wide, so each test
+// Attack tests: clinical limits loosened by one person, or past the published cut-offs
+// (docs/safety/SETTINGS_BOUNDS.md, docs/safety/SETTINGS_CHANGE_COSIGNED.md). Settings are program-wide, so each test
 // gets an app (and database) of its own.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testPassword } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { authorize, changeSettings, codes, expectStatus, login, prepare, readyWorld, schedule, start, type World } from '../treatment/treatment-world.ts';
-import { authorizedSession, openAlerts, post, tokenSentTo } from './review-helpers.ts';
+import { authorizedSession, openAlerts, post, tokenSentTo } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -21,9 +21,13 @@ const put = async (w: World, body: unknown) => w.call('admin', 'PUT', '/api/v1/s
 describe('settings changes', () => {
   it('narrowing the vitals "human range" on the admin’s word alone cannot hide a hypertensive reading during a session', async () => {
     const w = await readyWorld(t);
-    // Classified "tightens" (a lower max), so it applies at once without a prescriber: 165/105 becomes "not possible".
+    // A range that would make 165/105 "not possible" is outside the hard bounds, whoever signs.
     const change = await put(w, { settings: { dosing: { vitalsHumanRange: { systolicMmHg: { min: 50, max: 165 }, diastolicMmHg: { min: 20, max: 105 } } } }, reason: 'Typo guard' });
-    expect([200, 202]).toContain(change.statusCode);
+    expect(change.statusCode, change.body).toBe(422);
+    expect(change.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['settings.dosing.vitalsHumanRange.systolicMmHg', 'settings.dosing.vitalsHumanRange.diastolicMmHg']);
+    // Moving it at all is a prescriber's decision, never the admin's alone.
+    const widened = await put(w, { settings: { dosing: { vitalsHumanRange: { systolicMmHg: { min: 50, max: 320 } } } }, reason: 'New cuff' });
+    expect(widened.statusCode, widened.body).toBe(202);
     const id = await authorizedSession(w);
     await start(w, id);
     w.t.clock.advanceMinutes(40);

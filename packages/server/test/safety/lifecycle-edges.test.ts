@@ -1,9 +1,9 @@
-// Review coverage (these pass): routes to "dose taken" at their edges that the lifecycle tests did not drive
-// through the API — the start at the exact expiry instant, and a sitter removed between the go-ahead and the start.
+// Routes to "dose taken" at their edges, driven through the API: the start at the exact expiry instant, and a sitter
+// removed between the go-ahead and the start (docs/safety/AUTHORIZATION_EXPIRED.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, MINUTE, readyWorld } from '../treatment/treatment-world.ts';
-import { authorizedSession, post, sessionStatus } from './review-helpers.ts';
+import { authorizedSession, post, sessionStatus } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -37,7 +37,9 @@ describe('the start at its edges', () => {
     const id = await authorizedSession(w);
     const sitters = (await expectStatus(w.call('patient', 'GET', `/api/v1/patients/${w.patient.patientId}/sitters`), 200)).json<{ items: { id: string; sitterUserId: string | null }[] }>().items;
     const assignment = sitters.find((s) => s.sitterUserId === w.sitter.id);
-    await expectStatus(w.call('patient', 'DELETE', `/api/v1/patients/${w.patient.patientId}/sitters/${assignment?.id ?? ''}`), 200);
+    // The patient cannot remove the sitter while a go-ahead they attested for is open; the clinician can.
+    await expectStatus(w.call('patient', 'DELETE', `/api/v1/patients/${w.patient.patientId}/sitters/${assignment?.id ?? ''}`), 409);
+    await expectStatus(w.call('clinician', 'DELETE', `/api/v1/patients/${w.patient.patientId}/sitters/${assignment?.id ?? ''}`), 200);
     const r = await expectStatus(post(w, 'patient', `/api/v1/sessions/${id}/start`), 409);
     expect(reasonCodes(r)).toEqual(['SITTER_NOT_ASSIGNED']);
     expect(await sessionStatus(w, id)).toBe('authorized');

@@ -1,10 +1,10 @@
-// Review: ways a dosed session is still closed without the present sitter's say-so after the peak.
-// Each test states what should happen; on the reviewed code they fail.
+// Attack tests: ways a dosed session could be closed without the present sitter's say-so after the peak
+// (docs/safety/SITTER_BASELINE_NOT_CONFIRMED.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, login, postSession, readyWorld, start } from '../treatment/treatment-world.ts';
-import { authorizedSession, inviteAndAcceptSitter, post, sessionStatus } from './review-helpers.ts';
+import { authorizedSession, inviteAndAcceptSitter, post, sessionStatus } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => {

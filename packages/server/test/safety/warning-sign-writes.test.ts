@@ -1,10 +1,10 @@
-// Review: writes that feed the warning-sign engine without re-reading it, or that let a patient move its reference
-// point. Each test states what should happen; on the reviewed code they fail.
+// Attack tests: every write that feeds the warning-sign engine re-reads it, and a patient cannot move its reference
+// point (docs/safety/WARNING_SIGN_ALERTS.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { insertAppointment, insertIntake } from '../monitoring/monitoring-fixtures.ts';
 import { expectStatus, readyWorld, start } from '../treatment/treatment-world.ts';
-import { authorizedSession, openAlerts, post } from './review-helpers.ts';
+import { authorizedSession, openAlerts, post } from './safety-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => {

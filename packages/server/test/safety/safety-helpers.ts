@@ -1,4 +1,4 @@
-// Small helpers for the review's attack tests, on top of the treatment world (packages/server/test/treatment).
+// Small helpers for the safety attack tests, on top of the treatment world (packages/server/test/treatment).
 import { expect } from 'vitest';
 import { testPassword } from '../support/factories.ts';
 import type { TestContext } from '../support/test-app.ts';
@@ -46,6 +46,10 @@ export async function inviteAndAcceptSitter(w: World, email: string): Promise<{ 
   await expectStatus(post(w, 'patient', `/api/v1/patients/${w.patient.patientId}/sitters`, { email, name: 'Second Sitter', relationship: 'friend', confirmsAdult: true }), 201);
   const token = await tokenSentTo(w.t, email);
   await expectStatus(w.t.app.inject({ method: 'POST', url: '/api/v1/sitter-invitations/accept', payload: { token, password: testPassword } }), 200);
+  // A sitter the patient invited serves only once the care team approves them.
+  const sitters = (await expectStatus(w.call('clinician', 'GET', `/api/v1/patients/${w.patient.patientId}/sitters`), 200)).json<{ items: { id: string; email: string }[] }>().items;
+  const invited = sitters.find((x) => x.email === email);
+  await expectStatus(post(w, 'clinician', `/api/v1/patients/${w.patient.patientId}/sitters/${invited?.id ?? ''}/approve`, {}), 200);
   const user = await w.t.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
   return { token: await login(w.t, { email }), userId: user.id };
 }
