@@ -223,11 +223,13 @@ describe('the patient journey, end to end', () => {
     await sitter.getByRole('textbox', { name: 'Confirm new password' }).fill(password);
     await sitter.getByRole('button', { name: 'Create sitter account and accept' }).click();
     await until(() => sitter.getByText('Invitation accepted').isVisible()).toBe(true);
-    // The patient invited this sitter, so a clinician on the care team approves them before their access starts.
-    const sitters = await callFromPage<{ items: { id: string; status: string }[] }>(clinician, 'GET', `/api/v1/patients/${patientId}/sitters`);
-    const pending = sitters.body.items.find((s) => s.status === 'pending_approval');
-    expect(pending).toBeDefined();
-    expect((await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/sitters/${pending?.id ?? ''}/approve`)).status).toBe(200);
+    // The patient invited this sitter, so a clinician on the care team approves them (from the chart) before their
+    // access starts.
+    await clinician.goto(`${keel.url}/clinician/patients/${patientId}`);
+    await until(() => clinician.getByText('Waiting for a clinician’s approval').isVisible()).toBe(true);
+    await clinician.getByRole('button', { name: 'Approve Robin Sitter as a sitter' }).click();
+    await clinician.getByRole('dialog').getByRole('button', { name: 'Approve sitter' }).click();
+    await until(() => clinician.getByText('Waiting for a clinician’s approval').isVisible()).toBe(false);
     await signIn(sitter, sitterEmail, password);
     await sitter.waitForURL(/\/sitter/);
     await until(() => sitter.getByText(/Jordan Journey has no session booked/).isVisible()).toBe(true);

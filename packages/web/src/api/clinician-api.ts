@@ -31,6 +31,7 @@ import type {
   sessionList,
   timelineResponse,
   careTeamResponse,
+  sitterList,
 } from '@keel/contract';
 import type { z } from 'zod';
 import type { ProgramSettings } from './admin-api.ts';
@@ -71,6 +72,7 @@ export type VisitResponse = z.infer<typeof clinicianVisitCreateResponse>;
 export type PatientAppointments = z.infer<typeof patientAppointmentList>;
 export type FollowUp = PatientAppointments['followUps'][number];
 export type CareTeam = z.infer<typeof careTeamResponse>;
+export type SitterList = z.infer<typeof sitterList>;
 export type AlertStatusFilter = 'open' | 'acknowledged' | 'resolved' | 'all';
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -96,6 +98,9 @@ export const clinicianApi = {
     api.post<DecisionResponse>(`${patient(patientId)}/intake/decision`, body),
 
   careTeam: (patientId: string) => api.get<CareTeam>(`${patient(patientId)}/care-team`),
+  sitters: (patientId: string) => api.get<SitterList>(`${patient(patientId)}/sitters`),
+  approveSitter: (patientId: string, assignmentId: string) =>
+    api.post<SitterList>(`${patient(patientId)}/sitters/${encodeURIComponent(assignmentId)}/approve`),
   timeline: (patientId: string, cursor?: string) => api.get<TimelinePage>(`${patient(patientId)}/timeline${query({ limit: 30, cursor })}`),
   outcomes: (patientId: string) => api.get<PatientOutcomesResponse>(`${patient(patientId)}/outcomes`),
   risk: (patientId: string) => api.get<RiskResponse>(`${patient(patientId)}/risk`),

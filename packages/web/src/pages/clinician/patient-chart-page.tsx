@@ -11,6 +11,7 @@ import { RecordsPanel } from '../../features/clinician/records-panel.tsx';
 import { RequestsPanel } from '../../features/clinician/requests-panel.tsx';
 import { RiskPanel } from '../../features/clinician/risk-panel.tsx';
 import { SessionsPanel } from '../../features/clinician/sessions-panel.tsx';
+import { SittersPanel } from '../../features/clinician/sitters-panel.tsx';
 import { TimelinePanel } from '../../features/clinician/timeline-panel.tsx';
 import { VisitsPanel } from '../../features/clinician/visits-panel.tsx';
 import { clinicianBasePath } from './clinician-paths.ts';
@@ -86,6 +87,7 @@ export function PatientChartPage() {
               <Stack gap="md">
                 <OutcomesPanel patientId={patientId} load={clinicianApi.outcomes} />
                 <RiskPanel patientId={patientId} />
+                <SittersPanel patientId={patientId} patientName={row?.name ?? 'This patient'} />
               </Stack>
             )}
             {t.value === 'timeline' && <TimelinePanel patientId={patientId} />}
