@@ -35,6 +35,10 @@ export const loginResponse = z.object({ token: z.string(), expiresAt: isoDateTim
 
 export const signupResponse = z.object({ user: userSchema, token: z.string(), expiresAt: isoDateTime });
 
+/** The same answer whether or not the email already has an account: the next step is always in the email. */
+export const signupAccepted = z.object({ status: z.literal('confirmation_sent'), email: z.string(), expiresInHours: z.number().int() });
+export const signupConfirmRequest = z.strictObject({ token: z.string().min(16).max(200) });
+
 export const mfaEnrollResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export const mfaVerifyRequest = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const mfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), recoveryCodes: z.array(z.string()).optional() });
