@@ -82,7 +82,7 @@ export const careTeamMemberSchema = z.object({
   assignedAt: isoDateTime,
 });
 /** Why an account is deactivated or a care-team member unassigned: kept in the audit log with the change. */
-export const changeReasonRequest = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).optional();
+export const changeReasonRequest = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).nullish();
 export const careTeamResponse = z.object({ members: z.array(careTeamMemberSchema) });
 
 export const sitterInviteRequest = z.strictObject({
