@@ -35,6 +35,10 @@ export const loginResponse = z.object({ token: z.string(), expiresAt: isoDateTim
 
 export const signupResponse = z.object({ user: userSchema, token: z.string(), expiresAt: isoDateTime });
 
+/** The same answer whether or not the email already has an account: the next step is always in the email. */
+export const signupAccepted = z.object({ status: z.literal('confirmation_sent'), email: z.string(), expiresInHours: z.number().int() });
+export const signupConfirmRequest = z.strictObject({ token: z.string().min(16).max(200) });
+
 export const mfaEnrollResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export const mfaVerifyRequest = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const mfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), recoveryCodes: z.array(z.string()).optional() });
@@ -78,7 +82,7 @@ export const careTeamMemberSchema = z.object({
   assignedAt: isoDateTime,
 });
 /** Why an account is deactivated or a care-team member unassigned: kept in the audit log with the change. */
-export const changeReasonRequest = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).optional();
+export const changeReasonRequest = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }).nullish();
 export const careTeamResponse = z.object({ members: z.array(careTeamMemberSchema) });
 
 export const sitterInviteRequest = z.strictObject({

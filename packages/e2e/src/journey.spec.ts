@@ -102,6 +102,19 @@ describe('the patient journey, end to end', () => {
     await patient.getByLabel('Date of birth').fill('1986-05-14');
     await patient.getByLabel('State you live in').selectOption('CA');
     await patient.getByRole('button', { name: 'Create account' }).click();
+    // The same answer whether or not the address has an account: the link to create it is in the email.
+    await until(() => patient.getByRole('heading', { name: 'Check your email' }).isVisible()).toBe(true);
+    let signupToken = '';
+    await until(
+      () => {
+        const mail = fs.existsSync(mailFile) ? fs.readFileSync(mailFile, 'utf8') : '';
+        signupToken = /signup\/confirm#token=([A-Za-z0-9_-]+)/.exec(mail)?.[1] ?? '';
+        return signupToken;
+      },
+      30_000,
+    ).not.toBe('');
+    await patient.goto(`${keel.url}/signup/confirm#token=${signupToken}`);
+    await patient.getByRole('button', { name: 'Create my account' }).click();
     await patient.waitForURL(/\/patient$/);
     const step = patient.getByTestId('next-step');
     await until(() => attr(step, 'data-step')).toBe('finish-intake');

@@ -11,6 +11,7 @@ export const rateLimits = {
   /** Failed sign-ins from one address, whatever the accounts: a spraying address is stopped for the window. */
   loginAddressFailures: { limit: 30, windowSeconds: 15 * 60 },
   signupAddress: { limit: 10, windowSeconds: 60 * 60 },
+  signupEmail: { limit: 3, windowSeconds: 60 * 60 },
   resetAccount: { limit: 3, windowSeconds: 60 * 60 },
   resetAddress: { limit: 20, windowSeconds: 60 * 60 },
   mfaAccount: { limit: 5, windowSeconds: 15 * 60 },

@@ -670,6 +670,18 @@ TABLE signatures
   signed_at timestamp with time zone NOT NULL
   signer_id uuid NOT NULL
 
+TABLE signup_requests
+  created_at timestamp with time zone NOT NULL
+  date_of_birth text NOT NULL
+  email text NOT NULL
+  expires_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  name text NOT NULL
+  password_hash text NOT NULL
+  state text NOT NULL
+  token_hash text NOT NULL
+  used_at timestamp with time zone
+
 TABLE sitter_assignments
   accepted_at timestamp with time zone
   created_at timestamp with time zone NOT NULL
@@ -1075,6 +1087,10 @@ signal_alert_evidence.signal_alert_evidence_patient_id_fkey: FOREIGN KEY (patien
 signal_alert_evidence.signal_alert_evidence_pkey: PRIMARY KEY (patient_id, signal_code, evidence_key)
 signatures.signatures_pkey: PRIMARY KEY (id)
 signatures.signatures_signer_id_fkey: FOREIGN KEY (signer_id) REFERENCES users(id)
+signup_requests.signup_requests_check: CHECK ((expires_at > created_at))
+signup_requests.signup_requests_date_of_birth_check: CHECK ((date_of_birth ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'::text))
+signup_requests.signup_requests_pkey: PRIMARY KEY (id)
+signup_requests.signup_requests_token_hash_key: UNIQUE (token_hash)
 sitter_assignments.sitter_assignments_invite_token_hash_key: UNIQUE (invite_token_hash)
 sitter_assignments.sitter_assignments_invited_by_fkey: FOREIGN KEY (invited_by) REFERENCES users(id)
 sitter_assignments.sitter_assignments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
@@ -1256,6 +1272,9 @@ CREATE UNIQUE INDEX settings_change_proposals_pkey ON public.settings_change_pro
 CREATE UNIQUE INDEX signal_alert_evidence_pkey ON public.signal_alert_evidence USING btree (patient_id, signal_code, evidence_key)
 CREATE UNIQUE INDEX signatures_pkey ON public.signatures USING btree (id)
 CREATE INDEX signatures_record_idx ON public.signatures USING btree (record_type, record_id)
+CREATE INDEX signup_requests_email_idx ON public.signup_requests USING btree (lower(email)) WHERE (used_at IS NULL)
+CREATE UNIQUE INDEX signup_requests_pkey ON public.signup_requests USING btree (id)
+CREATE UNIQUE INDEX signup_requests_token_hash_key ON public.signup_requests USING btree (token_hash)
 CREATE UNIQUE INDEX sitter_assignments_invite_token_hash_key ON public.sitter_assignments USING btree (invite_token_hash)
 CREATE INDEX sitter_assignments_patient_idx ON public.sitter_assignments USING btree (patient_id) WHERE (status <> 'removed'::text)
 CREATE UNIQUE INDEX sitter_assignments_pkey ON public.sitter_assignments USING btree (id)

@@ -82,6 +82,19 @@ export interface AccountTokensTable {
   created_by: string | null;
 }
 
+export interface SignupRequestsTable {
+  id: string;
+  email: string;
+  name: string;
+  date_of_birth: string;
+  state: string;
+  password_hash: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface CareTeamMembersTable {
   id: string;
   patient_id: string;
@@ -289,6 +302,7 @@ export interface Database extends IntakeTables, TreatmentTables, MonitoringTable
   patients: PatientsTable;
   auth_sessions: AuthSessionsTable;
   account_tokens: AccountTokensTable;
+  signup_requests: SignupRequestsTable;
   care_team_members: CareTeamMembersTable;
   sitter_assignments: SitterAssignmentsTable;
   rate_limits: RateLimitsTable;

@@ -8,6 +8,8 @@ import {
   mfaVerifyResponse,
   passwordResetComplete,
   passwordResetRequest,
+  signupAccepted,
+  signupConfirmRequest,
   signupRequest,
   signupResponse,
   userSchema,
@@ -18,7 +20,7 @@ import { createSession, idleMinutesFor, isStaff } from '../auth/session.service.
 import { staffMfaRequired } from '../config.ts';
 import type { Db } from '../db/transaction.ts';
 import { actorOf, clearSessionCookie, iso, setSessionCookie, useCaseOf } from '../http/route-helpers.ts';
-import { acceptInvitation, completePasswordReset, requestPasswordReset, signup } from '../use-cases/identity/accounts.ts';
+import { acceptInvitation, completePasswordReset, confirmSignup, requestPasswordReset, requestSignup } from '../use-cases/identity/accounts.ts';
 import { login, logout } from '../use-cases/identity/login.ts';
 import { enrollMfa, verifyMfa } from '../use-cases/identity/mfa.ts';
 
@@ -49,11 +51,33 @@ export function authRoutes(app: KeelApp): void {
     '/api/v1/auth/signup',
     {
       config: { access: { kind: 'public' } },
-      schema: { tags, summary: 'Patient self-signup', body: signupRequest, response: { 201: signupResponse } },
+      schema: {
+        tags,
+        summary: 'Patient self-signup, step one: a confirmation link by email (the same answer whether or not the email has an account)',
+        body: signupRequest,
+        response: { 202: signupAccepted },
+      },
+    },
+    async (request, reply) => {
+      const { expiresInHours } = await requestSignup(useCaseOf(request), request.body);
+      return reply.code(202).send({ status: 'confirmation_sent' as const, email: request.body.email, expiresInHours });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/signup/confirm',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags,
+        summary: 'Patient self-signup, step two: the emailed link creates the account and signs in',
+        body: signupConfirmRequest,
+        response: { 201: signupResponse },
+      },
     },
     async (request, reply) => {
       const uc = useCaseOf(request);
-      const { userId } = await signup(uc, request.body);
+      const { userId } = await confirmSignup(uc, request.body.token);
       const session = await createSession(uc.deps.database.db, {
         userId,
         role: 'patient',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { bearer, createPatient, createUser, signIn, testPassword } from '../support/factories.ts';
+import { bearer, createPatient, createUser, signIn, signUpByEmail, testPassword } from '../support/factories.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -19,12 +19,11 @@ let address = 0;
 const fromAddress = () => ({ remoteAddress: `10.9.${Math.floor(++address / 250)}.${address % 250}` });
 
 describe('patient self-signup', () => {
-  it('creates a patient account, signs in, and sets a strict httpOnly cookie', async () => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/signup',
-      payload: { email: `New.Person.${Date.now()}@Example.test`, password: 'correct horse battery staple 9', name: 'New Person', dateOfBirth: '1990-02-03', state: 'CA' },
-    });
+  const form = (email: string, extra: Record<string, unknown> = {}) => ({ email, password: 'correct horse battery staple 9', name: 'New Person', dateOfBirth: '1990-02-03', state: 'CA', ...extra });
+
+  it('emails a confirmation link; following it creates the patient account, signs in, and sets a strict httpOnly cookie', async () => {
+    const email = `New.Person.${Date.now()}@Example.test`;
+    const response = await signUpByEmail(t, form(email));
     expect(response.statusCode).toBe(201);
     const body = response.json<{ user: { role: string; patientId: string; email: string }; token: string }>();
     expect(body.user.role).toBe('patient');
@@ -36,6 +35,29 @@ describe('patient self-signup', () => {
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).not.toMatch(/Secure/i);
     expect((await me(body.token)).statusCode).toBe(200);
+    // Nothing existed before the link was followed, and the link works once.
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(t.mail.sent.filter((m) => m.recipient === email.toLowerCase()).at(-1)?.body ?? '')?.[1];
+    expect(token).toBeDefined();
+    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup/confirm', payload: { token } });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('creates nothing until the link is followed, and the link expires after 24 hours', async () => {
+    const email = `late.${Date.now()}@example.test`;
+    const requested = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: form(email), ...fromAddress() });
+    expect(requested.statusCode).toBe(202);
+    expect((await login({ email, password: 'correct horse battery staple 9' })).statusCode).toBe(401);
+    await t.deps.notifier.deliverPending(t.database.db, t.clock.now());
+    const token = /signup\/confirm#token=([A-Za-z0-9_-]+)/.exec(t.mail.sent.filter((m) => m.recipient === email).at(-1)?.body ?? '')?.[1];
+    expect(token).toBeDefined();
+    const started = t.clock.now();
+    t.clock.set(new Date(started.getTime() + 24 * 3_600_000 + 1_000));
+    try {
+      const late = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup/confirm', payload: { token } });
+      expect(late.statusCode).toBe(404);
+    } finally {
+      t.clock.set(started);
+    }
   });
 
   it.each([
@@ -47,19 +69,40 @@ describe('patient self-signup', () => {
       method: 'POST',
       url: '/api/v1/auth/signup',
       payload: { email: `weak.${Date.now()}.${Math.random()}@example.test`, password, name: 'Weak Password', dateOfBirth: '1990-02-03', state: 'CA' },
+      ...fromAddress(),
     });
     expect(response.statusCode).toBe(422);
     expect(JSON.stringify(response.json())).toMatch(message);
   });
 
-  it('refuses a second account for the same email, whatever its case', async () => {
+  it('does not reveal whether an email is registered: the same answer, and the owner is told by email', async () => {
     const user = await createPatient(t);
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/signup',
-      payload: { email: user.email.toUpperCase(), password: 'correct horse battery staple 9', name: 'Twin', dateOfBirth: '1990-02-03', state: 'CA' },
-    });
-    expect(response.statusCode).toBe(409);
+    const unknownEmail = `nobody.${Date.now()}@example.test`;
+    const taken = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: form(user.email.toUpperCase(), { name: 'Twin' }), ...fromAddress() });
+    const free = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: form(unknownEmail, { name: 'Twin' }), ...fromAddress() });
+    expect(taken.statusCode).toBe(202);
+    expect(free.statusCode).toBe(202);
+    expect(Object.keys(taken.json<object>()).sort()).toEqual(['email', 'expiresInHours', 'status']);
+    expect(taken.json()).toMatchObject({ status: 'confirmation_sent', expiresInHours: 24 });
+    expect(free.json()).toMatchObject({ status: 'confirmation_sent', expiresInHours: 24 });
+    await t.deps.notifier.deliverPending(t.database.db, t.clock.now());
+    const toOwner = t.mail.sent.filter((m) => m.recipient.toLowerCase() === user.email.toLowerCase());
+    expect(toOwner.at(-1)?.subject).toBe('You already have a Keel account');
+    expect(toOwner.at(-1)?.body).not.toMatch(/token=/);
+    expect(t.mail.sent.filter((m) => m.recipient === unknownEmail).at(-1)?.body).toMatch(/signup\/confirm#token=/);
+    // Still exactly one account for that address.
+    const accounts = await t.database.db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', user.email.toLowerCase())).execute();
+    expect(accounts).toHaveLength(1);
+  });
+
+  it('refuses the second of two links for one address once the first made the account', async () => {
+    const email = `twice.${Date.now()}@example.test`;
+    for (let i = 0; i < 2; i++) expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: form(email), ...fromAddress() })).statusCode).toBe(202);
+    await t.deps.notifier.deliverPending(t.database.db, t.clock.now());
+    const tokens = t.mail.sent.filter((m) => m.recipient === email).map((m) => /#token=([A-Za-z0-9_-]+)/.exec(m.body)?.[1]);
+    expect(tokens).toHaveLength(2);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup/confirm', payload: { token: tokens[1] } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup/confirm', payload: { token: tokens[0] } })).statusCode).toBe(409);
   });
 });
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createCareWorld, createPatient, createUser, signIn } from '../support/factories.ts';
+import { bearer, createCareWorld, createPatient, createUser, signIn, signUpByEmail } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { onPostgres } from '../support/test-database.ts';
 import { eligibleAnswers, phq9, saveIntake, submitAnswers, testPassword } from './intake-helpers.ts';
@@ -220,12 +220,7 @@ describe('clinician review', () => {
   it('lets a licensed clinician open, claim and approve the intake of an applicant who signed up on their own', async () => {
     // Through the public sign-up, as a new applicant does: no care team, no seeded rows.
     const email = `self-signup-${crypto.randomUUID()}@example.test`;
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/signup',
-      headers: { 'x-forwarded-for': '203.0.113.77' },
-      payload: { email, password: testPassword, name: 'Sam Self-Signup', dateOfBirth: '1988-03-04', state: 'NY' },
-    });
+    const signup = await signUpByEmail(t, { email, password: testPassword, name: 'Sam Self-Signup', dateOfBirth: '1988-03-04', state: 'NY' }, { 'x-forwarded-for': '203.0.113.77' });
     expect(signup.statusCode, signup.body).toBe(201);
     const applicantToken = signup.json<{ token: string }>().token;
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(applicantToken) });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import type { TestContext } from './test-app.ts';
@@ -108,4 +109,22 @@ export async function createCareWorld(t: TestContext) {
     otherPatient: await signIn(t, otherPatient),
   };
   return { clinician, coach, sitter, admin, patient, otherPatient, tokens };
+}
+
+/**
+ * Self-signup as a person does it: the form (202, a link by email), the link from the outbox, the confirmation
+ * (201 with a session). Returns the confirmation's response.
+ */
+export async function signUpByEmail(
+  t: TestContext,
+  payload: { email: string; password: string; name: string; dateOfBirth: string; state: string },
+  headers: Record<string, string> = {},
+) {
+  const requested = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', headers, payload });
+  expect(requested.statusCode, requested.body).toBe(202);
+  await t.deps.notifier.deliverPending(t.database.db, t.clock.now());
+  const mail = t.mail.sent.filter((m) => m.recipient.toLowerCase() === payload.email.toLowerCase()).at(-1);
+  const token = /signup\/confirm#token=([A-Za-z0-9_-]+)/.exec(mail?.body ?? '')?.[1];
+  expect(token, 'a confirmation link was emailed').toBeDefined();
+  return t.app.inject({ method: 'POST', url: '/api/v1/auth/signup/confirm', headers, payload: { token } });
 }

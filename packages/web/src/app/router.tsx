@@ -14,6 +14,7 @@ import { AcceptInvitationPage } from '../pages/public/accept-invitation-page.tsx
 import { ForgotPasswordPage } from '../pages/public/forgot-password-page.tsx';
 import { LandingPage } from '../pages/public/landing-page.tsx';
 import { ResetPasswordPage } from '../pages/public/reset-password-page.tsx';
+import { SignupConfirmPage } from '../pages/public/signup-confirm-page.tsx';
 import { SignupPage } from '../pages/public/signup-page.tsx';
 import { SitterInvitationPage } from '../pages/public/sitter-invitation-page.tsx';
 import { sitterBasePath } from '../pages/sitter/sitter-paths.ts';
@@ -48,6 +49,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <LandingPage /> },
           { path: 'signup', element: <SignupPage /> },
+          { path: 'signup/confirm', element: <SignupConfirmPage /> },
           { path: 'forgot-password', element: <ForgotPasswordPage /> },
           { path: 'reset-password', element: <ResetPasswordPage /> },
           { path: 'accept-invitation', element: <AcceptInvitationPage /> },

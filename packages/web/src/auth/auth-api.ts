@@ -12,7 +12,11 @@ export const authApi = {
   keepAlive: () => api.get<SessionUser>('/me'),
   login: (input: LoginInput) => api.post<LoginResult>('/auth/login', input, own401),
   logout: () => api.post<undefined>('/auth/logout', undefined, own401),
-  signup: (input: SignupInput) => api.post<LoginResult>('/auth/signup', input, own401),
+  /** Step one: always answers the same way; the link to create the account is in the email. */
+  signup: (input: SignupInput) =>
+    api.post<{ status: 'confirmation_sent'; email: string; expiresInHours: number }>('/auth/signup', input, own401),
+  /** Step two, from the emailed link: creates the account and signs in (the cookie is set). */
+  confirmSignup: (token: string) => api.post<LoginResult>('/auth/signup/confirm', { token }, own401),
   requestPasswordReset: (email: string) => api.post<undefined>('/auth/password-reset', { email }, own401),
   completePasswordReset: (token: string, password: string) =>
     api.post<undefined>('/auth/password-reset/complete', { token, password }, own401),

@@ -16,6 +16,7 @@ const actions: Record<string, string> = {
   'account.password_reset': 'Reset a password',
   'account.password_reset_requested': 'Asked for a password reset',
   'account.signup': 'Signed up',
+  'account.signup_requested': 'Asked for a sign-up link',
   'account.deactivate': 'Deactivated an account',
   'account.reactivate': 'Reactivated an account',
   'alert.acknowledge': 'Acknowledged an alert',

@@ -9,7 +9,8 @@ export const fhirJson = 'application/fhir+json; charset=utf-8';
 
 /** Any FHIR resource: the server builds them, so the schema only pins what every one has. */
 export const fhirResourceSchema = z.object({ resourceType: z.string() }).loose();
-export const fhirQuerySchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+// An open object (FHIR search takes any parameter): documented as a free-form query, validated as strings.
+export const fhirQuerySchema = z.object({}).catchall(z.union([z.string(), z.array(z.string())]));
 
 /** FHIR's issue type (OperationOutcome.issue.code) and the HTTP status for each of Keel's problem codes. */
 const issueOf: Record<ProblemCode, { code: string; status: number }> = {

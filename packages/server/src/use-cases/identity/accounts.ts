@@ -31,8 +31,15 @@ export interface SignupInput {
   state: string;
 }
 
-/** Patient self-signup: an account, a patient record with an empty intake, and a signed-in session. */
-export async function signup({ deps, ctx }: UseCase, input: SignupInput): Promise<{ userId: string; patientId: string }> {
+const signupConfirmHours = 24;
+
+/**
+ * Patient self-signup, step one. The answer is the same whether or not the email already has an account, so the form
+ * cannot be used to learn who is a patient here: the password is hashed either way, and the next step is in the
+ * email — a confirmation link for a new address, a "you already have an account" note (sign in or reset) for a
+ * registered one. Nothing is created until the link is followed (`confirmSignup`).
+ */
+export async function requestSignup({ deps, ctx }: UseCase, input: SignupInput): Promise<{ expiresInHours: number }> {
   const db = deps.database.db;
   const limit = await hitRateLimit(db, `signup:addr:${ctx.clientAddress}`, rateLimits.signupAddress, ctx.now);
   if (!limit.allowed) {
@@ -44,20 +51,90 @@ export async function signup({ deps, ctx }: UseCase, input: SignupInput): Promis
     throw validationFailed([{ field: 'dateOfBirth', message: 'must not be in the future' }]);
   }
   assertPasswordAcceptable(input.password, input);
-  if (await emailTaken(db, input.email)) {
-    throw new AppError('CONFLICT', 'An account with this email already exists. Sign in, or reset your password.');
-  }
+  // Per address as well as per client: one mailbox is not flooded, and the answer stays the same for every email.
+  const byEmail = await hitRateLimit(db, `signup:email:${input.email.toLowerCase()}`, rateLimits.signupEmail, ctx.now);
   const passwordHash = await hashPassword(input.password);
-  const userId = crypto.randomUUID();
-  const patientId = crypto.randomUUID();
+  const taken = await emailTaken(db, input.email);
+  const base = publicBaseUrl(deps);
   await inTransaction(db, async (tx) => {
+    if (!byEmail.allowed) {
+      // Still the same answer; the mailbox just gets nothing more this hour.
+    } else if (taken) {
+      await deps.notifier.enqueue(
+        tx,
+        {
+          cause: `signup_existing:${crypto.randomUUID()}`,
+          channel: 'email',
+          recipient: input.email,
+          subject: 'You already have a Keel account',
+          body: `Someone (perhaps you) tried to create a Keel account with this email address, which already has one.\nSign in at ${base}/ or, if you have forgotten your password, reset it at ${base}/forgot-password.\nIf it was not you, you can ignore this message: nothing was changed.\n`,
+        },
+        ctx.now,
+      );
+    } else {
+      const token = newSecret();
+      const id = crypto.randomUUID();
+      await tx
+        .insertInto('signup_requests')
+        .values({
+          id,
+          email: input.email,
+          name: input.name,
+          date_of_birth: input.dateOfBirth,
+          state: input.state,
+          password_hash: passwordHash,
+          token_hash: sha256Hex(token),
+          created_at: ctx.now,
+          expires_at: new Date(ctx.now.getTime() + signupConfirmHours * 3_600_000),
+          used_at: null,
+        })
+        .execute();
+      await deps.notifier.enqueue(
+        tx,
+        {
+          cause: `signup_confirm:${id}`,
+          channel: 'email',
+          recipient: input.email,
+          subject: 'Confirm your email to create your Keel account',
+          body: `Welcome to Keel. To create your account and start your intake, open this link within ${signupConfirmHours} hours:\n${base}/signup/confirm#token=${token}\nIf you did not ask for an account, ignore this message and nothing will be created.\n`,
+        },
+        ctx.now,
+      );
+    }
+    await writeAudit(tx, { ...ctx, actorId: null }, {
+      action: 'account.signup_requested',
+      resourceType: 'account',
+      resourceId: null,
+      outcome: taken || !byEmail.allowed ? 'failure' : 'success',
+    });
+  });
+  return { expiresInHours: signupConfirmHours };
+}
+
+/**
+ * Patient self-signup, step two: the link from the email creates the account (with the password chosen in step
+ * one), a patient record with an empty intake, and — in the route — a signed-in session. The link works once.
+ */
+export async function confirmSignup({ deps, ctx }: UseCase, token: string): Promise<{ userId: string; patientId: string }> {
+  return inTransaction(deps.database.db, async (tx) => {
+    const request = await tx.selectFrom('signup_requests').selectAll().where('token_hash', '=', sha256Hex(token)).forUpdate().executeTakeFirst();
+    if (!request || request.used_at !== null || new Date(request.expires_at).getTime() <= ctx.now.getTime()) {
+      throw new AppError('NOT_FOUND', 'This sign-up link is not valid: it may have expired or been used. Sign up again to get a new one.');
+    }
+    await tx.updateTable('signup_requests').set({ used_at: ctx.now }).where('id', '=', request.id).execute();
+    if (await emailTaken(tx, request.email)) {
+      // Two pending requests for one address, and the other was confirmed first: this mailbox's owner has an account.
+      throw new AppError('CONFLICT', 'This email address already has a Keel account. Sign in, or reset your password.');
+    }
+    const userId = crypto.randomUUID();
+    const patientId = crypto.randomUUID();
     await tx
       .insertInto('users')
-      .values({ id: userId, email: input.email, name: input.name, role: 'patient', password_hash: passwordHash, mfa_secret: null, mfa_last_step: null, dea_registration: null, deactivated_at: null })
+      .values({ id: userId, email: request.email, name: request.name, role: 'patient', password_hash: request.password_hash, mfa_secret: null, mfa_last_step: null, dea_registration: null, deactivated_at: null })
       .execute();
     await tx
       .insertInto('patients')
-      .values({ id: patientId, user_id: userId, name: input.name, date_of_birth: input.dateOfBirth, state: input.state, sex_at_birth: null, address: null })
+      .values({ id: patientId, user_id: userId, name: request.name, date_of_birth: request.date_of_birth, state: request.state, sex_at_birth: null, address: null })
       .execute();
     await writeAudit(tx, { ...ctx, actorId: userId, actorRole: 'patient' }, {
       action: 'account.signup',
@@ -66,8 +143,8 @@ export async function signup({ deps, ctx }: UseCase, input: SignupInput): Promis
       patientId,
       outcome: 'success',
     });
+    return { userId, patientId };
   });
-  return { userId, patientId };
 }
 
 async function issueAccountToken(

@@ -1,10 +1,8 @@
 import { Alert, Anchor, Button, Card, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { isApiError } from '../../api/api-error.ts';
 import { authApi } from '../../auth/auth-api.ts';
-import { useAuth } from '../../auth/auth-context.ts';
-import { roleHome } from '../../auth/role-home.ts';
 import { minPasswordLength } from '../../auth/password-rules.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
@@ -28,8 +26,7 @@ function localErrors(values: Values): Partial<Record<Field, string>> {
 
 /** A new patient account. It opens an intake; a clinician decides eligibility, not this form. */
 export function SignupPage() {
-  const { adoptSession } = useAuth();
-  const navigate = useNavigate();
+  const [sentTo, setSentTo] = useState<{ email: string; hours: number } | null>(null);
   const [values, setValues] = useState<Values>(empty);
   const [checked, setChecked] = useState<Partial<Record<Field, string>>>({});
   const [error, setError] = useState<unknown>(null);
@@ -47,15 +44,33 @@ export function SignupPage() {
     if (Object.keys(local).length > 0) return;
     setPending(true);
     try {
-      await authApi.signup({ ...values, email: values.email.trim(), name: values.name.trim() });
-      const user = await adoptSession();
-      void navigate(roleHome(user.role), { replace: true });
+      const sent = await authApi.signup({ ...values, email: values.email.trim(), name: values.name.trim() });
+      setSentTo({ email: sent.email, hours: sent.expiresInHours });
     } catch (caught) {
       setError(caught);
     } finally {
       setPending(false);
     }
   };
+
+  if (sentTo) {
+    return (
+      <Stack gap="lg" maw={560}>
+        <PageHeader title="Check your email" />
+        <Alert variant="light" color="keel" title="One more step" role="status">
+          We sent a link to <strong>{sentTo.email}</strong>. Open it within {sentTo.hours} hours to create your account and
+          start your intake. If nothing arrives in a few minutes, check your spam folder. If you already have an account,
+          the email tells you how to sign in instead.
+        </Alert>
+        <Text>
+          Wrong address?{' '}
+          <Anchor component="button" type="button" underline="always" onClick={() => setSentTo(null)}>
+            Go back and correct it
+          </Anchor>
+        </Text>
+      </Stack>
+    );
+  }
 
   return (
     <Stack gap="lg" maw={560}>
