@@ -64,12 +64,8 @@ describe('the admin app', () => {
 
     await page.getByRole('link', { name: 'Care teams' }).click();
     await page.getByRole('heading', { level: 1, name: 'Care teams' }).waitFor();
-    await page.getByRole('textbox', { name: 'Patient id' }).fill('not-an-id');
-    await page.getByRole('button', { name: 'Open care team' }).click();
-    await page.getByText(/Enter a patient id/).waitFor();
-    await page.getByRole('textbox', { name: 'Patient id' }).fill(drew?.patientId ?? '');
-    await page.getByRole('button', { name: 'Open care team' }).click();
-    await page.getByRole('heading', { name: /Care team of patient/ }).waitFor();
+    await page.getByRole('button', { name: `Manage ${drew?.name ?? ''}’s care team` }).click();
+    await page.getByRole('heading', { name: 'Care team of Drew Alvarez' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'Dr. Casey Morgan' }).waitFor();
     const hasCoach = await page.getByRole('row').filter({ hasText: 'Jordan Reyes' }).count();
     if (hasCoach === 0) {

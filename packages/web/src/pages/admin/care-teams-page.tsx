@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
@@ -9,8 +9,6 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { formatDateTime } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
 import { label } from '../../components/labels.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function CareTeamEditor({ patientId, label }: { patientId: string; label: string }) {
   const queryClient = useQueryClient();
@@ -114,42 +112,15 @@ function CareTeamEditor({ patientId, label }: { patientId: string; label: string
   );
 }
 
-/**
- * Care teams. The API has no patient list for administrators (GET /api/v1/patients is the clinician's and coach's
- * panel), and patient accounts do not carry their patient id, so the admin opens a care team by patient id; if
- * the accounts list ever carries `patientId`, each patient account gets a button instead.
- */
+/** Care teams: each patient account opens its care team, to assign clinicians and coaches or remove them. */
 export function CareTeamsPage() {
   const patients = useQuery({ queryKey: adminKeys.accounts({ role: 'patient' }), queryFn: () => adminApi.accounts({ role: 'patient' }) });
-  const [idInput, setIdInput] = useState('');
-  const [idError, setIdError] = useState<string | undefined>();
   const [open, setOpen] = useState<{ id: string; label: string } | null>(null);
-  const withIds = patients.data?.items.filter((p) => p.patientId) ?? [];
 
   return (
     <>
       <PageHeader title="Care teams" description="Assign clinicians and coaches to patients, and remove them." />
       <Stack gap="lg">
-        <Paper withBorder p="md" radius="md">
-          <form
-            noValidate
-            onSubmit={(e: FormEvent) => {
-              e.preventDefault();
-              const id = idInput.trim();
-              if (!uuidPattern.test(id)) {
-                setIdError('Enter a patient id (a UUID such as 3f2b…-…).');
-                return;
-              }
-              setIdError(undefined);
-              setOpen({ id, label: `patient ${id}` });
-            }}
-          >
-            <Group align="end" gap="sm" wrap="wrap">
-              <TextInput label="Patient id" description="From the patient’s clinician or the audit log." value={idInput} onChange={(e) => setIdInput(e.currentTarget.value)} error={idError} w={380} maw="100%" />
-              <Button type="submit">Open care team</Button>
-            </Group>
-          </form>
-        </Paper>
         {open && <CareTeamEditor key={open.id} patientId={open.id} label={open.label} />}
         <section aria-labelledby="patients-heading">
           <Title order={2} size="h4" id="patients-heading" mb="xs">
@@ -158,11 +129,6 @@ export function CareTeamsPage() {
           <QueryView query={patients} what="patient accounts">
             {(data) => (
               <Stack gap="sm">
-                {withIds.length === 0 && data.items.length > 0 && (
-                  <Alert color="gray" variant="light" title="Patient ids are not listed">
-                    Keel does not yet list patients with their patient id for administrators, so a care team is opened by patient id above. The accounts below are for reference.
-                  </Alert>
-                )}
                 {data.items.length === 0 ? (
                   <Text size="sm">No patient accounts.</Text>
                 ) : (
