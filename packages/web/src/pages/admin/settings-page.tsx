@@ -218,7 +218,10 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
             required={loosening}
             error={errorFor(save.error, 'reason')}
           />
-          {save.error && !stale && <ProblemAlert error={save.error} fieldsShownInline={['reason']} />}
+          {/* Errors on the settings fields belong beside those fields on the page (the dialog closes for them). */}
+          {save.error && !stale && !(isApiError(save.error) && save.error.fieldErrors.some((f) => f.field !== 'reason')) && (
+            <ProblemAlert error={save.error} fieldsShownInline={['reason']} />
+          )}
           <Group>
             <Button onClick={() => save.mutate()} loading={save.isPending} disabled={loosening && reason.trim() === ''}>
               {loosening ? 'Send to a prescriber to sign' : 'Save now'}
