@@ -1,7 +1,9 @@
 // Shared pieces of the treatment use-cases: the per-patient lock, row → domain mappings, and the few derived
 // numbers (units per dose) that the gate, the refill rule and the ledger all need to agree on.
 import type { LedgerEntry, TreatmentPlanTerms } from '@keel/domain';
+import { planTermsSchema } from '@keel/contract';
 import { sql } from 'kysely';
+import { parseStored } from '../../db/stored-document.ts';
 import type { Db, Tx } from '../../db/transaction.ts';
 import type { LedgerEntriesTable, TreatmentPlansTable } from '../../db/tables/treatment.tables.ts';
 import type { Selectable } from 'kysely';
@@ -43,7 +45,9 @@ export async function activePlan(db: Db, patientId: string): Promise<PlanRow | u
   return db.selectFrom('treatment_plans').selectAll().where('patient_id', '=', patientId).where('status', '=', 'active').executeTakeFirst();
 }
 
-export const planTerms = (row: PlanRow): TreatmentPlanTerms => row.terms as unknown as TreatmentPlanTerms;
+/** The plan's terms, parsed through the contract's schema: a malformed stored document is a 500 naming the plan. */
+export const planTerms = (row: Pick<PlanRow, 'id' | 'terms'>): TreatmentPlanTerms =>
+  parseStored(planTermsSchema, row.terms, { table: 'treatment_plans', column: 'terms', id: row.id });
 
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 export const isoOrNull = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : iso(d));
