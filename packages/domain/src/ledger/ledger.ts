@@ -1,4 +1,4 @@
-// The patient's medication ledger (21 CFR 1304; clinical reference §6; invariants I2 and I10). Entries are
+// The patient's medication ledger (21 CFR 1304; docs/clinical-basis.md §6; invariants I2 and I10). Entries are
 // append-only facts; nothing is edited. A mistake is fixed by a `correction` that names the entry it corrects and
 // carries a signed delta, so the history of what was believed and when stays readable.
 //
@@ -8,7 +8,7 @@
 //
 // A `counted` entry (a pill count, e.g. by video) records what was counted and what the ledger expected at that
 // moment. It does NOT move on hand: a count is evidence, and a mismatch is a warning sign for a clinician to look at
-// (reference §5, "Medication count mismatch"). If the clinician concludes the count is right, they record a
+// (docs/clinical-basis.md §5, "Medication count mismatch"). If the clinician concludes the count is right, they record a
 // correction (or a loss) — that decision, not the count itself, changes the balance. This keeps every change to on
 // hand attributable to a person's explicit decision.
 import { parseInstant } from '../settings/time-units.ts';

@@ -102,7 +102,7 @@ export async function unitsPerDose(db: Db, patientId: string, doseMg: number | n
   return Number.isInteger(units) && units >= 1 ? units : 0;
 }
 
-/** A prescriber for this patient: a clinician with a DEA registration and a licence in the patient's state (§6). */
+/** A prescriber for this patient: a clinician with a DEA registration and a licence in the patient's state (docs/clinical-basis.md §6). */
 export async function prescriberFor(db: Db, userId: string, patientState: string) {
   const user = await db.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.role !== 'clinician' || !user.dea_registration || !user.state_licenses.includes(patientState)) return null;
@@ -117,7 +117,7 @@ export function notPrescriber(patientState: string): AppError {
   );
 }
 
-/** The legal moves of a dosing session (issue 5 §6); anything else is a 409. */
+/** The legal moves of a dosing session (docs/treatment.md); anything else is a 409. */
 const transitions = {
   authorize: ['scheduled'],
   start: ['authorized'],
