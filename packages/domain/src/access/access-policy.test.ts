@@ -132,3 +132,13 @@ describe('the policy against the hand-written access table', () => {
     for (const pair of [...tabledPatientPairs, ...tabledProgramPairs]) expect(known.has(pair.split(' ')[0]!)).toBe(true);
   });
 });
+
+describe('denial reasons', () => {
+  // The reason goes to the audit row of a denial: each kind of refusal names itself.
+  it('says why: no relationship, a relationship of another role, or an action the relationship does not allow', () => {
+    expect(can({ role: 'sitter', relation: 'none' }, 'read', 'session')).toEqual({ kind: 'denied', reason: 'no relationship to this patient' });
+    expect(can({ role: 'coach', relation: 'clinician' }, 'read', 'plan')).toEqual({ kind: 'denied', reason: 'relationship does not match role' });
+    expect(can({ role: 'sitter', relation: 'sitter' }, 'write', 'ledger')).toEqual({ kind: 'denied', reason: 'sitter may not write ledger' });
+    expect(canProgram('patient', 'read', 'audit_log')).toEqual({ kind: 'denied', reason: 'patient may not read audit_log' });
+  });
+});
