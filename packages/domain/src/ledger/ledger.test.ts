@@ -103,7 +103,10 @@ describe('reconcile', () => {
 });
 
 describe('reconcile: the running balance entry by entry', () => {
-  const codes = (entries: LedgerEntry[]) => (({ kind, ...r }) => (kind === 'reconciled' ? [] : (r as { problems: { code: string }[] }).problems.map((p) => p.code)))(reconcile(entries));
+  const codes = (entries: LedgerEntry[]): string[] => {
+    const r = reconcile(entries);
+    return r.kind === 'reconciled' ? [] : r.problems.map((p) => p.code);
+  };
   it.each([
     ['lost', { kind: 'lost', units: 2, circumstance: 'lost' }],
     ['returned', { kind: 'returned', units: 2 }],
