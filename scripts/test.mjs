@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, the unit/database/HTTP suites on PGlite, again on PostgreSQL when
-// KEEL_TEST_DATABASE_URL is set, and the browser suite when Chromium is present. Ends with one line
-// `N passed, N failed` counted over every runner, and exits non-zero on any failure.
+// KEEL_TEST_DATABASE_URL is set (less the engine-independent files, which ran once already), and the browser
+// suite when Chromium is present. Prints the stage checks (typecheck, lint, build, each runner's exit) and the 10
+// slowest test files, then ends with one line `N passed, N failed` counting test cases only. Exits non-zero on any
+// failed test case or stage check.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,9 +16,21 @@ const requireBrowser = process.env.KEEL_REQUIRE_BROWSER === '1';
 const postgresUrl = process.env.KEEL_TEST_DATABASE_URL;
 const only = process.argv.slice(2); // e.g. `npm test -- unit` to run some stages
 
+/**
+ * Server test files that never touch the database engine under test: the CLI suite spawns `keel` with its own
+ * embedded database, and the scheduling rules are pure functions. They run on PGlite only. A file belongs here only
+ * if it uses neither test/support/test-app.ts nor test/support/test-database.ts.
+ */
+const engineIndependent = ['packages/server/test/cli/**', 'packages/server/test/continuity/scheduling-rules.test.ts'];
+
 let passed = 0;
 let failed = 0;
+let stagesOk = 0;
+let stagesFailed = 0;
+let runnersStarted = 0;
 const summary = [];
+/** Every test file's wall time, from the vitest JSON reports, for the slowest-files list. */
+const fileTimes = [];
 
 function stage(name) {
   return only.length === 0 || only.includes(name);
@@ -27,15 +41,25 @@ function run(command, args, env = {}) {
   return result.status === 0;
 }
 
+/** A stage check (typecheck, lint, build, a runner that failed to report): counted apart from test cases. */
 function check(name, ok) {
-  if (ok) passed++;
-  else failed++;
+  if (ok) stagesOk++;
+  else stagesFailed++;
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
 }
 
-function vitest(name, projects, env = {}) {
+function vitest(name, projects, env = {}, exclude = []) {
+  runnersStarted++;
   const report = path.join(reports, `${name}.json`);
-  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+  const args = [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    ...exclude.flatMap((glob) => ['--exclude', glob]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ];
   const ok = run('npx', args, env);
   if (!fs.existsSync(report)) {
     check(`${name}: vitest produced no report`, false);
@@ -45,6 +69,9 @@ function vitest(name, projects, env = {}) {
   const suiteErrors = (data.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
   passed += data.numPassedTests;
   failed += data.numFailedTests + suiteErrors;
+  for (const f of data.testResults ?? []) {
+    if (typeof f.startTime === 'number' && typeof f.endTime === 'number') fileTimes.push({ run: name, file: path.relative(root, f.name), ms: f.endTime - f.startTime });
+  }
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${data.numPassedTests} passed, ${data.numFailedTests + suiteErrors} failed, ${data.numPendingTests + data.numTodoTests} skipped`);
   if (!ok && data.numFailedTests + suiteErrors === 0) check(`${name}: vitest exited with an error`, false);
 }
@@ -69,7 +96,8 @@ if (stage('unit')) {
 if (stage('postgres')) {
   if (postgresUrl) {
     console.log('\n▶ database and HTTP tests on PostgreSQL');
-    vitest('postgres', ['server'], { KEEL_TEST_ENGINE: 'postgres' });
+    // Without the engine-independent files, which the PGlite run covered.
+    vitest('postgres', ['server'], { KEEL_TEST_ENGINE: 'postgres' }, engineIndependent);
   } else {
     summary.push('skip PostgreSQL suite: KEEL_TEST_DATABASE_URL is not set');
   }
@@ -88,6 +116,14 @@ if (stage('browser')) {
   }
 }
 
+if (fileTimes.length > 0) {
+  console.log('\nSlowest test files:');
+  for (const t of fileTimes.sort((a, b) => b.ms - a.ms).slice(0, 10)) console.log(`${(t.ms / 1000).toFixed(1).padStart(7)} s  ${t.run.padEnd(8)} ${t.file}`);
+}
 console.log('\n' + summary.join('\n'));
+console.log(`stage checks: ${stagesOk} ok, ${stagesFailed} failed`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+// A run that started a test runner but passed no test case is a failure too (a runner that found nothing), and so
+// is a run that did nothing at all.
+const nothingPassed = runnersStarted > 0 ? passed === 0 : stagesOk === 0;
+process.exit(failed > 0 || stagesFailed > 0 || nothingPassed ? 1 : 0);

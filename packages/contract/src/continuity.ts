@@ -1,4 +1,4 @@
-// Schemas of the care-continuity part of the API (issue 7): appointments and availability, clinician visits,
+// Schemas of the care-continuity part of the API (docs/continuity.md): appointments and availability, clinician visits,
 // integration coaching, the journal, secure messaging, the support network, coordination of care and discharge.
 import { z } from 'zod';
 import { eventDate, isoDateTime, longText, shortText, usState, uuid } from './common.ts';

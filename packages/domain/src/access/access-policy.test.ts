@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { can, canProgram, patientPolicy, patientResources, type Action, type Relation, type Role } from './access-policy.ts';
+import { can, canProgram, patientPolicy, patientResources, programResources, type Action, type Relation, type Role } from './access-policy.ts';
+import { tableAllowsPatient, tableAllowsProgram, tabledPatientPairs, tabledProgramPairs } from './access-table.fixture.ts';
 
 const roles: Role[] = ['patient', 'sitter', 'clinician', 'coach', 'admin'];
 const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'reviewer', 'none'];
@@ -90,5 +91,54 @@ describe('canProgram', () => {
     ['coach', 'read', 'panel', 'allowed'],
   ] as const)('%s: %s %s is %s', (role, action, resource, expected) => {
     expect(canProgram(role, action, resource).kind).toBe(expected);
+  });
+});
+
+describe('the policy against the hand-written access table', () => {
+  it('decides every role × relationship × resource × action exactly as the table says', () => {
+    const mismatches: string[] = [];
+    for (const role of roles)
+      for (const relation of relations)
+        for (const resource of patientResources)
+          for (const action of actions) {
+            const expected = tableAllowsPatient(role, relation, action, resource);
+            const actual = can({ role, relation }, action, resource).kind === 'allowed';
+            if (actual !== expected) mismatches.push(`${role}/${relation} ${action} ${resource}: policy ${actual ? 'allows' : 'denies'}`);
+          }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('decides every role × program resource × action exactly as the table says', () => {
+    const mismatches: string[] = [];
+    for (const role of roles)
+      for (const resource of programResources)
+        for (const action of actions) {
+          const expected = tableAllowsProgram(role, action, resource);
+          const actual = canProgram(role, action, resource).kind === 'allowed';
+          if (actual !== expected) mismatches.push(`${role} ${action} ${resource}: policy ${actual ? 'allows' : 'denies'}`);
+        }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('keeps the sitter and the coach off the ledger writes (counts, corrections, disposals) and the loss report', () => {
+    for (const resource of ['ledger', 'ledger_loss', 'dispense'] as const) {
+      expect(can({ role: 'sitter', relation: 'sitter' }, 'write', resource).kind).toBe('denied');
+      expect(can({ role: 'coach', relation: 'coach' }, 'write', resource).kind).toBe('denied');
+    }
+  });
+
+  it('lists no pair twice and only real resources', () => {
+    const known = new Set<string>([...patientResources, ...programResources]);
+    for (const pair of [...tabledPatientPairs, ...tabledProgramPairs]) expect(known.has(pair.split(' ')[0]!)).toBe(true);
+  });
+});
+
+describe('denial reasons', () => {
+  // The reason goes to the audit row of a denial: each kind of refusal names itself.
+  it('says why: no relationship, a relationship of another role, or an action the relationship does not allow', () => {
+    expect(can({ role: 'sitter', relation: 'none' }, 'read', 'session')).toEqual({ kind: 'denied', reason: 'no relationship to this patient' });
+    expect(can({ role: 'coach', relation: 'clinician' }, 'read', 'plan')).toEqual({ kind: 'denied', reason: 'relationship does not match role' });
+    expect(can({ role: 'sitter', relation: 'sitter' }, 'write', 'ledger')).toEqual({ kind: 'denied', reason: 'sitter may not write ledger' });
+    expect(canProgram('patient', 'read', 'audit_log')).toEqual({ kind: 'denied', reason: 'patient may not read audit_log' });
   });
 });

@@ -1,5 +1,5 @@
-// The closed set of reasons the session gate can block for (clinical reference §4). Each code is documented in
-// docs/safety/<CODE>.md. The order here is the order reasons are reported in: it follows the reference's list, so a
+// The closed set of reasons the session gate can block for (docs/clinical-basis.md §4). Each code is documented in
+// docs/safety/<CODE>.md. The order here is the order reasons are reported in: it follows the clinical basis's list, so a
 // patient reads them roughly from "set up once" to "right now".
 
 export const GATE_REASON_CODES = [

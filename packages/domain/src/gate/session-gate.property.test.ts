@@ -1,4 +1,4 @@
-// Property tests of invariants I1–I3 and I10 (shared/design/reliability.md) over random command sequences: the
+// Property tests of invariants I1–I3 and I10 (docs/ARCHITECTURE.md, Invariants) over random command sequences: the
 // gate is the only way a dose gets onto the ledger as `administered`, exactly as in the server's use-case.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The session gate (clinical reference §4; invariants I1–I3). The server assembles this plain-data input inside
+// The session gate (docs/clinical-basis.md §4; invariants I1–I3). The server assembles this plain-data input inside
 // the transaction that records the decision, under the patient's row lock, and commits the authorization only if
 // this function says so — so every condition is judged on the data as it stands at commit.
 //
@@ -145,7 +145,7 @@ function formatList(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
 }
 
-// ---- checks, one per area of §4; each may push several codes but each code at most once ----
+// ---- checks, one per area of docs/clinical-basis.md §4; each may push several codes but each code at most once ----
 
 function checkEnrolment({ input, push }: Ctx): void {
   if (input.intakeStatus !== 'approved') {
@@ -460,7 +460,7 @@ const CHECKS: readonly [string, (ctx: Ctx) => void][] = [
 const ORDER = new Map<GateReasonCode, number>(GATE_REASON_CODES.map((c, i) => [c, i]));
 
 /**
- * Decide whether a dose may be taken now. Returns `authorized` only when every condition of clinical reference §4
+ * Decide whether a dose may be taken now. Returns `authorized` only when every condition of docs/clinical-basis.md §4
  * holds; otherwise `blocked` with every failing reason, in the order of GATE_REASON_CODES.
  */
 export function evaluateGate(input: GateInput, now: Date, settings: DosingSettings): GateDecision {

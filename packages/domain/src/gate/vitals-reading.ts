@@ -1,4 +1,4 @@
-// A vitals reading outside human range is an input error, not a reading (clinical reference §4.6): the server
+// A vitals reading outside human range is an input error, not a reading (docs/clinical-basis.md §4.6): the server
 // rejects it with 422 naming the field, and the gate never treats it as a measurement.
 import type { DosingSettings, FieldError, InclusiveRange } from '../settings/program-settings.ts';
 

@@ -1,7 +1,7 @@
 import { sumPoints, yesNoOptions } from './instrument-helpers.ts';
 import type { InstrumentDefinition, InstrumentFlag, InstrumentModule } from './instrument.types.ts';
 
-// Keel's bladder symptom check for ketamine uropathy (clinical reference §1 and §5). Program-authored wording, not
+// Keel's bladder symptom check for ketamine uropathy (docs/clinical-basis.md §1 and §5). Program-authored wording, not
 // a validated published instrument: any "yes" routes to a clinician; pain or blood is urgent because stopping
 // ketamine early is the treatment.
 const urgentItems = ['pain_urinating', 'bladder_pain', 'blood_in_urine'] as const;

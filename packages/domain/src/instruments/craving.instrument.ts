@@ -1,7 +1,7 @@
 import { yesNoOptions } from './instrument-helpers.ts';
 import type { InstrumentDefinition, InstrumentFlag, InstrumentModule, InstrumentOption } from './instrument.types.ts';
 
-// Keel's craving check (clinical reference §5 warning signs: craving ≥ 6, and any use outside a session).
+// Keel's craving check (docs/clinical-basis.md §5 warning signs: craving ≥ 6, and any use outside a session).
 // Program-authored wording. The total is the urge rating; use outside a session is reported as a flag.
 const urgeOptions: InstrumentOption[] = Array.from({ length: 11 }, (_, i) => ({
   value: i,

@@ -86,7 +86,7 @@ const riskFlag: Record<Exclude<CssrsRisk, 'none'>, InstrumentFlag> = {
   high: 'CSSRS_HIGH',
 };
 
-/** Risk = the most severe answer (clinical reference §1). Exported for the tests and for follow-up versions. */
+/** Risk = the most severe answer (docs/clinical-basis.md §1). Exported for the tests and for follow-up versions. */
 export function cssrsRisk(answers: Readonly<Record<string, unknown>>): CssrsRisk {
   const yes = (id: string): boolean => answers[id] === true;
   const levels: CssrsRisk[] = ['none'];

@@ -1,7 +1,7 @@
 import type { InstrumentSettings } from './instrument-settings.ts';
 
 // Instruments are data: a definition (serialisable to JSON for GET /api/v1/instruments) plus a pure scoring
-// function kept beside it. Clinical reference §1: "a new instrument is a new file, not new control flow".
+// function kept beside it. docs/clinical-basis.md §1: "a new instrument is a new file, not new control flow".
 
 export type InstrumentCode = 'phq9' | 'gad7' | 'cssrs-screen' | 'audit' | 'audit-c' | 'dast10' | 'bladder' | 'craving';
 

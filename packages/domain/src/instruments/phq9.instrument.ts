@@ -55,7 +55,7 @@ export const phq9Instrument: InstrumentModule = {
   score: ({ answers, settings }) => {
     const total = sumPoints(phq9Definition, answers);
     const flags: InstrumentFlag[] = [];
-    // Reference §1: item 9 > 0 needs same-day clinician follow-up and a C-SSRS, whatever the total.
+    // docs/clinical-basis.md §1: item 9 > 0 needs same-day clinician follow-up and a C-SSRS, whatever the total.
     const item9 = answers['q9'];
     if (typeof item9 === 'number' && item9 > settings.phq9Item9FlagAbove) flags.push('PHQ9_ITEM9_POSITIVE');
     const band = bandForTotal(phq9Definition.bands, total);

@@ -7,7 +7,7 @@ import type { ScoreResult, SexAtBirth } from './instrument.types.ts';
 export interface ScoringContext {
   /** Needed by AUDIT-C (sex-specific cut-offs); ignored by the others. */
   readonly sexAtBirth?: SexAtBirth;
-  /** Program settings; the clinical reference defaults when absent. */
+  /** Program settings; docs/clinical-basis.md defaults when absent. */
   readonly settings?: InstrumentSettings;
 }
 

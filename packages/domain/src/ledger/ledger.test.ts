@@ -101,3 +101,48 @@ describe('reconcile', () => {
     expect(r.summary.onHand).toBe(2);
   });
 });
+
+describe('reconcile: the running balance entry by entry', () => {
+  const codes = (entries: LedgerEntry[]): string[] => {
+    const r = reconcile(entries);
+    return r.kind === 'reconciled' ? [] : r.problems.map((p) => p.code);
+  };
+  it.each([
+    ['lost', { kind: 'lost', units: 2, circumstance: 'lost' }],
+    ['returned', { kind: 'returned', units: 2 }],
+    ['disposed', { kind: 'disposed', units: 2, manner: 'pouch' }],
+    ['administered', { kind: 'administered', units: 2, sessionId: 's' }],
+  ] as const)('a %s entry of more than is on hand takes it below zero', (_kind, draft) => {
+    expect(codes([dispense(0, 1), e(1, draft as LedgerEntryDraft)])).toEqual(['NEGATIVE_ON_HAND']);
+  });
+  it('a negative correction takes units off, so a later dose can find none', () => {
+    expect(codes([dispense(0, 1, 'dd'), e(1, { kind: 'correction', correctsEntryId: 'dd', deltaUnits: -1, reason: 'none came' }), administer(2)])).toEqual(['NEGATIVE_ON_HAND']);
+  });
+  it('a count moves nothing, even before anything was dispensed', () => {
+    expect(codes([e(0, { kind: 'counted', countedUnits: 0, expectedUnits: 0 }), dispense(1, 1), administer(2)])).toEqual([]);
+  });
+  it('orders entries at the same instant as they were given', () => {
+    const first = administer(0);
+    const then = dispense(0, 1);
+    expect(codes([first, then])).toEqual(['NEGATIVE_ON_HAND']);
+    expect(codes([then, first])).toEqual([]);
+  });
+  it('accepts returns and disposals as ledger entries', () => {
+    const r = reconcile([dispense(0, 3), e(1, { kind: 'returned', units: 1 }), e(2, { kind: 'disposed', units: 1, manner: 'pouch' })]);
+    expect(r.kind).toBe('reconciled');
+    expect(r.summary.onHand).toBe(1);
+  });
+  it.each([
+    ['a count in text', { kind: 'counted', countedUnits: '3', expectedUnits: 3 }],
+    ['a fractional count', { kind: 'counted', countedUnits: 3, expectedUnits: 2.5 }],
+    ['a negative count', { kind: 'counted', countedUnits: -1, expectedUnits: 0 }],
+    ['a correction in text', { kind: 'correction', correctsEntryId: 'x', deltaUnits: '1', reason: 'r' }],
+    ['a fractional correction', { kind: 'correction', correctsEntryId: 'x', deltaUnits: 0.5, reason: 'r' }],
+    ['a zero correction', { kind: 'correction', correctsEntryId: 'x', deltaUnits: 0, reason: 'r' }],
+    ['units in text', { kind: 'lost', units: '1', circumstance: 'lost' }],
+    ['fractional units', { kind: 'disposed', units: 1.5, manner: 'pouch' }],
+    ['zero units', { kind: 'returned', units: 0 }],
+  ])('refuses %s as INVALID_UNITS', (_name, draft) => {
+    expect(codes([dispense(0, 5, 'x'), e(1, draft as unknown as LedgerEntryDraft)])).toEqual(['INVALID_UNITS']);
+  });
+});

@@ -1,4 +1,4 @@
-// The patient's medication ledger (21 CFR 1304; clinical reference §6; invariants I2 and I10). Entries are
+// The patient's medication ledger (21 CFR 1304; docs/clinical-basis.md §6; invariants I2 and I10). Entries are
 // append-only facts; nothing is edited. A mistake is fixed by a `correction` that names the entry it corrects and
 // carries a signed delta, so the history of what was believed and when stays readable.
 //
@@ -8,7 +8,7 @@
 //
 // A `counted` entry (a pill count, e.g. by video) records what was counted and what the ledger expected at that
 // moment. It does NOT move on hand: a count is evidence, and a mismatch is a warning sign for a clinician to look at
-// (reference §5, "Medication count mismatch"). If the clinician concludes the count is right, they record a
+// (docs/clinical-basis.md §5, "Medication count mismatch"). If the clinician concludes the count is right, they record a
 // correction (or a loss) — that decision, not the count itself, changes the balance. This keeps every change to on
 // hand attributable to a person's explicit decision.
 import { parseInstant } from '../settings/time-units.ts';
@@ -270,9 +270,10 @@ function checkCorrections(entries: readonly LedgerEntry[], allIds: ReadonlySet<s
 
 /**
  * Checks the ledger can be trusted (I2, I10): every entry well formed, ids unique, one patient, corrections point
- * at a real original entry and stay within it, on hand never below zero after any entry in time order, and the running balance equals the
- * identity dispensed − administered − lost − returned − disposed + corrections. Pass `recordedOnHand` (a balance
- * stored elsewhere, e.g. a column or a total across patients) to check it against the entries too.
+ * at a real original entry and stay within it, and on hand never below zero after any entry in time order. Pass
+ * `recordedOnHand` (a balance kept independently of the entries, e.g. the ledger_balances column the database moves
+ * on every insert) to check the identity dispensed − administered − lost − returned − disposed + corrections
+ * against it: IDENTITY_MISMATCH when they disagree.
  */
 export function reconcile(entries: readonly LedgerEntry[], recordedOnHand?: number): Reconciliation {
   const problems: LedgerProblem[] = [];
@@ -313,10 +314,9 @@ export function reconcile(entries: readonly LedgerEntry[], recordedOnHand?: numb
       });
     }
   }
-  const identity =
-    summary.dispensed - summary.administered - summary.lost - summary.returned - summary.disposed + summary.corrected;
-  if (running !== summary.onHand || identity !== summary.onHand)
-    problems.push({ code: 'IDENTITY_MISMATCH', message: `The running balance (${running}) disagrees with the totals (${identity}).` });
+  // The identity check compares two records of on hand that are kept independently: the entries (summed here)
+  // and the balance stored elsewhere, which the database moves on every insert (ledger_balances). A balance
+  // recomputed from the same entries twice could never disagree, so only the stored one is compared.
   if (recordedOnHand !== undefined && recordedOnHand !== summary.onHand)
     problems.push({
       code: 'IDENTITY_MISMATCH',

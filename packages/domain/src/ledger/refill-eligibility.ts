@@ -1,6 +1,6 @@
-// When may a patient's refill be released? Limited dispensing (clinical reference §5: "a few doses at a time,
+// When may a patient's refill be released? Limited dispensing (docs/clinical-basis.md §5: "a few doses at a time,
 // released after review") means a refill is due only when the doses on hand are about to run out at the fastest
-// pace the plan allows. Asking earlier is a warning sign ("Early refill request", §5), so the reason code
+// pace the plan allows. Asking earlier is a warning sign ("Early refill request", docs/clinical-basis.md §5), so the reason code
 // REFILL_TOO_EARLY is what the server records as that signal's evidence.
 import type { DosingSettings } from '../settings/program-settings.ts';
 import { validateDosingSettings } from '../settings/program-settings.ts';

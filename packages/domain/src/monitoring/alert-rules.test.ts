@@ -218,7 +218,7 @@ describe('crisis resources', () => {
       'Call 911 if you are in immediate danger',
     ]);
   });
-  it('escalates by C-SSRS level as §7 says', () => {
+  it('escalates by C-SSRS level as docs/clinical-basis.md §7 says', () => {
     expect(cssrsEscalation.low).toMatchObject({ clinicianContact: 'within_a_week', dosingHeld: false });
     expect(cssrsEscalation.moderate).toMatchObject({ clinicianContact: 'same_day', dosingHeld: true });
     expect(cssrsEscalation.high).toMatchObject({ clinicianContact: 'immediate', dosingHeld: true });

@@ -1,4 +1,4 @@
-// The safety alerts a submission raises (issue 6; clinical reference §1, §4, §7). Pure: the server hands over the
+// The safety alerts a submission raises (docs/monitoring.md; docs/clinical-basis.md §1, §4, §7). Pure: the server hands over the
 // event it is about to commit, and writes the returned candidates in the same transaction (reliability I8).
 // Deduplication is the server's unique key (patient, code, cause): `cause` is built only from the ids of the
 // rows that caused the alert, so retrying the same submission yields the same key and never a second alert.
@@ -42,7 +42,7 @@ export interface AlertCandidate {
   readonly title: string;
   /** Shown to the patient with the alert (crisis resources where suicide risk is involved). */
   readonly patientMessage?: string;
-  /** What the care team should do, from the clinical reference. */
+  /** What the care team should do, from docs/clinical-basis.md. */
   readonly recommendedActions: readonly string[];
   readonly escalateAfterMinutes: number;
   /**
@@ -265,7 +265,7 @@ const within = (value: number, [min, max]: readonly [number, number]): boolean =
 function sessionVitals(e: Extract<AlertSourceEvent, { kind: 'vitals_recorded' }>, settings: AlertSettings): AlertCandidate[] {
   const rule = settings.sessionVitals;
   if (!rule.phases.includes(e.phase)) return [];
-  // Values outside human range are input errors (§4); the API rejects them, and they are not readings to alert on.
+  // Values outside human range are input errors (docs/clinical-basis.md §4); the API rejects them, and they are not readings to alert on.
   if (
     !within(e.systolicMmHg, rule.plausible.systolicMmHg) ||
     !within(e.diastolicMmHg, rule.plausible.diastolicMmHg) ||

@@ -1,4 +1,4 @@
-// Crisis resources and the escalation owed at each C-SSRS level (clinical reference §7). Data, so every screen
+// Crisis resources and the escalation owed at each C-SSRS level (docs/clinical-basis.md §7). Data, so every screen
 // that reports a positive screen, and the patient's home page while a safety alert is open, shows the same list.
 
 export interface CrisisResource {
@@ -62,7 +62,7 @@ export interface CssrsEscalation {
   readonly actions: readonly string[];
 }
 
-/** §7 escalation by C-SSRS level. The alert's hold comes from settings; this is the guidance shown with it. */
+/** docs/clinical-basis.md §7 escalation by C-SSRS level. The alert's hold comes from settings; this is the guidance shown with it. */
 export const cssrsEscalation: Readonly<Record<'low' | 'moderate' | 'high', CssrsEscalation>> = {
   low: {
     clinicianContact: 'within_a_week',

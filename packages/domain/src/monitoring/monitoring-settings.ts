@@ -1,5 +1,5 @@
-// Every clinical number the monitoring rules use, with the clinical reference's value as the default
-// (../shared/domain/clinical-reference.md §1, §4, §5, §7). Where the reference gives no number, the default is a
+// Every clinical number the monitoring rules use, with docs/clinical-basis.md's value as the default
+// docs/clinical-basis.md §1, §4, §5, §7). Where docs/clinical-basis.md gives no number, the default is a
 // program choice and says so; a clinic's medical director changes these, never the rule code.
 
 import type {
@@ -26,18 +26,18 @@ export interface AssessmentCadence {
     /** Ask the C-SSRS screener once at intake. */
     readonly atIntake: boolean;
     readonly intakeOverdueAfterHours: number;
-    /** Ask it again whenever PHQ-9 item 9 is positive (§1: "same-day clinician follow-up and a C-SSRS"). */
+    /** Ask it again whenever PHQ-9 item 9 is positive (docs/clinical-basis.md §1: "same-day clinician follow-up and a C-SSRS"). */
     readonly afterPositivePhq9Item9: boolean;
     readonly afterItem9OverdueAfterHours: number;
   };
 }
 
 export interface OutcomeSettings {
-  /** Response = a fall of at least this percentage from baseline (§1: 50). */
+  /** Response = a fall of at least this percentage from baseline (docs/clinical-basis.md §1: 50). */
   readonly responseMinReductionPct: number;
-  /** Remission = latest score strictly below this (§1: PHQ-9 < 5, GAD-7 < 5). */
+  /** Remission = latest score strictly below this (docs/clinical-basis.md §1: PHQ-9 < 5, GAD-7 < 5). */
   readonly remissionBelow: Readonly<Record<OutcomeInstrument, number>>;
-  /** A change of at least this many points is clinically meaningful (§1: PHQ-9 5); null = not defined. */
+  /** A change of at least this many points is clinically meaningful (docs/clinical-basis.md §1: PHQ-9 5); null = not defined. */
   readonly meaningfulChangePoints: Readonly<Record<OutcomeInstrument, number | null>>;
   readonly trajectory: {
     /** How many of the most recent scores the trajectory reads (program choice: 3). */
@@ -45,7 +45,7 @@ export interface OutcomeSettings {
     /** Net change over those scores that counts as a direction (program choice: 3 points). */
     readonly minNetChangePoints: Readonly<Record<OutcomeInstrument, number>>;
   };
-  /** Program-level read-outs, weeks after the first dose (issue 6: 4 and 8). */
+  /** Program-level read-outs, weeks after the first dose (docs/monitoring.md: 4 and 8). */
   readonly checkpointWeeks: readonly number[];
   /** A score counts for a checkpoint when within ± this many days of it (program choice: 7). */
   readonly checkpointWindowDays: number;
@@ -70,7 +70,7 @@ export interface AlertSettings {
   readonly escalateAfterMinutes: Readonly<Record<AlertSeverity, number>>;
   /** Positive is the instrument's flag (instruments.phq9Item9FlagAbove): one setting for the rule. */
   readonly phq9Item9: AlertRuleSetting;
-  /** §7: low → follow-up within a week; moderate → same day, dosing held; high → immediate, dosing held. */
+  /** docs/clinical-basis.md §7: low → follow-up within a week; moderate → same day, dosing held; high → immediate, dosing held. */
   readonly cssrs: Readonly<Record<'low' | 'moderate' | 'high', AlertRuleSetting>>;
   readonly seriousAdverseEvent: AlertRuleSetting;
   /**
@@ -82,11 +82,11 @@ export interface AlertSettings {
   readonly abortedAfterDose: AlertRuleSetting;
   readonly warningSigns: Readonly<Record<SignalCode, SignalAlertSetting>>;
   readonly sessionVitals: AlertRuleSetting & {
-    /** §4 hold limits: alert when strictly above. */
+    /** docs/clinical-basis.md §4 hold limits: alert when strictly above. */
     readonly maxSystolicMmHg: number;
     readonly maxDiastolicMmHg: number;
     readonly maxHeartRateBpm: number;
-    /** Readings outside these are input errors, not readings (§4: systolic < 50 or > 300). */
+    /** Readings outside these are input errors, not readings (docs/clinical-basis.md §4: systolic < 50 or > 300). */
     readonly plausible: {
       readonly systolicMmHg: readonly [number, number];
       readonly diastolicMmHg: readonly [number, number];
@@ -96,7 +96,7 @@ export interface AlertSettings {
     readonly phases: readonly ('pre' | 'during' | 'post')[];
   };
   readonly sitterChecks: AlertRuleSetting & {
-    /** §4: the sitter records a check every 15 minutes. */
+    /** docs/clinical-basis.md §4: the sitter records a check every 15 minutes. */
     readonly intervalMinutes: number;
     /** Slack before a late check counts as missed (program choice: 5). */
     readonly graceMinutes: number;
@@ -115,7 +115,7 @@ export interface RepeatingSignalSetting {
 }
 
 export interface WarningSignSettings {
-  /** Signals read evidence from the last this-many days (issue 6: 90), except LOST_OR_STOLEN. */
+  /** Signals read evidence from the last this-many days (docs/monitoring.md: 90), except LOST_OR_STOLEN. */
   readonly lookbackDays: number;
   readonly earlyRefillRequest: RepeatingSignalSetting;
   readonly doseEscalationPressure: RepeatingSignalSetting;
@@ -126,7 +126,7 @@ export interface WarningSignSettings {
     readonly surplusSeverity: SignalSeverity;
     readonly minDifferenceUnits: number;
   };
-  /** §5: "any report; two within 6 months is high". */
+  /** docs/clinical-basis.md §5: "any report; two within 6 months is high". */
   readonly lostOrStolen: RepeatingSignalSetting & { readonly windowMonths: number };
   readonly useOutsideSessions: {
     readonly selfReportSeverity: SignalSeverity;
@@ -142,13 +142,13 @@ export interface WarningSignSettings {
     readonly severity: SignalSeverity;
   };
   readonly craving: {
-    /** Severity at or above the craving threshold (the one setting instruments.cravingHighAtOrAbove, §5: ≥ 6). */
+    /** Severity at or above the craving threshold (the one setting instruments.cravingHighAtOrAbove, docs/clinical-basis.md §5: ≥ 6). */
     readonly thresholdSeverity: SignalSeverity;
-    /** §5: rising over three check-ins (strictly increasing scores on consecutive scored check-ins). */
+    /** docs/clinical-basis.md §5: rising over three check-ins (strictly increasing scores on consecutive scored check-ins). */
     readonly risingCheckIns: number;
     readonly risingSeverity: SignalSeverity;
   };
-  /** Any symptom routes to a clinician; pain or blood in the urine is urgent (§1), stopping ketamine the treatment. */
+  /** Any symptom routes to a clinician; pain or blood in the urine is urgent (docs/clinical-basis.md §1), stopping ketamine the treatment. */
   readonly bladderSymptoms: { readonly severity: SignalSeverity; readonly urgentSeverity: SignalSeverity };
   readonly cognitiveComplaints: { readonly severity: SignalSeverity };
   readonly sitterConcern: { readonly severity: SignalSeverity };
@@ -189,7 +189,7 @@ export interface MonitoringSettings {
 
 export const defaultAssessmentCadence: AssessmentCadence = {
   recurring: {
-    // Daily check-in during induction, when sessions are closest together (issue 6).
+    // Daily check-in during induction, when sessions are closest together (docs/monitoring.md).
     checkin: { everyDays: 1, overdueAfterDays: 1, phases: ['induction'] },
     phq9: { everyDays: 7, overdueAfterDays: 3, phases: 'all' },
     gad7: { everyDays: 7, overdueAfterDays: 3, phases: 'all' },
@@ -210,7 +210,7 @@ export const defaultMonitoringSettings: MonitoringSettings = {
   outcomes: {
     responseMinReductionPct: 50,
     remissionBelow: { phq9: 5, gad7: 5 },
-    // The reference gives a meaningful-change figure for PHQ-9 only; none is invented for GAD-7.
+    // docs/clinical-basis.md gives a meaningful-change figure for PHQ-9 only; none is invented for GAD-7.
     meaningfulChangePoints: { phq9: 5, gad7: null },
     trajectory: { scores: 3, minNetChangePoints: { phq9: 3, gad7: 3 } },
     checkpointWeeks: [4, 8],
@@ -232,7 +232,7 @@ export const defaultMonitoringSettings: MonitoringSettings = {
       EARLY_REFILL_REQUEST: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
       DOSE_ESCALATION_PRESSURE: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
       COUNT_MISMATCH: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },
-      // §5: any report; two within 6 months is high — and holds.
+      // docs/clinical-basis.md §5: any report; two within 6 months is high — and holds.
       LOST_OR_STOLEN: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'high' },
       USE_OUTSIDE_SESSIONS: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: 'low' },
       INTERVAL_PRESSURE: { alertAtOrAbove: 'low', holdsDosingAtOrAbove: null },

@@ -10,14 +10,14 @@ export type RecurringAssessmentCode = Exclude<ScheduledAssessmentCode, 'cssrs-sc
 
 export type OutcomeInstrument = 'phq9' | 'gad7';
 
-/** C-SSRS screener risk as scored by the instrument (clinical reference §1). */
+/** C-SSRS screener risk as scored by the instrument (docs/clinical-basis.md §1). */
 export type CssrsRiskLevel = 'none' | 'low' | 'moderate' | 'high';
 
 export type SignalSeverity = 'low' | 'moderate' | 'high';
 export type AlertSeverity = 'low' | 'moderate' | 'high' | 'critical';
 export type RiskTier = 'low' | 'elevated' | 'high';
 
-/** Dependence and misuse warning signs, clinical reference §5 (one per table row). */
+/** Dependence and misuse warning signs, docs/clinical-basis.md §5 (one per table row). */
 export const SIGNAL_CODES = [
   'EARLY_REFILL_REQUEST',
   'DOSE_ESCALATION_PRESSURE',
@@ -52,7 +52,7 @@ export const ALERT_CODES = [
   'SITTER_CHECK_OVERDUE',
   'URGENT_MESSAGE_LANGUAGE',
   'DEPENDENCE_RISK_BECAME_HIGH',
-  // A new occurrence of a warning sign (§5) raises an alert under the signal's own code, one per new evidence.
+  // A new occurrence of a warning sign (docs/clinical-basis.md §5) raises an alert under the signal's own code, one per new evidence.
   ...SIGNAL_CODES,
   'MESSAGE_REPLY_OVERDUE',
 ] as const;

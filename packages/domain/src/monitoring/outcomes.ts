@@ -1,4 +1,4 @@
-// Measurement-based care read-outs for PHQ-9 and GAD-7 (clinical reference §1, "Outcomes"): per patient and
+// Measurement-based care read-outs for PHQ-9 and GAD-7 (docs/clinical-basis.md §1, "Outcomes"): per patient and
 // for the program. Rates are fractions (0–1) with their n, so a screen can show "62% (n = 40)" and never a
 // percentage of nobody.
 
@@ -14,7 +14,7 @@ export interface ScorePoint {
 }
 
 /**
- * - `pre_dose`: the last score before the first dose (the reference's definition).
+ * - `pre_dose`: the last score before the first dose (the clinical basis's definition).
  * - `provisional`: no dose yet, so the latest score stands in; it becomes `pre_dose` once dosing starts, and no
  *   response or remission is claimed against it.
  * - `missing`: dosing started but no score was taken before it; change and response cannot be computed.

@@ -1,5 +1,5 @@
 // Dependence risk tier: intake risk factors plus the warning signs, rolled up by rules a clinician can read
-// (clinical reference §5). The tier is a prompt for review; a rise to high raises an alert that holds dosing
+// (docs/clinical-basis.md §5). The tier is a prompt for review; a rise to high raises an alert that holds dosing
 // until a clinician has looked.
 
 import type { RiskTierSettings } from './monitoring-settings.ts';

@@ -1,4 +1,4 @@
-// The dependence warning-sign engine (clinical reference §5). Pure: the server assembles the patient's records
+// The dependence warning-sign engine (docs/clinical-basis.md §5). Pure: the server assembles the patient's records
 // as plain data, this computes every signal with the rows that produced it, and `rollUpRiskTier` (risk-tier.ts)
 // turns signals and intake risk into the tier. A signal routes to a clinician; it never diagnoses.
 //
@@ -163,7 +163,7 @@ export interface WarningSignal {
 
 /** Thresholds the signals share with the instruments: one setting each, owned by the instrument settings. */
 export interface SignalThresholds {
-  /** Craving urge 0–10 at or above this is high (instruments.cravingHighAtOrAbove; §5: ≥ 6). */
+  /** Craving urge 0–10 at or above this is high (instruments.cravingHighAtOrAbove; docs/clinical-basis.md §5: ≥ 6). */
   readonly cravingHighAtOrAbove: number;
 }
 
@@ -263,7 +263,7 @@ function countMismatch(ctx: Ctx): WarningSignal | null {
 
 function lostOrStolen(ctx: Ctx): WarningSignal | null {
   const s = ctx.settings.lostOrStolen;
-  // Its own window (§5: "two within 6 months is high"), not the general lookback.
+  // Its own window (docs/clinical-basis.md §5: "two within 6 months is high"), not the general lookback.
   const fromMs = monthsBefore(ctx.nowMs, s.windowMonths);
   const reports = ctx.input.ledgerEntries.filter(
     (e) => e.kind === 'lost' && inWindow(e.occurredAt, fromMs, ctx.nowMs),
@@ -563,7 +563,7 @@ const RULES: Readonly<Record<SignalCode, (ctx: Ctx) => WarningSignal | null>> = 
 };
 
 /**
- * Every warning sign of §5 present in the records as of `now`, most severe first (then in §5's order). Records
+ * Every warning sign of docs/clinical-basis.md §5 present in the records as of `now`, most severe first (then in §5's order). Records
  * older than the lookback (or, for LOST_OR_STOLEN, its month window) or dated after `now` are not read.
  */
 export function detectSignals(

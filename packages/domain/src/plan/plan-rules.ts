@@ -1,4 +1,4 @@
-// Rules over a treatment plan's terms. The clinical reference (§3, §4.6) says a plan can only tighten the program's
+// Rules over a treatment plan's terms. docs/clinical-basis.md §3, §4.6) says a plan can only tighten the program's
 // limits; `validatePlanTerms` rejects a plan that tries to loosen one, and `effectiveLimits` takes the stricter of
 // plan and program for every limit, so that even a plan signed under older, looser settings is read safely.
 import {
@@ -238,7 +238,7 @@ export function effectiveLimits(plan: TreatmentPlanTerms | null, settings: Dosin
 
 /**
  * Whether completing session number `completedSessions` (1-based, counted over the course) calls for a clinician
- * follow-up before the next session, under the cadence (reference §3: after the first, then every N).
+ * follow-up before the next session, under the cadence (docs/clinical-basis.md §3: after the first, then every N).
  * The server uses it to create the follow-up whose due date the gate then checks.
  */
 export function followUpDueAfterSession(completedSessions: number, cadence: FollowUpCadence): boolean {

@@ -1,4 +1,4 @@
-// The clinical terms of a treatment plan version (clinical reference §3). A version is what the prescriber signs:
+// The clinical terms of a treatment plan version (docs/clinical-basis.md §3). A version is what the prescriber signs:
 // its canonical JSON (plan/canonical-json.ts) is hashed and the signature is bound to that hash.
 import type { Route, VitalsThresholds, FollowUpCadence } from '../settings/program-settings.ts';
 

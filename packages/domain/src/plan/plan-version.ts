@@ -15,7 +15,7 @@ export type PlanVersionChange =
   | {
       readonly kind: 'changed';
       readonly changes: readonly PlanFieldChange[];
-      /** True when the dose per session changes: only a prescriber may do that (reference §3). */
+      /** True when the dose per session changes: only a prescriber may do that (docs/clinical-basis.md §3). */
       readonly doseChanged: boolean;
       /** True when any limit (maximum dose, interval, weekly maximum, fasting, vitals hold, follow-up) changes. */
       readonly limitsChanged: boolean;

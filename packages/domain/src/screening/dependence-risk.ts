@@ -1,5 +1,5 @@
-// Intake dependence-risk factors (clinical reference §2, "raises the dependence risk tier") and their roll-up into
-// a tier (§5). The roll-up thresholds are Keel's choice, configurable in ScreeningSettings.dependenceRisk:
+// Intake dependence-risk factors (docs/clinical-basis.md §2, "raises the dependence risk tier") and their roll-up into
+// a tier (docs/clinical-basis.md §5). The roll-up thresholds are Keel's choice, configurable in ScreeningSettings.dependenceRisk:
 // no factor → low; `elevatedAtFactorCount` (1) → elevated; `highAtFactorCount` (2) or any strong factor → high.
 import type { AuditZone, ScreeningSettings } from './screening-settings.ts';
 import type { IntakeFacts } from './intake-facts.ts';

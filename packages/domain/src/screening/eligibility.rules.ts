@@ -1,4 +1,4 @@
-// The eligibility rules of clinical reference §2 as data: each has a stable id (documented in
+// The eligibility rules of docs/clinical-basis.md §2 as data: each has a stable id (documented in
 // docs/safety/<RULE_ID>.md) and a pure evaluation over the facts read from the intake. Rules never short-circuit:
 // the screening reports every one that fired. A rule whose inputs are missing does not fire; the MISSING_ANSWERS
 // rule (in screen-intake.ts) covers that case so missing data can never read as eligible.

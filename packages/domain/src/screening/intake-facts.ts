@@ -284,7 +284,7 @@ export function readIntake(answers: IntakeAnswers, now: Date, settings: Screenin
       }
     }
   }
-  // AUDIT-C from AUDIT Q1–Q3: the intake baseline for "substance screens worsening" (reference §5).
+  // AUDIT-C from AUDIT Q1–Q3: the intake baseline for "substance screens worsening" (docs/clinical-basis.md §5).
   const audit = facts.scored.audit;
   if (audit && facts.sexAtBirth) {
     const { q1, q2, q3 } = audit.items;

@@ -1,11 +1,11 @@
 // The intake questionnaire as data. Every field is optional because drafts are saved partially
 // (PUT /api/v1/patients/:patientId/intake); completeness is judged by `findIntakeProblems`, and screening treats
-// anything missing as a reason for clinician review (clinical reference §2: never "eligible" on missing answers).
+// anything missing as a reason for clinician review (docs/clinical-basis.md §2: never "eligible" on missing answers).
 import type { SexAtBirth } from '../instruments/index.ts';
 
 export type LiverImpairment = 'none' | 'mild' | 'moderate' | 'severe';
 
-/** Medication classes that interact with ketamine (clinical reference §2); `other` records a non-interacting drug. */
+/** Medication classes that interact with ketamine (docs/clinical-basis.md §2); `other` records a non-interacting drug. */
 export type MedicationClass = 'benzodiazepine' | 'lamotrigine' | 'maoi' | 'stimulant' | 'opioid' | 'other_sedative' | 'other';
 
 export const interactingMedicationClasses: readonly MedicationClass[] = [

@@ -5,7 +5,7 @@ import { intakeSections, sectionOf } from './intake.ts';
 import type { IntakeAnswers, IntakeSectionId } from './intake.ts';
 import type { DependenceFactorCode, Eligibility, ScreeningOptions, ScreeningReason, ScreeningResult } from './screening.types.ts';
 
-// The §2 "raises dependence risk tier and → review" row. The other factors (active SUD, AUDIT zone IV, DAST-10 at
+// The docs/clinical-basis.md §2 "raises dependence risk tier and → review" row. The other factors (active SUD, AUDIT zone IV, DAST-10 at
 // the exclusion level) already have their own excluding rule, so they raise the tier without a second reason.
 const reviewFactors: readonly DependenceFactorCode[] = [
   'PERSONAL_HISTORY_SUD',
@@ -16,7 +16,7 @@ const reviewFactors: readonly DependenceFactorCode[] = [
 ];
 
 /**
- * Decision support for an intake (clinical reference §2): every rule that fired with the answers behind it, the
+ * Decision support for an intake (docs/clinical-basis.md §2): every rule that fired with the answers behind it, the
  * dependence-risk tier, the scored instruments and what is missing. The clinician decides; this never approves.
  * - any `exclude` → not_eligible;
  * - otherwise any `review`, including MISSING_ANSWERS → needs_review;

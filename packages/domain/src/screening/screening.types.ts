@@ -77,7 +77,7 @@ export interface ScreeningResult {
   readonly missing: string[];
   /** Sections with at least one missing or invalid answer. */
   readonly missingSections: IntakeSectionId[];
-  /** A positive suicide-risk screen: show the crisis resources of reference §7 with this result. */
+  /** A positive suicide-risk screen: show the crisis resources of docs/clinical-basis.md §7 with this result. */
   readonly showCrisisResources: boolean;
 }
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 const d = defaultDosingSettings;
 
 describe('defaultDosingSettings', () => {
-  it('carries the clinical reference defaults', () => {
+  it('carries docs/clinical-basis.md defaults', () => {
     expect(d).toMatchObject({
       minHoursBetweenSessions: 72,
       maxSessionsPer7Days: 2,

@@ -1,10 +1,10 @@
 // Program-wide dosing and gate settings. Every clinical number the plan, ledger and gate rules use lives here, with
-// the value of the clinical reference (shared/domain/clinical-reference.md §3–§6) as its default, so that a
+// the value of docs/clinical-basis.md docs/clinical-basis.md §3–§6) as its default, so that a
 // clinic's medical director can change it without a code change. A treatment plan can only narrow these limits
 // (see plan/plan-rules.ts), never loosen them.
 
 export const ROUTES = ['sublingual', 'oral'] as const;
-/** Routes used at home (clinical reference §3). */
+/** Routes used at home (docs/clinical-basis.md §3). */
 export type Route = (typeof ROUTES)[number];
 
 /** A validation failure that names the field a person has to fix (maps to the API's `errors: [{field, message}]`). */
@@ -25,7 +25,7 @@ export interface InclusiveRange {
   readonly max: number;
 }
 
-/** Values outside these ranges are input errors, not readings (clinical reference §4.6). */
+/** Values outside these ranges are input errors, not readings (docs/clinical-basis.md §4.6). */
 export interface VitalsHumanRange {
   readonly systolicMmHg: InclusiveRange;
   readonly diastolicMmHg: InclusiveRange;
@@ -41,12 +41,12 @@ export interface FollowUpCadence {
 }
 
 export interface RefillSettings {
-  /** Schedule III: at most 5 refills within 6 months of the prescription (21 USC 829(b); reference §6). */
+  /** Schedule III: at most 5 refills within 6 months of the prescription (21 USC 829(b); docs/clinical-basis.md §6). */
   readonly maxRefills: number;
   readonly windowMonths: number;
   /**
    * A refill becomes eligible this many days before the patient's on-hand doses are projected to run out at the
-   * fastest pace the plan allows. Not in the clinical reference: a program choice that leaves time to ship. The
+   * fastest pace the plan allows. Not in docs/clinical-basis.md: a program choice that leaves time to ship. The
    * default (3 days) equals one minimum interval, so a refill asked for on time arrives before it is needed.
    */
   readonly leadDays: number;
@@ -60,29 +60,29 @@ export interface RetentionSettings {
 }
 
 export interface DosingSettings {
-  /** Minimum hours between two authorized sessions (reference §3, default 72). */
+  /** Minimum hours between two authorized sessions (docs/clinical-basis.md §3, default 72). */
   readonly minHoursBetweenSessions: number;
-  /** Maximum sessions in any rolling window of `rollingWindowDays` (reference §3, default 2 per 7 days). */
+  /** Maximum sessions in any rolling window of `rollingWindowDays` (docs/clinical-basis.md §3, default 2 per 7 days). */
   readonly maxSessionsPer7Days: number;
   /** Length of the rolling window the weekly maximum counts over. Kept at 7 unless the program redefines "week". */
   readonly rollingWindowDays: number;
-  /** Hours fasted before a dose (reference §3, default 4). */
+  /** Hours fasted before a dose (docs/clinical-basis.md §3, default 4). */
   readonly fastingHours: number;
-  /** Hold dosing when a pre-dose reading is ABOVE any of these (reference §4.6, default 160/100, HR 110). */
+  /** Hold dosing when a pre-dose reading is ABOVE any of these (docs/clinical-basis.md §4.6, default 160/100, HR 110). */
   readonly vitalsHold: VitalsThresholds;
   readonly vitalsHumanRange: VitalsHumanRange;
-  /** The sitter's attestation counts for this long (reference §4.5, 30 min). */
+  /** The sitter's attestation counts for this long (docs/clinical-basis.md §4.5, 30 min). */
   readonly sitterAttestationFreshnessMinutes: number;
-  /** Pre-dose vitals count for this long (reference §4.6, 30 min). */
+  /** Pre-dose vitals count for this long (docs/clinical-basis.md §4.6, 30 min). */
   readonly vitalsFreshnessMinutes: number;
-  /** The pre-dose checklist counts for this long. Not in the reference; a program choice (60 min). */
+  /** The pre-dose checklist counts for this long. Not in docs/clinical-basis.md; a program choice (60 min). */
   readonly checklistFreshnessMinutes: number;
-  /** After more than this many days without a session, a clinician visit is required (reference §3, 90). */
+  /** After more than this many days without a session, a clinician visit is required (docs/clinical-basis.md §3, 90). */
   readonly maxDaysWithoutClinicianVisit: number;
-  /** Default follow-up cadence (reference §3: after the first session and every 6 sessions). */
+  /** Default follow-up cadence (docs/clinical-basis.md §3: after the first session and every 6 sessions). */
   readonly followUp: FollowUpCadence;
   /**
-   * Program outer limit on the dose per session, per route. The clinical reference has no single maximum; these
+   * Program outer limit on the dose per session, per route. docs/clinical-basis.md has no single maximum; these
    * defaults are the top of the published at-home ranges (sublingual 300–450 mg; oral ≈ sublingual × 30/22.5
    * bioavailability = 600 mg). A plan's maximum may not exceed them.
    */

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { schemaSnapshot } from '../db/schema-snapshot.ts';
+import { applyGrants } from '../db/roles.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { auditKeyringFromConfig, useAuditKeys } from '../audit/audit-keys.ts';
 import { checkpointSinkFromConfig, exportAuditCheckpoint, readCheckpoints } from '../audit/audit-checkpoint.ts';
@@ -199,6 +200,8 @@ const commands: Record<string, Command> = {
       const database = await openDatabase({ kind: 'pglite-memory' });
       try {
         await migrateToLatest(database.db);
+        // The grants the server's start-up applies are part of the picture.
+        await applyGrants(database.db);
         const snapshot = await schemaSnapshot(database.db);
         const file = new URL('../db/schema.snapshot.sql', import.meta.url);
         if (values['check']) {

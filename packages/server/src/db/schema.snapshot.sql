@@ -1320,6 +1320,171 @@ CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
 CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, terms ON public.treatment_plans DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 
+-- views
+VIEW patient_panel_facts AS
+ SELECT p.id AS patient_id,
+    pr.tier AS evaluated_tier,
+    i.risk_tier AS intake_tier,
+    COALESCE(al.critical, 0::bigint)::integer AS alerts_critical,
+    COALESCE(al.high, 0::bigint)::integer AS alerts_high,
+    COALESCE(al.moderate, 0::bigint)::integer AS alerts_moderate,
+    COALESCE(al.low, 0::bigint)::integer AS alerts_low,
+    lp.total AS phq9_latest,
+    lp.submitted_at AS phq9_latest_at,
+    bp.total AS phq9_baseline,
+    ( SELECT min(s.scheduled_for) AS min
+           FROM dosing_sessions s
+          WHERE s.patient_id = p.id AND s.status = 'scheduled'::text) AS next_scheduled_at,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'phq9'::text) AS last_phq9,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'gad7'::text) AS last_gad7,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND (a.instrument = ANY (ARRAY['audit-c'::text, 'audit'::text]))) AS last_audit_c,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'dast10'::text) AS last_dast10,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'bladder'::text) AS last_bladder,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'cssrs-screen'::text) AS last_cssrs,
+    ( SELECT max(a.submitted_at) AS max
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'phq9'::text AND ('PHQ9_ITEM9_POSITIVE'::text = ANY (a.flags))) AS last_item9_positive,
+    ( SELECT tp.terms ->> 'phase'::text
+           FROM treatment_plans tp
+          WHERE tp.patient_id = p.id AND tp.status = 'active'::text
+         LIMIT 1) AS phase
+   FROM patients p
+     LEFT JOIN patient_risk pr ON pr.patient_id = p.id
+     LEFT JOIN intakes i ON i.patient_id = p.id
+     LEFT JOIN LATERAL ( SELECT count(*) FILTER (WHERE a.severity = 'critical'::text) AS critical,
+            count(*) FILTER (WHERE a.severity = 'high'::text) AS high,
+            count(*) FILTER (WHERE a.severity = 'moderate'::text) AS moderate,
+            count(*) FILTER (WHERE a.severity = 'low'::text) AS low
+           FROM alerts a
+          WHERE a.patient_id = p.id AND a.status <> 'resolved'::text) al ON true
+     LEFT JOIN LATERAL ( SELECT a.total,
+            a.submitted_at
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'phq9'::text AND a.total IS NOT NULL
+          ORDER BY a.submitted_at DESC
+         LIMIT 1) lp ON true
+     LEFT JOIN LATERAL ( SELECT min(s.authorized_at) AS first
+           FROM dosing_sessions s
+          WHERE s.patient_id = p.id AND s.authorized_at IS NOT NULL AND (s.status = ANY (ARRAY['authorized'::text, 'in_progress'::text, 'completed'::text]))) fd ON true
+     LEFT JOIN LATERAL ( SELECT a.total
+           FROM assessments a
+          WHERE a.patient_id = p.id AND a.instrument = 'phq9'::text AND a.total IS NOT NULL AND a.submitted_at < fd.first
+          ORDER BY a.submitted_at DESC
+         LIMIT 1) bp ON true;
+
+-- row-level security
+
+-- grants (to anyone but the owner)
+FUNCTION appointment_slots_consistent() TO PUBLIC: EXECUTE
+FUNCTION appointment_slots_consistent() TO keel_app: EXECUTE
+FUNCTION audit_chain_lock(p_keys text[]) TO PUBLIC: EXECUTE
+FUNCTION audit_chain_lock(p_keys text[]) TO keel_app: EXECUTE
+FUNCTION audit_checkpoint_done(p_keys text[], p_seqs bigint[]) TO PUBLIC: EXECUTE
+FUNCTION audit_checkpoint_done(p_keys text[], p_seqs bigint[]) TO keel_app: EXECUTE
+FUNCTION audit_checkpoint_pending() TO PUBLIC: EXECUTE
+FUNCTION audit_checkpoint_pending() TO keel_app: EXECUTE
+FUNCTION audit_log_chain() TO PUBLIC: EXECUTE
+FUNCTION audit_log_chain() TO keel_app: EXECUTE
+FUNCTION audit_row_digest(prev text, r audit_log) TO PUBLIC: EXECUTE
+FUNCTION audit_row_digest(prev text, r audit_log) TO keel_app: EXECUTE
+FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
+FUNCTION ledger_apply_entry() TO keel_app: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) TO PUBLIC: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) TO keel_app: EXECUTE
+FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) TO PUBLIC: EXECUTE
+FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) TO keel_app: EXECUTE
+FUNCTION patient_panel_summary_create() TO PUBLIC: EXECUTE
+FUNCTION patient_panel_summary_create() TO keel_app: EXECUTE
+FUNCTION patient_panel_summary_refresh(p_patient uuid) TO PUBLIC: EXECUTE
+FUNCTION patient_panel_summary_refresh(p_patient uuid) TO keel_app: EXECUTE
+FUNCTION patient_panel_summary_touch() TO PUBLIC: EXECUTE
+FUNCTION patient_panel_summary_touch() TO keel_app: EXECUTE
+FUNCTION reject_modification() TO PUBLIC: EXECUTE
+FUNCTION reject_modification() TO keel_app: EXECUTE
+FUNCTION treatment_plan_guard() TO PUBLIC: EXECUTE
+FUNCTION treatment_plan_guard() TO keel_app: EXECUTE
+SEQUENCE audit_log_id_seq TO keel_app: SELECT, USAGE
+SEQUENCE gate_input_seq TO keel_app: SELECT, USAGE
+TABLE account_tokens TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE adverse_events TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE alerts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE appointment_reminders TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE appointment_slots TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE appointments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE assessments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE audit_chain_heads TO keel_app: SELECT
+TABLE audit_log TO keel_app: INSERT, SELECT
+TABLE auth_sessions TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE availability_exceptions TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE availability_weekly TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE care_team_members TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE check_ins TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE clinician_visits TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE coaching_notes TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE consent_signatures TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE discharges TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE disclosure_consents TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE disclosures TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE dispenses TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE dose_requests TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE dosing_sessions TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE education_completions TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE fhir_bulk_export_files TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE fhir_bulk_exports TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE follow_ups TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE gate_evaluations TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE idempotency_keys TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE intake_decisions TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE intakes TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE journal_entries TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE keel_migrations TO keel_app: SELECT
+TABLE ledger_balances TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE ledger_entries TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE message_reads TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE message_threads TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE messages TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE mfa_recovery_codes TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE notification_outbox TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE outside_clinicians TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE patient_panel_facts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE patient_panel_summary TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE patient_risk TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE patients TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE pdmp_checks TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE post_session_assessments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE practice_assignments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE practices TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE program_settings TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE rate_limits TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE refill_requests TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE resources_directory TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE risk_evaluations TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE session_checklists TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE session_vitals TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE settings_change_proposals TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE signal_alert_evidence TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE signatures TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE sitter_assignments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE sitter_attestations TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE sitter_baseline_confirmations TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE sitter_checks TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE sitter_concerns TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE support_contacts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE treatment_plans TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE users TO keel_app: DELETE, INSERT, SELECT, UPDATE
+
 -- functions
 appointment_slots_consistent() -> trigger
 audit_chain_lock(p_keys text[]) -> TABLE(chain_key text, last_seq bigint, last_hash text)
@@ -1335,3 +1500,293 @@ patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
 reject_modification() -> trigger
 treatment_plan_guard() -> trigger
+
+-- function bodies
+CREATE OR REPLACE FUNCTION public.appointment_slots_consistent()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      expected integer;
+      owned integer;
+      covering integer;
+    BEGIN
+      SELECT count(*), count(*) FILTER (
+               WHERE s.staff_id = a.staff_id AND s.patient_id = a.patient_id
+                 AND s.slot_start >= a.starts_at AND s.slot_start < a.ends_at)
+        INTO owned, covering
+        FROM appointment_slots s JOIN appointments a ON a.id = s.appointment_id
+        WHERE s.appointment_id = NEW.id;
+      SELECT CASE WHEN status = 'cancelled' THEN 0
+                  ELSE (extract(epoch FROM ends_at - starts_at)::bigint / 900)::integer END
+        INTO expected FROM appointments WHERE id = NEW.id;
+      IF expected IS NULL THEN
+        RETURN NULL;
+      END IF;
+      IF owned <> expected OR covering <> expected THEN
+        RAISE EXCEPTION 'appointment % must own exactly its 15-minute slots (expected %, has %)', NEW.id, expected, owned
+          USING ERRCODE = '23514';
+      END IF;
+      RETURN NULL;
+    END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_chain_lock(p_keys text[])
+ RETURNS TABLE(chain_key text, last_seq bigint, last_hash text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    BEGIN
+      INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash)
+        SELECT DISTINCT k, 0, '' FROM unnest(p_keys) AS k ORDER BY 1
+        ON CONFLICT DO NOTHING;
+      RETURN QUERY
+        SELECT h.chain_key, h.last_seq, h.last_hash FROM audit_chain_heads h
+        WHERE h.chain_key = ANY (p_keys) ORDER BY h.chain_key FOR UPDATE;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_checkpoint_done(p_keys text[], p_seqs bigint[])
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+      UPDATE audit_chain_heads h SET checkpointed_seq = greatest(h.checkpointed_seq, d.seq)
+      FROM unnest(p_keys, p_seqs) AS d(chain_key, seq) WHERE h.chain_key = d.chain_key
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_checkpoint_pending()
+ RETURNS TABLE(chain_key text, last_seq bigint, last_hash text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+      SELECT h.chain_key, h.last_seq, h.last_hash FROM audit_chain_heads h
+      WHERE h.last_seq > h.checkpointed_seq ORDER BY h.chain_key
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_log_chain()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    DECLARE
+      head audit_chain_heads%ROWTYPE;
+    BEGIN
+      IF NEW.key_id IS NULL OR NEW.hash IS NULL OR NEW.seq IS NULL OR NEW.prev_hash IS NULL THEN
+        RAISE EXCEPTION 'audit rows are sealed by the application (key_id, seq, prev_hash, hash)'
+          USING ERRCODE = 'integrity_constraint_violation';
+      END IF;
+      IF NEW.chain_key IS DISTINCT FROM coalesce(NEW.patient_id::text, 'system') THEN
+        RAISE EXCEPTION 'audit row in the wrong chain' USING ERRCODE = 'integrity_constraint_violation';
+      END IF;
+      SELECT * INTO head FROM audit_chain_heads WHERE chain_key = NEW.chain_key FOR UPDATE;
+      IF NOT FOUND THEN
+        head.last_seq := 0;
+        head.last_hash := '';
+        INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash) VALUES (NEW.chain_key, 0, '');
+      END IF;
+      IF NEW.seq <> head.last_seq + 1 OR NEW.prev_hash <> head.last_hash THEN
+        RAISE EXCEPTION 'audit row does not continue chain head' USING ERRCODE = 'serialization_failure';
+      END IF;
+      UPDATE audit_chain_heads SET last_seq = NEW.seq, last_hash = NEW.hash WHERE chain_key = NEW.chain_key;
+      RETURN NEW;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_row_digest(prev text, r audit_log)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+      SELECT encode(sha256(convert_to(concat_ws('|',
+        prev, r.chain_key, r.seq::text,
+        to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        coalesce(r.actor_id::text, ''), coalesce(r.actor_role, ''), r.action, r.resource_type,
+        coalesce(r.resource_id, ''), coalesce(r.patient_id::text, ''), r.outcome,
+        coalesce(r.request_id, ''), coalesce(r.client_address, ''), r.detail::text), 'UTF8')), 'hex')
+    $function$
+
+CREATE OR REPLACE FUNCTION public.ledger_apply_entry()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      delta integer;
+    BEGIN
+      delta := CASE NEW.kind
+        WHEN 'dispensed' THEN NEW.units
+        WHEN 'correction' THEN NEW.units
+        WHEN 'counted' THEN 0
+        ELSE -NEW.units END;
+      -- Insert-then-update rather than ON CONFLICT DO UPDATE: a CHECK is judged on the proposed insert row too.
+      INSERT INTO ledger_balances (patient_id, on_hand_units, updated_at)
+        VALUES (NEW.patient_id, 0, NEW.recorded_at)
+        ON CONFLICT (patient_id) DO NOTHING;
+      UPDATE ledger_balances SET on_hand_units = on_hand_units + delta, updated_at = NEW.recorded_at
+        WHERE patient_id = NEW.patient_id;
+      RETURN NEW;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone)
+ RETURNS json
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      v_patient uuid := (p_check_in->>'patient_id')::uuid;
+      v_version integer;
+      v_settings jsonb;
+    BEGIN
+      INSERT INTO check_ins SELECT * FROM jsonb_populate_record(NULL::check_ins, p_check_in);
+      SELECT ps.version, ps.settings INTO v_version, v_settings FROM program_settings ps WHERE ps.id = 1;
+      v_version := coalesce(v_version, 0);
+      IF v_version <> p_settings_version THEN
+        RETURN json_build_object('settings_version', v_version, 'settings', v_settings);
+      END IF;
+      RETURN json_build_object('settings_version', v_version,
+                               'input', monitoring_signal_input(v_patient, p_from, p_ledger_from, true));
+    END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean)
+ RETURNS json
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      v_tier text;
+    BEGIN
+      IF p_lock THEN
+        PERFORM 1 FROM patient_risk WHERE patient_id = p_patient FOR UPDATE;
+        IF NOT FOUND THEN
+          INSERT INTO patient_risk (patient_id) VALUES (p_patient) ON CONFLICT (patient_id) DO NOTHING;
+          PERFORM 1 FROM patient_risk WHERE patient_id = p_patient FOR UPDATE;
+        END IF;
+      END IF;
+      SELECT r.tier INTO v_tier FROM patient_risk r WHERE r.patient_id = p_patient;
+      RETURN json_build_object(
+        'intake', (SELECT json_build_object('id', i.id, 'risk_tier', i.risk_tier, 'screening', i.screening,
+                     'submitted_at', i.submitted_at) FROM intakes i WHERE i.patient_id = p_patient),
+        'stored_tier', v_tier,
+        'refills', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', x.requested_at,
+                      'eligible_from', x.eligible_from, 'outcome', x.outcome)), '[]')
+                    FROM refill_requests x WHERE x.patient_id = p_patient AND x.requested_at >= p_from),
+        'dose_requests', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', x.requested_at,
+                      'kind', x.kind)), '[]')
+                    FROM dose_requests x WHERE x.patient_id = p_patient AND x.requested_at >= p_from),
+        'ledger', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'units', x.units,
+                      'occurred_at', x.occurred_at, 'session_id', x.session_id, 'counted_units', x.counted_units,
+                      'expected_units', x.expected_units, 'loss_kind', x.loss_kind)), '[]')
+                    FROM ledger_entries x WHERE x.patient_id = p_patient AND x.occurred_at >= p_ledger_from
+                      AND x.kind IN ('counted', 'lost', 'administered')),
+        'sessions', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'status', x.status,
+                      'authorized_at', x.authorized_at, 'started_at', x.started_at, 'completed_at', x.completed_at)), '[]')
+                    FROM dosing_sessions x WHERE x.patient_id = p_patient
+                      AND (x.authorized_at >= p_ledger_from OR x.scheduled_for >= p_ledger_from)),
+        'gate', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'evaluated_at', x.evaluated_at,
+                      'outcome', x.outcome, 'reason_codes', x.reason_codes)), '[]')
+                    FROM gate_evaluations x WHERE x.patient_id = p_patient AND x.evaluated_at >= p_from
+                      AND x.outcome = 'blocked'),
+        'check_ins', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'submitted_at', x.submitted_at,
+                      'craving_0_10', x.craving_0_10, 'used_outside_session', x.used_outside_session,
+                      'bladder_symptoms', x.bladder_symptoms, 'cognitive_complaint', x.cognitive_complaint)), '[]')
+                    FROM check_ins x WHERE x.patient_id = p_patient AND x.submitted_at >= p_from),
+        'sitter_concerns', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'raised_at', x.raised_at)), '[]')
+                    FROM sitter_concerns x WHERE x.patient_id = p_patient AND x.raised_at >= p_from),
+        'appointments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'starts_at', x.starts_at,
+                      'status', x.status)), '[]')
+                    FROM appointments x WHERE x.patient_id = p_patient AND x.kind = 'integration'
+                      AND x.starts_at >= p_from),
+        'assessments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'instrument', x.instrument,
+                      'total', x.total, 'submitted_at', x.submitted_at, 'context', x.context, 'flags', x.flags)), '[]')
+                    FROM assessments x WHERE x.patient_id = p_patient
+                      AND x.instrument IN ('audit-c', 'dast10', 'bladder', 'craving')
+                      AND (x.submitted_at >= p_from OR x.context = 'intake')),
+        'pdmp', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'checked_at', x.checked_at,
+                      'other_controlled_prescriptions', x.other_controlled_prescriptions)), '[]')
+                    FROM pdmp_checks x WHERE x.patient_id = p_patient AND x.checked_at >= p_from)
+      );
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.patient_panel_summary_create()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      PERFORM patient_panel_summary_refresh(NEW.id);
+      RETURN NULL;
+    END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.patient_panel_summary_refresh(p_patient uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      INSERT INTO patient_panel_summary (patient_id, refreshed_at) VALUES (p_patient, clock_timestamp())
+        ON CONFLICT (patient_id) DO NOTHING;
+      PERFORM 1 FROM patient_panel_summary WHERE patient_id = p_patient FOR UPDATE;
+      -- A new statement, so a new snapshot: it sees every transaction that held the row lock before this one.
+      UPDATE patient_panel_summary s SET
+        evaluated_tier = f.evaluated_tier, intake_tier = f.intake_tier,
+        alerts_critical = f.alerts_critical, alerts_high = f.alerts_high,
+        alerts_moderate = f.alerts_moderate, alerts_low = f.alerts_low,
+        phq9_latest = f.phq9_latest, phq9_latest_at = f.phq9_latest_at, phq9_baseline = f.phq9_baseline,
+        next_scheduled_at = f.next_scheduled_at,
+        last_phq9 = f.last_phq9, last_gad7 = f.last_gad7, last_audit_c = f.last_audit_c,
+        last_dast10 = f.last_dast10, last_bladder = f.last_bladder, last_cssrs = f.last_cssrs,
+        last_item9_positive = f.last_item9_positive, phase = f.phase,
+        refreshed_at = clock_timestamp()
+      FROM patient_panel_facts f
+      WHERE f.patient_id = p_patient AND s.patient_id = p_patient;
+    END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.patient_panel_summary_touch()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN
+        PERFORM patient_panel_summary_refresh(OLD.patient_id);
+      ELSE
+        PERFORM patient_panel_summary_refresh(NEW.patient_id);
+      END IF;
+      RETURN NULL;
+    END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.reject_modification()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      RAISE EXCEPTION 'table % is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.treatment_plan_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'treatment plans are never deleted' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      IF OLD.status <> 'draft' AND (
+           NEW.terms IS DISTINCT FROM OLD.terms OR NEW.terms_sha256 IS DISTINCT FROM OLD.terms_sha256
+        OR NEW.signature_id IS DISTINCT FROM OLD.signature_id OR NEW.signed_by IS DISTINCT FROM OLD.signed_by
+        OR NEW.signed_at IS DISTINCT FROM OLD.signed_at OR NEW.version IS DISTINCT FROM OLD.version
+        OR NEW.patient_id IS DISTINCT FROM OLD.patient_id
+        OR NOT (NEW.status = OLD.status OR (OLD.status = 'active' AND NEW.status = 'superseded'))) THEN
+        RAISE EXCEPTION 'a signed treatment plan cannot change; create a new version' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      RETURN NEW;
+    END
+    $function$
+

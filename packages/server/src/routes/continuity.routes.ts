@@ -4,7 +4,7 @@ import { careRoutes } from './continuity/care.routes.ts';
 import { messagingRoutes } from './continuity/messaging.routes.ts';
 import { supportRoutes } from './continuity/support.routes.ts';
 
-/** Care continuity (issue 7): appointments, visits, coaching, journal, messages, support network, coordination, discharge. */
+/** Care continuity (docs/continuity.md): appointments, visits, coaching, journal, messages, support network, coordination, discharge. */
 export function continuityRoutes(app: KeelApp): void {
   appointmentRoutes(app);
   careRoutes(app);

@@ -5,7 +5,7 @@ import { instrumentRoutes } from './intake/instruments.routes.ts';
 import { questionnaireRoutes } from './intake/questionnaire.routes.ts';
 import { reviewRoutes } from './intake/review.routes.ts';
 
-/** Instruments and assessments, the intake and its screening, clinician review, consent and education (issue 4). */
+/** Instruments and assessments, the intake and its screening, clinician review, consent and education (docs/intake.md). */
 export function intakeRoutes(app: KeelApp): void {
   instrumentRoutes(app);
   questionnaireRoutes(app);

@@ -1,4 +1,4 @@
-// Issue 6 acceptance: a PHQ-9 with item 9 = 1 submitted by a patient is in the clinician's alert queue in the same
+// Monitoring acceptance (docs/monitoring.md): a PHQ-9 with item 9 = 1 submitted by a patient is in the clinician's alert queue in the same
 // transaction, blocks the next authorization, and if nobody acknowledges it in time escalates exactly once.
 import { defaultDosingSettings, evaluateGate } from '@keel/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

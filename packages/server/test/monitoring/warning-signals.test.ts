@@ -1,4 +1,4 @@
-// Every dependence warning sign of clinical reference §5, produced from raw rows through the server's loader (GET
+// Every dependence warning sign of docs/clinical-basis.md §5, produced from raw rows through the server's loader (GET
 // /risk computes the tier from the database as of now), and shown absent when the rows do not qualify.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCareTeam, bearer, createPatient, createUser, signIn, type TestUser } from '../support/factories.ts';

@@ -59,7 +59,7 @@ describe('settings changes', () => {
     expect(now.settings.dosing.maxDoseMgByRoute.sublingual).toBe(450);
   });
 
-  it('the PHQ-9 item 9 hold (clinical reference: item 9 > 0 holds dosing) has a hard bound: it cannot be switched off by a setting', async () => {
+  it('the PHQ-9 item 9 hold (docs/clinical-basis.md: item 9 > 0 holds dosing) has a hard bound: it cannot be switched off by a setting', async () => {
     const w = await readyWorld(t);
     const r = await put(w, { settings: { instruments: { phq9Item9FlagAbove: 3 } }, reason: 'Too many holds' });
     if (r.statusCode === 202) {

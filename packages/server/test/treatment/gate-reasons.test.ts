@@ -1,4 +1,4 @@
-// Acceptance (issue 5): each gate reason produced ALONE through the HTTP API, and all of them together.
+// Acceptance (docs/safety/ has one page per reason): each gate reason produced ALONE through the HTTP API, and all of them together.
 // Every case starts from a patient who would be authorized and breaks exactly one condition, then asserts the
 // blocked answer holds that one code and nothing else. Three states the API itself never creates (an unsigned
 // active plan, a signed plan with unreadable terms, a completed session months ago) are planted in the database the

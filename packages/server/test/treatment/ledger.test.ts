@@ -185,4 +185,31 @@ describe('refill requests, dose requests and PDMP checks', () => {
       { other_controlled_prescriptions: true },
     ]);
   });
+  it('the use-case refuses a disposal or return past on hand as a 422 naming the units, before the database CHECK is reached', async () => {
+    const w = await readyWorld(t, 2);
+    const url = `/api/v1/patients/${w.patient.patientId}/ledger/disposals`;
+    for (const kind of ['disposed', 'returned'] as const) {
+      const refused = await expectStatus(w.call('clinician', 'POST', url, { kind, units: 3, manner: 'Witnessed destruction' }), 422);
+      // The use-case's own refusal: a validation error on `units` that says how many are on hand. Without it the
+      // database CHECK would answer, as a 409 conflict about a changed record.
+      expect(refused.json<{ code: string; errors: { field: string; message: string }[] }>()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'units', message: expect.stringContaining('2 units on hand') }] });
+    }
+    expect((await ledger(w)).entries.map((e) => e.kind)).toEqual(['dispensed']);
+    expect(await auditActions(w.patient.patientId)).not.toEqual(expect.arrayContaining(['ledger.disposed']));
+    // Exactly what is on hand may go.
+    const all = await expectStatus(w.call('clinician', 'POST', url, { kind: 'returned', units: 2, manner: 'Returned to the clinic by courier' }), 201);
+    expect(all.json()).toMatchObject({ onHand: 0 });
+    expect(await ledger(w)).toMatchObject({ onHand: 0, recordedOnHand: 0, reconciliation: { status: 'reconciled' } });
+  });
+
+  it('reports IDENTITY_MISMATCH when the stored balance and the entries disagree', async () => {
+    const w = await readyWorld(t, 3);
+    expect(await ledger(w)).toMatchObject({ onHand: 3, recordedOnHand: 3, reconciliation: { status: 'reconciled', problems: [] } });
+    // The stored balance is kept by a trigger, independently of the sum the reader computes; move it behind the
+    // trigger's back, as a bad restore or a hand edit would.
+    await t.database.db.updateTable('ledger_balances').set({ on_hand_units: 5 }).where('patient_id', '=', w.patient.patientId).execute();
+    const l = await ledger(w);
+    expect(l).toMatchObject({ onHand: 3, recordedOnHand: 5, reconciliation: { status: 'unreconciled' } });
+    expect(l.reconciliation.problems).toEqual([expect.objectContaining({ code: 'IDENTITY_MISMATCH' })]);
+  });
 });

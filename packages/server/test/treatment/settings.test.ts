@@ -19,7 +19,7 @@ interface SettingsBody {
 }
 
 describe('program settings', () => {
-  it('reads the defaults of the clinical reference before anything is stored (admin and clinician)', async () => {
+  it('reads the defaults of docs/clinical-basis.md before anything is stored (admin and clinician)', async () => {
     const w = await createWorld(t);
     const response = await expectStatus(w.call('admin', 'GET', '/api/v1/settings'), 200);
     expect(response.json<SettingsBody>()).toMatchObject({ version: 0, settings: { dosing: { minHoursBetweenSessions: 72, vitalsHold: { systolicMmHg: 160 } } } });

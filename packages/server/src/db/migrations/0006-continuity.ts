@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /**
- * Care continuity (issue 7): appointments and staff availability, integration coaching, the journal, secure
+ * Care continuity (docs/continuity.md): appointments and staff availability, integration coaching, the journal, secure
  * messaging, the support network, coordination of care with outside clinicians, and discharge.
  *
  * Double-booking is refused by the database on both engines. PGlite has no btree_gist, so an exclusion

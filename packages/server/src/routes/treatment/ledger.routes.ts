@@ -126,7 +126,7 @@ export function ledgerRoutes(app: KeelApp): void {
   app.post(
     '/api/v1/patients/:patientId/pdmp-checks',
     {
-      // The PDMP check belongs with dispensing (a check at every fill, reference §5).
+      // The PDMP check belongs with dispensing (a check at every fill, docs/clinical-basis.md §5).
       config: { access: { kind: 'patient', resource: 'dispense', action: 'write' } },
       schema: { tags: ['medication'], summary: 'Record a prescription drug monitoring program check', params: patientParams, body: pdmpCheckBody, response: { 201: pdmpCheckResponse } },
     },

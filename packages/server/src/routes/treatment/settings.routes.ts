@@ -43,7 +43,7 @@ export function settingsRoutes(app: KeelApp): void {
     '/api/v1/settings',
     {
       config: { access: { kind: 'program', resource: 'program_settings', action: 'read' } },
-      schema: { tags: ['settings'], summary: 'The program settings: every clinical number, over the clinical reference defaults', response: { 200: programSettingsResponse } },
+      schema: { tags: ['settings'], summary: 'The program settings: every clinical number, over docs/clinical-basis.md defaults', response: { 200: programSettingsResponse } },
     },
     async (request, reply) => {
       const { deps, ctx } = useCaseOf(request);

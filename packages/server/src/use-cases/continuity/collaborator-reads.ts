@@ -17,7 +17,7 @@ export async function completedSessions(db: Db, patientId: string): Promise<Comp
   return rows.map((r) => ({ id: r.id, completedAt: new Date(r.completed_at), doseMg: r.dose_mg === null ? null : Number(r.dose_mg) }));
 }
 
-/** The first dose: the earliest session that was authorized (the reference's "before the first dose"). */
+/** The first dose: the earliest session that was authorized (the clinical basis's "before the first dose"). */
 export async function firstDoseAt(db: Db, patientId: string): Promise<Date | null> {
   const { rows } = await sql<{ first: Date | string | null }>`
     SELECT min(authorized_at) AS first FROM dosing_sessions

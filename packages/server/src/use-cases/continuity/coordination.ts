@@ -181,7 +181,7 @@ interface MedicationAnswer {
   diazepamEquivalentMgPerDay?: unknown;
 }
 
-/** Interacting medications recorded at intake (clinical reference §2: benzodiazepines, stimulants, …). */
+/** Interacting medications recorded at intake (docs/clinical-basis.md §2: benzodiazepines, stimulants, …). */
 export function interactingMedications(answers: Record<string, unknown> | null): string[] {
   const meds = answers?.['medications'];
   if (typeof meds !== 'object' || meds === null) return [];

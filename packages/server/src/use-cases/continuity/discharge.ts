@@ -1,7 +1,8 @@
 import { instrumentOutcome, type Relation } from '@keel/domain';
-import type { DischargeSummary } from '@keel/contract';
+import { dischargeSummarySchema, type DischargeSummary } from '@keel/contract';
 import { writeAudit } from '../../audit/audit-log.ts';
 import type { Db, Tx } from '../../db/transaction.ts';
+import { parseStored } from '../../db/stored-document.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadSignature, type SignatureRecord } from '../identity/signatures.ts';
@@ -158,7 +159,7 @@ export async function loadDischarge(db: Db | Tx, patientId: string): Promise<Sto
     dischargedAt: new Date(row.discharged_at).toISOString(),
     clinician: { id: row.clinician_id, name: row.name },
     signature,
-    summary: row.summary as unknown as DischargeSummary,
+    summary: parseStored(dischargeSummarySchema, row.summary, { table: 'discharges', column: 'summary', id: row.id }),
   };
 }
 

@@ -25,7 +25,7 @@ export async function loadResources(db: Db): Promise<{ version: number; updatedA
 
 /**
  * Replaces the program's directory. The crisis line and emergency number may be reworded but not removed: the
- * clinical reference (§7) asks for 988 and 911 wherever a patient in distress may look.
+ * docs/clinical-basis.md §7) asks for 988 and 911 wherever a patient in distress may look.
  */
 export async function updateResources({ deps, ctx }: UseCase, items: ResourceItem[]): Promise<void> {
   const values = items.flatMap((i) => i.contacts.map((c) => c.value.replace(/\s/g, '')));

@@ -15,7 +15,7 @@ export interface VisitInput {
 }
 
 /**
- * Records a clinician visit, the telehealth prescribing record (clinical reference §6): modality, where the patient
+ * Records a clinician visit, the telehealth prescribing record (docs/clinical-basis.md §6): modality, where the patient
  * was, the prescriber's licence state and DEA registration, and any in-person evaluation date. The licence state
  * must be one the clinician holds and the state the patient was in. The visit completes every follow-up that
  * was due by then (the gate stops holding dosing for them) and, when it names one, its appointment.

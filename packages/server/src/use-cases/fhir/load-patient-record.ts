@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { readIntake, type FhirEvidence, type FhirPatientRecord, type IntakeAnswers, type TreatmentPlanTerms } from '@keel/domain';
 import type { Db, Tx } from '../../db/transaction.ts';
+import { planTerms } from '../treatment/treatment-common.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { consentPdfBase64 } from './consent-pdf.ts';
 
@@ -122,7 +123,7 @@ export async function loadPatientRecord(tx: Tx, patientId: string, options: Load
       : null,
     assessments: assessments.map((a) => ({ id: a.id, instrument: a.instrument, version: a.version, total: a.total, band: a.band, flags: [...a.flags], submittedAt: iso(a.submitted_at), submittedBy: a.submitted_by, answers: a.answers })),
     plans: plans.map((p) => {
-      const terms = p.terms as unknown as TreatmentPlanTerms;
+      const terms = planTerms(p);
       const fill = firstFill.get(p.id);
       return {
         id: p.id,

@@ -42,7 +42,7 @@ export function scoreOrRefuse(
   }
 }
 
-/** A positive suicide-risk screen: the person sees crisis resources at once (clinical reference §7). */
+/** A positive suicide-risk screen: the person sees crisis resources at once (docs/clinical-basis.md §7). */
 export function isSafetyPositive(scored: Pick<ScoredInstrument, 'code' | 'flags' | 'risk'>): boolean {
   if (scored.code === 'phq9') return scored.flags.includes('PHQ9_ITEM9_POSITIVE');
   if (scored.code === 'cssrs-screen') return scored.risk !== undefined && scored.risk !== 'none';

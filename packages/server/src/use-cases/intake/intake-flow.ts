@@ -1,17 +1,21 @@
 import {
   intakeProgress,
   scoreInstrument,
+  screeningRuleIds,
   screenIntake,
   type IntakeAnswers,
   type ScoredInstrument,
   type ScreeningResult,
   type ScreeningSettings,
 } from '@keel/domain';
+import { screeningReasonSchema, screeningSchema } from '@keel/contract';
 import { sql, type Selectable } from 'kysely';
+import { z } from 'zod';
 import { writeAudit } from '../../audit/audit-log.ts';
 import type { IntakesTable, IntakeStatus } from '../../db/tables/intake.tables.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
+import { parseStored } from '../../db/stored-document.ts';
 import type { RaisedAlert } from '../alerts/raise-alerts.ts';
 import type { UseCase } from '../deps.ts';
 import { loadProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
@@ -20,24 +24,21 @@ import { crisisResourceList, isSafetyPositive } from './instrument-scoring.ts';
 
 export type IntakeRow = Selectable<IntakesTable>;
 
+/**
+ * The screening as stored on the intake at submission, and as the API and the review queue show it: the contract's
+ * screening, each reason one of the domain's rules, plus the licensed states the STATE_NOT_LICENSED rule was checked
+ * against. Read back through this schema (storedScreeningOf).
+ */
+const storedScreeningSchema = screeningSchema.extend({
+  reasons: z.array(screeningReasonSchema.extend({ rule: z.enum(screeningRuleIds) })),
+  prescriberStates: z.array(z.string()),
+});
+export type StoredScreening = z.output<typeof storedScreeningSchema>;
+
 /** The patient may edit and (re)submit only a draft, or an intake a clinician reopened for more information. */
 export const editableStatuses: readonly IntakeStatus[] = ['draft', 'info_requested'];
 export const isEditable = (status: IntakeStatus): boolean => editableStatuses.includes(status);
 
-/** The screening as stored on the intake at submission, and as the API and the review queue show it. */
-export interface StoredScreening {
-  eligibility: ScreeningResult['eligibility'];
-  reasons: ScreeningResult['reasons'];
-  dependenceRisk: ScreeningResult['dependenceRisk'];
-  instruments: { code: string; total: number | null; band: string; flags: string[]; risk?: ScoredInstrument['risk'] }[];
-  flags: string[];
-  missing: string[];
-  missingSections: ScreeningResult['missingSections'];
-  showCrisisResources: boolean;
-  screenedAt: string;
-  /** The licensed states the STATE_NOT_LICENSED rule was checked against. */
-  prescriberStates: string[];
-}
 
 // Flags most in need of a clinician's eyes come first in the review queue.
 const flagPriority = ['CSSRS_HIGH', 'PHQ9_ITEM9_POSITIVE', 'CSSRS_MODERATE', 'CSSRS_LOW', 'BLADDER_URGENT', 'AUDIT_ZONE_IV', 'BLADDER_POSITIVE'];
@@ -71,8 +72,10 @@ export function toStoredScreening(result: ScreeningResult, now: Date, prescriber
   };
 }
 
-export function storedScreeningOf(row: Pick<IntakeRow, 'screening'>): StoredScreening | null {
-  return row.screening ? (row.screening as unknown as StoredScreening) : null;
+
+
+export function storedScreeningOf(row: Pick<IntakeRow, 'id' | 'screening'>): StoredScreening | null {
+  return row.screening ? (parseStored(storedScreeningSchema, row.screening, { table: 'intakes', column: 'screening', id: row.id })) : null;
 }
 
 /** The states where the program can prescribe: every active clinician's licences (STATE_NOT_LICENSED). */

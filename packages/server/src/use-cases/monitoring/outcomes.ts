@@ -14,7 +14,7 @@ import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import type { UseCase } from '../deps.ts';
 
 const outcomeInstruments: readonly OutcomeInstrument[] = ['phq9', 'gad7'];
-/** A session counts as the first dose once it was authorized (reference §1: baseline = last score before it). */
+/** A session counts as the first dose once it was authorized (docs/clinical-basis.md §1: baseline = last score before it). */
 const dosedStatuses = ['authorized', 'in_progress', 'completed'] as const;
 
 const point = (r: { id: string; total: number | null; submitted_at: Date | string }): ScorePoint => ({

@@ -14,7 +14,7 @@ import {
 import type { Db } from '../../db/transaction.ts';
 
 /**
- * The clinic's program settings: every clinical number Keel uses, with the clinical reference's values as
+ * The clinic's program settings: every clinical number Keel uses, with docs/clinical-basis.md's values as
  * defaults. Stored as one versioned JSON document (`program_settings`, id 1); sections not stored fall back to the
  * defaults, so a new setting never leaves a rule without a value.
  */

@@ -1,4 +1,4 @@
-// Authorizing a dose (clinical reference §4; invariants I1–I3, I5). One transaction:
+// Authorizing a dose (docs/clinical-basis.md §4; invariants I1–I3, I5). One transaction:
 //   lock the patient row (FOR UPDATE) → replay an Idempotency-Key answer if there is one → lock the session →
 //   load every gate input fresh → evaluateGate → store the evaluation (authorized or blocked, with reasons) and an
 //   audit row → when authorized: session → authorized and the ledger's `administered` entry → remember the

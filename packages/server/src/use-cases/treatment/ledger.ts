@@ -1,4 +1,4 @@
-// Dispenses and the patient's medication ledger (21 CFR 1304; reference §6; I2, I10). Entries are append-only;
+// Dispenses and the patient's medication ledger (21 CFR 1304; docs/clinical-basis.md §6; I2, I10). Entries are append-only;
 // on hand is derived from them (domain `summarizeLedger`) and also kept by the database in `ledger_balances`,
 // whose CHECK refuses any entry that would take it below zero. Every entry is audited in its transaction.
 import { reconcile, refillEligibility, summarizeLedger } from '@keel/domain';

@@ -1,7 +1,9 @@
 // Shared pieces of the treatment use-cases: the per-patient lock, row → domain mappings, and the few derived
 // numbers (units per dose) that the gate, the refill rule and the ledger all need to agree on.
 import type { LedgerEntry, TreatmentPlanTerms } from '@keel/domain';
+import { planTermsSchema } from '@keel/contract';
 import { sql } from 'kysely';
+import { parseStored } from '../../db/stored-document.ts';
 import type { Db, Tx } from '../../db/transaction.ts';
 import type { LedgerEntriesTable, TreatmentPlansTable } from '../../db/tables/treatment.tables.ts';
 import type { Selectable } from 'kysely';
@@ -43,7 +45,9 @@ export async function activePlan(db: Db, patientId: string): Promise<PlanRow | u
   return db.selectFrom('treatment_plans').selectAll().where('patient_id', '=', patientId).where('status', '=', 'active').executeTakeFirst();
 }
 
-export const planTerms = (row: PlanRow): TreatmentPlanTerms => row.terms as unknown as TreatmentPlanTerms;
+/** The plan's terms, parsed through the contract's schema: a malformed stored document is a 500 naming the plan. */
+export const planTerms = (row: Pick<PlanRow, 'id' | 'terms'>): TreatmentPlanTerms =>
+  parseStored(planTermsSchema, row.terms, { table: 'treatment_plans', column: 'terms', id: row.id });
 
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 export const isoOrNull = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : iso(d));
@@ -98,7 +102,7 @@ export async function unitsPerDose(db: Db, patientId: string, doseMg: number | n
   return Number.isInteger(units) && units >= 1 ? units : 0;
 }
 
-/** A prescriber for this patient: a clinician with a DEA registration and a licence in the patient's state (§6). */
+/** A prescriber for this patient: a clinician with a DEA registration and a licence in the patient's state (docs/clinical-basis.md §6). */
 export async function prescriberFor(db: Db, userId: string, patientState: string) {
   const user = await db.selectFrom('users').select(['id', 'name', 'role', 'dea_registration', 'state_licenses']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.role !== 'clinician' || !user.dea_registration || !user.state_licenses.includes(patientState)) return null;
@@ -113,7 +117,7 @@ export function notPrescriber(patientState: string): AppError {
   );
 }
 
-/** The legal moves of a dosing session (issue 5 §6); anything else is a 409. */
+/** The legal moves of a dosing session (docs/treatment.md); anything else is a 409. */
 const transitions = {
   authorize: ['scheduled'],
   start: ['authorized'],

@@ -303,7 +303,7 @@ export function SettingsPage() {
   const settings = useQuery({ queryKey: adminKeys.settings, queryFn: adminApi.settings });
   return (
     <>
-      <PageHeader title="Settings" description="Program settings: every clinical number, over the clinical reference defaults." />
+      <PageHeader title="Settings" description="Program settings: every clinical number, over its published default." />
       <QueryView query={settings} what="the settings" loadingLabel="Loading settings…">
         {(data) => <SettingsForm current={data} />}
       </QueryView>

@@ -1,0 +1,59 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAudit } from '../../src/audit/audit-log.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+/**
+ * The audit row's HMAC recomputed here from the stored row, without the application's encoder or any SQL function:
+ * the encoding is spelled out field by field below, and the key is the test key written out again (the one
+ * test/support/setup-audit-keys.ts installs). If the writer dropped a field from what it signs (`detail`, say),
+ * reordered fields, or signed under another key, the stored hash would no longer match this one. docs/security.md
+ * describes the chain.
+ */
+const testKeyHex = '9715cb29aa4dfdfd11197032d947956cd903de395a853581e8304585393741c0';
+const patient = '0B7A7F1E-94A1-4C4E-8D55-1F0C6A9C0A0F';
+const actor = '5D1C6F3E-1111-4A4A-9B9B-00000000000A';
+
+let database: DatabaseHandle;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await writeAudit(
+    database.db,
+    { actorId: actor, actorRole: 'clinician', requestId: 'req-1', clientAddress: '192.0.2.7', now: new Date('2026-06-01T12:00:00.123Z') },
+    // Keys out of order at every level, a separator inside a value, a null and an array: the encoding must sort the
+    // keys and keep everything else as it is.
+    { action: 'record.read', resourceType: 'record', resourceId: 'r-1', patientId: patient, outcome: 'success', detail: { z: [2, 1], a: { y: 'x|y', b: null } } },
+  );
+  await writeAudit(
+    database.db,
+    { actorId: null, actorRole: null, requestId: null, clientAddress: null, now: new Date('2026-06-01T12:05:00Z') },
+    { action: 'record.update', resourceType: 'record', patientId: patient, outcome: 'denied' },
+  );
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+
+describe('the audit digest, recomputed independently', () => {
+  it('is the HMAC-SHA256, under the program key, of every field of the row in a fixed order', async () => {
+    const rows = await database.db.selectFrom('audit_log').selectAll().where('chain_key', '=', patient.toLowerCase()).orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+    const [first, second] = rows;
+    // The two encodings, written out by hand.
+    const firstEncoding =
+      `["keel-audit-v2",${first!.id},"test-1","${patient.toLowerCase()}",1,${q(first!.prev_hash)},"2026-06-01T12:00:00.123Z",` +
+      `"${actor.toLowerCase()}","clinician","record.read","record","r-1","${patient.toLowerCase()}","success","req-1","192.0.2.7",` +
+      `{"a":{"b":null,"y":"x|y"},"z":[2,1]}]`;
+    const secondEncoding =
+      `["keel-audit-v2",${second!.id},"test-1","${patient.toLowerCase()}",2,"${first!.hash}","2026-06-01T12:05:00.000Z",` +
+      `null,null,"record.update","record",null,"${patient.toLowerCase()}","denied",null,null,{}]`;
+    const hmac = (text: string) => createHmac('sha256', Buffer.from(testKeyHex, 'hex')).update(text, 'utf8').digest('hex');
+    expect(first!.key_id).toBe('test-1');
+    expect(first!.hash).toBe(hmac(firstEncoding));
+    expect(second!.prev_hash).toBe(first!.hash);
+    expect(second!.hash).toBe(hmac(secondEncoding));
+  });
+});
