@@ -500,7 +500,16 @@ const began = Date.now();
 try {
   for (const engine of engines) {
     const sizes = engine === 'postgres' ? [...new Set([...panelPrograms, ingestPatients])].sort((a, b) => a - b) : [ingestPatients];
-    for (const patients of sizes) await runProgram(engine, patients);
+    for (const patients of sizes) {
+      try {
+        await runProgram(engine, patients);
+      } catch (error) {
+        // One program's failure is reported; the others are still measured.
+        log(`${engine}, ${patients} patients failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        report.push('', `${engine}, ${patients} patients: FAILED (${error instanceof Error ? error.message : String(error)})`);
+        targets.push(`  FAILED   ${engine}, ${patients} patients: see the log above`);
+      }
+    }
   }
 } finally {
   if (!keep) fs.rmSync(scratch, { recursive: true, force: true });
