@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012-fhir-bulk-export.ts';
 import * as m0013 from './migrations/0013-staff-inbox.ts';
 import * as m0013b from './migrations/0013b-medication-answers.ts';
 import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
+import * as m0014 from './migrations/0014-bounded-signal-input.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013-staff-inbox': m0013,
   '0013b-medication-answers': m0013b,
   '0013c-decision-note-visibility': m0013c,
+  '0014-bounded-signal-input': m0014,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
