@@ -12,7 +12,7 @@
 // and embedded (PGlite): the same ingest through `keel serve` on the embedded database, against PostgreSQL's.
 //
 // Usage: npm run bench -- [--quick] [--with-100k] [--database-url=postgres://…] [--engine=pglite|postgres]
-//        [--rounds=5] [--seconds=8] [--latency-requests=150] [--keep]
+//        [--rounds=5] [--seconds=5] [--latency-requests=100] [--keep]
 // (through npm, write --name=value). Without a URL, KEEL_BENCH_DATABASE_URL, then postgres://postgres@127.0.0.1:5432/postgres
 // is tried; if no PostgreSQL answers, only the embedded database is measured and the PostgreSQL targets are skipped.
 import { randomBytes } from 'node:crypto';
@@ -73,12 +73,12 @@ const int = (v: string | undefined, fallback: number, name: string): number => {
 const quick = flag('quick');
 const keep = flag('keep');
 const rounds = int(option('rounds'), quick ? 3 : 5, 'rounds');
-const seconds = int(option('seconds'), quick ? 3 : 8, 'seconds');
-const latencyRequests = int(option('latency-requests'), quick ? 40 : 150, 'latency-requests');
+const seconds = int(option('seconds'), quick ? 3 : 5, 'seconds');
+const latencyRequests = int(option('latency-requests'), quick ? 40 : 100, 'latency-requests');
 const ingestPatients = quick ? 1000 : 10_000;
 const panelPrograms = quick ? [1000] : [1000, 10_000, ...(flag('with-100k') ? [100_000] : [])];
 const panelSize = 500;
-const samplePatients = 2000;
+const samplePatients = 1000;
 const heavyCounts = [10, 1000, 5000] as const;
 const engineArg = option('engine') ?? positionals.find((p) => p === 'pglite' || p === 'postgres') ?? process.env['KEEL_BENCH_ENGINE'];
 if (engineArg !== undefined && engineArg !== 'pglite' && engineArg !== 'postgres') throw new Error('--engine must be pglite or postgres');
