@@ -1,4 +1,5 @@
-// Measurement helpers: a bounded concurrent request loop and latency statistics.
+// Helpers of the orchestrator: a bounded concurrent loop (settling tiers) and a progress bar. The measurements
+// themselves come from the load client (load-client.ts).
 
 export interface Stats {
   requests: number;
@@ -51,31 +52,6 @@ function statsOf(latencies: number[], errors: number, seconds: number): Stats {
   const requests = latencies.length;
   return { requests, errors, seconds, perSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), latencies };
 }
-
-/** Several rounds of one scenario as one: throughput over their summed time, percentiles over every call. */
-export const combine = (rounds: readonly Stats[]): Stats =>
-  statsOf(
-    rounds.flatMap((r) => r.latencies),
-    rounds.reduce((n, r) => n + r.errors, 0),
-    rounds.reduce((n, r) => n + r.seconds, 0),
-  );
-
-/**
- * Runs two scenarios in alternating rounds (a, b, a, b, …), so a slow spell of the machine — a checkpoint, another
- * process — falls on both rather than on whichever ran at that moment; each scenario's rounds are combined.
- */
-export async function alternate(rounds: number, a: () => Promise<Stats>, b: () => Promise<Stats>): Promise<[Stats, Stats]> {
-  const as: Stats[] = [];
-  const bs: Stats[] = [];
-  for (let i = 0; i < rounds; i++) {
-    as.push(await a());
-    bs.push(await b());
-  }
-  return [combine(as), combine(bs)];
-}
-
-export const fmt = (s: Stats): string =>
-  `${s.perSecond.toFixed(0).padStart(6)} req/s   p50 ${s.p50Ms.toFixed(1).padStart(6)} ms   p99 ${s.p99Ms.toFixed(1).padStart(6)} ms   (${s.requests} requests, ${s.errors} errors, ${s.seconds.toFixed(1)} s)`;
 
 /** A progress bar on stderr (stdout stays clean for the report). */
 export function progressBar(label: string): (done: number, total: number, extra?: string) => void {

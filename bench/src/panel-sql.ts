@@ -3,6 +3,8 @@
 // reads — the care team, the patient and the patient's panel summary row (maintained on write), with the two
 // clock-dependent facts looked up live where needed — so the ratio measures the API's own overhead. Instants come
 // back as epoch milliseconds, as the API's query reads them.
+import { createHash } from 'node:crypto';
+
 const ms = (expression: string): string => `round(date_part('epoch', ${expression}) * 1000)`;
 
 export function handWrittenPanelSql(limit: number): string {
@@ -25,3 +27,6 @@ ORDER BY CASE coalesce(s.evaluated_tier, s.intake_tier) WHEN 'high' THEN 2 WHEN 
          p.name, p.id
 LIMIT ${limit + 1}`;
 }
+
+/** The baseline runs the query as a named prepared statement, as the API runs its panel (db/prepared.ts). */
+export const panelStatementName = (text: string): string => `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;

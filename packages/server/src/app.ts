@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { problemSchema } from '@keel/contract';
 import fastifyCookie from '@fastify/cookie';
@@ -29,7 +29,8 @@ import { registerRoutes } from './routes/index.ts';
 import type { Clock } from './clock.ts';
 import type { Notifier } from './notifications/notifier.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
-import { loggerOptions } from './http/logger.ts';
+import { loggerOptions, requestLogLine } from './http/logger.ts';
+import { cacheControlFor, encodings, negotiateEncoding, precompressWebDist } from './http/static-assets.ts';
 
 export interface AppDeps {
   config: Config;
@@ -140,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     requestTimeout: 60_000,
+    // One line per request, written when the response is done (below), instead of Fastify's pair of lines.
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: frameworkErrorHandler(headers),
     clientErrorHandler: clientErrorHandler(headers),
   }).withTypeProvider<ZodTypeProvider>();
@@ -160,6 +163,10 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(requestLogLine(request.method, request.url, reply.statusCode, reply.elapsedTime), 'request');
+    done();
   });
 
   // JSON only: a text/plain body is refused with 415 rather than handed to a schema as a string.
@@ -205,17 +212,36 @@ async function registerWeb(app: KeelApp, webDist: string | undefined): Promise<v
   const root = webDist ? path.resolve(webDist) : undefined;
   const indexFile = root ? path.join(root, 'index.html') : undefined;
   if (root && indexFile && fs.existsSync(indexFile)) {
+    // Compressed once (brotli and gzip beside each file; a restart over an unchanged build writes nothing), then
+    // served by Accept-Encoding. Vite's hashed files under assets/ are cached for a year; index.html and the rest
+    // are revalidated (no-cache), so a new build is picked up by the next page load.
+    await precompressWebDist(root, (message) => app.log.warn(message));
     // Files are looked up per request (wildcard), so a rebuilt app is served without a restart; a path that is
     // not a file falls through to the not-found handler below.
-    await app.register(fastifyStatic, { root, wildcard: true, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: true,
+      index: 'index.html',
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, file) => {
+        reply.header('cache-control', cacheControlFor(root, file.replace(/\.(br|gz)$/, '')));
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     const isApi = pathname.startsWith('/api/') || pathname === '/api';
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !isApi && !path.extname(pathname);
     if (wantsPage) {
-      const html = indexFile && fs.existsSync(indexFile) ? fs.readFileSync(indexFile) : undefined;
-      if (html) return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+      if (indexFile && fs.existsSync(indexFile)) {
+        const available = encodings.filter((e) => fs.existsSync(indexFile + e.ext)).map((e) => e.encoding);
+        const encoding = negotiateEncoding(request.headers['accept-encoding'], available);
+        const ext = encodings.find((e) => e.encoding === encoding)?.ext ?? '';
+        reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('vary', 'Accept-Encoding');
+        if (encoding) reply.header('content-encoding', encoding);
+        return reply.send(fs.readFileSync(indexFile + ext));
+      }
       return reply
         .code(200)
         .type('text/html; charset=utf-8')

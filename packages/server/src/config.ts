@@ -68,6 +68,9 @@ export const configSchema = z.object({
   KEEL_STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
   KEEL_PATIENT_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
   KEEL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  /** Per-patient submissions (check-ins, messages): a burst, then so many a minute (docs/perf.md). */
+  KEEL_PATIENT_SUBMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  KEEL_PATIENT_SUBMIT_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(6),
   KEEL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   KEEL_MAIL_TRANSPORT: z.enum(['console', 'file', 'smtp']).default('console'),
   KEEL_MAIL_FILE: z.string().default('./.keel/outbox.log'),

@@ -113,6 +113,22 @@ export interface WarningSignInput {
   readonly integrationAppointments: readonly IntegrationAppointmentRecord[];
   readonly assessments: readonly AssessmentRecord[];
   readonly pdmpChecks: readonly PdmpCheckRecord[];
+  /**
+   * The latest run of `craving.risingCheckIns` strictly rising craving scores over the window's check-ins and
+   * craving checks in time order, when the caller found it over every row (`null`: there is none). Given, the
+   * CRAVING rule takes it instead of looking for it, so the caller needs to pass only the check-ins that are
+   * evidence (a flag, or craving at or above the threshold) rather than every check-in of the window. Absent, the
+   * rule finds it in `checkIns` and `assessments`.
+   */
+  readonly cravingRisingRun?: readonly CravingScoreRecord[] | null | undefined;
+}
+
+/** A craving score from a daily check-in or a craving check. */
+export interface CravingScoreRecord {
+  readonly type: 'check_in' | 'assessment';
+  readonly id: string;
+  readonly at: string;
+  readonly score: number;
 }
 
 /** An input with no records at all; tests and callers spread what they have over it. */
@@ -356,13 +372,7 @@ function intervalPressure(ctx: Ctx): WarningSignal | null {
   );
 }
 
-/** A craving score from a daily check-in or a craving check, as one series in time order. */
-interface CravingScore {
-  readonly type: 'check_in' | 'assessment';
-  readonly id: string;
-  readonly at: string;
-  readonly score: number;
-}
+type CravingScore = CravingScoreRecord;
 
 function craving(ctx: Ctx): WarningSignal | null {
   const s = ctx.settings.craving;
@@ -383,13 +393,18 @@ function craving(ctx: Ctx): WarningSignal | null {
   for (const c of high) evidence.push(cite(c));
   if (high.length > 0) severity = s.thresholdSeverity;
 
-  // The most recent run of `risingCheckIns` consecutive scores, each strictly above the one before.
-  let rising: CravingScore[] | null = null;
-  for (let end = scored.length; end >= s.risingCheckIns && s.risingCheckIns >= 2; end -= 1) {
-    const run = scored.slice(end - s.risingCheckIns, end);
-    if (run.every((c, i) => i === 0 || c.score > (run[i - 1]?.score ?? 0))) {
-      rising = run;
-      break;
+  // The most recent run of `risingCheckIns` consecutive scores, each strictly above the one before (found by the
+  // caller when it passed one).
+  let rising: readonly CravingScore[] | null = null;
+  if (ctx.input.cravingRisingRun !== undefined) {
+    rising = ctx.input.cravingRisingRun;
+  } else {
+    for (let end = scored.length; end >= s.risingCheckIns && s.risingCheckIns >= 2; end -= 1) {
+      const run = scored.slice(end - s.risingCheckIns, end);
+      if (run.every((c, i) => i === 0 || c.score > (run[i - 1]?.score ?? 0))) {
+        rising = run;
+        break;
+      }
     }
   }
   if (rising) {

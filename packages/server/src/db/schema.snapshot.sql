@@ -1174,6 +1174,8 @@ CREATE INDEX availability_weekly_staff_idx ON public.availability_weekly USING b
 CREATE UNIQUE INDEX care_team_active_key ON public.care_team_members USING btree (patient_id, user_id) WHERE (unassigned_at IS NULL)
 CREATE UNIQUE INDEX care_team_members_pkey ON public.care_team_members USING btree (id)
 CREATE INDEX care_team_user_idx ON public.care_team_members USING btree (user_id, patient_id) WHERE (unassigned_at IS NULL)
+CREATE INDEX check_ins_craving_idx ON public.check_ins USING btree (patient_id, submitted_at) INCLUDE (craving_0_10, id)
+CREATE INDEX check_ins_flagged_idx ON public.check_ins USING btree (patient_id, submitted_at) WHERE (used_outside_session OR bladder_symptoms OR cognitive_complaint)
 CREATE INDEX check_ins_patient_time_idx ON public.check_ins USING btree (patient_id, submitted_at DESC)
 CREATE UNIQUE INDEX check_ins_pkey ON public.check_ins USING btree (id)
 CREATE INDEX clinician_visits_patient_idx ON public.clinician_visits USING btree (patient_id, occurred_at)
@@ -1493,8 +1495,8 @@ audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash t
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
-monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) -> json
-monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) -> json
+monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) -> json
+monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) -> json
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger

@@ -77,6 +77,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       await auditHandlerNotFound(app, request);
     }
     if (error instanceof AppError) {
+      const retryAfter = error.extensions['retryAfterSeconds'];
+      if (error.code === 'RATE_LIMITED' && typeof retryAfter === 'number' && retryAfter > 0) reply.header('retry-after', String(Math.ceil(retryAfter)));
       return sendProblem(
         reply,
         problem(error.code, error.detail, { errors: error.errors, instance, extensions: error.extensions }),

@@ -20,6 +20,7 @@ import {
   timelineResponse,
 } from '@keel/contract';
 import type { FastifyRequest } from 'fastify';
+import { enforceSubmissionLimit } from '../http/submission-limit.ts';
 import type { KeelApp } from '../app.ts';
 import type { Db } from '../db/transaction.ts';
 import { isUuid } from '../http/access-control.ts';
@@ -63,7 +64,9 @@ export function monitoringRoutes(app: KeelApp): void {
       },
     },
     async (request, reply) => {
-      const result = await submitCheckIn(useCaseOf(request), patientAccessOf(request).patientId, request.body);
+      const patientId = patientAccessOf(request).patientId;
+      enforceSubmissionLimit(request, 'checkin', patientId);
+      const result = await submitCheckIn(useCaseOf(request), patientId, request.body);
       return reply.code(201).send(result);
     },
   );

@@ -2,6 +2,7 @@ import { inboxQuery, inboxResponse, messageSendRequest, messageSendResponse, pat
 import type { KeelApp } from '../../app.ts';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { notFound } from '../../http/problem.ts';
+import { enforceSubmissionLimit } from '../../http/submission-limit.ts';
 import { patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { loadContinuitySettings, replyExpectation } from '../../use-cases/continuity/continuity-settings.ts';
 import { assignThread, crisisPayload, listThreads, markThreadRead, responseTimes, sendMessage, staffInbox, threadMessages, threadOrNotFound } from '../../use-cases/continuity/messaging.ts';
@@ -46,6 +47,7 @@ export function messagingRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const db = uc.deps.database.db;
       const { patientId, relation } = patientAccessOf(request);
+      enforceSubmissionLimit(request, 'message', patientId);
       const result = await sendMessage(uc, patientId, relation, request.body);
       const message = (await threadMessages(db, patientId, result.threadId)).find((m) => m.id === result.messageId);
       if (!message) throw notFound('message');

@@ -7,7 +7,7 @@ import { settingsFromStored } from '../settings/program-settings.service.ts';
 import { rememberSettings, settingsSeen } from '../settings/settings-seen.ts';
 import type { UseCase } from '../deps.ts';
 import { evaluateAndRecordRisk } from './risk-evaluation.ts';
-import { loadPatientSignalData, signalDataFromDocument, signalWindows, type PatientSignalData } from './signal-input.ts';
+import { cravingParameters, loadPatientSignalData, signalDataFromDocument, signalWindows, type PatientSignalData } from './signal-input.ts';
 
 export type CheckInRow = {
   id: string;
@@ -74,9 +74,11 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
     // monitoring_check_in checks the version of the settings the windows were computed from (settings-seen.ts).
     const seen = settingsSeen(deps.database);
     const windows = signalWindows(ctx.now, seen.settings.monitoring);
+    const craving = cravingParameters(seen.settings);
     const result = await sql<{ r: { settings_version: number; input?: unknown; settings?: Record<string, unknown> | null } }>`
       SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb,
-        ${seen.version}::integer, ${windows.from}::timestamptz, ${windows.ledgerFrom}::timestamptz) AS r`.execute(tx);
+        ${seen.version}::integer, ${windows.from}::timestamptz, ${windows.ledgerFrom}::timestamptz,
+        ${craving.high}::integer, ${craving.rising}::integer) AS r`.execute(tx);
     const stored = result.rows[0]?.r;
     if (!stored) throw new Error('monitoring_check_in returned nothing');
 
@@ -88,7 +90,7 @@ export async function submitCheckIn(uc: UseCase, patientId: string, body: CheckI
       // The settings changed since this process last saw them: the function stored the check-in and stopped.
       settings = settingsFromStored(stored.settings);
       rememberSettings(deps.database, stored.settings_version, settings);
-      locked = await loadPatientSignalData(tx, patientId, ctx.now, settings.monitoring, { lockRiskRow: true });
+      locked = await loadPatientSignalData(tx, patientId, ctx.now, settings, { lockRiskRow: true });
     }
     // After the patient_risk lock, as every writer orders them; the row is sealed here, where the audit key is.
     await writeAudit(tx, ctx, audit);

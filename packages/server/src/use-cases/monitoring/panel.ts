@@ -79,7 +79,7 @@ export function panelSql(db: QueryCreator<Database>, userId: string, now: Date, 
 
 const alertTotal = sql<number>`(coalesce(s.alerts_critical, 0) + coalesce(s.alerts_high, 0) + coalesce(s.alerts_moderate, 0) + coalesce(s.alerts_low, 0))`;
 
-const tierRank = sql<number>`CASE coalesce(s.evaluated_tier, s.intake_tier) WHEN 'high' THEN 2 WHEN 'elevated' THEN 1 WHEN 'low' THEN 0 ELSE -1 END`;
+export const tierRank = sql<number>`CASE coalesce(s.evaluated_tier, s.intake_tier) WHEN 'high' THEN 2 WHEN 'elevated' THEN 1 WHEN 'low' THEN 0 ELSE -1 END`;
 
 export async function clinicianPanel(
   { deps, ctx }: UseCase,

@@ -58,7 +58,7 @@ export async function evaluateAndRecordRisk(
   const { ctx } = uc;
   const settings = program.monitoring;
   // The lock and the read are one round trip: the loader locks the row first.
-  const data = locked ?? (await loadPatientSignalData(tx, patientId, ctx.now, settings, { lockRiskRow: true }));
+  const data = locked ?? (await loadPatientSignalData(tx, patientId, ctx.now, program, { lockRiskRow: true }));
   const previousTier = data.storedTier;
   const signals = detectSignals(data.input, ctx.now, settings.warningSigns, { cravingHighAtOrAbove: program.instruments.cravingHighAtOrAbove });
   const signalAlerts = await raiseSignalAlerts(tx, uc, patientId, signals, settings.alerts);

@@ -12,7 +12,7 @@ import { loadPatientSignalData } from './signal-input.ts';
 export async function explainRisk({ deps, ctx }: UseCase, patientId: string): Promise<RiskResponse> {
   const db = deps.database.db;
   const settings = await loadProgramSettings(db);
-  const data = await loadPatientSignalData(db, patientId, ctx.now, settings.monitoring);
+  const data = await loadPatientSignalData(db, patientId, ctx.now, settings);
   const signals = detectSignals(data.input, ctx.now, settings.monitoring.warningSigns, { cravingHighAtOrAbove: settings.instruments.cravingHighAtOrAbove });
   const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.monitoring.riskTier);
   const last = await db

@@ -13,6 +13,7 @@ import type {
   WarningSignInput,
 } from '@keel/domain';
 import type { Db } from '../../db/transaction.ts';
+import type { ProgramSettings } from '../settings/program-settings.service.ts';
 
 // The warning-sign engine's view of one patient, read in ONE round trip: the SQL function monitoring_signal_input
 // (migrations/0005-monitoring.ts) returns one jsonb document of arrays, each read from an index on (patient_id,
@@ -67,6 +68,9 @@ interface SignalInputJson {
   }[];
   sessions: { id: string; status: string; authorized_at: Ts | null; started_at?: Ts | null; completed_at: Ts | null }[];
   gate: { id: string; evaluated_at: Ts; outcome: 'authorized' | 'blocked'; reason_codes: string[] }[];
+  /** The latest rising run of craving scores, found over every score of the window (null: none). */
+  craving_run?: { type: 'check_in' | 'assessment'; id: string; at: Ts; score: number | string }[] | null;
+  /** Only the check-ins that are evidence (a flag, or craving at or above the threshold). */
   check_ins: {
     id: string;
     submitted_at: Ts;
@@ -136,6 +140,15 @@ export function signalWindows(now: Date, settings: MonitoringSettings): { from: 
 }
 
 /**
+ * What the database needs to read only the check-ins that are evidence and to find the rising craving run itself
+ * (migrations/0015-bounded-signal-input.ts): the CRAVING rule's threshold and run length. A threshold that is not
+ * a whole number is rounded up, which selects the same integer scores.
+ */
+export function cravingParameters(program: Pick<ProgramSettings, 'monitoring' | 'instruments'>): { high: number; rising: number } {
+  return { high: Math.ceil(program.instruments.cravingHighAtOrAbove), rising: Math.trunc(program.monitoring.warningSigns.craving.risingCheckIns) };
+}
+
+/**
  * Everything `detectSignals` and `rollUpRiskTier` read for one patient as of `now`, plus the stored tier. Pass
  * the transaction that will act on the result so the decision and the data are one snapshot; with `lockRiskRow`
  * (only inside a transaction) the patient's `patient_risk` row is locked first, in the same round trip.
@@ -144,12 +157,14 @@ export async function loadPatientSignalData(
   db: Db,
   patientId: string,
   now: Date,
-  settings: MonitoringSettings,
+  program: Pick<ProgramSettings, 'monitoring' | 'instruments'>,
   options: { lockRiskRow?: boolean } = {},
 ): Promise<PatientSignalData> {
-  const { from, ledgerFrom } = signalWindows(now, settings);
+  const { from, ledgerFrom } = signalWindows(now, program.monitoring);
+  const craving = cravingParameters(program);
   const result = await sql<{ data: SignalInputJson }>`
-    SELECT monitoring_signal_input(${patientId}::uuid, ${from}::timestamptz, ${ledgerFrom}::timestamptz, ${options.lockRiskRow === true}) AS data`.execute(db);
+    SELECT monitoring_signal_input(${patientId}::uuid, ${from}::timestamptz, ${ledgerFrom}::timestamptz, ${options.lockRiskRow === true},
+      ${now}::timestamptz, ${craving.high}::integer, ${craving.rising}::integer) AS data`.execute(db);
   const row = result.rows[0]?.data;
   if (!row) throw new Error('monitoring_signal_input returned nothing');
   return signalDataFromDocument(row);
@@ -245,6 +260,9 @@ export function signalDataFromDocument(document: unknown): PatientSignalData {
       status: appointmentStatus(a.status),
     })),
     assessments,
+    // Always given by monitoring_signal_input, which sends only the check-ins that are evidence; the rule must not
+    // look for the run in those.
+    cravingRisingRun: (row.craving_run ?? null)?.map((c) => ({ type: c.type, id: c.id, at: isoOf(c.at), score: Number(c.score) })) ?? null,
     pdmpChecks: row.pdmp.map((p) => ({
       id: p.id,
       at: isoOf(p.checked_at),

@@ -1,0 +1,119 @@
+// The benchmark's load client, run as its own process (bench/src/processes.ts starts it) so that the servers under
+// test do not share an event loop or a core's time slice with the client that measures them. It drives autocannon
+// over real sockets (keep-alive, `connections` in flight) and prints one JSON line with the result on stdout.
+//
+// Its one argument is the path of a JSON file holding a LoadSpec.
+import fs from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadTarget {
+  path: string;
+  token?: string;
+}
+
+export interface LoadSpec {
+  url: string;
+  method: 'GET' | 'POST';
+  /** Each request goes to one of these, chosen at random (a seeded sequence). */
+  targets: LoadTarget[];
+  /** POST bodies: a random daily check-in. */
+  body?: 'check-in';
+  connections: number;
+  /** Run for this many seconds, or … */
+  seconds?: number;
+  /** … send exactly this many requests. */
+  amount?: number;
+  seed: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+  perSecond: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  bytesRead: number;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: load-client <spec.json>');
+  const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as LoadSpec;
+  const random = rng(spec.seed);
+  const checkIn = () =>
+    JSON.stringify({
+      mood0to10: 3 + Math.floor(random() * 6),
+      sleepHours: 5 + Math.floor(random() * 30) / 10,
+      craving0to10: Math.floor(random() * 4),
+      usedOutsideSession: false,
+      bladderSymptoms: false,
+      cognitiveComplaint: false,
+      sideEffects: random() < 0.2 ? ['nausea'] : [],
+    });
+  const pick = () => spec.targets[Math.floor(random() * spec.targets.length)] ?? spec.targets[0];
+  let firstFailure = '';
+  const started = performance.now();
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds ?? 5 }),
+    timeout: 30,
+    requests: [
+      {
+        method: spec.method,
+        setupRequest: (request) => {
+          const target = pick();
+          const headers: Record<string, string> = {};
+          if (target?.token) headers['authorization'] = `Bearer ${target.token}`;
+          if (spec.body === 'check-in') headers['content-type'] = 'application/json';
+          return { ...request, path: target?.path ?? '/', headers, ...(spec.body === 'check-in' ? { body: checkIn() } : {}) };
+        },
+        onResponse: (status, body) => {
+          if ((status < 200 || status > 299) && !firstFailure) firstFailure = `${status} ${String(body).slice(0, 300)}`;
+        },
+      },
+    ],
+  });
+  const result = await instance;
+  // autocannon's own duration for a timed run; the wall time of the run for a fixed number of requests.
+  const seconds = spec.amount === undefined ? result.duration : (performance.now() - started) / 1000;
+  const ok = result['2xx'];
+  const out: LoadResult = {
+    requests: result.requests.total,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds,
+    perSecond: ok / Math.max(seconds, 1e-9),
+    meanMs: result.latency.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    bytesRead: result.throughput.total,
+  };
+  if (firstFailure) process.stderr.write(`load-client: first failure: ${firstFailure}\n`);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`load-client: ${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+// Child processes of the benchmark: the Keel server as `keel serve` runs in production, the baseline server, and
+// the load client. Each is its own Node process; they talk over 127.0.0.1 sockets.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSpec } from './load-client.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+const tsx = ['--import', 'tsx'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  /** Bytes the process has written to stdout (its log) so far. */
+  logBytes(): number;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, name: string, timeoutMs: number, stderrTail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready: ${stderrTail()}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s: ${stderrTail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let bytes = 0;
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return waitReady(url, child, name, 180_000, () => stderr).then(
+    () => ({ url, logBytes: () => bytes, stop }),
+    async (error: unknown) => {
+      await stop();
+      throw error;
+    },
+  );
+}
+
+/** `keel serve` as production runs it: NODE_ENV=production, info logging to stdout, jobs on. */
+export async function startKeel(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  return startProcess('keel serve', [path.join(repoRoot, 'packages/server/bin/keel.mjs'), 'serve'], { HOST: '127.0.0.1', ...env }, port);
+}
+
+export async function startBaseline(databaseUrl: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return startProcess('baseline server', [...tsx, path.join(here, 'baseline-server.ts')], { DATABASE_URL: databaseUrl }, port);
+}
+
+/** One load run from its own process; resolves with the load client's result. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const file = path.join(os.tmpdir(), `keel-bench-load-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(file, JSON.stringify(spec));
+  try {
+    return await new Promise<LoadResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [...tsx, path.join(here, 'load-client.ts'), file], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (err.trim()) process.stderr.write(err);
+        if (code !== 0) return reject(new Error(`load client exited ${code}: ${err.slice(-1000)}`));
+        try {
+          resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
