@@ -1403,10 +1403,10 @@ FUNCTION audit_row_digest(prev text, r audit_log) TO PUBLIC: EXECUTE
 FUNCTION audit_row_digest(prev text, r audit_log) TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
 FUNCTION ledger_apply_entry() TO keel_app: EXECUTE
-FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) TO PUBLIC: EXECUTE
-FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone) TO keel_app: EXECUTE
-FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) TO PUBLIC: EXECUTE
-FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean) TO keel_app: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
+FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
+FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_create() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_create() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_refresh(p_patient uuid) TO PUBLIC: EXECUTE
@@ -1478,6 +1478,7 @@ TABLE session_vitals TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE settings_change_proposals TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE signal_alert_evidence TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE signatures TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE signup_requests TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE sitter_assignments TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE sitter_attestations TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE sitter_baseline_confirmations TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1634,7 +1635,7 @@ AS $function$
     END
     $function$
 
-CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone)
+CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer)
  RETURNS json
  LANGUAGE plpgsql
 AS $function$
@@ -1650,11 +1651,12 @@ AS $function$
         RETURN json_build_object('settings_version', v_version, 'settings', v_settings);
       END IF;
       RETURN json_build_object('settings_version', v_version,
-                               'input', monitoring_signal_input(v_patient, p_from, p_ledger_from, true));
+                               'input', monitoring_signal_input(v_patient, p_from, p_ledger_from, true,
+                                 (p_check_in->>'submitted_at')::timestamptz, p_craving_high, p_rising));
     END;
     $function$
 
-CREATE OR REPLACE FUNCTION public.monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean)
+CREATE OR REPLACE FUNCTION public.monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer)
  RETURNS json
  LANGUAGE plpgsql
 AS $function$
@@ -1692,10 +1694,36 @@ AS $function$
                       'outcome', x.outcome, 'reason_codes', x.reason_codes)), '[]')
                     FROM gate_evaluations x WHERE x.patient_id = p_patient AND x.evaluated_at >= p_from
                       AND x.outcome = 'blocked'),
+        -- Only the check-ins that are evidence: a flag, or craving at or above the threshold.
         'check_ins', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'submitted_at', x.submitted_at,
                       'craving_0_10', x.craving_0_10, 'used_outside_session', x.used_outside_session,
-                      'bladder_symptoms', x.bladder_symptoms, 'cognitive_complaint', x.cognitive_complaint)), '[]')
-                    FROM check_ins x WHERE x.patient_id = p_patient AND x.submitted_at >= p_from),
+                      'bladder_symptoms', x.bladder_symptoms, 'cognitive_complaint', x.cognitive_complaint)
+                      ORDER BY x.submitted_at, x.id), '[]')
+                    FROM check_ins x WHERE x.id IN (
+                      SELECT f.id FROM check_ins f WHERE f.patient_id = p_patient AND f.submitted_at >= p_from
+                        AND (f.used_outside_session OR f.bladder_symptoms OR f.cognitive_complaint)
+                      UNION
+                      SELECT h.id FROM check_ins h WHERE h.patient_id = p_patient AND h.submitted_at >= p_from
+                        AND h.craving_0_10 >= p_craving_high)),
+        -- The latest run of p_rising strictly rising craving scores over the check-ins and craving checks of the
+        -- window, in time order (check-ins before checks at the same instant): a row breaks the run unless its
+        -- score is above the one before; the run ends at the last row whose unbroken streak reaches p_rising.
+        'craving_run', (WITH s AS (
+                          SELECT 'check_in'::text AS type, c.id, c.submitted_at AS at, c.craving_0_10::numeric AS score, 0 AS src
+                          FROM check_ins c WHERE c.patient_id = p_patient AND c.submitted_at >= p_from
+                            AND c.submitted_at <= p_now AND c.craving_0_10 IS NOT NULL
+                          UNION ALL
+                          SELECT 'assessment', a.id, a.submitted_at, a.total::numeric, 1
+                          FROM assessments a WHERE a.patient_id = p_patient AND a.instrument = 'craving'
+                            AND a.total IS NOT NULL AND a.submitted_at >= p_from AND a.submitted_at <= p_now),
+                        o AS (SELECT s.*, row_number() OVER w AS n,
+                                     CASE WHEN s.score > lag(s.score) OVER w THEN 0 ELSE 1 END AS brk
+                              FROM s WINDOW w AS (ORDER BY s.at, s.src, s.id)),
+                        g AS (SELECT o.*, sum(o.brk) OVER (ORDER BY o.n) AS grp FROM o),
+                        r AS (SELECT g.*, g.n - min(g.n) OVER (PARTITION BY g.grp) + 1 AS streak FROM g),
+                        e AS (SELECT max(r.n) AS end_n FROM r WHERE p_rising >= 2 AND r.streak >= p_rising)
+                        SELECT json_agg(json_build_object('type', r.type, 'id', r.id, 'at', r.at, 'score', r.score) ORDER BY r.n)
+                        FROM r, e WHERE e.end_n IS NOT NULL AND r.n > e.end_n - p_rising AND r.n <= e.end_n),
         'sitter_concerns', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'raised_at', x.raised_at)), '[]')
                     FROM sitter_concerns x WHERE x.patient_id = p_patient AND x.raised_at >= p_from),
         'appointments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'starts_at', x.starts_at,

@@ -48,7 +48,10 @@ describe('stored JSON documents', () => {
     expect((stored.terms as { maximumDoseMg: unknown }).maximumDoseMg).toBe('9000');
     // The gate fails closed on anything it cannot read: a blocked decision, no dose.
     const authorization = await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/authorize`), 200);
-    expect(authorization.json()).toMatchObject({ outcome: 'blocked', reasons: [{ code: 'GATE_INPUT_INVALID' }] });
+    // Every reason is named: the input is invalid, and the terms no longer match what the prescriber signed.
+    const decision = authorization.json<{ outcome: string; reasons: { code: string }[] }>();
+    expect(decision.outcome).toBe('blocked');
+    expect(decision.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['GATE_INPUT_INVALID', 'PLAN_NOT_SIGNED']));
     const entries = await t.database.db.selectFrom('ledger_entries').select('kind').where('patient_id', '=', w.patient.patientId).execute();
     expect(entries.map((e) => e.kind)).toEqual(['dispensed']);
     // Reading the plan is a 500 whose log line names the row and the field.

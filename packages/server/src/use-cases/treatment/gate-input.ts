@@ -1,14 +1,14 @@
 // Assembles the session gate's input from the database, inside the authorizing transaction and under the patient
 // lock, so every fact is read fresh and as it stands at commit (I1). Nothing here decides: `evaluateGate` does.
 // Anything the loader cannot find is passed as "missing" (null), which the gate treats as blocking.
-import { canonicalJson, doseTimesForPacing, lastDoseAt, type GateInput, type GatePlan, type SessionPacingRecord } from '@keel/domain';
+import { canonicalJson, doseTimesForPacing, lastDoseAt, type GateInput, type GatePlan, type SessionPacingRecord, type TreatmentPlanTerms } from '@keel/domain';
 import { sha256Hex } from '../../auth/tokens.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { openDosingHolds } from '../alerts/raise-alerts.ts';
 import { loadSignature } from '../identity/signatures.ts';
 import { currentConsent } from '../intake/consent-document.ts';
 import { requiredEducationSlugs } from '../intake/education-library.ts';
-import { activePlan, iso, isoOrNull, ledgerRows, planTerms, toLedgerEntry, unitsPerDose } from './treatment-common.ts';
+import { activePlan, iso, isoOrNull, ledgerRows, planTermsForLimits, toLedgerEntry, unitsPerDose } from './treatment-common.ts';
 import { summarizeLedger } from '@keel/domain';
 
 /** The ids of the rows a decision read: stored with the evaluation so a reviewer (and the race tests) can see them. */
@@ -46,7 +46,9 @@ export async function loadGateInput(
   const planRow = await activePlan(tx, patientId);
   let plan: GatePlan | null = null;
   if (planRow) {
-    const terms = planTerms(planRow);
+    // A plan whose stored terms fail the contract's schema goes to the gate as stored: the gate validates its own
+    // input and answers GATE_INPUT_INVALID beside every other reason, so the clinician sees the whole picture.
+    const terms = planTermsForLimits(planRow) ?? (planRow.terms as unknown as TreatmentPlanTerms);
     const signature = planRow.signature_id ? await loadSignature(tx, planRow.signature_id) : undefined;
     plan = {
       planId: planRow.id,

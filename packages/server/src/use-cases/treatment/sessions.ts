@@ -20,7 +20,7 @@ import type { UseCase } from '../deps.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { completionDecision, expireLapsedAuthorizations } from './session-transitions.ts';
-import { activePlan, iso, isoOrNull, lockPatient, lockPatientShared, planTerms } from './treatment-common.ts';
+import { activePlan, iso, isoOrNull, lockPatient, lockPatientShared, planTermsForLimits } from './treatment-common.ts';
 
 export const EMERGENCY_GUIDANCE =
   'Call 911 now if the person cannot be woken, is not breathing normally, has chest pain, a seizure, a sudden severe headache or trouble breathing. Stay with them, keep them on their side, and record what happened afterwards.';
@@ -95,7 +95,7 @@ export async function createSession(uc: UseCase, input: { patientId: string; sch
     await expireLapsedAuthorizations(tx, uc, input.patientId);
     const plan = await activePlan(tx, input.patientId);
     const settings = await loadProgramSettings(tx);
-    const limits = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing);
+    const limits = effectiveLimits(planTermsForLimits(plan), settings.dosing);
     const existing = await tx
       .selectFrom('dosing_sessions')
       .select(['id', 'status', 'scheduled_for', 'authorized_at', 'authorization_expires_at', 'started_at'])
@@ -390,7 +390,7 @@ export async function recordVitals(
       })
       .execute();
     const plan = await activePlan(tx, input.patientId);
-    const hold = effectiveLimits(plan ? planTerms(plan) : null, settings.dosing).vitalsHold;
+    const hold = effectiveLimits(planTermsForLimits(plan), settings.dosing).vitalsHold;
     const aboveHold = input.systolicMmHg > hold.systolicMmHg || input.diastolicMmHg > hold.diastolicMmHg || input.heartRateBpm > hold.heartRateBpm;
     const candidates = alertsForEvent(
       {

@@ -3,7 +3,7 @@
 import type { LedgerEntry, TreatmentPlanTerms } from '@keel/domain';
 import { planTermsSchema } from '@keel/contract';
 import { sql } from 'kysely';
-import { parseStored } from '../../db/stored-document.ts';
+import { parseStored, StoredDocumentInvalid } from '../../db/stored-document.ts';
 import type { Db, Tx } from '../../db/transaction.ts';
 import type { LedgerEntriesTable, TreatmentPlansTable } from '../../db/tables/treatment.tables.ts';
 import type { Selectable } from 'kysely';
@@ -48,6 +48,21 @@ export async function activePlan(db: Db, patientId: string): Promise<PlanRow | u
 /** The plan's terms, parsed through the contract's schema: a malformed stored document is a 500 naming the plan. */
 export const planTerms = (row: Pick<PlanRow, 'id' | 'terms'>): TreatmentPlanTerms =>
   parseStored(planTermsSchema, row.terms, { table: 'treatment_plans', column: 'terms', id: row.id });
+
+/**
+ * The plan's terms for the program-limit checks that must not lose a record (booking, session vitals): an unreadable
+ * plan falls back to the program's own limits (a plan can only be stricter). Nothing is dosed on it: the gate reads
+ * the same plan and refuses every authorization with GATE_INPUT_INVALID until the plan is replaced.
+ */
+export function planTermsForLimits(row: Pick<PlanRow, 'id' | 'terms'> | undefined): TreatmentPlanTerms | null {
+  if (!row) return null;
+  try {
+    return planTerms(row);
+  } catch (error) {
+    if (error instanceof StoredDocumentInvalid) return null;
+    throw error;
+  }
+}
 
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 export const isoOrNull = (d: Date | string | null | undefined): string | null => (d === null || d === undefined ? null : iso(d));
