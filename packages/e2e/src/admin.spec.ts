@@ -98,7 +98,7 @@ describe('the admin app', () => {
     await page.getByLabel('Fasting before a session (hours)').fill('6');
     await page.getByRole('button', { name: 'Review and save…' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText('Stricter').waitFor();
+    await dialog.getByText('Stricter', { exact: true }).first().waitFor();
     await shot(page, 'admin-settings-confirm');
     await dialog.getByRole('button', { name: 'Save now' }).click();
     await page.getByText(/Saved as version 1\./).waitFor();

@@ -62,6 +62,8 @@ describe('the staff inbox', () => {
     await patient.getByLabel('Your message').fill('I felt sick for an hour after Tuesday’s session. Should I eat less before?');
     await patient.getByRole('button', { name: 'Send' }).click();
     await until(() => patient.getByText('I felt sick for an hour after Tuesday’s session.', { exact: false }).first().isVisible()).toBe(true);
+    // The patient leaves the thread (an open thread reads new replies as they arrive): home shows the unread reply.
+    await nav(patient, 'Home');
 
     const clinician = pages.clinician;
     await nav(clinician, 'Messages');
@@ -85,6 +87,7 @@ describe('the staff inbox', () => {
 
     await patient.reload();
     await until(() => patient.getByText(/You have 1 new reply|new repl/).first().isVisible()).toBe(true);
+    await nav(patient, 'Messages');
     await patient.getByRole('button', { name: /Nausea after the session/ }).click();
     await until(() => patient.getByText('A light meal four hours before is best.', { exact: false }).isVisible()).toBe(true);
   });

@@ -11,7 +11,7 @@ type Sitter = SitterList['items'][number];
 const statusWords: Record<Sitter['status'], { text: string; color: string }> = {
   active: { text: 'Active', color: 'keel' },
   invited: { text: 'Invitation not yet accepted', color: 'gray' },
-  pending_approval: { text: 'Waiting for a clinician’s approval', color: 'orange' },
+  pending_approval: { text: 'Waiting for a clinician’s approval', color: 'red.9' },
   removed: { text: 'Removed', color: 'gray' },
 };
 
@@ -45,7 +45,7 @@ export function SittersPanel({ patientId, patientName }: { patientId: string; pa
                     <Group gap="xs">
                       <Text fw={600}>{s.name}</Text>
                       {s.relationship && <Text size="sm">({s.relationship})</Text>}
-                      <Badge variant="light" color={statusWords[s.status].color}>
+                      <Badge variant={s.status === 'pending_approval' ? 'outline' : 'light'} color={statusWords[s.status].color}>
                         {statusWords[s.status].text}
                       </Badge>
                     </Group>

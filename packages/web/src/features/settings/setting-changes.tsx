@@ -2,10 +2,11 @@ import { Badge, Table, Text } from '@mantine/core';
 import type { SettingChange } from '@keel/domain';
 import { humanize, showValue } from '../clinician/format.ts';
 
+// Colours with enough contrast for small text (WCAG AA): red.9 outlined marks what needs a prescriber.
 const directionWords: Record<SettingChange['direction'], { label: string; color: string }> = {
   tightens: { label: 'Stricter', color: 'keel' },
-  loosens: { label: 'Looser: needs a prescriber', color: 'orange' },
-  unclassified: { label: 'Needs a prescriber', color: 'orange' },
+  loosens: { label: 'Looser: needs a prescriber', color: 'red.9' },
+  unclassified: { label: 'Needs a prescriber', color: 'red.9' },
 };
 
 /** A setting's dotted path in words: `dosing.maxDoseMgByRoute.sublingual` → "Dosing › Max dose mg by route › Sublingual". */
@@ -36,7 +37,7 @@ export function SettingChangesTable({ changes }: { changes: readonly SettingChan
             <Table.Td>{showValue(c.before)}</Table.Td>
             <Table.Td>{showValue(c.after)}</Table.Td>
             <Table.Td>
-              <Badge variant="light" color={directionWords[c.direction].color}>
+              <Badge variant={c.direction === 'tightens' ? 'light' : 'outline'} color={directionWords[c.direction].color}>
                 {directionWords[c.direction].label}
               </Badge>
             </Table.Td>

@@ -170,7 +170,7 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
             <Text size="sm">These limits apply to every plan: a clinician’s plan may be stricter, never looser.</Text>
             <Fields value={dosing} path={[]} onChange={(p, v) => setDosing((d) => setAt(d, p, v))} error={save.error} />
             {stale ? (
-              <Alert color="orange" variant="light" title="The settings changed since you opened them" role="alert">
+              <Alert color="red" variant="light" title="The settings changed since you opened them" role="alert">
                 Someone else saved a newer version. Your changes were not saved.
                 <Group mt="xs">
                   <Button size="xs" variant="default" onClick={() => void queryClient.invalidateQueries({ queryKey: adminKeys.settings })}>
@@ -187,7 +187,7 @@ function SettingsForm({ current }: { current: ProgramSettings }) {
               </Text>
             )}
             {proposed && (
-              <Alert color="orange" variant="light" title="Sent to a prescriber for signature" role="status" data-testid="settings-proposed">
+              <Alert color="keel" variant="light" title="Sent to a prescriber for signature" role="status" data-testid="settings-proposed">
                 This change loosens a clinical limit, so it applies only when a prescriber signs it. Until then the current settings stay in force.
               </Alert>
             )}
