@@ -15,6 +15,12 @@ const chromium = process.env.KEEL_CHROMIUM ?? '/usr/bin/chromium';
 const requireBrowser = process.env.KEEL_REQUIRE_BROWSER === '1';
 const postgresUrl = process.env.KEEL_TEST_DATABASE_URL;
 const only = process.argv.slice(2); // e.g. `npm test -- unit` to run some stages
+/**
+ * Test files run in parallel worker processes. vitest's default is one fewer than the cores, which on a two-core
+ * machine means one file at a time; PGlite runs in the worker's own process and PostgreSQL tests wait on the server
+ * half the time, so two workers use both cores. KEEL_TEST_WORKERS overrides it.
+ */
+const workers = process.env.KEEL_TEST_WORKERS ?? String(Math.max(2, os.availableParallelism()));
 
 /**
  * Server test files that never touch the database engine under test: the CLI suite spawns `keel` with its own
@@ -48,7 +54,7 @@ function check(name, ok) {
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
 }
 
-function vitest(name, projects, env = {}, exclude = []) {
+function vitest(name, projects, env = {}, exclude = [], parallel = true) {
   runnersStarted++;
   const report = path.join(reports, `${name}.json`);
   const args = [
@@ -56,6 +62,7 @@ function vitest(name, projects, env = {}, exclude = []) {
     'run',
     ...projects.flatMap((p) => ['--project', p]),
     ...exclude.flatMap((glob) => ['--exclude', glob]),
+    ...(parallel ? [`--maxWorkers=${workers}`] : []),
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${report}`,
@@ -108,7 +115,7 @@ if (stage('browser')) {
     console.log('\n▶ browser tests (Chromium)');
     const built = run('npm', ['run', 'build']);
     check('build the web app', built);
-    if (built) vitest('browser', ['e2e'], { KEEL_CHROMIUM: chromium });
+    if (built) vitest('browser', ['e2e'], { KEEL_CHROMIUM: chromium }, [], false);
   } else if (requireBrowser) {
     check(`browser tests: ${chromium} is missing and KEEL_REQUIRE_BROWSER=1`, false);
   } else {

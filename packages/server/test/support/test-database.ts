@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
@@ -16,6 +17,9 @@ export const onPostgres = testEngine === 'postgres';
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const templateUrl = inject('postgresTemplate');
   if (!templateUrl) {
+    // A copy of the run's migrated template; without one (a file run outside the server project), migrate here.
+    const dump = inject('pgliteTemplate');
+    if (dump) return openDatabase({ kind: 'pglite-memory', loadDataDir: new Blob([fs.readFileSync(dump)]) });
     const handle = await openDatabase({ kind: 'pglite-memory' });
     await migrateToLatest(handle.db);
     return handle;
