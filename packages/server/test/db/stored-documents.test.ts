@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStored, StoredDocumentInvalid } from '../../src/db/stored-document.ts';
+import { shapeMismatches } from '../../src/use-cases/settings/program-settings.service.ts';
 import { planTermsSchema } from '@keel/contract';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, prepare, readyWorld, schedule } from '../treatment/treatment-world.ts';
@@ -59,5 +60,52 @@ describe('stored JSON documents', () => {
     expect(read.statusCode, read.body).toBe(500);
     expect(read.json()).toMatchObject({ code: 'INTERNAL' });
     expect(t.logs.text()).toContain(`treatment_plans.terms of row ${plan.id} does not match its schema (at maximumDoseMg)`);
+  });
+});
+
+describe('the stored program settings', () => {
+  it('finds every value whose JSON type differs from its default, and nothing else', () => {
+    const defaults = { a: 1, b: { c: true, d: 'x' }, list: [1, 2], empty: [] as unknown[], free: null };
+    const cases: [stored: unknown, expected: string[]][] = [
+      [{ a: 2, b: { c: false, d: 'y' }, list: [3], empty: ['anything'], free: 'anything' }, []],
+      [{}, []],
+      [{ unknownKey: 'ignored' }, []],
+      [{ a: '2' }, ['a']],
+      [{ a: Number.NaN }, ['a']],
+      [{ a: null }, ['a']],
+      [{ b: [] }, ['b']],
+      [{ b: { c: 'yes', d: 1 } }, ['b.c', 'b.d']],
+      [{ list: [1, '2', 3] }, ['list.1']],
+      [{ list: { 0: 1 } }, ['list']],
+      ['not an object', ['(root)']],
+    ];
+    for (const [stored, expected] of cases) expect(shapeMismatches(defaults, stored), JSON.stringify(stored)).toEqual(expected);
+  });
+
+  it('a value of the wrong type blocks the gate and makes reading the settings a logged 500 naming its path', async () => {
+    const own = await createTestApp();
+    try {
+      const w = await readyWorld(own, 3);
+      const sessionId = await schedule(w);
+      await prepare(w, sessionId);
+      // The weekly maximum as text: a rule that trusted the document would compare a count with a string.
+      await own.database.db.transaction().execute(async (tx) => {
+        await sql`ALTER TABLE program_settings DISABLE TRIGGER USER`.execute(tx);
+        await sql`INSERT INTO program_settings (id, version, settings, updated_at)
+                  VALUES (1, 99, ${JSON.stringify({ dosing: { maxSessionsPer7Days: 'two' } })}::jsonb, now())
+                  ON CONFLICT (id) DO UPDATE SET version = 99, settings = EXCLUDED.settings`.execute(tx);
+        await sql`ALTER TABLE program_settings ENABLE TRIGGER USER`.execute(tx);
+      });
+      // The gate fails closed on input it cannot read: a blocked decision naming why, no dose.
+      const authorization = await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/authorize`), 200);
+      expect(authorization.json<{ outcome: string; reasons: { code: string }[] }>()).toMatchObject({ outcome: 'blocked', reasons: [{ code: 'GATE_INPUT_INVALID' }] });
+      const read = await w.call('admin', 'GET', '/api/v1/settings');
+      expect(read.statusCode, read.body).toBe(500);
+      expect(own.logs.text()).toContain('program_settings.settings of row 1 does not match its schema (at dosing.maxSessionsPer7Days)');
+      const entries = await own.database.db.selectFrom('ledger_entries').select('kind').where('patient_id', '=', w.patient.patientId).execute();
+      expect(entries.map((e) => e.kind)).toEqual(['dispensed']);
+    } finally {
+      await own.close();
+    }
   });
 });

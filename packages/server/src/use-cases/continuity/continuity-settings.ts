@@ -1,6 +1,6 @@
 import type { AppointmentKind } from '../../db/tables/continuity.tables.ts';
 import type { Db } from '../../db/transaction.ts';
-import { mergeOverDefaults } from '../settings/program-settings.service.ts';
+import { storedSectionOverDefaults } from '../settings/program-settings.service.ts';
 
 /**
  * Program choices of the continuity area (none of them clinical numbers). They live in the program settings
@@ -33,7 +33,7 @@ export const defaultContinuitySettings: ContinuitySettings = {
 
 export async function loadContinuitySettings(db: Db): Promise<ContinuitySettings> {
   const row = await db.selectFrom('program_settings').select('settings').where('id', '=', 1).executeTakeFirst();
-  return mergeOverDefaults(defaultContinuitySettings, row?.settings['continuity']);
+  return storedSectionOverDefaults(defaultContinuitySettings, row?.settings['continuity'], 'continuity');
 }
 
 export interface ReplyExpectation {

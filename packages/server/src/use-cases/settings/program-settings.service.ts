@@ -11,6 +11,7 @@ import {
   type MonitoringSettings,
   type ScreeningSettings,
 } from '@keel/domain';
+import { StoredDocumentInvalid } from '../../db/stored-document.ts';
 import type { Db } from '../../db/transaction.ts';
 
 /**
@@ -32,9 +33,6 @@ export const defaultProgramSettings: ProgramSettings = {
   instruments: defaultInstrumentSettings,
 };
 
-type Section = keyof ProgramSettings;
-const sections: readonly Section[] = ['dosing', 'screening', 'monitoring', 'instruments'];
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -50,6 +48,37 @@ export function mergeOverDefaults<T>(defaults: T, stored: unknown): T {
   return out as T;
 }
 
+/**
+ * Paths where a stored value's JSON type differs from its default's: a number stored as text, a section stored as a
+ * list, a list of numbers holding a string. Keys the defaults do not know are ignored (mergeOverDefaults drops them).
+ */
+export function shapeMismatches(defaults: unknown, stored: unknown, at = ''): string[] {
+  if (stored === undefined || defaults === null || defaults === undefined) return [];
+  const here = at || '(root)';
+  if (isRecord(defaults)) {
+    if (!isRecord(stored)) return [here];
+    return Object.keys(defaults).flatMap((key) => shapeMismatches(defaults[key], stored[key], at ? `${at}.${key}` : key));
+  }
+  if (Array.isArray(defaults)) {
+    if (!Array.isArray(stored)) return [here];
+    const sample: unknown = defaults[0];
+    return sample === undefined ? [] : stored.flatMap((item, i) => shapeMismatches(sample, item, `${here}.${i}`));
+  }
+  if (typeof defaults === 'number') return typeof stored === 'number' && Number.isFinite(stored) ? [] : [here];
+  return typeof stored === typeof defaults ? [] : [here];
+}
+
+/**
+ * Merges a stored section over its defaults after checking every stored value has its default's type; a value of
+ * the wrong type is a corrupted document (StoredDocumentInvalid: a logged 500), never a rule comparing a dose with
+ * a string.
+ */
+export function storedSectionOverDefaults<T>(defaults: T, stored: unknown, section: string): T {
+  const paths = shapeMismatches(defaults, stored).map((p) => (p === '(root)' ? section : `${section}.${p}`));
+  if (paths.length > 0) throw new StoredDocumentInvalid('program_settings', 'settings', '1', paths.slice(0, 5));
+  return mergeOverDefaults(defaults, stored);
+}
+
 export interface StoredProgramSettings {
   version: number;
   settings: ProgramSettings;
@@ -60,7 +89,13 @@ export interface StoredProgramSettings {
 /** The effective settings from the stored document (or none): every section merged over its defaults. */
 export function settingsFromStored(stored: Record<string, unknown> | null | undefined): ProgramSettings {
   if (!stored) return defaultProgramSettings;
-  return Object.fromEntries(sections.map((s) => [s, mergeOverDefaults(defaultProgramSettings[s], stored[s])])) as unknown as ProgramSettings;
+  if (!isRecord(stored)) throw new StoredDocumentInvalid('program_settings', 'settings', '1', []);
+  return {
+    dosing: storedSectionOverDefaults(defaultProgramSettings.dosing, stored['dosing'], 'dosing'),
+    screening: storedSectionOverDefaults(defaultProgramSettings.screening, stored['screening'], 'screening'),
+    monitoring: storedSectionOverDefaults(defaultProgramSettings.monitoring, stored['monitoring'], 'monitoring'),
+    instruments: storedSectionOverDefaults(defaultProgramSettings.instruments, stored['instruments'], 'instruments'),
+  };
 }
 
 export async function loadStoredProgramSettings(db: Db): Promise<StoredProgramSettings> {

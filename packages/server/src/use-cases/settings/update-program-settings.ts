@@ -7,9 +7,12 @@
 // refused. Every step is audited with the changed paths and their before/after values (configuration, not health
 // data).
 import { changesAreTightening, diffSettings, type SettingChange } from '@keel/domain';
+import { settingChangeSchema } from '@keel/contract';
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import { writeAudit } from '../../audit/audit-log.ts';
 import type { SettingsChangeProposalsTable } from '../../db/schema.ts';
+import { parseStored } from '../../db/stored-document.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
@@ -134,7 +137,7 @@ async function proposalView(db: Db, id: string) {
     id: row.id,
     status: row.status,
     baseVersion: row.base_version,
-    changes: row.changes as unknown as SettingChange[],
+    changes: parseStored(z.array(settingChangeSchema), row.changes, { table: 'settings_change_proposals', column: 'changes', id: row.id }),
     reason: row.reason,
     proposedBy: person(row.proposed_by),
     proposedAt: new Date(row.proposed_at).toISOString(),
