@@ -15,7 +15,7 @@ import { AppError } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
-import { loadGateInput } from './gate-input.ts';
+import { loadGateInput, recordGateEvaluation } from './gate-input.ts';
 import { expireLapsedAuthorizations } from './session-transitions.ts';
 import { assertTransition, lockPatient, lockSession } from './treatment-common.ts';
 
@@ -61,23 +61,8 @@ async function decide(uc: UseCase, input: AuthorizeInput): Promise<StoredRespons
       now: ctx.now,
     });
     const decision = evaluateGate(gateInput, ctx.now, settings.dosing);
-    const evaluationId = crypto.randomUUID();
     const reasons = decision.kind === 'blocked' ? [...decision.reasons] : [];
-    await tx
-      .insertInto('gate_evaluations')
-      .values({
-        id: evaluationId,
-        patient_id: input.patientId,
-        session_id: input.sessionId,
-        evaluated_at: ctx.now,
-        outcome: decision.kind,
-        reason_codes: reasons.map((r) => r.code),
-        reasons: JSON.stringify(reasons),
-        dose_mg: decision.kind === 'authorized' ? decision.doseMg : null,
-        actor_id: ctx.actorId,
-        inputs: JSON.stringify(refs),
-      })
-      .execute();
+    const evaluationId = await recordGateEvaluation(tx, { patientId: input.patientId, sessionId: input.sessionId, stage: 'authorize', decision, refs, actorId: ctx.actorId, now: ctx.now });
 
     // A blocked attempt can be the evidence of a warning sign (INTERVAL_PRESSURE): read the signs before the audit row.
     if (decision.kind === 'blocked' && reasons.some((r) => settings.monitoring.warningSigns.intervalPressure.reasonCodes.includes(r.code))) {

@@ -1,7 +1,7 @@
 // Assembles the session gate's input from the database, inside the authorizing transaction and under the patient
 // lock, so every fact is read fresh and as it stands at commit (I1). Nothing here decides: `evaluateGate` does.
 // Anything the loader cannot find is passed as "missing" (null), which the gate treats as blocking.
-import { canonicalJson, doseTimesForPacing, lastDoseAt, type GateInput, type GatePlan, type SessionPacingRecord, type TreatmentPlanTerms } from '@keel/domain';
+import { canonicalJson, doseTimesForPacing, lastDoseAt, type GateDecision, type GateInput, type GatePlan, type SessionPacingRecord, type TreatmentPlanTerms } from '@keel/domain';
 import { sha256Hex } from '../../auth/tokens.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { openDosingHolds } from '../alerts/raise-alerts.ts';
@@ -20,6 +20,35 @@ export interface GateInputRefs {
   checklistId: string | null;
   unitsPerDose: number;
   onHandUnits: number;
+}
+
+/**
+ * Stores one gate decision with every reason and the ids of the rows it read, for the authorization and for the
+ * start check alike; returns the evaluation's id.
+ */
+export async function recordGateEvaluation(
+  tx: Tx,
+  e: { patientId: string; sessionId: string; stage: 'authorize' | 'start'; decision: GateDecision; refs: GateInputRefs; actorId: string | null; now: Date },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const reasons = e.decision.kind === 'blocked' ? e.decision.reasons : [];
+  await tx
+    .insertInto('gate_evaluations')
+    .values({
+      id,
+      patient_id: e.patientId,
+      session_id: e.sessionId,
+      stage: e.stage,
+      evaluated_at: e.now,
+      outcome: e.decision.kind,
+      reason_codes: reasons.map((r) => r.code),
+      reasons: JSON.stringify(reasons),
+      dose_mg: e.decision.kind === 'authorized' ? e.decision.doseMg : null,
+      actor_id: e.actorId,
+      inputs: JSON.stringify(e.refs),
+    })
+    .execute();
+  return id;
 }
 
 /**

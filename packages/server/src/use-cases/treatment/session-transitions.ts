@@ -21,7 +21,7 @@ import { systemContext } from '../alerts/escalate-alerts.ts';
 import type { UseCase, UseCaseDeps } from '../deps.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings, type ProgramSettings } from '../settings/program-settings.service.ts';
-import { loadGateInput } from './gate-input.ts';
+import { loadGateInput, recordGateEvaluation } from './gate-input.ts';
 import { activePlan, assertTransition, iso, lockPatient, lockPatientShared, lockSession, planTerms } from './treatment-common.ts';
 
 type SessionRow = Awaited<ReturnType<typeof lockSession>>;
@@ -184,23 +184,7 @@ export async function startSession(uc: UseCase, input: { patientId: string; sess
       const expiresAt = session.authorization_expires_at ? iso(session.authorization_expires_at) : null;
       const decision = evaluateStart(gateInput, { expiresAt }, ctx.now, settings.dosing);
       const reasons: readonly GateReason[] = decision.kind === 'blocked' ? decision.reasons : [];
-      const evaluationId = crypto.randomUUID();
-      await tx
-        .insertInto('gate_evaluations')
-        .values({
-          id: evaluationId,
-          patient_id: input.patientId,
-          session_id: input.sessionId,
-          stage: 'start',
-          evaluated_at: ctx.now,
-          outcome: decision.kind,
-          reason_codes: reasons.map((r) => r.code),
-          reasons: JSON.stringify(reasons),
-          dose_mg: decision.kind === 'authorized' ? decision.doseMg : null,
-          actor_id: ctx.actorId,
-          inputs: JSON.stringify(refs),
-        })
-        .execute();
+      const evaluationId = await recordGateEvaluation(tx, { patientId: input.patientId, sessionId: input.sessionId, stage: 'start', decision, refs, actorId: ctx.actorId, now: ctx.now });
       const audit = () =>
         writeAudit(tx, ctx, {
           action: 'session.start',
