@@ -6,3 +6,4 @@ export * from './intake.ts';
 export * from './treatment.ts';
 export * from './monitoring.ts';
 export * from './continuity.ts';
+export * from './compliance.ts';

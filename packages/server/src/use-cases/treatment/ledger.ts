@@ -451,26 +451,3 @@ export async function recordDoseRequest(uc: UseCase, input: { patientId: string;
   });
 }
 
-export async function recordPdmpCheck(uc: UseCase, input: { patientId: string; otherControlledPrescriptions: boolean; note?: string | undefined }) {
-  const { deps, ctx } = uc;
-  return inTransaction(deps.database.db, async (tx) => {
-    const id = crypto.randomUUID();
-    const checkedBy = ctx.actorId;
-    if (!checkedBy) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    await tx
-      .insertInto('pdmp_checks')
-      .values({ id, patient_id: input.patientId, checked_at: ctx.now, checked_by: checkedBy, other_controlled_prescriptions: input.otherControlledPrescriptions, note: input.note ?? null })
-      .execute();
-    await reevaluateWarningSigns(tx, uc, input.patientId, 'pdmp_check');
-    await writeAudit(tx, ctx, {
-      action: 'pdmp.check',
-      resourceType: 'dispense',
-      resourceId: id,
-      patientId: input.patientId,
-      outcome: 'success',
-      detail: { otherControlledPrescriptions: input.otherControlledPrescriptions },
-    });
-    return { pdmpCheck: { id, checkedAt: iso(ctx.now), checkedBy, otherControlledPrescriptions: input.otherControlledPrescriptions } };
-  });
-}
-
