@@ -7,3 +7,4 @@ export * from './treatment.ts';
 export * from './monitoring.ts';
 export * from './continuity.ts';
 export * from './compliance.ts';
+export * from './compliance-report.ts';

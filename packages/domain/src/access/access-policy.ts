@@ -56,6 +56,7 @@ export const patientResources = [
   'prescribing_pathway',
   'pdmp_check',
   'compliance',
+  'compliance_report',
 ] as const;
 export type PatientResource = (typeof patientResources)[number];
 
@@ -137,6 +138,8 @@ export const patientPolicy: Rules<PatientResource> = {
   prescribing_pathway: { read: care, write: care },
   pdmp_check: { read: care, write: care },
   compliance: { read: care },
+  // Records for inspection (docs/compliance-report.md): the care team's clinicians; administrators by role (below).
+  compliance_report: { read: care },
 };
 
 /** Program-level rules depend on the role alone. */
@@ -167,6 +170,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
  */
 export const roleGrants: Partial<Record<PatientResource, Partial<Record<Action, readonly Role[]>>>> = {
   care_team: { read: ['admin'], write: ['admin'] },
+  // A registrant answers an inspector's request for its prescribing records: the administrator produces them.
+  compliance_report: { read: ['admin'] },
 };
 
 export interface PatientActor {

@@ -94,6 +94,7 @@ prescribing_pathway  write        .   .   Y   .   .   .
 pdmp_check           read         .   .   Y   .   .   .
 pdmp_check           write        .   .   Y   .   .   .
 compliance           read         .   .   Y   .   .   .
+compliance_report    read         .   .   Y   .   .   Y
 `;
 
 /** Program-level resources: the role alone decides. Columns: patient, sitter, clinician, coach, admin. */

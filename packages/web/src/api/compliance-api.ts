@@ -1,108 +1,37 @@
+import type {
+  Credential,
+  Pathway,
+  PdmpCheck,
+  complianceResponse,
+  createCredentialRequest,
+  expiringCredentialList,
+  lapseListResponse,
+  pathwayKindSchema,
+  recordPathwayRequest,
+  recordPdmpCheckRequest,
+} from '@keel/contract';
+import type { z } from 'zod';
 import { api } from './client.ts';
 
 /**
  * Prescribing compliance (docs/compliance.md): the patient's prescribing pathway, PDMP checks, the prescriber's
- * licences and DEA registrations, the compliance status and the telemedicine lapse list.
+ * licences and DEA registrations, the compliance status and the telemedicine lapse list. Types come from the
+ * contract's schemas; zod never enters the bundle.
  */
 
-export type PathwayKind = 'in_person_evaluation' | 'telemedicine_flexibility' | 'special_registration' | 'referral_from_in_person_clinician';
+export type PathwayKind = z.infer<typeof pathwayKindSchema>;
 export const pathwayKinds: readonly PathwayKind[] = ['in_person_evaluation', 'telemedicine_flexibility', 'special_registration', 'referral_from_in_person_clinician'];
-
-export interface Pathway {
-  id: string;
-  kind: PathwayKind;
-  details: Record<string, unknown>;
-  prescriberId: string;
-  prescriberName: string;
-  signedAt: string;
-  supersededAt: string | null;
-}
-
-export interface PathwayRequest {
-  kind: PathwayKind;
-  evaluatedOn?: string;
-  location?: string;
-  attestation?: true;
-  registrationNumber?: string;
-  registrationType?: string;
-  referringClinician?: string;
-  referredOn?: string;
-  documentReference?: string;
-  signature: { password: string };
-}
-
-export interface OtherPrescription {
-  drug: string;
-  prescriber: string;
-  filledOn: string;
-}
-
-export interface PdmpCheck {
-  id: string;
-  checkedAt: string;
-  states: string[];
-  resultSummary: string;
-  otherControlledPrescriptions: OtherPrescription[];
-  otherPrescriberFound: boolean;
-  checkedBy?: string;
-  checkedByName?: string;
-  createdAt?: string;
-}
-
-export interface PdmpCheckRequest {
-  checkedAt: string;
-  states: string[];
-  resultSummary: string;
-  otherControlledPrescriptions: OtherPrescription[];
-  otherPrescriberFound: boolean;
-}
-
-export type ComplianceStatus = 'compliant' | 'action_needed' | 'blocked';
-
-export interface ComplianceReason {
-  code: string;
-  message: string;
-}
-
-export interface Compliance {
-  status: ComplianceStatus;
-  reasons: ComplianceReason[];
-  pathway: Pathway | null;
-  lastPdmpCheckAt: string | null;
-  nextPdmpDueAt: string | null;
-  lapsesOn: string | null;
-}
-
-export type CredentialKind = 'state_licence' | 'dea_registration';
-
-export interface Credential {
-  id: string;
-  clinicianId: string;
-  kind: CredentialKind;
-  number: string;
-  state: string;
-  schedules: string[];
-  expiresOn: string;
-  documentName: string;
-  createdAt: string;
-  createdBy: string;
-}
-
-export type ExpiringCredential = Credential & { clinicianName: string; daysLeft: number };
-
-export interface CredentialRequest {
-  kind: CredentialKind;
-  number: string;
-  state: string;
-  schedules?: string[];
-  expiresOn: string;
-  document: { filename: string; contentType: 'application/pdf' | 'image/png' | 'image/jpeg'; base64: string };
-}
-
-export interface LapseList {
-  flexibilityUntil: string;
-  patients: { patientId: string; name: string; clinicianId: string; clinicianName: string; pathwayKind: PathwayKind; lapsesOn: string }[];
-}
+export type { Credential, Pathway, PdmpCheck };
+export type PathwayRequest = z.input<typeof recordPathwayRequest>;
+export type PdmpCheckRequest = z.input<typeof recordPdmpCheckRequest>;
+export type OtherPrescription = PdmpCheckRequest['otherControlledPrescriptions'][number];
+export type Compliance = z.infer<typeof complianceResponse>;
+export type ComplianceStatus = Compliance['status'];
+export type ComplianceReason = Compliance['reasons'][number];
+export type CredentialKind = Credential['kind'];
+export type ExpiringCredential = z.infer<typeof expiringCredentialList>['credentials'][number];
+export type CredentialRequest = z.input<typeof createCredentialRequest>;
+export type LapseList = z.infer<typeof lapseListResponse>;
 
 const patient = (patientId: string) => `/patients/${encodeURIComponent(patientId)}`;
 const clinician = (userId: string) => `/clinicians/${encodeURIComponent(userId)}`;

@@ -156,6 +156,7 @@ const required: Record<PathwayKind, [keyof PathwayForm, string][]> = {
   referral_from_in_person_clinician: [
     ['referringClinician', 'Name the referring clinician.'],
     ['referredOn', 'Enter the date of the referral.'],
+    ['documentReference', 'Identify the referral document (its title, date or file reference).'],
   ],
 };
 
@@ -169,7 +170,7 @@ function toRequest(f: PathwayForm, password: string): PathwayRequest {
     case 'special_registration':
       return { kind: f.kind, registrationNumber: t(f.registrationNumber), registrationType: t(f.registrationType), signature: { password } };
     case 'referral_from_in_person_clinician':
-      return { kind: f.kind, referringClinician: t(f.referringClinician), referredOn: f.referredOn, ...(t(f.documentReference) ? { documentReference: t(f.documentReference) } : {}), signature: { password } };
+      return { kind: f.kind, referringClinician: t(f.referringClinician), referredOn: f.referredOn, documentReference: t(f.documentReference), signature: { password } };
   }
 }
 
@@ -251,7 +252,7 @@ function PathwayFormSection({ patientId, current, flexibilityUntil }: { patientI
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <TextInput label="Referring clinician" required value={f.referringClinician} onChange={(e) => set('referringClinician', e.currentTarget.value)} error={fe('referringClinician')} />
               <TextInput type="date" label="Referred on" required value={f.referredOn} onChange={(e) => set('referredOn', e.currentTarget.value)} error={fe('referredOn')} />
-              <TextInput label="Referral document (reference)" value={f.documentReference} onChange={(e) => set('documentReference', e.currentTarget.value)} error={fe('documentReference')} />
+              <TextInput label="Referral document (reference)" required value={f.documentReference} onChange={(e) => set('documentReference', e.currentTarget.value)} error={fe('documentReference')} />
             </SimpleGrid>
           )}
           <SignatureInput value={password} onChange={setPassword} meaning={`I record ${label(f.kind).toLowerCase()} as this patient’s prescribing pathway.`} error={fe('signature.password')} />

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Checkbox, FileInput, Group, NativeSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { DEA_SCHEDULES } from '@keel/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
@@ -16,7 +17,7 @@ import { QueryView } from '../../features/clinician/query-view.tsx';
 
 /** Credentials expiring within this many days are listed and highlighted (the expiry notice's lead time). */
 const expiringWithinDays = 30;
-const deaSchedules = ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'] as const;
+type Schedule = NonNullable<CredentialRequest['schedules']>[number];
 /** The document types the API accepts. */
 const documentTypes: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
 const stateOptions = [{ value: '', label: 'Choose…' }, ...usStates.map((s) => ({ value: s.code, label: `${s.name} (${s.code})` }))];
@@ -148,7 +149,7 @@ function AddCredentialForm({ clinicianId }: { clinicianId: string }) {
   const [kind, setKind] = useState<CredentialKind>('state_licence');
   const [number, setNumber] = useState('');
   const [state, setState] = useState('');
-  const [schedules, setSchedules] = useState<string[]>(['III', 'IIIN']);
+  const [schedules, setSchedules] = useState<Schedule[]>(['III', 'IIIN']);
   const [expiresOn, setExpiresOn] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState<Record<string, string>>({});
@@ -209,9 +210,9 @@ function AddCredentialForm({ clinicianId }: { clinicianId: string }) {
           <TextInput type="date" label="Expires on" description="Valid through this date." required value={expiresOn} onChange={(e) => setExpiresOn(e.currentTarget.value)} error={fe('expiresOn')} />
         </SimpleGrid>
         {kind === 'dea_registration' && (
-          <Checkbox.Group label="Schedules covered" description="Ketamine is Schedule III: a registration must cover III (or IIIN)." value={schedules} onChange={setSchedules} error={fe('schedules')} required>
+          <Checkbox.Group label="Schedules covered" description="Ketamine is Schedule III: a registration must cover III (or IIIN)." value={schedules} onChange={(v) => setSchedules(DEA_SCHEDULES.filter((s) => v.includes(s)))} error={fe('schedules')} required>
             <Group gap="md" mt={4}>
-              {deaSchedules.map((s) => (
+              {DEA_SCHEDULES.map((s) => (
                 <Checkbox key={s} value={s} label={s} />
               ))}
             </Group>
