@@ -258,9 +258,12 @@ const detailWords: Record<string, string> = {
   documentReference: 'document',
 };
 
-/** A pathway's fields in one line ("evaluated on 2026-05-01; at Keel Clinic, Albany; attested"). */
+/** A pathway's fields in one line, in a fixed order ("evaluated on 2026-05-20; at Keel Clinic, Portland; attested"). */
 export function pathwayDetailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
+  const known = Object.keys(detailWords);
+  const keys = [...known.filter((k) => k in details), ...Object.keys(details).filter((k) => !known.includes(k)).sort()];
+  return keys
+    .map((k) => [k, details[k]] as const)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
     .map(([k, v]) => (v === true ? (detailWords[k] ?? k) : `${detailWords[k] ?? k} ${typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}`))
     .join('; ');
