@@ -7,6 +7,7 @@ import type { LedgerEntriesTable } from '../../db/tables/treatment.tables.ts';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, validationFailed } from '../../http/problem.ts';
+import { assertCompliant } from '../compliance/compliance-input.ts';
 import type { UseCase } from '../deps.ts';
 import { constraintOf, sqlState } from '../../db/db-errors.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
@@ -90,6 +91,10 @@ export async function recordDispense(
     if (new Date(input.dispensedAt).getTime() > ctx.now.getTime() + 5 * 60_000) {
       throw validationFailed([{ field: 'dispensedAt', message: 'cannot be in the future' }]);
     }
+    // Prescribing compliance for the fill (docs/compliance.md): pathway, credentials, a PDMP check at every fill, and
+    // the prescription's refill limit.
+    const settings = await loadProgramSettings(tx);
+    await assertCompliant(tx, { patientId: input.patientId, action: 'dispense', prescriberId: prescriber.id }, settings.dosing, ctx.now);
     const id = crypto.randomUUID();
     const dispense = await tx
       .insertInto('dispenses')
