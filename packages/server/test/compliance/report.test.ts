@@ -35,6 +35,14 @@ async function as(user: { email: string }, method: 'GET' | 'POST', url: string, 
   return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 }
 
+/** A care-team membership alone, without the factory's default pathway and PDMP check. */
+async function joinCareTeam(patientId: string, userId: string, role: 'clinician' | 'coach'): Promise<void> {
+  await t.database.db
+    .insertInto('care_team_members')
+    .values({ id: crypto.randomUUID(), patient_id: patientId, user_id: userId, member_role: role, is_primary: true, assigned_at: t.clock.now(), assigned_by: null, unassigned_at: null })
+    .execute();
+}
+
 /** A dispense written straight into the table: a record that predates the prescribing rules (no gate judged it). */
 async function legacyDispense(args: { patientId: string; patientName: string; prescriberId: string; planId: string | null; at: string; units: number; dea: string }): Promise<string> {
   const id = crypto.randomUUID();
@@ -71,15 +79,19 @@ async function legacyDispense(args: { patientId: string; patientName: string; pr
 async function buildWorld(): Promise<ReportWorld> {
   t.clock.set(new Date('2026-06-01T12:00:00.000Z'));
   const admin = await createUser(t, 'admin');
-  const clinician = await createUser(t, 'clinician', { name: 'Dr. Ada Inspect', stateLicenses: ['OR'] });
-  const otherClinician = await createUser(t, 'clinician', { name: 'Dr. Ben Other', stateLicenses: ['OR'] });
+  // No default credentials, pathway or PDMP check (the factories make a compliant setup by default): every fact in
+  // the report is one this test records.
+  const clinician = await createUser(t, 'clinician', { name: 'Dr. Ada Inspect', stateLicenses: [] });
+  const otherClinician = await createUser(t, 'clinician', { name: 'Dr. Ben Other', stateLicenses: [] });
+  // Licensed in Oregon on the account (plan signing checks it); the credential records come from the admin below.
+  await t.database.db.updateTable('users').set({ state_licenses: ['OR'] }).where('id', 'in', [clinician.id, otherClinician.id]).execute();
   const coach = await createUser(t, 'coach');
   const sitter = await createUser(t, 'sitter');
   const patient = await createPatient(t, { name: 'Rita Report', state: 'OR' });
   const otherPatient = await createPatient(t, { name: 'Otto Elsewhere', state: 'OR' });
-  await assignCareTeam(t, patient.patientId, clinician.id, 'clinician');
+  await joinCareTeam(patient.patientId, clinician.id, 'clinician');
   await assignCareTeam(t, patient.patientId, coach.id, 'coach');
-  await assignCareTeam(t, otherPatient.patientId, otherClinician.id, 'clinician');
+  await joinCareTeam(otherPatient.patientId, otherClinician.id, 'clinician');
   await assignSitter(t, patient.patientId, sitter.id, patient.id);
   await enrol(t, patient.patientId, patient.id);
 

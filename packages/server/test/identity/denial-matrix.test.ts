@@ -24,6 +24,8 @@ interface MatrixActor {
   role: Role;
   token: string;
   relationTo: (patientId: string) => Relation;
+  /** The prescriber the prescriber-scoped routes are aimed at (their own credentials and report). */
+  isPrescriberInScope?: boolean;
 }
 let actors: MatrixActor[] = [];
 let ownPatient: string;
@@ -83,7 +85,7 @@ beforeAll(async () => {
     { label: 'assigned sitter', role: 'sitter', token: await login(await emailOf(demo.users.sitter)), relationTo: (p) => (p === ownPatient ? 'sitter' : 'none') },
     { label: 'sitter of another patient', role: 'sitter', token: await login(otherSitter.email), relationTo: (p) => (p === otherPatient ? 'sitter' : 'none') },
     { label: 'unassigned sitter', role: 'sitter', token: await login(strangerSitter.email), relationTo: () => 'none' },
-    { label: 'care-team clinician', role: 'clinician', token: await login(await emailOf(demo.users.clinician)), relationTo: (p) => (p === ownPatient || p === otherPatient ? 'clinician' : 'none') },
+    { label: 'care-team clinician', role: 'clinician', token: await login(await emailOf(demo.users.clinician)), relationTo: (p) => (p === ownPatient || p === otherPatient ? 'clinician' : 'none'), isPrescriberInScope: true },
     { label: 'clinician off the team', role: 'clinician', token: await login(outsideClinician.email), relationTo: () => 'none' },
     // The demo applicant's intake awaits review in NY: a clinician licensed there reads it from the queue.
     { label: 'clinician reviewing the queue', role: 'clinician', token: await login(reviewingClinician.email), relationTo: (p) => (p === otherPatient ? 'reviewer' : 'none') },
@@ -137,6 +139,16 @@ async function databaseFingerprint(): Promise<string> {
   return parts.join('|');
 }
 
+/**
+ * Routes about one prescriber (their credentials, a credential's document, their compliance report): aimed at the demo
+ * clinician; an administrator and that prescriber themself may read them, no other clinician (docs/compliance.md).
+ */
+const prescriberScoped = (route: RegisteredRoute) => route.url.startsWith('/api/v1/clinicians/:userId/') || route.url === '/api/v1/credentials/:id/document';
+const prescriberParam: Record<string, () => Promise<string | undefined>> = {
+  userId: async () => demo.users.clinician,
+  id: async () => (await t.database.db.selectFrom('prescriber_credentials').select('id').where('clinician_id', '=', demo.users.clinician).orderBy('id').executeTakeFirst())?.id,
+};
+
 /** Parameters that name something other than a patient's record; a route with only these acts on the caller's own. */
 const callerScopedParams = new Set(['slug']);
 const isCallerScoped = (route: RegisteredRoute) =>
@@ -149,8 +161,10 @@ function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: 
     case 'public':
       return true;
     case 'signed-in':
+      if (prescriberScoped(route) && actor.role === 'clinician' && !actor.isPrescriberInScope) return false;
       return !access.roles || access.roles.includes(actor.role);
     case 'program':
+      if (prescriberScoped(route) && actor.role === 'clinician' && !actor.isPrescriberInScope) return false;
       return tableAllowsProgram(actor.role, access.action, access.resource);
     case 'patient': {
       const relation = isCallerScoped(route) ? (actor.role === 'patient' ? 'self' : 'none') : actor.relationTo(patientId);
@@ -165,7 +179,7 @@ async function targetFor(route: RegisteredRoute, patientId: string): Promise<Tar
   let url = route.url;
   for (const match of route.url.matchAll(/:([A-Za-z]+)/g)) {
     const name = match[1]!;
-    const finder = resourceOfPatient[name];
+    const finder = prescriberScoped(route) ? prescriberParam[name] : resourceOfPatient[name];
     if (!finder) return { kind: 'unmapped' };
     const id = await finder(patientId);
     if (!id) return { kind: 'no-record' };
