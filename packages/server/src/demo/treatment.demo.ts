@@ -9,6 +9,7 @@ import { currentConsent } from '../use-cases/intake/consent-document.ts';
 import { requiredEducationSlugs } from '../use-cases/intake/education-library.ts';
 import { loadProgramSettings } from '../use-cases/settings/program-settings.service.ts';
 import { loadGateInput } from '../use-cases/treatment/gate-input.ts';
+import { recordDemoPathway, recordDemoPdmpCheck } from './compliance.demo.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 const MINUTE = 60_000;
@@ -279,6 +280,8 @@ async function syntheticPatient(ctx: DemoContext, p: SyntheticPatient) {
     await ctx.tx.insertInto('education_completions').values({ patient_id: patientId, slug, completed_at: enrolled }).execute();
   }
   ctx.patients[p.key] = patientId;
+  await recordDemoPathway(ctx, patientId, p.key, enrolled);
+  await recordDemoPdmpCheck(ctx, patientId, ago(ctx, 22 * DAY));
   const planId = await signedPlan(ctx, patientId, samplePlanTerms(), ago(ctx, 21 * DAY));
   await dispense(ctx, patientId, planId, 4, ago(ctx, 20 * DAY));
   return { patientId, userId, sitterUserId, planId };

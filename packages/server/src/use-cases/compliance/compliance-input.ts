@@ -30,6 +30,21 @@ export async function credentialsOf(db: Db, clinicianId: string): Promise<Compli
   return rows.map((r) => ({ kind: r.kind, state: r.state, schedules: r.schedules, expiresOn: r.expires_on }));
 }
 
+/** The patient's primary clinician on the care team (the earliest assigned when several are). */
+export async function primaryClinicianOf(db: Db, patientId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('care_team_members')
+    .select('user_id')
+    .where('patient_id', '=', patientId)
+    .where('member_role', '=', 'clinician')
+    .where('unassigned_at', 'is', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('assigned_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.user_id ?? null;
+}
+
 /** The instants of the patient's PDMP checks, newest first (the rules need only the recent ones). */
 export async function pdmpCheckTimes(db: Db, patientId: string): Promise<string[]> {
   const rows = await db.selectFrom('pdmp_checks').select('checked_at').where('patient_id', '=', patientId).orderBy('checked_at', 'desc').limit(100).execute();
@@ -48,7 +63,8 @@ export async function loadComplianceInput(db: Db, args: { patientId: string; act
     .where('patient_id', '=', args.patientId)
     .where('status', '=', 'active')
     .executeTakeFirst();
-  const prescriberId = args.prescriberId ?? plan?.signed_by ?? null;
+  // Without a signed active plan, the patient's primary clinician is the prescriber the rules look at.
+  const prescriberId = args.prescriberId ?? plan?.signed_by ?? (await primaryClinicianOf(db, args.patientId));
   const pathway = await currentPathwayRow(db, args.patientId);
   const input: {
     -readonly [K in keyof ComplianceInput]: ComplianceInput[K];

@@ -19,7 +19,7 @@ import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { iso } from '../treatment/treatment-common.ts';
 import { pathwayView } from './compliance-records.ts';
-import { currentPathwayRow, loadComplianceInput } from './compliance-input.ts';
+import { currentPathwayRow, loadComplianceInput, primaryClinicianOf } from './compliance-input.ts';
 
 export type ComplianceStatus = 'compliant' | 'action_needed' | 'blocked';
 
@@ -53,26 +53,12 @@ export function statusOf(facts: PatientFacts, settings: DosingSettings, now: Dat
   return { status, reasons: decision.reasons.map((r) => ({ code: r.code, message: r.message })), lapsesOn };
 }
 
-async function primaryClinician(db: Db, patientId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('care_team_members')
-    .select('user_id')
-    .where('patient_id', '=', patientId)
-    .where('member_role', '=', 'clinician')
-    .where('unassigned_at', 'is', null)
-    .orderBy('is_primary', 'desc')
-    .orderBy('assigned_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.user_id ?? null;
-}
-
 export async function patientCompliance(uc: UseCase, patientId: string) {
   const db = uc.deps.database.db;
   const settings = (await loadProgramSettings(db)).dosing;
   const plan = await db.selectFrom('treatment_plans').select(['signed_by']).where('patient_id', '=', patientId).where('status', '=', 'active').executeTakeFirst();
   const action: ComplianceAction = plan ? 'dose' : 'sign_plan';
-  const prescriberId = plan?.signed_by ?? (await primaryClinician(db, patientId));
+  const prescriberId = plan?.signed_by ?? (await primaryClinicianOf(db, patientId));
   const input = await loadComplianceInput(db, { patientId, action, prescriberId });
   const { status, reasons, lapsesOn } = statusOf({ hasActivePlan: plan !== undefined, input }, settings, uc.ctx.now);
   const pathway = await currentPathwayRow(db, patientId);
