@@ -7,14 +7,7 @@ import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDate } from '../clinician/format.ts';
 import { QueryView } from '../clinician/query-view.tsx';
-
-/** Whole calendar days from today (the viewer's calendar) to a YYYY-MM-DD day; negative once it has passed. */
-export function daysUntil(day: string, today: Date = new Date()): number {
-  const [y, m, d] = day.split('-').map(Number);
-  const target = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-  const from = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
-  return Math.round((target - from) / 86_400_000);
-}
+import { daysUntil } from './days.ts';
 
 function daysLeftWords(n: number): string {
   if (n < 0) return `Lapsed ${-n} day${n === -1 ? '' : 's'} ago`;

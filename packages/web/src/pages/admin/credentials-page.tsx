@@ -10,7 +10,7 @@ import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { usStates } from '../../components/us-states.ts';
-import { daysUntil } from '../../features/compliance/lapse-list.tsx';
+import { daysUntil } from '../../features/compliance/days.ts';
 import { amber } from '../../features/clinician/badges.tsx';
 import { formatDate } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
