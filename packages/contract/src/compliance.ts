@@ -87,7 +87,7 @@ export const createCredentialRequest = z.strictObject({
     base64: documentBase64,
   }),
 });
-export const credentialParams = z.strictObject({ id: uuid });
+export const credentialParams = z.strictObject({ credentialId: uuid });
 export const expiringCredentialsQuery = z.strictObject({ withinDays: z.coerce.number().int().min(0).max(365).default(30) });
 export const expiringCredentialList = z.object({
   credentials: z.array(credentialSchema.extend({ clinicianName: z.string(), daysLeft: z.number().int() })),

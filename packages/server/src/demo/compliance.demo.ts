@@ -104,9 +104,10 @@ const credentialsStep: DemoStep = async (ctx) => {
   }
 };
 
-/** Sam (patient@): evaluated in person before treatment began; a PDMP check two days ago. */
+/** Sam (patient@): evaluated in person before treatment began; PDMP checks before the plan and two days ago. */
 const samStep: DemoStep = async (ctx) => {
   await recordDemoPathway(ctx, ctx.patients.patient, 'patient', new Date(ctx.now.getTime() - 35 * DAY));
+  await recordDemoPdmpCheck(ctx, ctx.patients.patient, new Date(ctx.now.getTime() - 18 * DAY));
   await recordDemoPdmpCheck(ctx, ctx.patients.patient, new Date(ctx.now.getTime() - 2 * DAY));
 };
 

@@ -149,6 +149,7 @@ async function createPanelPatient(ctx: DemoContext, p: DemoPanelPatient): Promis
   }
   ctx.patients[p.key] = patientId;
   await recordDemoPathway(ctx, patientId, p.key, enrolled);
+  await recordDemoPdmpCheck(ctx, patientId, daysAgo(ctx, 62));
   await recordDemoPdmpCheck(ctx, patientId, daysAgo(ctx, 5));
   // Weekly scores: two before the first dose (day 58), then eight on treatment.
   const firstWeek = 66;

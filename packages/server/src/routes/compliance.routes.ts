@@ -105,13 +105,13 @@ export function complianceRoutes(app: KeelApp): void {
   );
 
   app.get(
-    '/api/v1/credentials/:id/document',
+    '/api/v1/credentials/:credentialId/document',
     {
       config: { access: { kind: 'signed-in', roles: ['admin', 'clinician'] } },
       schema: { tags: ['compliance'], summary: 'The credential’s document as uploaded (admin, or the clinician it belongs to)', params: credentialParams, response: binaryFileResponse('application/octet-stream') },
     },
     async (request, reply) => {
-      const doc = await credentialDocument(useCaseOf(request), request.params.id);
+      const doc = await credentialDocument(useCaseOf(request), request.params.credentialId);
       const safeName = doc.filename.replace(/[^A-Za-z0-9._-]/g, '_');
       return reply.type(doc.contentType).header('content-disposition', `attachment; filename="${safeName}"`).send(doc.bytes);
     },

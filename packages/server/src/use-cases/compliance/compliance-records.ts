@@ -86,11 +86,13 @@ export async function recordPathway(uc: UseCase, input: RecordPathwayInput) {
     const previous = await tx.selectFrom('prescribing_pathways').select('id').where('patient_id', '=', input.patientId).where('superseded_at', 'is', null).executeTakeFirst();
     const record = { pathwayId: id, patientId: input.patientId, kind: input.kind, details };
     const signature = await sign({ signerId, password: input.password, meaning: 'attested', recordType: 'prescribing_pathway', recordId: id, record, patientId: input.patientId });
-    if (previous) await tx.updateTable('prescribing_pathways').set({ superseded_at: ctx.now, superseded_by: id }).where('id', '=', previous.id).execute();
+    // Superseded first (one current pathway per patient), linked to its successor once that exists.
+    if (previous) await tx.updateTable('prescribing_pathways').set({ superseded_at: ctx.now }).where('id', '=', previous.id).execute();
     await tx
       .insertInto('prescribing_pathways')
       .values({ id, patient_id: input.patientId, kind: input.kind, details: JSON.stringify(details), prescriber_id: signerId, signature_id: signature.id, signed_at: ctx.now, superseded_at: null, superseded_by: null })
       .execute();
+    if (previous) await tx.updateTable('prescribing_pathways').set({ superseded_by: id }).where('id', '=', previous.id).execute();
     await writeAudit(tx, ctx, {
       action: 'prescribing_pathway.record',
       resourceType: 'prescribing_pathway',
