@@ -18,6 +18,8 @@ import {
 import { label } from '../../components/labels.ts';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { usStates } from '../../components/us-states.ts';
+import { daysUntil } from '../compliance/days.ts';
+import { amber } from './badges.tsx';
 import { ComplianceBadge } from './compliance-badge.tsx';
 import { formatDate, formatDateTime, localDateTimeInputValue, localInputToIso, showValue } from './format.ts';
 import { QueryView } from './query-view.tsx';
@@ -92,7 +94,16 @@ function StatusSection({ patientId, compliance }: { patientId: string; complianc
         <ComplianceBadge status={compliance.status} />
       </Group>
       {compliance.reasons.length === 0 ? (
-        <Text size="sm">Every prescribing condition holds today: a valid pathway, the prescriber’s licence and DEA registration, and a recent PDMP check.</Text>
+        <Stack gap={6}>
+          <Text size="sm">Every prescribing condition holds today: a valid pathway, the prescriber’s licence and DEA registration, and a recent PDMP check.</Text>
+          {compliance.status === 'action_needed' && (
+            <Text size="sm" fw={650} data-testid="compliance-action-needed">
+              {compliance.lapsesOn && daysUntil(compliance.lapsesOn) <= 30
+                ? `The telemedicine flexibility this patient is prescribed under ends: from ${formatDate(compliance.lapsesOn)} prescribing, dispensing and dosing are blocked. Before then, record an in-person evaluation, a referral from a clinician who saw the patient in person, or a special registration.`
+                : 'The prescriber’s state licence or DEA registration for this patient’s state expires within 30 days. An administrator records the renewed one on the Credentials page.'}
+            </Text>
+          )}
+        </Stack>
       ) : (
         <Stack gap={6}>
           <Text size="sm">
@@ -236,7 +247,7 @@ function PathwayFormSection({ patientId, current, flexibilityUntil }: { patientI
             </>
           )}
           {f.kind === 'telemedicine_flexibility' && (
-            <Alert color="orange" variant="light" title="Valid only for a limited time">
+            <Alert color={amber} variant="light" title="Valid only for a limited time">
               {flexibilityUntil
                 ? `This pathway is valid through the end of ${formatDate(flexibilityUntil)} in the program’s time zone. After that the patient is blocked until an in-person evaluation or a special registration is recorded.`
                 : 'This pathway is valid only until the program’s telemedicine flexibility date. After that the patient is blocked until an in-person evaluation or a special registration is recorded.'}

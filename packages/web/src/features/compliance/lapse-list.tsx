@@ -5,6 +5,7 @@ import { complianceApi, complianceKeys, type LapseList } from '../../api/complia
 import { label } from '../../components/labels.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { amber } from '../clinician/badges.tsx';
 import { formatDate } from '../clinician/format.ts';
 import { QueryView } from '../clinician/query-view.tsx';
 import { daysUntil } from './days.ts';
@@ -78,7 +79,7 @@ export function LapseListPage({ chartPath, showClinician }: { chartPath?: (patie
       <QueryView query={list} what="the lapse list" loadingLabel="Loading the patients who would lapse…">
         {(data) => (
           <>
-            <Alert color="orange" variant="light" mb="md" title={`${data.patients.length} patient${data.patients.length === 1 ? '' : 's'} would lapse`}>
+            <Alert color={amber} variant="light" mb="md" title={`${data.patients.length} patient${data.patients.length === 1 ? '' : 's'} would lapse`}>
               The flexibility is valid through the end of {formatDate(data.flexibilityUntil)} in the program’s time zone (a program setting). Record a new pathway on each patient’s Prescribing tab before then.
             </Alert>
             <LapseTable data={data} showClinician={showClinician} {...(chartPath ? { chartPath } : {})} />
