@@ -93,6 +93,9 @@ describe('prescribing compliance', () => {
     await shotBoth('prescribing-chart-before');
 
     // The missing item: an in-person evaluation, e-signed.
+    // Each kind shows its own fields.
+    await page.getByLabel(field('Pathway')).selectOption('special_registration');
+    await page.getByLabel(field('Registration number')).waitFor();
     await page.getByLabel(field('Pathway')).selectOption('in_person_evaluation');
     await page.getByLabel(field('Evaluated in person on')).fill('2026-11-20');
     await page.getByLabel(field('Where (clinic and address)')).fill('Keel Clinic, 12 Harbor St, Albany, NY');
@@ -104,7 +107,7 @@ describe('prescribing compliance', () => {
     await page.getByText('In-person medical evaluation', { exact: true }).first().waitFor();
 
     // A PDMP check, through the form, with another prescription found.
-    await page.getByLabel(field('States checked')).click();
+    await page.getByRole('combobox', { name: field('States checked') }).click();
     await page.getByRole('option', { name: 'New York (NY)' }).click();
     await page.keyboard.press('Escape');
     await page.getByLabel(field('Result summary')).fill('One other controlled prescription: alprazolam from an urgent care, filled once.');

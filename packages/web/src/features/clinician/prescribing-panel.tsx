@@ -225,8 +225,10 @@ function PathwayFormSection({ patientId, current, flexibilityUntil }: { patientI
             label="Pathway"
             value={f.kind}
             onChange={(e) => {
+              // Read the value now: the event's target is gone by the time a state updater runs.
+              const kind = e.currentTarget.value as PathwayKind;
               setMissing({});
-              setF((x) => ({ ...x, kind: e.currentTarget.value as PathwayKind }));
+              setF((x) => ({ ...x, kind }));
             }}
             data={pathwayKinds.map((k) => ({ value: k, label: label(k) }))}
             description={kindMeaning[f.kind]}
