@@ -197,8 +197,9 @@ function PathwayFormSection({ patientId, current, flexibilityUntil }: { patientI
     onSuccess: async () => {
       setPassword('');
       setF(blankPathway(f.kind));
-      await queryClient.invalidateQueries({ queryKey: clinicianKeys.patient(patientId) });
+      // The chart, the panel's column and the lapse list all change with the pathway.
       await queryClient.invalidateQueries({ queryKey: clinicianKeys.all });
+      await queryClient.invalidateQueries({ queryKey: complianceKeys.lapseList });
     },
   });
   const fe = (k: string) => missing[k] ?? (isApiError(record.error) ? record.error.fieldError(k) : undefined);
