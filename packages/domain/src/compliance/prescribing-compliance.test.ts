@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultDosingSettings, type DosingSettings } from '../settings/program-settings.ts';
 import {
@@ -214,5 +216,11 @@ describe('every reason at once, and failing closed', () => {
   });
   it('a dispense whose previous fill cannot be read blocks', () => {
     expect(codes(input('dispense', { previousDispenseAt: 'not a time' }))).toEqual(['PDMP_CHECK_MISSING']);
+  });
+});
+
+describe('documentation', () => {
+  it.each(COMPLIANCE_REASON_CODES.map((c) => [c]))('%s has a docs/safety page', (code) => {
+    expect(existsSync(fileURLToPath(new URL(`../../../../docs/safety/${code}.md`, import.meta.url)))).toBe(true);
   });
 });

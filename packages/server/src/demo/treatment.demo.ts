@@ -177,7 +177,10 @@ async function completedSession(ctx: DemoContext, who: { patientId: string; user
   const sessionId = await scheduledSession(ctx, who.patientId, who.planId, who.userId, at);
   const outcome = await attempt(ctx, { ...who, sessionId, at });
   // The seeded history must be one the gate allows; a refusal here means the demo story is inconsistent.
-  if (outcome !== 'authorized') throw new Error('demo: a seeded session was not authorized by the gate');
+  if (outcome !== 'authorized') {
+    const evaluation = await ctx.tx.selectFrom('gate_evaluations').select('reason_codes').where('session_id', '=', sessionId).executeTakeFirst();
+    throw new Error(`demo: a seeded session was not authorized by the gate (${(evaluation?.reason_codes ?? []).join(', ')})`);
+  }
   const { tx } = ctx;
   const startedAt = new Date(at.getTime() + 2 * MINUTE);
   await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: startedAt }).where('id', '=', sessionId).execute();

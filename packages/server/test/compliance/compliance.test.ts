@@ -252,6 +252,19 @@ describe('refusals with every reason', () => {
     expect(codes(result)).toEqual(['PRESCRIBING_PATHWAY_MISSING', 'PRESCRIBER_DEA_MISSING']);
   });
 
+  it('the start re-runs the check: a pathway withdrawn after the go-ahead refuses the start with its reason', async () => {
+    const w = await createWorld(t);
+    await signedPlan(w);
+    await dispense(w, 3);
+    const sessionId = await schedule(w);
+    await prepare(w, sessionId);
+    expect((await authorize(w, sessionId)).outcome).toBe('authorized');
+    await t.database.db.deleteFrom('prescribing_pathways').where('patient_id', '=', w.patient.patientId).execute();
+    const refused = await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/start`), 409);
+    expect(refused.json()).toMatchObject({ code: 'SESSION_START_REFUSED' });
+    expect(reasonCodes(refused.json())).toEqual(['PRESCRIBING_PATHWAY_MISSING']);
+  });
+
   it('the session gate: no PDMP check within 90 days blocks the dose', async () => {
     const w = await createWorld(t);
     await signedPlan(w);
