@@ -6,3 +6,5 @@ export * from './intake.ts';
 export * from './treatment.ts';
 export * from './monitoring.ts';
 export * from './continuity.ts';
+export * from './compliance.ts';
+export * from './compliance-report.ts';

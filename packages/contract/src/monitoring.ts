@@ -2,6 +2,7 @@
 // resources, the dependence risk tier, the clinician panel and the patient timeline.
 import { z } from 'zod';
 import { isoDateTime, uuid } from './common.ts';
+import { panelComplianceSchema } from './compliance.ts';
 
 export const dependenceRiskTierSchema = z.enum(['low', 'elevated', 'high']);
 export const alertSeveritySchema = z.enum(['low', 'moderate', 'high', 'critical']);
@@ -291,6 +292,8 @@ export const panelRowSchema = z.object({
   nextSessionAt: isoDateTime.nullable(),
   /** null for coaches, who do not see the assessment schedule. */
   overdueAssessments: z.number().int().nullable(),
+  /** Prescribing compliance (docs/compliance.md); null for coaches, who do not see prescribing records. */
+  compliance: panelComplianceSchema.nullable(),
 });
 export type PanelRow = z.infer<typeof panelRowSchema>;
 export const panelResponse = z.object({ items: z.array(panelRowSchema), nextCursor: z.string().nullable() });

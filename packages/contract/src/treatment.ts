@@ -1,5 +1,5 @@
 // Schemas of the treatment part of the API: program settings, treatment plans, dispenses and the medication ledger,
-// refill and dose requests, PDMP checks, and at-home dosing sessions with their gate decisions.
+// refill and dose requests, and at-home dosing sessions with their gate decisions.
 import { z } from 'zod';
 import { AFTER_DISSOLVE, BOOKING_REASON_CODES, COMPLETION_REASON_CODES, GATE_REASON_CODES, PLAN_PHASES, ROUTES } from '@keel/domain';
 import { isoDateTime, longText, shortText, uuid } from './common.ts';
@@ -288,14 +288,6 @@ export const refillRequestParams = z.strictObject({ patientId: uuid, refillReque
 export const doseRequestList = z.object({
   items: z.array(z.object({ id: uuid, requestedAt: isoDateTime, kind: z.enum(['increase', 'tolerance']), note: z.string().nullable(), answer: medicationAnswerSchema.nullable() })),
 });
-export const pdmpCheckList = z.object({
-  items: z.array(z.object({ id: uuid, checkedAt: isoDateTime, checkedBy: z.string(), otherControlledPrescriptions: z.boolean(), note: z.string().nullable() })),
-});
-export const pdmpCheckBody = z.strictObject({ otherControlledPrescriptions: z.boolean(), note: z.string().max(2000).optional() });
-export const pdmpCheckResponse = z.object({
-  pdmpCheck: z.object({ id: uuid, checkedAt: isoDateTime, checkedBy: uuid, otherControlledPrescriptions: z.boolean() }),
-});
-
 // ---------- sessions ----------
 
 export const sessionParams = z.strictObject({ sessionId: uuid });

@@ -10,3 +10,4 @@ export * from './session/index.ts';
 export * from './instruments/index.ts';
 export * from './screening/index.ts';
 export * from './fhir/index.ts';
+export * from './compliance/index.ts';

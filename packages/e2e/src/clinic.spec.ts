@@ -132,6 +132,7 @@ describe('medication requests, PDMP and adverse events', () => {
     await clinician.getByRole('button', { name: 'Send answer' }).first().click();
     await until(() => clinician.getByText(/Answer from/).first().isVisible()).toBe(true);
     // PDMP check recorded and listed with who checked.
+    await clinician.getByLabel('States searched (two-letter codes)').fill('CA');
     await clinician.getByRole('button', { name: 'Record PDMP check' }).click();
     await until(() => clinician.getByText(/no other controlled prescriptions/).first().isVisible()).toBe(true);
     expect(await seriousViolations(clinician)).toEqual([]);

@@ -265,6 +265,24 @@ describe('the patient journey, end to end', () => {
       goals: ['PHQ-9 below 10 by the end of induction'],
       administration: { route: 'sublingual', holdMinutes: 15, afterDissolve: 'spit' },
     };
+    // Prescribing compliance first (docs/compliance.md): the pathway, e-signed, and a PDMP check before the plan.
+    const today = new Date().toISOString().slice(0, 10);
+    const pathway = await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/prescribing-pathway`, {
+      kind: 'in_person_evaluation',
+      evaluatedOn: today,
+      location: 'Keel clinic, Sacramento CA',
+      attestation: true,
+      signature: { password: demoPassword },
+    });
+    expect(pathway.status).toBe(201);
+    const pdmp = await callFromPage(clinician, 'POST', `/api/v1/patients/${patientId}/pdmp-checks`, {
+      checkedAt: new Date().toISOString(),
+      states: ['CA'],
+      resultSummary: 'CURES: no other controlled prescriptions.',
+      otherControlledPrescriptions: [],
+      otherPrescriberFound: false,
+    });
+    expect(pdmp.status).toBe(201);
     const draft = await callFromPage<{ plan: { id: string } }>(clinician, 'POST', `/api/v1/patients/${patientId}/plans`, { terms });
     expect(draft.status).toBe(201);
     const signed = await callFromPage<{ plan: { status: string } }>(clinician, 'POST', `/api/v1/plans/${draft.body.plan.id}/sign`, { signature: { password: demoPassword } });

@@ -150,7 +150,7 @@ describe('plain language, axe and phone layout on every main page', () => {
   it('clinician pages, every chart tab and an intake under review', async () => {
     const sam = await idOf('clinician', '/api/v1/patients?sort=name&limit=500', (b: { items: { patientId: string; name: string }[] }) => b.items.find((r) => r.name === 'Sam Patel')?.patientId);
     const applicant = await idOf('clinician', '/api/v1/review-queue', (b: { items: { patientId: string }[] }) => b.items[0]?.patientId);
-    const tabs = ['overview', 'timeline', 'plan', 'medication', 'sessions', 'visits', 'requests', 'records'];
+    const tabs = ['overview', 'timeline', 'plan', 'medication', 'prescribing', 'sessions', 'visits', 'requests', 'records'];
     expect(
       await review('clinician', [
         { path: '/clinician', name: 'clinician-panel' },
@@ -159,6 +159,7 @@ describe('plain language, axe and phone layout on every main page', () => {
         { path: '/clinician/review-queue', name: 'clinician-review-queue' },
         { path: `/clinician/review-queue/${applicant}`, name: 'clinician-intake-review' },
         { path: '/clinician/patients', name: 'clinician-patients' },
+        { path: '/clinician/telemedicine-lapse', name: 'clinician-telemedicine-lapse' },
         ...tabs.map((tab) => ({ path: `/clinician/patients/${sam}${tab === 'overview' ? '' : `?tab=${tab}`}`, name: `clinician-chart-${tab}` })),
       ]),
     ).toEqual({});
@@ -181,6 +182,8 @@ describe('plain language, axe and phone layout on every main page', () => {
       await review('admin', [
         { path: '/admin', name: 'admin-accounts' },
         { path: '/admin/care-teams', name: 'admin-care-teams' },
+        { path: '/admin/credentials', name: 'admin-credentials' },
+        { path: '/admin/telemedicine-lapse', name: 'admin-telemedicine-lapse' },
         { path: '/admin/settings', name: 'admin-settings' },
         { path: '/admin/audit-log', name: 'admin-audit-log' },
       ]),

@@ -35,9 +35,12 @@ describe('can', () => {
     expect(can({ role, relation }, action, resource).kind).toBe(expected);
   });
 
-  it('lets an admin manage care teams and nothing clinical', () => {
+  it('lets an admin manage care teams and produce the records for inspection, and nothing else clinical', () => {
     expect(can({ role: 'admin', relation: 'none' }, 'write', 'care_team').kind).toBe('allowed');
-    for (const resource of patientResources.filter((r) => r !== 'care_team')) {
+    // A registrant answers an inspector's request for its prescribing records (docs/compliance-report.md).
+    expect(can({ role: 'admin', relation: 'none' }, 'read', 'compliance_report').kind).toBe('allowed');
+    expect(can({ role: 'admin', relation: 'none' }, 'write', 'compliance_report').kind).toBe('denied');
+    for (const resource of patientResources.filter((r) => r !== 'care_team' && r !== 'compliance_report')) {
       for (const action of actions) expect(can({ role: 'admin', relation: 'none' }, action, resource).kind).toBe('denied');
     }
   });

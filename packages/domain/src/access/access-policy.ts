@@ -53,6 +53,10 @@ export const patientResources = [
   'discharge',
   'access_log',
   'fhir_export',
+  'prescribing_pathway',
+  'pdmp_check',
+  'compliance',
+  'compliance_report',
 ] as const;
 export type PatientResource = (typeof patientResources)[number];
 
@@ -69,6 +73,8 @@ export const programResources = [
   'availability',
   'fhir_bulk_export',
   'message_inbox',
+  'credentials',
+  'compliance_lapse_list',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
 
@@ -128,6 +134,12 @@ export const patientPolicy: Rules<PatientResource> = {
   discharge: { read: careAndSelf, write: care, sign: care },
   access_log: { read: ['self'] },
   fhir_export: { read: careAndSelf },
+  // Prescribing compliance (docs/compliance.md): the prescriber's records, kept by the care team's clinicians.
+  prescribing_pathway: { read: care, write: care },
+  pdmp_check: { read: care, write: care },
+  compliance: { read: care },
+  // Records for inspection (docs/compliance-report.md): the care team's clinicians; administrators by role (below).
+  compliance_report: { read: care },
 };
 
 /** Program-level rules depend on the role alone. */
@@ -146,6 +158,10 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   fhir_bulk_export: { read: ['admin'], write: ['admin'] },
   // The staff inbox lists only the caller's care-team patients' threads.
   message_inbox: { read: ['clinician', 'coach'] },
+  // Prescriber credentials are entered and listed by administrators (a clinician reads their own, checked by the route).
+  credentials: { read: ['admin'], write: ['admin'] },
+  // A clinician sees their own patients on it, an administrator every patient.
+  compliance_lapse_list: { read: ['clinician', 'admin'] },
 };
 
 /**
@@ -154,6 +170,8 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
  */
 export const roleGrants: Partial<Record<PatientResource, Partial<Record<Action, readonly Role[]>>>> = {
   care_team: { read: ['admin'], write: ['admin'] },
+  // A registrant answers an inspector's request for its prescribing records: the administrator produces them.
+  compliance_report: { read: ['admin'] },
 };
 
 export interface PatientActor {

@@ -89,6 +89,12 @@ discharge            write        .   .   Y   .   .   .
 discharge            sign         .   .   Y   .   .   .
 access_log           read         Y   .   .   .   .   .
 fhir_export          read         Y   .   Y   .   .   .
+prescribing_pathway  read         .   .   Y   .   .   .
+prescribing_pathway  write        .   .   Y   .   .   .
+pdmp_check           read         .   .   Y   .   .   .
+pdmp_check           write        .   .   Y   .   .   .
+compliance           read         .   .   Y   .   .   .
+compliance_report    read         .   .   Y   .   .   Y
 `;
 
 /** Program-level resources: the role alone decides. Columns: patient, sitter, clinician, coach, admin. */
@@ -113,6 +119,9 @@ availability         write        .   .   Y   Y   Y
 fhir_bulk_export     read         .   .   .   .   Y
 fhir_bulk_export     write        .   .   .   .   Y
 message_inbox        read         .   .   Y   Y   .
+credentials          read         .   .   .   .   Y
+credentials          write        .   .   .   .   Y
+compliance_lapse_list read        .   .   Y   .   Y
 `;
 
 type Column = 'pat' | 'sit' | 'cli' | 'rev' | 'coa' | 'adm';

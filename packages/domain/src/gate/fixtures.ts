@@ -46,5 +46,17 @@ export function authorizedGateInput(now: Date): GateInput {
     followUpDue: null,
     lastClinicianVisitAt: at(-10 * MS_PER_DAY),
     lastSessionAt: at(-4 * MS_PER_DAY),
+    prescribing: {
+      patientState: 'CA',
+      pathway: { kind: 'in_person_evaluation', details: { evaluatedOn: '2026-01-05', location: 'Keel clinic, Oakland CA', attestation: true } },
+      prescriber: {
+        id: 'clinician-1',
+        credentials: [
+          { kind: 'state_licence', state: 'CA', schedules: [], expiresOn: '2099-12-31' },
+          { kind: 'dea_registration', state: 'CA', schedules: ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'], expiresOn: '2099-12-31' },
+        ],
+      },
+      pdmpCheckedAt: [at(-10 * MS_PER_DAY)],
+    },
   };
 }

@@ -25,6 +25,12 @@ export const GATE_REASON_CODES = [
   'ALERT_HOLDS_DOSING',
   'FOLLOW_UP_DUE',
   'VISIT_GAP_EXCEEDED',
+  // Prescribing compliance (compliance/prescribing-compliance.ts, docs/compliance.md).
+  'PRESCRIBING_PATHWAY_MISSING',
+  'TELEMEDICINE_FLEXIBILITY_ENDED',
+  'PRESCRIBER_LICENCE_MISSING',
+  'PRESCRIBER_DEA_MISSING',
+  'PDMP_CHECK_MISSING',
   'GATE_INPUT_INVALID',
   // Only at start: the authorization itself lapsed before the dose was taken.
   'AUTHORIZATION_EXPIRED',
@@ -161,6 +167,31 @@ export const gateReasonHelp: Readonly<Record<GateReasonCode, GateReasonHelp>> = 
     title: 'Visit needed after a long break',
     explanation: 'It has been a long time since your last session, so your clinician needs to see you before the next one.',
     whatToDo: 'Book a visit with your clinician.',
+  },
+  PRESCRIBING_PATHWAY_MISSING: {
+    title: 'Prescribing record needed',
+    explanation: 'The law sets how a controlled medicine may be prescribed to you (for example after an in-person evaluation). Your prescriber has not recorded how that applies to you.',
+    whatToDo: 'Contact your care team: your prescriber needs to record it before your next session.',
+  },
+  TELEMEDICINE_FLEXIBILITY_ENDED: {
+    title: 'An in-person evaluation is needed',
+    explanation: 'You were prescribed under temporary telemedicine rules that have now ended. The law now needs an in-person medical evaluation (or a special registration your prescriber holds) first.',
+    whatToDo: 'Contact your care team to arrange an in-person evaluation with your prescriber.',
+  },
+  PRESCRIBER_LICENCE_MISSING: {
+    title: 'Prescriber’s licence not on record',
+    explanation: 'Your prescriber’s licence for your state is not on record or has expired, so they cannot prescribe for you right now.',
+    whatToDo: 'Contact your care team; they will sort this out. This is not something you did wrong.',
+  },
+  PRESCRIBER_DEA_MISSING: {
+    title: 'Prescriber’s registration not on record',
+    explanation: 'Your prescriber’s DEA registration for your state is not on record, has expired, or does not cover this medicine.',
+    whatToDo: 'Contact your care team; they will sort this out. This is not something you did wrong.',
+  },
+  PDMP_CHECK_MISSING: {
+    title: 'A routine prescription check is due',
+    explanation: 'Your prescriber checks the state prescription monitoring program regularly while you are in treatment, and that check is due.',
+    whatToDo: 'Contact your care team: your clinician needs to make the check before your next session.',
   },
   AUTHORIZATION_EXPIRED: {
     title: 'The go-ahead expired',

@@ -119,6 +119,18 @@ const single: [string, GateReasonCode, (i: GateInput) => GateInput][] = [
     'VISIT_GAP_EXCEEDED',
     (i) => ({ ...withSessions(i, 91 * MS_PER_DAY), lastClinicianVisitAt: null }),
   ],
+  ['no prescribing pathway on record', 'PRESCRIBING_PATHWAY_MISSING', (i) => ({ ...i, prescribing: { ...i.prescribing, pathway: null } })],
+  [
+    'the prescriber’s licence is for another state',
+    'PRESCRIBER_LICENCE_MISSING',
+    (i) => ({ ...i, prescribing: { ...i.prescribing, prescriber: { id: 'clinician-1', credentials: i.prescribing.prescriber!.credentials.map((c) => (c.kind === 'state_licence' ? { ...c, state: 'NY' } : c)) } } }),
+  ],
+  [
+    'the DEA registration lists only Schedule II',
+    'PRESCRIBER_DEA_MISSING',
+    (i) => ({ ...i, prescribing: { ...i.prescribing, prescriber: { id: 'clinician-1', credentials: i.prescribing.prescriber!.credentials.map((c) => (c.kind === 'dea_registration' ? { ...c, schedules: ['II'] } : c)) } } }),
+  ],
+  ['last PDMP check 91 days ago', 'PDMP_CHECK_MISSING', (i) => ({ ...i, prescribing: { ...i.prescribing, pdmpCheckedAt: [ago(91 * MS_PER_DAY)] } })],
   ['a plan whose terms cannot be read', 'GATE_INPUT_INVALID', (i) => withPlan(i, { terms: samplePlanTerms({ goals: [] }) })],
 ];
 
@@ -129,7 +141,8 @@ describe('evaluateGate: each reason alone', () => {
 
   it('covers every reason code in the table above', () => {
     const covered = new Set(single.map(([, c]) => c));
-    expect(GATE_REASON_CODES.filter((c) => !covered.has(c))).toEqual(['AUTHORIZATION_EXPIRED']);
+    // The end of the telemedicine flexibilities needs its own clock and setting: tested at its boundary below.
+    expect(GATE_REASON_CODES.filter((c) => !covered.has(c))).toEqual(['TELEMEDICINE_FLEXIBILITY_ENDED', 'AUTHORIZATION_EXPIRED']);
   });
 
   it('names each vital above the hold in the detail and the message', () => {
@@ -182,6 +195,26 @@ describe('evaluateGate: each reason alone', () => {
   });
 });
 
+describe('evaluateGate: prescribing compliance for the dose', () => {
+  const flexibility = (i: GateInput): GateInput => ({ ...i, prescribing: { ...i.prescribing, pathway: { kind: 'telemedicine_flexibility', details: {} } } });
+  const until = (date: string): DosingSettings => ({ ...defaultDosingSettings, compliance: { ...defaultDosingSettings.compliance, telemedicineFlexibilityUntil: date } });
+  // 2025-03-10 in New York is EDT (UTC−4, since 9 March): the day ends at 2025-03-11T04:00Z.
+  it('a telemedicine pathway holds through 23:59:59.999 of the last day in the program time zone', () => {
+    const at = new Date('2025-03-11T03:59:59.999Z');
+    expect(codes(flexibility(authorizedGateInput(at)), until('2025-03-10'), at)).toEqual([]);
+  });
+  it('and blocks from local midnight, saying what is needed', () => {
+    const at = new Date('2025-03-11T04:00:00.000Z');
+    const d = evaluateGate(flexibility(authorizedGateInput(at)), at, until('2025-03-10'));
+    expect(d.kind === 'blocked' && d.reasons.map((r) => r.code)).toEqual(['TELEMEDICINE_FLEXIBILITY_ENDED']);
+    expect(d.kind === 'blocked' && d.reasons[0]?.message).toMatch(/in-person medical evaluation.*special telemedicine registration/);
+  });
+  it('blocks with every compliance reason when the prescribing facts are missing (fail closed)', () => {
+    const { prescribing: _gone, ...rest } = base();
+    expect(codes(rest as GateInput)).toEqual(['PRESCRIBING_PATHWAY_MISSING', 'PRESCRIBER_LICENCE_MISSING', 'PRESCRIBER_DEA_MISSING', 'PDMP_CHECK_MISSING']);
+  });
+});
+
 describe('evaluateGate: every failing reason at once', () => {
   it('reports all reasons that can hold together, in code order', () => {
     const i = base();
@@ -202,9 +235,13 @@ describe('evaluateGate: every failing reason at once', () => {
       checklist: { ...i.checklist!, attestedAt: ago(90 * MS_PER_MINUTE), alcohol24h: true },
       openAlerts: [{ id: 'a', holdsDosing: true, severity: 'high' }],
       followUpDue: { dueAt: ago(MS_PER_DAY) },
+      prescribing: { patientState: 'CA', pathway: { kind: 'telemedicine_flexibility', details: {} }, prescriber: { id: 'clinician-1', credentials: [] }, pdmpCheckedAt: [] },
     };
-    const expected = GATE_REASON_CODES.filter((c) => c !== 'NO_ACTIVE_PLAN' && c !== 'CHECKLIST_MISSING' && c !== 'AUTHORIZATION_EXPIRED');
-    expect(codes(broken, settings)).toEqual(expected);
+    const ended: DosingSettings = { ...settings, compliance: { ...settings.compliance, telemedicineFlexibilityUntil: '2025-01-01' } };
+    const expected = GATE_REASON_CODES.filter(
+      (c) => c !== 'NO_ACTIVE_PLAN' && c !== 'CHECKLIST_MISSING' && c !== 'AUTHORIZATION_EXPIRED' && c !== 'PRESCRIBING_PATHWAY_MISSING',
+    );
+    expect(codes(broken, ended)).toEqual(expected);
   });
 
   it('reports the plan-free reasons alongside NO_ACTIVE_PLAN and an unreadable checklist with its failed items', () => {

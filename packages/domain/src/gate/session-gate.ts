@@ -15,6 +15,7 @@ import type { TreatmentPlanTerms } from '../plan/plan-terms.ts';
 import { effectiveLimits, planShapeErrors, type EffectiveLimits } from '../plan/plan-rules.ts';
 import { earliestNextSessionMs } from '../plan/session-pace.ts';
 import { GATE_REASON_CODES, type GateReasonCode } from './gate-reasons.ts';
+import { evaluatePrescribingCompliance, type ComplianceInput } from '../compliance/prescribing-compliance.ts';
 import { validateVitalsReading } from './vitals-reading.ts';
 
 export interface GatePlanSignature {
@@ -97,6 +98,11 @@ export interface GateInput {
   readonly lastClinicianVisitAt: string | null;
   /** The latest dose taken (null: never dosed). */
   readonly lastSessionAt: string | null;
+  /**
+   * Prescribing compliance for the dose (docs/compliance.md): the pathway, the plan signer's credentials and the PDMP
+   * checks. Judged by `evaluatePrescribingCompliance` with action 'dose'; missing blocks with every reason.
+   */
+  readonly prescribing: Omit<ComplianceInput, 'action'>;
 }
 
 export interface GateReason {
@@ -442,6 +448,16 @@ function checkVisitGap({ input, nowMs, settings, push }: Ctx): void {
   }
 }
 
+function checkPrescribing({ input, nowMs, settings, push }: Ctx): void {
+  const p: unknown = input.prescribing;
+  const compliance = { ...(isObject(p) ? p : {}), action: 'dose' } as unknown as ComplianceInput;
+  const decision = evaluatePrescribingCompliance(compliance, settings, nowMs === null ? new Date(Number.NaN) : new Date(nowMs));
+  for (const r of decision.reasons) {
+    // Refills concern a fill, never a dose; the dose's reasons are the compliance codes the gate lists.
+    if ((GATE_REASON_CODES as readonly string[]).includes(r.code)) push(r.code as GateReasonCode, r.message, r.detail);
+  }
+}
+
 const CHECKS: readonly [string, (ctx: Ctx) => void][] = [
   ['enrolment', checkEnrolment],
   ['consent', checkConsent],
@@ -455,6 +471,7 @@ const CHECKS: readonly [string, (ctx: Ctx) => void][] = [
   ['alerts', checkAlerts],
   ['followUp', checkFollowUp],
   ['visitGap', checkVisitGap],
+  ['prescribing', checkPrescribing],
 ];
 
 const ORDER = new Map<GateReasonCode, number>(GATE_REASON_CODES.map((c, i) => [c, i]));

@@ -6,7 +6,9 @@ export {
   validateDosingSettings,
 } from './program-settings.ts';
 export type {
+  ComplianceSettings,
   DosingSettings,
+  PdmpWindowSettings,
   FieldError,
   FollowUpCadence,
   InclusiveRange,
@@ -30,3 +32,5 @@ export {
 export { changeDirection, changesAreTightening, diffSettings } from './settings-change.ts';
 export type { ChangeDirection, SettingChange } from './settings-change.ts';
 export { validateInstrumentSettings, validateMonitoringSettings } from './clinical-settings-validation.ts';
+export { addDays, daysBetween, endOfLocalDate, isIsoDate, isValidTimeZone, wallClock, zonedTimeToUtc } from './zoned-time.ts';
+export type { WallClock } from './zoned-time.ts';

@@ -20,6 +20,11 @@ describe('defaultDosingSettings', () => {
       retention: { dispensingRecordYears: 2, auditYears: 6 },
       authorizationValidMinutes: 30,
       minObservationMinutes: 60,
+      compliance: {
+        telemedicineFlexibilityUntil: '2026-12-31',
+        timeZone: 'America/New_York',
+        pdmp: { beforePlanSignDays: 30, beforeDispenseDays: 7, whileActiveEveryDays: 90 },
+      },
     });
   });
   it('is valid', () => expect(validateDosingSettings(d)).toEqual([]));
@@ -66,6 +71,17 @@ describe('validateDosingSettings', () => {
     ['authorization good for 0 minutes', { ...d, authorizationValidMinutes: 0 }, ['authorizationValidMinutes']],
     ['observation shorter than 45 minutes', { ...d, minObservationMinutes: 44 }, ['minObservationMinutes']],
     ['observation of 45 minutes', { ...d, minObservationMinutes: 45 }, []],
+    // Prescribing compliance (docs/compliance.md).
+    ['flexibilities end on an impossible date', { ...d, compliance: { ...d.compliance, telemedicineFlexibilityUntil: '2026-02-30' } }, ['compliance.telemedicineFlexibilityUntil']],
+    ['flexibilities extended to 2027-12-31', { ...d, compliance: { ...d.compliance, telemedicineFlexibilityUntil: '2027-12-31' } }, []],
+    ['an unknown time zone', { ...d, compliance: { ...d.compliance, timeZone: 'Eastern' } }, ['compliance.timeZone']],
+    ['Chicago time', { ...d, compliance: { ...d.compliance, timeZone: 'America/Chicago' } }, []],
+    ['PDMP before a plan within 90 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, beforePlanSignDays: 90 } } }, []],
+    ['PDMP before a plan within 91 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, beforePlanSignDays: 91 } } }, ['compliance.pdmp.beforePlanSignDays']],
+    ['PDMP before a fill within 30 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, beforeDispenseDays: 30 } } }, []],
+    ['PDMP before a fill within 31 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, beforeDispenseDays: 31 } } }, ['compliance.pdmp.beforeDispenseDays']],
+    ['PDMP while active every 91 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, whileActiveEveryDays: 91 } } }, ['compliance.pdmp.whileActiveEveryDays']],
+    ['PDMP while active every 0 days', { ...d, compliance: { ...d.compliance, pdmp: { ...d.compliance.pdmp, whileActiveEveryDays: 0 } } }, ['compliance.pdmp.whileActiveEveryDays']],
   ];
   it.each(table)('%s', (_name, settings, fields) => {
     expect(validateDosingSettings(settings).map((e) => e.field)).toEqual(fields);

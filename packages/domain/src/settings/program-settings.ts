@@ -3,6 +3,8 @@
 // clinic's medical director can change it without a code change. A treatment plan can only narrow these limits
 // (see plan/plan-rules.ts), never loosen them.
 
+import { isIsoDate, isValidTimeZone } from './zoned-time.ts';
+
 export const ROUTES = ['sublingual', 'oral'] as const;
 /** Routes used at home (docs/clinical-basis.md §3). */
 export type Route = (typeof ROUTES)[number];
@@ -59,6 +61,31 @@ export interface RetentionSettings {
   readonly auditYears: number;
 }
 
+/** PDMP check windows (docs/compliance.md): how recent a prescription drug monitoring program check must be. */
+export interface PdmpWindowSettings {
+  /** A check within this many days before a plan is signed (default 30). */
+  readonly beforePlanSignDays: number;
+  /** A check within this many days before each dispense, and never older than the previous dispense (default 7). */
+  readonly beforeDispenseDays: number;
+  /** While a patient is dosing, a check at least this often (default 90). */
+  readonly whileActiveEveryDays: number;
+}
+
+/**
+ * Prescribing compliance (docs/compliance.md): the law's dates and the PDMP windows as configuration, so a clinic can
+ * follow a change in the rules the day it happens, without a release.
+ */
+export interface ComplianceSettings {
+  /**
+   * The last day (YYYY-MM-DD, inclusive, in `timeZone`) a patient may be prescribed for under the DEA/HHS
+   * telemedicine flexibilities without an in-person evaluation (default 2026-12-31, the fourth extension).
+   */
+  readonly telemedicineFlexibilityUntil: string;
+  /** The IANA time zone the program's dates are read in: a date ends at local midnight there (default America/New_York). */
+  readonly timeZone: string;
+  readonly pdmp: PdmpWindowSettings;
+}
+
 export interface DosingSettings {
   /** Minimum hours between two authorized sessions (docs/clinical-basis.md §3, default 72). */
   readonly minHoursBetweenSessions: number;
@@ -101,6 +128,8 @@ export interface DosingSettings {
    * back-to-baseline confirmation.
    */
   readonly minObservationMinutes: number;
+  /** Prescribing compliance: pathway dates and PDMP windows (docs/compliance.md). */
+  readonly compliance: ComplianceSettings;
 }
 
 export const defaultDosingSettings: DosingSettings = Object.freeze({
@@ -125,6 +154,11 @@ export const defaultDosingSettings: DosingSettings = Object.freeze({
   retention: Object.freeze({ dispensingRecordYears: 2, auditYears: 6 }),
   authorizationValidMinutes: 30,
   minObservationMinutes: 60,
+  compliance: Object.freeze({
+    telemedicineFlexibilityUntil: '2026-12-31',
+    timeZone: 'America/New_York',
+    pdmp: Object.freeze({ beforePlanSignDays: 30, beforeDispenseDays: 7, whileActiveEveryDays: 90 }),
+  }),
 });
 
 /**
@@ -165,6 +199,11 @@ export const CLINICAL_BOUNDS = Object.freeze({
   authorizationValidMinutes: { max: 60 },
   /** The effect peaks at 30–45 minutes: no session is closed before the peak has passed. */
   minObservationMinutes: { min: 45 },
+  /**
+   * PDMP windows (docs/compliance.md): a check older than a quarter describes another prescribing picture (state
+   * laws that require re-checks ask for one at least every 90 days); before a fill, never older than 30 days.
+   */
+  compliance: { pdmp: { beforePlanSignDays: { max: 90 }, beforeDispenseDays: { max: 30 }, whileActiveEveryDays: { max: 90 } } },
 });
 
 type Bound = { readonly min?: number; readonly max?: number };
@@ -321,6 +360,16 @@ export function validateDosingSettings(settings: DosingSettings): FieldError[] {
       message: `Schedule III refills must fall within ${REGULATORY_LIMITS.refillWindowMonthsCeiling} months.`,
     });
   }
+
+  const compliance = asRecord(s.compliance);
+  if (!isIsoDate(compliance.telemedicineFlexibilityUntil)) {
+    errors.push({ field: 'compliance.telemedicineFlexibilityUntil', code: 'NOT_A_DATE', message: 'compliance.telemedicineFlexibilityUntil must be a date written YYYY-MM-DD.' });
+  }
+  if (!isValidTimeZone(compliance.timeZone)) {
+    errors.push({ field: 'compliance.timeZone', code: 'NOT_A_TIME_ZONE', message: 'compliance.timeZone must be an IANA time zone such as America/New_York.' });
+  }
+  const pdmp = asRecord(compliance.pdmp);
+  for (const key of ['beforePlanSignDays', 'beforeDispenseDays', 'whileActiveEveryDays'] as const) positiveInteger(`compliance.pdmp.${key}`, pdmp[key])(errors);
 
   const retention = asRecord(s.retention);
   if (!isFiniteNumber(retention.dispensingRecordYears) || retention.dispensingRecordYears < REGULATORY_LIMITS.dispensingRecordYearsFloor) {

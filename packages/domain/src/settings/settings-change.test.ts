@@ -28,6 +28,12 @@ describe('changeDirection', () => {
     ['monitoring.cadence.recurring.phq9.overdueAfterDays', 3, 60, 'loosens'],
     ['instruments.cravingHighAtOrAbove', 6, 4, 'tightens'],
     ['instruments.phq9Item9FlagAbove', 0, 1, 'loosens'],
+    ['dosing.compliance.telemedicineFlexibilityUntil', '2026-12-31', '2027-12-31', 'loosens'],
+    ['dosing.compliance.telemedicineFlexibilityUntil', '2026-12-31', '2026-10-01', 'tightens'],
+    ['dosing.compliance.telemedicineFlexibilityUntil', '2026-12-31', 'never', 'unclassified'],
+    ['dosing.compliance.pdmp.beforeDispenseDays', 7, 14, 'loosens'],
+    ['dosing.compliance.pdmp.whileActiveEveryDays', 90, 30, 'tightens'],
+    ['dosing.compliance.timeZone', 'America/New_York', 'America/Los_Angeles', 'unclassified'],
     // Nobody has written down which way these are safer: a co-signature is needed.
     ['screening.someNewRule', 1, 2, 'unclassified'],
     ['dosing.maxDoseMgByRoute.sublingual', 450, 'lots', 'unclassified'],

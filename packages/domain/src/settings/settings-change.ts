@@ -19,7 +19,7 @@ export interface SettingChange {
  * Which way a value is looser: a higher number, a lower number, `false` (a hold that stops holding), a milder
  * severity, or a severity threshold set higher (`null` = never, the highest of all).
  */
-type Looser = 'higher' | 'lower' | 'false' | 'milder' | 'higherThreshold';
+type Looser = 'higher' | 'lower' | 'false' | 'milder' | 'higherThreshold' | 'laterDate';
 
 const SEVERITY_ORDER = ['low', 'moderate', 'high', 'critical'] as const;
 
@@ -45,6 +45,9 @@ const LOOSER_WHEN: readonly (readonly [string, Looser])[] = [
   ['dosing.retention.*', 'lower'],
   ['dosing.authorizationValidMinutes', 'higher'],
   ['dosing.minObservationMinutes', 'lower'],
+  // A later end of the telemedicine flexibilities lets more prescribing through without an in-person evaluation.
+  ['dosing.compliance.telemedicineFlexibilityUntil', 'laterDate'],
+  ['dosing.compliance.pdmp.*', 'higher'],
   ['monitoring.alerts.escalateAfterMinutes.*', 'higher'],
   ['monitoring.alerts.*.holdsDosing', 'false'],
   ['monitoring.alerts.cssrs.*.holdsDosing', 'false'],
@@ -98,6 +101,11 @@ export function changeDirection(path: string, before: unknown, after: unknown): 
       const a = severityRank(after, null);
       if (a === null || b === null) return 'unclassified';
       return a < b ? 'loosens' : 'tightens';
+    }
+    case 'laterDate': {
+      const iso = /^\d{4}-\d{2}-\d{2}$/;
+      if (typeof before !== 'string' || typeof after !== 'string' || !iso.test(before) || !iso.test(after)) return 'unclassified';
+      return after > before ? 'loosens' : 'tightens';
     }
     case 'higherThreshold': {
       const b = severityRank(before, SEVERITY_ORDER.length);

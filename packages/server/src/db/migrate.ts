@@ -17,6 +17,7 @@ import * as m0013b from './migrations/0013b-medication-answers.ts';
 import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
 import * as m0014 from './migrations/0014-signup-confirmation.ts';
 import * as m0015 from './migrations/0015-bounded-signal-input.ts';
+import * as m0016 from './migrations/0016-prescribing-compliance.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0013c-decision-note-visibility': m0013c,
   '0014-signup-confirmation': m0014,
   '0015-bounded-signal-input': m0015,
+  '0016-prescribing-compliance': m0016,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

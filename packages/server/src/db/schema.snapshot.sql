@@ -529,7 +529,11 @@ TABLE pdmp_checks
   id uuid NOT NULL
   note text
   other_controlled_prescriptions boolean NOT NULL
+  other_prescriptions jsonb NOT NULL DEFAULT '[]'::jsonb
   patient_id uuid NOT NULL
+  recorded_at timestamp with time zone
+  result_summary text
+  states _text NOT NULL DEFAULT '{}'::text[]
 
 TABLE post_session_assessments
   dissociation_0_10 integer NOT NULL
@@ -564,6 +568,31 @@ TABLE practices
   slug text NOT NULL
   summary text NOT NULL
   title text NOT NULL
+
+TABLE prescriber_credentials
+  clinician_id uuid NOT NULL
+  created_at timestamp with time zone NOT NULL
+  created_by uuid
+  document bytea NOT NULL
+  document_content_type text NOT NULL
+  document_name text NOT NULL
+  expires_on text NOT NULL
+  id uuid NOT NULL
+  kind text NOT NULL
+  number text NOT NULL
+  schedules _text NOT NULL DEFAULT '{}'::text[]
+  state text NOT NULL
+
+TABLE prescribing_pathways
+  details jsonb NOT NULL
+  id uuid NOT NULL
+  kind text NOT NULL
+  patient_id uuid NOT NULL
+  prescriber_id uuid NOT NULL
+  signature_id uuid
+  signed_at timestamp with time zone NOT NULL
+  superseded_at timestamp with time zone
+  superseded_by uuid
 
 TABLE program_settings
   id integer NOT NULL
@@ -1047,6 +1076,19 @@ practices.practices_category_check: CHECK ((category = ANY (ARRAY['journaling'::
 practices.practices_minutes_check: CHECK ((minutes > 0))
 practices.practices_pkey: PRIMARY KEY (id)
 practices.practices_slug_key: UNIQUE (slug)
+prescriber_credentials.prescriber_credentials_check: CHECK (((kind = 'dea_registration'::text) OR (cardinality(schedules) = 0)))
+prescriber_credentials.prescriber_credentials_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
+prescriber_credentials.prescriber_credentials_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+prescriber_credentials.prescriber_credentials_expires_on_check: CHECK ((expires_on ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'::text))
+prescriber_credentials.prescriber_credentials_kind_check: CHECK ((kind = ANY (ARRAY['state_licence'::text, 'dea_registration'::text])))
+prescriber_credentials.prescriber_credentials_pkey: PRIMARY KEY (id)
+prescriber_credentials.prescriber_credentials_state_check: CHECK ((state ~ '^[A-Z]{2}$'::text))
+prescribing_pathways.prescribing_pathways_kind_check: CHECK ((kind = ANY (ARRAY['in_person_evaluation'::text, 'telemedicine_flexibility'::text, 'special_registration'::text, 'referral_from_in_person_clinician'::text])))
+prescribing_pathways.prescribing_pathways_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+prescribing_pathways.prescribing_pathways_pkey: PRIMARY KEY (id)
+prescribing_pathways.prescribing_pathways_prescriber_id_fkey: FOREIGN KEY (prescriber_id) REFERENCES users(id)
+prescribing_pathways.prescribing_pathways_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
+prescribing_pathways.prescribing_pathways_superseded_by_fkey: FOREIGN KEY (superseded_by) REFERENCES prescribing_pathways(id)
 program_settings.program_settings_id_check: CHECK ((id = 1))
 program_settings.program_settings_pkey: PRIMARY KEY (id)
 program_settings.program_settings_updated_by_fkey: FOREIGN KEY (updated_by) REFERENCES users(id)
@@ -1256,6 +1298,12 @@ CREATE INDEX practice_assignments_patient_idx ON public.practice_assignments USI
 CREATE UNIQUE INDEX practice_assignments_pkey ON public.practice_assignments USING btree (id)
 CREATE UNIQUE INDEX practices_pkey ON public.practices USING btree (id)
 CREATE UNIQUE INDEX practices_slug_key ON public.practices USING btree (slug)
+CREATE INDEX prescriber_credentials_clinician_idx ON public.prescriber_credentials USING btree (clinician_id, kind, state)
+CREATE INDEX prescriber_credentials_expiry_idx ON public.prescriber_credentials USING btree (expires_on)
+CREATE UNIQUE INDEX prescriber_credentials_pkey ON public.prescriber_credentials USING btree (id)
+CREATE UNIQUE INDEX prescribing_pathways_current_idx ON public.prescribing_pathways USING btree (patient_id) WHERE (superseded_at IS NULL)
+CREATE INDEX prescribing_pathways_patient_idx ON public.prescribing_pathways USING btree (patient_id, signed_at)
+CREATE UNIQUE INDEX prescribing_pathways_pkey ON public.prescribing_pathways USING btree (id)
 CREATE UNIQUE INDEX program_settings_pkey ON public.program_settings USING btree (id)
 CREATE UNIQUE INDEX rate_limits_pkey ON public.rate_limits USING btree (key)
 CREATE INDEX refill_requests_patient_idx ON public.refill_requests USING btree (patient_id, requested_at)
@@ -1468,6 +1516,8 @@ TABLE pdmp_checks TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE post_session_assessments TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE practice_assignments TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE practices TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE prescriber_credentials TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE prescribing_pathways TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE program_settings TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE rate_limits TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE refill_requests TO keel_app: DELETE, INSERT, SELECT, UPDATE

@@ -10,6 +10,7 @@ import { raiseAlerts } from '../use-cases/alerts/raise-alerts.ts';
 import type { UseCase } from '../use-cases/deps.ts';
 import { evaluateAndRecordRisk } from '../use-cases/monitoring/risk-evaluation.ts';
 import { defaultProgramSettings } from '../use-cases/settings/program-settings.service.ts';
+import { recordDemoPathway, recordDemoPdmpCheck } from './compliance.demo.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 // Demo data for monitoring: a small panel for clinician@ whose outcome histories show response and remission (and
@@ -147,6 +148,9 @@ async function createPanelPatient(ctx: DemoContext, p: DemoPanelPatient): Promis
       .execute();
   }
   ctx.patients[p.key] = patientId;
+  await recordDemoPathway(ctx, patientId, p.key, enrolled);
+  await recordDemoPdmpCheck(ctx, patientId, daysAgo(ctx, 62));
+  await recordDemoPdmpCheck(ctx, patientId, daysAgo(ctx, 5));
   // Weekly scores: two before the first dose (day 58), then eight on treatment.
   const firstWeek = 66;
   for (const [i, total] of p.phq9.entries()) await assessment(ctx, patientId, userId, 'phq9', answersFor('phq9', total), daysAgo(ctx, firstWeek - i * 7));

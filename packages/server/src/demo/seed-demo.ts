@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { DemoAccount, DemoContext, DemoStep } from './demo-context.ts';
 import type { Role } from '../db/schema.ts';
+import { complianceDemoSteps } from './compliance.demo.ts';
 import { continuityDemoSteps } from './continuity.demo.ts';
 import { intakeDemoSteps } from './intake.demo.ts';
 import { monitoringDemoSteps } from './monitoring.demo.ts';
@@ -95,6 +96,7 @@ export const demoSteps: DemoStep[] = [
   accountsStep,
   careTeamStep,
   ...intakeDemoSteps,
+  ...complianceDemoSteps,
   ...treatmentDemoSteps,
   ...monitoringDemoSteps,
   ...continuityDemoSteps,

@@ -9,6 +9,7 @@ import { currentConsent } from '../use-cases/intake/consent-document.ts';
 import { requiredEducationSlugs } from '../use-cases/intake/education-library.ts';
 import { loadProgramSettings } from '../use-cases/settings/program-settings.service.ts';
 import { loadGateInput } from '../use-cases/treatment/gate-input.ts';
+import { recordDemoPathway, recordDemoPdmpCheck } from './compliance.demo.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 const MINUTE = 60_000;
@@ -176,7 +177,10 @@ async function completedSession(ctx: DemoContext, who: { patientId: string; user
   const sessionId = await scheduledSession(ctx, who.patientId, who.planId, who.userId, at);
   const outcome = await attempt(ctx, { ...who, sessionId, at });
   // The seeded history must be one the gate allows; a refusal here means the demo story is inconsistent.
-  if (outcome !== 'authorized') throw new Error('demo: a seeded session was not authorized by the gate');
+  if (outcome !== 'authorized') {
+    const evaluation = await ctx.tx.selectFrom('gate_evaluations').select('reason_codes').where('session_id', '=', sessionId).executeTakeFirst();
+    throw new Error(`demo: a seeded session was not authorized by the gate (${(evaluation?.reason_codes ?? []).join(', ')})`);
+  }
   const { tx } = ctx;
   const startedAt = new Date(at.getTime() + 2 * MINUTE);
   await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: startedAt }).where('id', '=', sessionId).execute();
@@ -279,6 +283,8 @@ async function syntheticPatient(ctx: DemoContext, p: SyntheticPatient) {
     await ctx.tx.insertInto('education_completions').values({ patient_id: patientId, slug, completed_at: enrolled }).execute();
   }
   ctx.patients[p.key] = patientId;
+  await recordDemoPathway(ctx, patientId, p.key, enrolled);
+  await recordDemoPdmpCheck(ctx, patientId, ago(ctx, 22 * DAY));
   const planId = await signedPlan(ctx, patientId, samplePlanTerms(), ago(ctx, 21 * DAY));
   await dispense(ctx, patientId, planId, 4, ago(ctx, 20 * DAY));
   return { patientId, userId, sitterUserId, planId };

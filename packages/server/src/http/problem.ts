@@ -18,6 +18,7 @@ export const problemCodes = {
   SESSION_START_REFUSED: { status: 409, title: 'The session cannot start: the safety check did not pass' },
   SESSION_NOT_READY_TO_COMPLETE: { status: 409, title: 'The session cannot be finished yet' },
   BOOKING_REFUSED: { status: 422, title: 'That time cannot be booked' },
+  PRESCRIBING_NOT_COMPLIANT: { status: 422, title: 'Prescribing requirements are not met' },
   PRECONDITION_FAILED: { status: 412, title: 'The record changed since you read it' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the version you are changing' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },

@@ -16,6 +16,7 @@ export const queueNames = [
   'fhir.bulk-export',
   'audit.checkpoint',
   'messages.reply-overdue',
+  'compliance.notices',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

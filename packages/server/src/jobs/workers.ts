@@ -3,6 +3,7 @@ import { systemContext } from '../use-cases/alerts/escalate-alerts.ts';
 import { alertOverdueReplies } from '../use-cases/continuity/messaging.ts';
 import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
 import { runBulkExport } from '../use-cases/fhir/bulk-export.ts';
+import { sendComplianceNotices } from '../use-cases/compliance/compliance-notices.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
 import { activeAuditKeys } from '../audit/audit-keys.ts';
@@ -15,14 +16,18 @@ const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
 /** Threads whose reply is past the program's reply time → MESSAGE_REPLY_OVERDUE. */
 export const alertOverdueRepliesJob: MonitoringJob = (deps, _data, now) => alertOverdueReplies(deps, now, systemContext(now, 'messages.reply-overdue'));
 
+/** The daily prescribing-compliance notices: pathways lapsing (30 and 7 days before) and credentials expiring. */
+export const complianceNoticesJob: MonitoringJob = (deps, _data, now) => sendComplianceNotices(deps, now);
+
 /**
- * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before) and
- * the staff inbox's overdue-reply sweep.
+ * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before),
+ * the staff inbox's overdue-reply sweep and the daily compliance notices (13:00 UTC, morning in the US).
  */
 export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   ...monitoringJobs,
   { queue: 'appointments.remind', handler: sendAppointmentReminders, cron: '*/5 * * * *' },
   { queue: 'messages.reply-overdue', handler: alertOverdueRepliesJob, cron: '* * * * *' },
+  { queue: 'compliance.notices', handler: complianceNoticesJob, cron: '0 13 * * *' },
 ];
 
 /**

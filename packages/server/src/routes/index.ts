@@ -2,6 +2,8 @@ import type { KeelApp } from '../app.ts';
 import { accountRoutes } from './accounts.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { complianceReportRoutes } from './compliance-report.routes.ts';
+import { complianceRoutes } from './compliance.routes.ts';
 import { continuityRoutes } from './continuity.routes.ts';
 import { fhirRoutes } from './fhir.routes.ts';
 import { fhirRestRoutes } from './fhir/fhir-rest.routes.ts';
@@ -19,6 +21,8 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   auditRoutes(app);
   intakeRoutes(app);
   treatmentRoutes(app);
+  complianceRoutes(app);
+  complianceReportRoutes(app);
   monitoringRoutes(app);
   continuityRoutes(app);
   fhirRoutes(app);

@@ -120,6 +120,8 @@ const resourceOfPatient: Record<string, (patientId: string) => Promise<string | 
   userId: (p) => firstId('care_team_members', p, 'user_id'),
   id: (p) => firstId('sitter_assignments', p),
   slug: async () => 'what-to-expect',
+  credentialId: async () =>
+    (await t.database.db.selectFrom('prescriber_credentials').select('id').where('clinician_id', '=', demo.users.clinician).orderBy('id').limit(1).executeTakeFirst())?.id,
   proposalId: async () => proposalId,
 };
 
@@ -142,6 +144,14 @@ const callerScopedParams = new Set(['slug']);
 const isCallerScoped = (route: RegisteredRoute) =>
   [...route.url.matchAll(/:([A-Za-z]+)/g)].every((m) => callerScopedParams.has(m[1]!));
 
+const clinicianOwnedRoutes = new Set([
+  '/api/v1/clinicians/:userId/credentials',
+  '/api/v1/credentials/:credentialId/document',
+  // A prescriber's compliance report (docs/compliance-report.md).
+  '/api/v1/clinicians/:userId/compliance-report.csv',
+  '/api/v1/clinicians/:userId/compliance-report.pdf',
+]);
+
 function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: string): boolean {
   const access = route.access;
   if (!access) return false;
@@ -149,6 +159,9 @@ function expectedAllowed(route: RegisteredRoute, actor: MatrixActor, patientId: 
     case 'public':
       return true;
     case 'signed-in':
+      // Written out by hand: a clinician's credentials are read by an administrator or by that clinician alone
+      // (the records aimed at are the demo clinician's, see targetFor).
+      if (clinicianOwnedRoutes.has(route.url)) return actor.role === 'admin' || actor.label === 'care-team clinician';
       return !access.roles || access.roles.includes(actor.role);
     case 'program':
       return tableAllowsProgram(actor.role, access.action, access.resource);
@@ -165,7 +178,8 @@ async function targetFor(route: RegisteredRoute, patientId: string): Promise<Tar
   let url = route.url;
   for (const match of route.url.matchAll(/:([A-Za-z]+)/g)) {
     const name = match[1]!;
-    const finder = resourceOfPatient[name];
+    // A clinician's own records (credentials): the demo clinician's.
+    const finder = name === 'userId' && route.url.startsWith('/api/v1/clinicians/') ? async () => demo.users.clinician : resourceOfPatient[name];
     if (!finder) return { kind: 'unmapped' };
     const id = await finder(patientId);
     if (!id) return { kind: 'no-record' };

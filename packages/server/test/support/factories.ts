@@ -38,7 +38,33 @@ export async function createUser(t: TestContext, role: Role, overrides: Partial<
       deactivated_at: null,
     })
     .execute();
+  // A prescriber is compliant by default (docs/compliance.md): a licence and a DEA registration covering Schedule III
+  // in each state they are licensed in. Tests of the compliance rules take them away or add their own.
+  if (role === 'clinician') await addPrescriberCredentials(t, id, overrides.stateLicenses ?? ['CA', 'NY']);
   return { id, email, name, role };
+}
+
+/** A current state licence and DEA registration (Schedules II–V) per state for the clinician. */
+export async function addPrescriberCredentials(t: TestContext, clinicianId: string, states: readonly string[], expiresOn = '2099-12-31'): Promise<void> {
+  if (states.length === 0) return;
+  const document = Buffer.from('%PDF-1.4 test credential\n');
+  await t.database.db
+    .insertInto('prescriber_credentials')
+    .values(
+      states.flatMap((state) => [
+        { id: crypto.randomUUID(), clinician_id: clinicianId, kind: 'state_licence' as const, number: `LIC-${state}-1`, state, schedules: [], expires_on: expiresOn, document_name: 'licence.pdf', document_content_type: 'application/pdf', document, created_at: t.clock.now(), created_by: null },
+        { id: crypto.randomUUID(), clinician_id: clinicianId, kind: 'dea_registration' as const, number: 'FT1234563', state, schedules: ['II', 'IIN', 'III', 'IIIN', 'IV', 'V'], expires_on: expiresOn, document_name: 'dea.pdf', document_content_type: 'application/pdf', document, created_at: t.clock.now(), created_by: null },
+      ]),
+    )
+    .execute();
+}
+
+/** A PDMP check recorded now (or at `at`) by `clinicianId`, with nothing found. */
+export async function recordTestPdmpCheck(t: TestContext, patientId: string, clinicianId: string, at: Date = t.clock.now()): Promise<void> {
+  await t.database.db
+    .insertInto('pdmp_checks')
+    .values({ id: crypto.randomUUID(), patient_id: patientId, checked_at: at, checked_by: clinicianId, other_controlled_prescriptions: false, note: null, states: ['CA'], result_summary: 'No other controlled prescriptions.', other_prescriptions: '[]', recorded_at: at })
+    .execute();
 }
 
 export async function createPatient(t: TestContext, overrides: Partial<{ state: string; dateOfBirth: string; name: string }> = {}): Promise<TestUser & { patientId: string }> {
@@ -56,6 +82,32 @@ export async function assignCareTeam(t: TestContext, patientId: string, userId: 
     .insertInto('care_team_members')
     .values({ id: crypto.randomUUID(), patient_id: patientId, user_id: userId, member_role: role, is_primary: true, assigned_at: t.clock.now(), assigned_by: null, unassigned_at: null })
     .execute();
+  // The first clinician on the team makes the patient compliant by default (docs/compliance.md): an in-person
+  // evaluation on record and a PDMP check today.
+  if (role === 'clinician') await makeCompliant(t, patientId, userId);
+}
+
+/** An in-person evaluation pathway (unless one exists) and a PDMP check now. */
+export async function makeCompliant(t: TestContext, patientId: string, clinicianId: string): Promise<void> {
+  const db = t.database.db;
+  const existing = await db.selectFrom('prescribing_pathways').select('id').where('patient_id', '=', patientId).where('superseded_at', 'is', null).executeTakeFirst();
+  if (!existing) {
+    await db
+      .insertInto('prescribing_pathways')
+      .values({
+        id: crypto.randomUUID(),
+        patient_id: patientId,
+        kind: 'in_person_evaluation',
+        details: JSON.stringify({ evaluatedOn: t.clock.now().toISOString().slice(0, 10), location: 'Keel test clinic', attestation: true }),
+        prescriber_id: clinicianId,
+        signature_id: null,
+        signed_at: t.clock.now(),
+        superseded_at: null,
+        superseded_by: null,
+      })
+      .execute();
+  }
+  await recordTestPdmpCheck(t, patientId, clinicianId);
 }
 
 export async function assignSitter(t: TestContext, patientId: string, sitterUserId: string, invitedBy: string): Promise<string> {

@@ -6,6 +6,7 @@
 import { GATE_REASON_CODES, canonicalJson, type TreatmentPlanTerms } from '@keel/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/auth/tokens.ts';
+import { recordTestPdmpCheck } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import {
   DAY,
@@ -39,6 +40,24 @@ afterAll(async () => {
 });
 
 /** An active plan row written directly (optionally with a valid signature over exactly these terms). */
+/**
+ * Units at home without a fill the API would record now (a dispense needs a signed prescription,
+ * docs/compliance.md): the state an import or an older record leaves behind, for the reasons about the plan itself.
+ */
+async function plantDispense(w: World, units: number): Promise<void> {
+  const db = t.database.db;
+  const id = crypto.randomUUID();
+  const now = t.clock.now();
+  await db
+    .insertInto('dispenses')
+    .values({ id, patient_id: w.patient.patientId, substance: 'ketamine', form: 'sublingual_tablet', strength_mg: 300, units, dispensed_at: now, patient_name: w.patient.name, ship_to: '1 Test Road, Oakland, CA 94607', prescriber_id: w.clinician.id, prescriber_dea_registration: 'FT1234563', plan_id: null, dispenser: 'Keel Test Pharmacy', recorded_by: w.clinician.id, created_at: now })
+    .execute();
+  await db
+    .insertInto('ledger_entries')
+    .values({ id: crypto.randomUUID(), patient_id: w.patient.patientId, kind: 'dispensed', units, occurred_at: now, recorded_by: w.clinician.id, recorded_at: now, session_id: null, dispense_id: id, corrects_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, manner: null, note: null })
+    .execute();
+}
+
 async function plantActivePlan(w: World, planTerms: TreatmentPlanTerms, signed: boolean): Promise<string> {
   const db = t.database.db;
   const id = crypto.randomUUID();
@@ -149,14 +168,14 @@ describe('each gate reason alone, through the API', () => {
 
   it('NO_ACTIVE_PLAN', async () => {
     const w = await createWorld(t);
-    await dispense(w, 3);
+    await plantDispense(w, 3);
     expect(codes((await attempt(w)).result)).toEqual(alone('NO_ACTIVE_PLAN'));
   });
 
   it('PLAN_NOT_SIGNED (an active plan without a signature, as a corrupted import would leave it)', async () => {
     const w = await createWorld(t);
     await plantActivePlan(w, terms(), false);
-    await dispense(w, 3);
+    await plantDispense(w, 3);
     expect(codes((await attempt(w)).result)).toEqual(alone('PLAN_NOT_SIGNED'));
   });
 
@@ -312,6 +331,8 @@ describe('each gate reason alone, through the API', () => {
     await seeToFollowUps(w);
     t.clock.advance(91 * DAY);
     await w.refresh();
+    // The quarterly PDMP check while dosing is kept up, so only the visit gap stands.
+    await recordTestPdmpCheck(t, w.patient.patientId, w.clinician.id);
     expect(codes((await attempt(w)).result)).toEqual(alone('VISIT_GAP_EXCEEDED'));
   });
 
@@ -346,10 +367,16 @@ describe('all gate reasons together', () => {
     // dose taken is still the one 100 days ago, so the visit gap stands too).
     await plantSession(w, 'authorized', new Date(t.clock.now().getTime() - 10 * MINUTE));
     await plantSession(w, 'authorized', new Date(t.clock.now().getTime() - 5 * MINUTE));
+    // No pathway, no credentials for the prescriber, no PDMP check.
+    const db = t.database.db;
+    await db.deleteFrom('prescribing_pathways').where('patient_id', '=', w.patient.patientId).execute();
+    await db.deleteFrom('prescriber_credentials').where('clinician_id', '=', w.clinician.id).execute();
+    await db.deleteFrom('pdmp_checks').where('patient_id', '=', w.patient.patientId).execute();
 
     const result = await authorize(w, sessionId, { doseMg: 500 });
-    // Three reasons exclude a partner; AUTHORIZATION_EXPIRED is the start check's alone.
-    const excluded = ['NO_ACTIVE_PLAN', 'VITALS_MISSING', 'CHECKLIST_MISSING', 'AUTHORIZATION_EXPIRED'];
+    // Four reasons exclude a partner (an ended telemedicine pathway is a pathway); AUTHORIZATION_EXPIRED is the start
+    // check's alone.
+    const excluded = ['NO_ACTIVE_PLAN', 'VITALS_MISSING', 'CHECKLIST_MISSING', 'TELEMEDICINE_FLEXIBILITY_ENDED', 'AUTHORIZATION_EXPIRED'];
     expect(result.outcome).toBe('blocked');
     expect(codes(result)).toEqual(GATE_REASON_CODES.filter((c) => !excluded.includes(c)));
   });

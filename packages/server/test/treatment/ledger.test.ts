@@ -176,12 +176,20 @@ describe('refill requests, dose requests and PDMP checks', () => {
     const w = await readyWorld(t);
     await expectStatus(w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/dose-requests`, { kind: 'tolerance', note: 'It stopped working' }), 201);
     await expectStatus(w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dose-requests`, { kind: 'increase' }), 404);
-    const pdmp = await expectStatus(w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/pdmp-checks`, { otherControlledPrescriptions: true, note: 'alprazolam from another prescriber' }), 201);
-    expect(pdmp.json()).toMatchObject({ pdmpCheck: { otherControlledPrescriptions: true, checkedBy: w.clinician.id } });
-    await expectStatus(w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/pdmp-checks`, { otherControlledPrescriptions: false }), 404);
+    const check = {
+      checkedAt: t.clock.now().toISOString(),
+      states: ['CA'],
+      resultSummary: 'Alprazolam from another prescriber',
+      otherControlledPrescriptions: [{ drug: 'alprazolam 0.5 mg', prescriber: 'Dr B. Other', filledOn: t.clock.now().toISOString().slice(0, 10) }],
+      otherPrescriberFound: true,
+    };
+    const pdmp = await expectStatus(w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/pdmp-checks`, check), 201);
+    expect(pdmp.json()).toMatchObject({ check: { otherPrescriberFound: true, checkedBy: w.clinician.id, states: ['CA'] } });
+    await expectStatus(w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/pdmp-checks`, { ...check, otherPrescriberFound: false }), 404);
     const db = t.database.db;
     expect(await db.selectFrom('dose_requests').select('kind').where('patient_id', '=', w.patient.patientId).execute()).toEqual([{ kind: 'tolerance' }]);
-    expect(await db.selectFrom('pdmp_checks').select('other_controlled_prescriptions').where('patient_id', '=', w.patient.patientId).execute()).toEqual([
+    // The test world's own checks (made before the plan and the fill) found nothing; this one found another prescriber.
+    expect(await db.selectFrom('pdmp_checks').select('other_controlled_prescriptions').where('patient_id', '=', w.patient.patientId).where('other_controlled_prescriptions', '=', true).execute()).toEqual([
       { other_controlled_prescriptions: true },
     ]);
   });

@@ -49,12 +49,14 @@ describe(`refill and dose requests answered by the clinician, PDMP checks listed
   it('lists PDMP checks with who checked, newest first', async () => {
     const w = await createWorld(t);
     const base = `/api/v1/patients/${w.patient.patientId}`;
-    await expectStatus(w.call('clinician', 'POST', `${base}/pdmp-checks`, { otherControlledPrescriptions: false, note: 'CURES checked' }), 201);
+    const check = (otherPrescriberFound: boolean, resultSummary: string) => ({ checkedAt: t.clock.now().toISOString(), states: ['CA'], resultSummary, otherControlledPrescriptions: [], otherPrescriberFound });
     t.clock.advanceMinutes(5);
-    await expectStatus(w.call('clinician', 'POST', `${base}/pdmp-checks`, { otherControlledPrescriptions: true }), 201);
-    const list = (await expectStatus(w.call('clinician', 'GET', `${base}/pdmp-checks`), 200)).json<{ items: { otherControlledPrescriptions: boolean; checkedBy: string; note: string | null }[] }>();
-    expect(list.items.map((i) => [i.otherControlledPrescriptions, i.checkedBy, i.note])).toEqual([
-      [true, w.clinician.name, null],
+    await expectStatus(w.call('clinician', 'POST', `${base}/pdmp-checks`, check(false, 'CURES checked')), 201);
+    t.clock.advanceMinutes(5);
+    await expectStatus(w.call('clinician', 'POST', `${base}/pdmp-checks`, check(true, 'Another prescriber')), 201);
+    const list = (await expectStatus(w.call('clinician', 'GET', `${base}/pdmp-checks`), 200)).json<{ checks: { otherPrescriberFound: boolean; checkedByName: string; resultSummary: string }[] }>();
+    expect(list.checks.slice(0, 2).map((i) => [i.otherPrescriberFound, i.checkedByName, i.resultSummary])).toEqual([
+      [true, w.clinician.name, 'Another prescriber'],
       [false, w.clinician.name, 'CURES checked'],
     ]);
     await expectStatus(w.call('sitter', 'GET', `${base}/pdmp-checks`), 404);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSteps, seedDemo } from '../../src/demo/seed-demo.ts';
+import { complianceDemoSteps } from '../../src/demo/compliance.demo.ts';
 import { intakeDemoSteps } from '../../src/demo/intake.demo.ts';
 import { treatmentDemoSteps } from '../../src/demo/treatment.demo.ts';
 import type { DemoContext } from '../../src/demo/demo-context.ts';
@@ -11,8 +12,9 @@ let t: TestContext;
 let demo: DemoContext;
 beforeAll(async () => {
   t = await createTestApp();
-  // The foundation's accounts and care-team steps, the intake steps (they approve patient@), then treatment.
-  demo = await seedDemo(t.deps, { password, steps: [...demoSteps.slice(0, 2), ...intakeDemoSteps, ...treatmentDemoSteps] });
+  // The foundation's accounts and care-team steps, the intake steps (they approve patient@), the prescribing
+  // records the gate checks (credentials, pathway, PDMP), then treatment.
+  demo = await seedDemo(t.deps, { password, steps: [...demoSteps.slice(0, 2), ...intakeDemoSteps, ...complianceDemoSteps, ...treatmentDemoSteps] });
 });
 afterAll(async () => {
   await t.close();

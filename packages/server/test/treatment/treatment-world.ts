@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { samplePlanTerms, type TreatmentPlanTerms } from '@keel/domain';
 import { currentConsent } from '../../src/use-cases/intake/consent-document.ts';
 import { requiredEducationSlugs } from '../../src/use-cases/intake/education-library.ts';
-import { assignCareTeam, assignSitter, bearer, createPatient, createUser, testPassword, type TestUser } from '../support/factories.ts';
+import { assignCareTeam, assignSitter, bearer, createPatient, createUser, recordTestPdmpCheck, testPassword, type TestUser } from '../support/factories.ts';
 import type { TestContext } from '../support/test-app.ts';
 
 let address = 0;
@@ -97,12 +97,16 @@ export async function signedPlan(w: World, overrides: Partial<TreatmentPlanTerms
   const draft = await w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/plans`, { terms: terms(overrides), ...(basedOn ? { basedOn } : {}) });
   if (draft.statusCode !== 201) throw new Error(`draft failed: ${draft.statusCode} ${draft.body}`);
   const planId = draft.json<{ plan: { id: string } }>().plan.id;
+  // The PDMP check the plan's signing needs (docs/compliance.md), made just before it.
+  await recordTestPdmpCheck(w.t, w.patient.patientId, w.clinician.id);
   const signed = await w.call('clinician', 'POST', `/api/v1/plans/${planId}/sign`, { signature: { password: testPassword } });
   if (signed.statusCode !== 200) throw new Error(`sign failed: ${signed.statusCode} ${signed.body}`);
   return planId;
 }
 
 export async function dispense(w: World, units: number, strengthMg = 300): Promise<void> {
+  // A PDMP check at every fill (docs/compliance.md).
+  await recordTestPdmpCheck(w.t, w.patient.patientId, w.clinician.id);
   const response = await w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
     units,
     form: 'sublingual_tablet',

@@ -8,8 +8,9 @@ import type {
   doseRequestList,
   doseRequestResponse,
   outsideClinicianList,
-  pdmpCheckList,
-  pdmpCheckResponse,
+  pdmpCheckCreatedResponse,
+  pdmpCheckListResponse,
+  recordPdmpCheckRequest,
   practiceAssignmentList,
   refillRequestList,
   refillRequestResponse,
@@ -23,7 +24,7 @@ import { api } from './client.ts';
 
 export type RefillRequests = z.infer<typeof refillRequestList>;
 export type DoseRequests = z.infer<typeof doseRequestList>;
-export type PdmpChecks = z.infer<typeof pdmpCheckList>;
+export type PdmpChecks = z.infer<typeof pdmpCheckListResponse>;
 export type OutsideClinicians = z.infer<typeof outsideClinicianList>;
 export type DisclosureConsents = z.infer<typeof disclosureConsentList>;
 export type Disclosures = z.infer<typeof disclosureList>;
@@ -45,8 +46,7 @@ export const recordsApi = {
     api.post<z.infer<typeof doseRequestResponse>>(`${p(patientId)}/dose-requests`, note ? { kind, note } : { kind }),
   answerDose: (patientId: string, requestId: string, answer: string) => api.post<DoseRequests>(`${p(patientId)}/dose-requests/${encodeURIComponent(requestId)}/answer`, { answer }),
   pdmpChecks: (patientId: string) => api.get<PdmpChecks>(`${p(patientId)}/pdmp-checks`),
-  recordPdmp: (patientId: string, otherControlledPrescriptions: boolean, note?: string) =>
-    api.post<z.infer<typeof pdmpCheckResponse>>(`${p(patientId)}/pdmp-checks`, note ? { otherControlledPrescriptions, note } : { otherControlledPrescriptions }),
+  recordPdmp: (patientId: string, body: z.input<typeof recordPdmpCheckRequest>) => api.post<z.infer<typeof pdmpCheckCreatedResponse>>(`${p(patientId)}/pdmp-checks`, body),
 
   outsideClinicians: (patientId: string) => api.get<OutsideClinicians>(`${p(patientId)}/outside-clinicians`),
   addOutsideClinician: (patientId: string, body: { kind: OutsideClinicianKind; name: string; organization?: string; phone?: string; fax?: string; email?: string }) =>

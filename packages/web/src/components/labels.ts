@@ -112,6 +112,22 @@ const table: Record<string, string> = {
   tolerance: 'The dose stopped working',
   granted: 'Granted',
   held: 'On hold',
+  // Prescribing compliance (docs/compliance.md)
+  PRESCRIBING_PATHWAY_MISSING: 'No prescribing pathway recorded',
+  TELEMEDICINE_FLEXIBILITY_ENDED: 'Telemedicine flexibility has ended',
+  PRESCRIBER_LICENCE_MISSING: 'No current state licence for the patient’s state',
+  PRESCRIBER_DEA_MISSING: 'No current DEA registration for Schedule III in the patient’s state',
+  PDMP_CHECK_MISSING: 'PDMP check due',
+  PRESCRIPTION_REFILLS_EXHAUSTED: 'Refills used up',
+  in_person_evaluation: 'In-person medical evaluation',
+  telemedicine_flexibility: 'Telemedicine flexibility',
+  special_registration: 'Special telemedicine registration',
+  referral_from_in_person_clinician: 'Referral from a clinician who saw the patient in person',
+  state_licence: 'State licence',
+  dea_registration: 'DEA registration',
+  compliant: 'Compliant',
+  action_needed: 'Action needed',
+  blocked: 'Blocked',
 };
 
 function words(code: string): string {

@@ -16,6 +16,11 @@ describe('label: codes as words', () => {
     ['zone_i', 'Zone I (low risk)'],
     ['AUDITC_POSITIVE', 'AUDIT-C positive'],
     ['AUDITC_SOMETHING_NEW', 'AUDIT-C something new'],
+    // Prescribing compliance
+    ['TELEMEDICINE_FLEXIBILITY_ENDED', 'Telemedicine flexibility has ended'],
+    ['PDMP_CHECK_MISSING', 'PDMP check due'],
+    ['referral_from_in_person_clinician', 'Referral from a clinician who saw the patient in person'],
+    ['action_needed', 'Action needed'],
   ])('%s → %s', (code, words) => {
     expect(label(code)).toBe(words);
   });

@@ -146,8 +146,40 @@ export interface PdmpChecksTable {
   patient_id: string;
   checked_at: Timestamp;
   checked_by: string;
+  /** "Another prescriber found": feeds the MULTIPLE_PRESCRIBERS warning sign. */
   other_controlled_prescriptions: boolean;
   note: string | null;
+  states: Generated<string[]>;
+  result_summary: string | null;
+  other_prescriptions: ColumnType<{ drug: string; prescriber: string; filledOn: string }[], string | undefined, string>;
+  recorded_at: Timestamp | null;
+}
+
+export interface PrescribingPathwaysTable {
+  id: string;
+  patient_id: string;
+  kind: 'in_person_evaluation' | 'telemedicine_flexibility' | 'special_registration' | 'referral_from_in_person_clinician';
+  details: Json;
+  prescriber_id: string;
+  signature_id: string | null;
+  signed_at: Timestamp;
+  superseded_at: Timestamp | null;
+  superseded_by: string | null;
+}
+
+export interface PrescriberCredentialsTable {
+  id: string;
+  clinician_id: string;
+  kind: 'state_licence' | 'dea_registration';
+  number: string;
+  state: string;
+  schedules: Generated<string[]>;
+  expires_on: string;
+  document_name: string;
+  document_content_type: string;
+  document: Buffer;
+  created_at: Timestamp;
+  created_by: string | null;
 }
 
 export interface SessionVitalsTable {
@@ -261,6 +293,8 @@ export interface TreatmentTables {
   refill_requests: RefillRequestsTable;
   dose_requests: DoseRequestsTable;
   pdmp_checks: PdmpChecksTable;
+  prescribing_pathways: PrescribingPathwaysTable;
+  prescriber_credentials: PrescriberCredentialsTable;
   session_vitals: SessionVitalsTable;
   session_checklists: SessionChecklistsTable;
   sitter_attestations: SitterAttestationsTable;

@@ -24,6 +24,7 @@ const issueOf: Record<ProblemCode, { code: string; status: number }> = {
   SESSION_START_REFUSED: { code: 'business-rule', status: 409 },
   SESSION_NOT_READY_TO_COMPLETE: { code: 'business-rule', status: 409 },
   BOOKING_REFUSED: { code: 'business-rule', status: 422 },
+  PRESCRIBING_NOT_COMPLIANT: { code: 'business-rule', status: 422 },
   PRECONDITION_FAILED: { code: 'conflict', status: 412 },
   PRECONDITION_REQUIRED: { code: 'required', status: 428 },
   PAYLOAD_TOO_LARGE: { code: 'too-costly', status: 413 },

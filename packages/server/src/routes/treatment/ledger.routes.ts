@@ -11,8 +11,6 @@ import {
   ledgerResponse,
   lossRequest,
   patientParams,
-  pdmpCheckBody,
-  pdmpCheckResponse,
   refillRequestBody,
   refillRequestList,
   refillRequestResponse,
@@ -28,7 +26,6 @@ import {
   recordDisposal,
   recordDoseRequest,
   recordLoss,
-  recordPdmpCheck,
   requestRefill,
 } from '../../use-cases/treatment/ledger.ts';
 
@@ -121,15 +118,5 @@ export function ledgerRoutes(app: KeelApp): void {
       schema: { tags: ['medication'], summary: 'Ask for a higher dose, or report that the dose stopped working', params: patientParams, body: doseRequestBody, response: { 201: doseRequestResponse } },
     },
     async (request, reply) => reply.code(201).send(await recordDoseRequest(useCaseOf(request), { patientId: patientAccessOf(request).patientId, ...request.body })),
-  );
-
-  app.post(
-    '/api/v1/patients/:patientId/pdmp-checks',
-    {
-      // The PDMP check belongs with dispensing (a check at every fill, docs/clinical-basis.md §5).
-      config: { access: { kind: 'patient', resource: 'dispense', action: 'write' } },
-      schema: { tags: ['medication'], summary: 'Record a prescription drug monitoring program check', params: patientParams, body: pdmpCheckBody, response: { 201: pdmpCheckResponse } },
-    },
-    async (request, reply) => reply.code(201).send(await recordPdmpCheck(useCaseOf(request), { patientId: patientAccessOf(request).patientId, ...request.body })),
   );
 }

@@ -1,10 +1,10 @@
-import { doseRequestList, doseRequestParams, medicationAnswerRequest, patientParams, pdmpCheckList, refillRequestList, refillRequestParams } from '@keel/contract';
+import { doseRequestList, doseRequestParams, medicationAnswerRequest, patientParams, refillRequestList, refillRequestParams } from '@keel/contract';
 import type { KeelApp } from '../../app.ts';
 import { patientAccessOf, useCaseOf } from '../../http/route-helpers.ts';
 import { listRefillRequests } from '../../use-cases/treatment/ledger.ts';
-import { answerMedicationRequest, listDoseRequests, listPdmpChecks } from '../../use-cases/treatment/medication-requests.ts';
+import { answerMedicationRequest, listDoseRequests } from '../../use-cases/treatment/medication-requests.ts';
 
-/** The clinician's side of the patient's medication requests, and the PDMP checks on record. */
+/** The clinician's side of the patient's medication requests (PDMP checks: compliance.routes.ts). */
 export function requestRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/patients/:patientId/dose-requests',
@@ -41,14 +41,5 @@ export function requestRoutes(app: KeelApp): void {
       await answerMedicationRequest(uc, { patientId, kind: 'refill', requestId: request.params.refillRequestId, answer: request.body.answer });
       return { items: await listRefillRequests(uc, patientId) };
     },
-  );
-
-  app.get(
-    '/api/v1/patients/:patientId/pdmp-checks',
-    {
-      config: { access: { kind: 'patient', resource: 'dispense', action: 'read' } },
-      schema: { tags: ['medication'], summary: 'Prescription drug monitoring program checks on record, newest first', params: patientParams, response: { 200: pdmpCheckList } },
-    },
-    async (request) => ({ items: await listPdmpChecks(useCaseOf(request).deps.database.db, patientAccessOf(request).patientId) }),
   );
 }

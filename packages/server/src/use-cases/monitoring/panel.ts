@@ -10,6 +10,7 @@ import { rememberSettings, settingsSeen } from '../settings/settings-seen.ts';
 import type { UseCase } from '../deps.ts';
 import { decodeOffset, nextOffsetCursor } from './pagination.ts';
 import { phaseOf } from './schedule.ts';
+import { complianceSummaries } from '../compliance/compliance-status.ts';
 
 export type PanelSort = 'name' | 'risk' | 'alerts' | 'phq9' | 'nextSession';
 export interface PanelQuery {
@@ -157,6 +158,8 @@ export async function clinicianPanel(
       ? page.map((r) => ({ action: 'panel.read', resourceType: 'panel', patientId: r.id, outcome: 'success' as const, detail }))
       : [{ action: 'panel.read', resourceType: 'panel', outcome: 'success' as const, detail }],
   );
+  // Prescribing compliance per row, in a few batched queries (clinicians only: coaches see no prescribing records).
+  const compliance = clinical ? await complianceSummaries(db, page.map((r) => r.id), settings.dosing, ctx.now) : null;
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);
@@ -203,6 +206,7 @@ export async function clinicianPanel(
             },
       nextSessionAt: clinical ? isoOfMs(r.next_session_at) : null,
       overdueAssessments: overdue,
+      compliance: compliance ? (compliance.get(r.id) ?? { status: 'blocked', reasonCodes: ['PRESCRIBING_PATHWAY_MISSING'] }) : null,
     };
   });
   return { items, nextCursor: nextOffsetCursor(offset, rows.length, query.limit) };

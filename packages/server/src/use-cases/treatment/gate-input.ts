@@ -10,6 +10,7 @@ import { currentConsent } from '../intake/consent-document.ts';
 import { requiredEducationSlugs } from '../intake/education-library.ts';
 import { activePlan, iso, isoOrNull, ledgerRows, planTermsForLimits, toLedgerEntry, unitsPerDose } from './treatment-common.ts';
 import { summarizeLedger } from '@keel/domain';
+import { loadComplianceInput } from '../compliance/compliance-input.ts';
 
 /** The ids of the rows a decision read: stored with the evaluation so a reviewer (and the race tests) can see them. */
 export interface GateInputRefs {
@@ -164,6 +165,9 @@ export async function loadGateInput(
     .limit(1)
     .executeTakeFirst();
 
+  // Prescribing compliance for the dose: the pathway, the plan signer's credentials, the PDMP checks.
+  const { action: _action, ...prescribing } = await loadComplianceInput(tx, { patientId, action: 'dose' });
+
   const input: GateInput = {
     // patients.status moves approved → active when the first plan is signed; both mean the intake was approved.
     intakeStatus: args.patientStatus === 'approved' || args.patientStatus === 'active' ? 'approved' : args.patientStatus,
@@ -207,6 +211,7 @@ export async function loadGateInput(
     followUpDue: followUp ? { dueAt: iso(followUp.due_at) } : null,
     lastClinicianVisitAt: isoOrNull(visit?.occurred_at),
     lastSessionAt,
+    prescribing,
   };
   return {
     input,

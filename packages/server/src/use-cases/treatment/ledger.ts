@@ -7,6 +7,7 @@ import type { LedgerEntriesTable } from '../../db/tables/treatment.tables.ts';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, validationFailed } from '../../http/problem.ts';
+import { assertCompliant } from '../compliance/compliance-input.ts';
 import type { UseCase } from '../deps.ts';
 import { constraintOf, sqlState } from '../../db/db-errors.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
@@ -90,6 +91,10 @@ export async function recordDispense(
     if (new Date(input.dispensedAt).getTime() > ctx.now.getTime() + 5 * 60_000) {
       throw validationFailed([{ field: 'dispensedAt', message: 'cannot be in the future' }]);
     }
+    // Prescribing compliance for the fill (docs/compliance.md): pathway, credentials, a PDMP check at every fill, and
+    // the prescription's refill limit.
+    const settings = await loadProgramSettings(tx);
+    await assertCompliant(tx, { patientId: input.patientId, action: 'dispense', prescriberId: prescriber.id }, settings.dosing, ctx.now);
     const id = crypto.randomUUID();
     const dispense = await tx
       .insertInto('dispenses')
@@ -448,29 +453,6 @@ export async function recordDoseRequest(uc: UseCase, input: { patientId: string;
       doseRequest: { id, requestedAt: iso(ctx.now), kind: input.kind },
       message: 'Your care team will review this. Keep taking only the dose in your plan; only your prescriber can change it.',
     };
-  });
-}
-
-export async function recordPdmpCheck(uc: UseCase, input: { patientId: string; otherControlledPrescriptions: boolean; note?: string | undefined }) {
-  const { deps, ctx } = uc;
-  return inTransaction(deps.database.db, async (tx) => {
-    const id = crypto.randomUUID();
-    const checkedBy = ctx.actorId;
-    if (!checkedBy) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    await tx
-      .insertInto('pdmp_checks')
-      .values({ id, patient_id: input.patientId, checked_at: ctx.now, checked_by: checkedBy, other_controlled_prescriptions: input.otherControlledPrescriptions, note: input.note ?? null })
-      .execute();
-    await reevaluateWarningSigns(tx, uc, input.patientId, 'pdmp_check');
-    await writeAudit(tx, ctx, {
-      action: 'pdmp.check',
-      resourceType: 'dispense',
-      resourceId: id,
-      patientId: input.patientId,
-      outcome: 'success',
-      detail: { otherControlledPrescriptions: input.otherControlledPrescriptions },
-    });
-    return { pdmpCheck: { id, checkedAt: iso(ctx.now), checkedBy, otherControlledPrescriptions: input.otherControlledPrescriptions } };
   });
 }
 

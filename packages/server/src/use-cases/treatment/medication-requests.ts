@@ -24,19 +24,6 @@ export async function listDoseRequests(db: Db, patientId: string) {
   }));
 }
 
-/** Every PDMP check recorded for the patient, newest first, with who checked. */
-export async function listPdmpChecks(db: Db, patientId: string) {
-  const rows = await db
-    .selectFrom('pdmp_checks as c')
-    .innerJoin('users as u', 'u.id', 'c.checked_by')
-    .select(['c.id', 'c.checked_at', 'c.other_controlled_prescriptions', 'c.note', 'u.name'])
-    .where('c.patient_id', '=', patientId)
-    .orderBy('c.checked_at', 'desc')
-    .limit(200)
-    .execute();
-  return rows.map((r) => ({ id: r.id, checkedAt: iso(r.checked_at), checkedBy: r.name, otherControlledPrescriptions: r.other_controlled_prescriptions, note: r.note }));
-}
-
 /**
  * A clinician answers a refill or dose request in words the patient reads. One answer per request: a second is a
  * conflict (the patient already read the first); anything further goes by message or visit.

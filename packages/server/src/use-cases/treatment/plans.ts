@@ -6,6 +6,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import { sha256Hex } from '../../auth/tokens.ts';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
+import { assertCompliant } from '../compliance/compliance-input.ts';
 import type { UseCase } from '../deps.ts';
 import { loadSignature, verifySignature } from '../identity/signatures.ts';
 import { inSigningTransaction } from '../identity/signatures.ts';
@@ -116,6 +117,8 @@ export async function signPlan(uc: UseCase, input: { patientId: string; planId: 
     const settings = await loadProgramSettings(tx);
     const terms = planTerms(plan);
     assertTermsValid(terms, settings.dosing);
+    // Prescribing compliance (docs/compliance.md): pathway, the signer's licence and DEA registration, a recent PDMP check.
+    await assertCompliant(tx, { patientId: input.patientId, action: 'sign_plan', prescriberId: prescriber.id }, settings.dosing, ctx.now);
     const signature = await sign({
       signerId: prescriber.id,
       password: input.password,

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/api-error.ts';
@@ -131,8 +131,19 @@ function PdmpChecks({ patientId }: { patientId: string }) {
   const checks = useQuery({ queryKey: recordsKeys.part(patientId, 'pdmp'), queryFn: () => recordsApi.pdmpChecks(patientId) });
   const [other, setOther] = useState(false);
   const [note, setNote] = useState('');
+  const [states, setStates] = useState('');
   const record = useMutation({
-    mutationFn: () => recordsApi.recordPdmp(patientId, other, note.trim() || undefined),
+    mutationFn: () =>
+      recordsApi.recordPdmp(patientId, {
+        checkedAt: new Date().toISOString(),
+        states: states
+          .split(/[\s,]+/)
+          .map((x) => x.trim().toUpperCase())
+          .filter((x) => x !== ''),
+        resultSummary: note.trim() || (other ? 'Other controlled prescriptions found' : 'No other controlled prescriptions'),
+        otherControlledPrescriptions: [],
+        otherPrescriberFound: other,
+      }),
     onSuccess: async () => {
       setNote('');
       setOther(false);
@@ -154,8 +165,9 @@ function PdmpChecks({ patientId }: { patientId: string }) {
         <Paper withBorder p="sm" radius="md" mb="sm">
           <Stack gap="xs">
             <Text size="sm">Record the state PDMP check made before a fill.</Text>
-            <Checkbox label="The PDMP shows other controlled-substance prescriptions" checked={other} onChange={(e) => setOther(e.currentTarget.checked)} />
-            <Textarea label="Note (optional)" autosize minRows={1} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+            <TextInput label="States searched (two-letter codes)" required value={states} onChange={(e) => setStates(e.currentTarget.value)} />
+            <Checkbox label="The PDMP shows another prescriber of controlled substances" checked={other} onChange={(e) => setOther(e.currentTarget.checked)} />
+            <Textarea label="Result summary (optional)" autosize minRows={1} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
             {record.error && <ProblemAlert error={record.error} />}
             <Button type="submit" loading={record.isPending} w="fit-content" size="sm">
               Record PDMP check
@@ -165,15 +177,15 @@ function PdmpChecks({ patientId }: { patientId: string }) {
       </form>
       <QueryView query={checks} what="the PDMP checks">
         {(data) =>
-          data.items.length === 0 ? (
+          data.checks.length === 0 ? (
             <NothingHereYet description="No PDMP check recorded yet. Record one before the first fill." />
           ) : (
             <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-              {data.items.map((c) => (
+              {data.checks.map((c) => (
                 <Paper key={c.id} component="li" withBorder p="xs" radius="md">
                   <Text size="sm">
-                    <strong>{atTime(c.checkedAt)}</strong> by {c.checkedBy}: {c.otherControlledPrescriptions ? 'other controlled prescriptions found' : 'no other controlled prescriptions'}
-                    {c.note ? ` — ${c.note}` : ''}
+                    <strong>{atTime(c.checkedAt)}</strong> by {c.checkedByName} ({c.states.join(', ')}): {c.otherPrescriberFound ? 'another prescriber found' : 'no other controlled prescriptions'}
+                    {c.resultSummary ? ` — ${c.resultSummary}` : ''}
                   </Text>
                 </Paper>
               ))}

@@ -2,6 +2,8 @@ import type { RouteObject } from 'react-router-dom';
 import { AccountsPage } from './accounts-page.tsx';
 import { AuditLogPage } from './audit-log-page.tsx';
 import { CareTeamsPage } from './care-teams-page.tsx';
+import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
+import { CredentialsPage } from './credentials-page.tsx';
 import { SettingsPage } from './settings-page.tsx';
 
 export { adminBasePath } from './admin-paths.ts';
@@ -10,6 +12,8 @@ export { adminBasePath } from './admin-paths.ts';
 export const adminRoutes: RouteObject[] = [
   { index: true, element: <AccountsPage /> },
   { path: 'care-teams', element: <CareTeamsPage /> },
+  { path: 'credentials', element: <CredentialsPage /> },
+  { path: 'telemedicine-lapse', element: <LapseListPage showClinician /> },
   { path: 'settings', element: <SettingsPage /> },
   { path: 'audit-log', element: <AuditLogPage /> },
 ];

@@ -3,6 +3,8 @@ import type { RoleSection } from '../../components/role-section.ts';
 export const adminSections: readonly RoleSection[] = [
   { label: 'Accounts', path: '', summary: 'Invite staff and sitters, and manage who can sign in.' },
   { label: 'Care teams', path: 'care-teams', summary: 'Assign clinicians and coaches to patients.' },
+  { label: 'Credentials', path: 'credentials', summary: 'Clinicians’ state licences and DEA registrations, with the documents and what expires soon.' },
+  { label: 'Telemedicine lapse', path: 'telemedicine-lapse', summary: 'Patients whose prescribing pathway lapses when the telemedicine flexibility ends.' },
   { label: 'Settings', path: 'settings', summary: 'Program settings, including clinical limits and timeouts.' },
   { label: 'Audit log', path: 'audit-log', summary: 'Who did what, and when, across the program.' },
 ];

@@ -1,4 +1,4 @@
-import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Accordion, Alert, Button, Checkbox, Code, Fieldset, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { diffSettings } from '@keel/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -42,7 +42,28 @@ const labels: Record<string, string> = {
   maxRefills: 'Maximum refills',
   windowMonths: 'Window (months)',
   leadDays: 'Can ask this many days early',
+  compliance: 'Prescribing compliance',
+  telemedicineFlexibilityUntil: 'Telemedicine flexibility valid through',
+  timeZone: 'Program time zone (for these dates)',
+  pdmp: 'PDMP checks (prescription drug monitoring program)',
+  beforePlanSignDays: 'Before signing a plan: a check within (days)',
+  beforeDispenseDays: 'Before each dispense: a check within (days)',
+  whileActiveEveryDays: 'While dosing: a check at least every (days)',
 };
+
+/** What a setting means, in plain words, shown under its field (docs/compliance.md for the prescribing ones). */
+const meanings: Record<string, string> = {
+  compliance:
+    'Federal rules for prescribing a controlled substance by telemedicine. Change these the day the law changes; no release is needed.',
+  telemedicineFlexibilityUntil:
+    'The last day patients may be prescribed for without an in-person evaluation, under the temporary DEA/HHS telemedicine flexibilities (31 December 2026 under the fourth extension). From the next day, a patient on the “telemedicine flexibility” pathway is blocked until an in-person evaluation, a referral or a special registration is recorded.',
+  timeZone: 'An IANA time zone name, such as America/New_York. A date above ends at midnight in this zone.',
+  pdmp: 'How recent a check of the state prescription drug monitoring program must be. Shorter windows are stricter.',
+  beforePlanSignDays: 'A plan cannot be signed without a PDMP check this recent.',
+  beforeDispenseDays: 'A dispense cannot be recorded without a check this recent, made on or after the previous dispense (a check at every fill).',
+  whileActiveEveryDays: 'A dose is not authorized once the last check is older than this.',
+};
+const isDay = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const labelOf = (key: string) => labels[key] ?? humanize(key.replace(/([a-z])([A-Z])/g, '$1_$2'));
 
 /** The dosing keys edited here; the rest of the document is shown read-only. */
@@ -74,7 +95,20 @@ function Fields({ value, path, onChange, error }: { value: Json; path: string[];
               return <Checkbox key={key} mt="lg" label={labelOf(key)} checked={v} onChange={(e) => onChange(p, e.currentTarget.checked)} error={errorFor(error, dotted)} />;
             }
             if (typeof v === 'number') {
-              return <NumberInput key={key} label={labelOf(key)} value={v} onChange={(n) => onChange(p, typeof n === 'number' ? n : Number(n))} error={errorFor(error, dotted)} />;
+              return <NumberInput key={key} label={labelOf(key)} description={meanings[key]} value={v} onChange={(n) => onChange(p, typeof n === 'number' ? n : Number(n))} error={errorFor(error, dotted)} />;
+            }
+            if (typeof v === 'string') {
+              return (
+                <TextInput
+                  key={key}
+                  type={isDay(v) || key.endsWith('Until') ? 'date' : 'text'}
+                  label={labelOf(key)}
+                  description={meanings[key]}
+                  value={v}
+                  onChange={(e) => onChange(p, e.currentTarget.value)}
+                  error={errorFor(error, dotted)}
+                />
+              );
             }
             return (
               <Text key={key} size="sm">
@@ -86,6 +120,11 @@ function Fields({ value, path, onChange, error }: { value: Json; path: string[];
       )}
       {groups.map(([key, v]) => (
         <Fieldset key={key} legend={labelOf(key)} variant="filled">
+          {meanings[key] && (
+            <Text size="sm" mb="xs">
+              {meanings[key]}
+            </Text>
+          )}
           <Fields value={v as Json} path={[...path, key]} onChange={onChange} error={error} />
         </Fieldset>
       ))}

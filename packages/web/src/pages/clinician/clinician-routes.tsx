@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import { IntakeReviewPage } from './intake-review-page.tsx';
@@ -7,6 +8,7 @@ import { PatientChartPage } from './patient-chart-page.tsx';
 import { PatientsPage } from './patients-page.tsx';
 import { ReviewQueuePage } from './review-queue-page.tsx';
 import { SettingsChangesPage } from './settings-changes-page.tsx';
+import { clinicianBasePath } from './clinician-paths.ts';
 
 export { clinicianBasePath } from './clinician-paths.ts';
 
@@ -20,4 +22,5 @@ export const clinicianRoutes: RouteObject[] = [
   { path: 'patients', element: <PatientsPage /> },
   { path: 'patients/:patientId', element: <PatientChartPage /> },
   { path: 'settings-changes', element: <SettingsChangesPage /> },
+  { path: 'telemedicine-lapse', element: <LapseListPage showClinician={false} chartPath={(id) => `${clinicianBasePath}/patients/${id}`} /> },
 ];

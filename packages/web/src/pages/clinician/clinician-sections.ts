@@ -6,5 +6,6 @@ export const clinicianSections: readonly RoleSection[] = [
   { label: 'Messages', path: 'messages', summary: 'Patient messages: urgent and overdue first; assign, read and reply.' },
   { label: 'Review queue', path: 'review-queue', summary: 'Submitted intakes waiting for your eligibility decision, oldest first.' },
   { label: 'Patients', path: 'patients', summary: 'Look up a patient’s record, plan, sessions and outcomes.' },
+  { label: 'Telemedicine lapse', path: 'telemedicine-lapse', summary: 'Patients whose prescribing pathway lapses when the telemedicine flexibility ends, with the days left.' },
   { label: 'Settings to sign', path: 'settings-changes', summary: 'Proposed changes that loosen a clinical limit, waiting for a prescriber’s signature.' },
 ];

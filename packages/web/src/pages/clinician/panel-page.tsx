@@ -7,6 +7,7 @@ import { useCurrentUser } from '../../auth/auth-context.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { RiskTierBadge, SeverityBadge, StatusBadge } from '../../features/clinician/badges.tsx';
+import { ComplianceBadge } from '../../features/clinician/compliance-badge.tsx';
 import { formatDateTime, plural } from '../../features/clinician/format.ts';
 import { QueryView } from '../../features/clinician/query-view.tsx';
 import { clinicianBasePath } from './clinician-paths.ts';
@@ -25,6 +26,7 @@ const columns: { key: Sort | null; label: string }[] = [
   { key: 'phq9', label: 'Latest PHQ-9' },
   { key: 'nextSession', label: 'Next session' },
   { key: null, label: 'Overdue' },
+  { key: null, label: 'Prescribing' },
 ];
 
 function AlertCounts({ row }: { row: PanelRow }) {
@@ -182,7 +184,7 @@ export function PanelPage() {
               <NothingHereYet description={risk || alert ? 'No patient matches these filters.' : 'No patients are on your care team yet.'} />
             ) : (
               <>
-                <Table.ScrollContainer minWidth={860}>
+                <Table.ScrollContainer minWidth={960}>
                   <Table striped highlightOnHover withTableBorder verticalSpacing="sm">
                     <VisuallyHidden component="caption">Your patients. Column headings with a button sort the list.</VisuallyHidden>
                     <Table.Thead>
@@ -242,6 +244,7 @@ export function PanelPage() {
                               {row.overdueAssessments === null ? '—' : row.overdueAssessments === 0 ? 'None' : plural(row.overdueAssessments, 'item')}
                             </Text>
                           </Table.Td>
+                          <Table.Td>{row.compliance ? <ComplianceBadge status={row.compliance.status} reasonCodes={row.compliance.reasonCodes} /> : <Text size="sm">—</Text>}</Table.Td>
                         </Table.Tr>
                       ))}
                     </Table.Tbody>

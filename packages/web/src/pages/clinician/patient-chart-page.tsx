@@ -2,11 +2,14 @@ import { Anchor, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { clinicianApi, clinicianKeys } from '../../api/clinician-api.ts';
+import { complianceApi, complianceKeys } from '../../api/compliance-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { RiskTierBadge, SeverityBadge, StatusBadge } from '../../features/clinician/badges.tsx';
+import { ComplianceBadge } from '../../features/clinician/compliance-badge.tsx';
 import { LedgerPanel } from '../../features/clinician/ledger-panel.tsx';
 import { OutcomesPanel } from '../../features/clinician/outcomes-panel.tsx';
 import { PlanPanel } from '../../features/clinician/plan-panel.tsx';
+import { PrescribingPanel } from '../../features/clinician/prescribing-panel.tsx';
 import { RecordsPanel } from '../../features/clinician/records-panel.tsx';
 import { RequestsPanel } from '../../features/clinician/requests-panel.tsx';
 import { RiskPanel } from '../../features/clinician/risk-panel.tsx';
@@ -22,6 +25,7 @@ const tabs = [
   { value: 'timeline', label: 'Timeline' },
   { value: 'plan', label: 'Plan' },
   { value: 'medication', label: 'Medication' },
+  { value: 'prescribing', label: 'Prescribing' },
   { value: 'sessions', label: 'Sessions' },
   { value: 'visits', label: 'Visits and follow-ups' },
   { value: 'requests', label: 'Requests' },
@@ -34,7 +38,25 @@ function CareTeamLine({ patientId }: { patientId: string }) {
   return <Text size="sm">Care team: {team.data.members.map((m) => `${m.name} (${m.role === 'coach' ? 'coach' : 'clinician'}${m.primary ? ', primary' : ''})`).join(', ') || 'none'}</Text>;
 }
 
-/** One patient's chart: overview (risk, outcomes), timeline, plan, medication ledger, sessions, visits. */
+/** The prescribing-compliance badge beside the chart's name, its reasons in words; a link to the Prescribing tab. */
+function ComplianceLine({ patientId, onOpen }: { patientId: string; onOpen: () => void }) {
+  const compliance = useQuery({ queryKey: complianceKeys.patient(patientId), queryFn: () => complianceApi.compliance(patientId) });
+  if (!compliance.data) return null;
+  const c = compliance.data;
+  return (
+    <Group gap="xs" data-testid="chart-compliance">
+      <Text size="sm">Prescribing:</Text>
+      <ComplianceBadge status={c.status} reasonCodes={c.reasons.map((r) => r.code)} />
+      {c.status !== 'compliant' && (
+        <Anchor component="button" type="button" size="sm" onClick={onOpen}>
+          See what is needed
+        </Anchor>
+      )}
+    </Group>
+  );
+}
+
+/** One patient's chart: overview (risk, outcomes), timeline, plan, medication ledger, prescribing compliance, sessions, visits. */
 export function PatientChartPage() {
   const { patientId = '' } = useParams();
   const [search, setSearch] = useSearchParams();
@@ -68,6 +90,7 @@ export function PatientChartPage() {
             )}
           </Group>
         )}
+        <ComplianceLine patientId={patientId} onOpen={() => setSearch({ tab: 'prescribing' }, { replace: true })} />
         <CareTeamLine patientId={patientId} />
       </Stack>
       <Tabs value={current} onChange={(v) => setSearch(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
@@ -93,6 +116,7 @@ export function PatientChartPage() {
             {t.value === 'timeline' && <TimelinePanel patientId={patientId} />}
             {t.value === 'plan' && <PlanPanel patientId={patientId} />}
             {t.value === 'medication' && <LedgerPanel patientId={patientId} />}
+            {t.value === 'prescribing' && <PrescribingPanel patientId={patientId} />}
             {t.value === 'sessions' && <SessionsPanel patientId={patientId} />}
             {t.value === 'visits' && <VisitsPanel patientId={patientId} />}
             {t.value === 'requests' && <RequestsPanel patientId={patientId} />}
