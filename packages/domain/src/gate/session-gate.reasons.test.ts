@@ -633,3 +633,19 @@ describe('evaluateGate: the authorized decision in full', () => {
     });
   });
 });
+
+// The epoch is an instant like any other: a missing time must never be read as 1970-01-01 (null compares as 0 in
+// JavaScript), so the decisions hold on a clock before it too.
+describe('evaluateGate: a clock before 1970', () => {
+  const early = new Date('1969-06-01T12:00:00.000Z');
+  const earlyBase = (): GateInput => authorizedGateInput(early);
+  it('authorizes a first session (no history is not a session at the epoch)', () => {
+    const d = evaluateGate({ ...earlyBase(), previousDoseTimes: [], lastSessionAt: null, lastClinicianVisitAt: null }, early, defaultDosingSettings);
+    expect(d.kind).toBe('authorized');
+  });
+  it('blocks on a follow-up whose due time cannot be read (not "due at the epoch", after now)', () => {
+    expect(reasons({ ...earlyBase(), followUpDue: { dueAt: 'soon' } }, defaultDosingSettings, early)).toStrictEqual([
+      { code: 'FOLLOW_UP_DUE', message: FOLLOW_UP, detail: { dueAt: 'soon' } },
+    ]);
+  });
+});
