@@ -648,4 +648,15 @@ describe('evaluateGate: a clock before 1970', () => {
       { code: 'FOLLOW_UP_DUE', message: FOLLOW_UP, detail: { dueAt: 'soon' } },
     ]);
   });
+  it('a last session before 1970 and no visit since: the gap is exceeded (no visit is not a visit at the epoch)', () => {
+    const at = new Date('1970-03-15T00:00:00.000Z');
+    const input = { ...authorizedGateInput(at), previousDoseTimes: ['1969-12-01T00:00:00.000Z'], lastSessionAt: '1969-12-01T00:00:00.000Z', lastClinicianVisitAt: null };
+    expect(reasons(input, defaultDosingSettings, at)).toStrictEqual([
+      {
+        code: 'VISIT_GAP_EXCEEDED',
+        message: VISIT_GAP,
+        detail: { lastSessionAt: '1969-12-01T00:00:00.000Z', lastClinicianVisitAt: null, maxDaysWithoutClinicianVisit: 90 },
+      },
+    ]);
+  });
 });
