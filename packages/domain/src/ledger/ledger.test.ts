@@ -235,6 +235,13 @@ describe('reconcile: each problem in full', () => {
       [{ code: 'INVALID_TIME', entryId: 'c', message: 'Entry c has no readable time.' }],
     ],
     [
+      // null compares as 0 in JavaScript: a target whose time cannot be read is not "at the epoch", so a correction
+      // dated before 1970 is not judged against it.
+      'a correction of an entry whose time cannot be read is not judged by date, even before 1970',
+      () => [{ ...dispense(0, 2, 'd'), occurredAt: 'unknown' }, { ...correction(1, 'd', 1, 'c'), occurredAt: '1969-07-20T20:17:00.000Z' }],
+      [{ code: 'INVALID_TIME', entryId: 'd', message: 'Entry d has no readable time.' }],
+    ],
+    [
       'units added against a count',
       () => [dispense(0, 1), e(1, { kind: 'counted', countedUnits: 2, expectedUnits: 1 }, 'n'), correction(2, 'n', 1, 'c')],
       [{ code: 'CORRECTION_TARGET_INVALID', entryId: 'c', message: 'Correction c adds units against a count; correct the entry that recorded them wrongly instead.' }],

@@ -178,6 +178,23 @@ describe('validatePlanTerms: each error in full', () => {
       ],
     ],
     [
+      'holds left out',
+      () => samplePlanTerms({ vitalsHold: undefined as never }),
+      [
+        { field: 'vitalsHold.systolicMmHg', code: 'NOT_POSITIVE', message: 'vitalsHold.systolicMmHg must be a positive number.' },
+        { field: 'vitalsHold.diastolicMmHg', code: 'NOT_POSITIVE', message: 'vitalsHold.diastolicMmHg must be a positive number.' },
+        { field: 'vitalsHold.heartRateBpm', code: 'NOT_POSITIVE', message: 'vitalsHold.heartRateBpm must be a positive number.' },
+      ],
+    ],
+    [
+      'infinite holds are unreadable, not looser or below the human range',
+      () => samplePlanTerms({ vitalsHold: hold(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 110) }),
+      [
+        { field: 'vitalsHold.systolicMmHg', code: 'NOT_POSITIVE', message: 'vitalsHold.systolicMmHg must be a positive number.' },
+        { field: 'vitalsHold.diastolicMmHg', code: 'NOT_POSITIVE', message: 'vitalsHold.diastolicMmHg must be a positive number.' },
+      ],
+    ],
+    [
       'an unreadable follow-up cadence',
       () => samplePlanTerms({ followUp: { afterFirstSession: 'yes', everySessions: 0 } as never }),
       [
@@ -332,6 +349,9 @@ describe('effectiveLimits: in full', () => {
       vitalsHold: hold(150, 95, 100),
       followUp: { afterFirstSession: true, everySessions: 3 },
     });
+  });
+  it('terms that are not an object count as no plan', () => {
+    expect(effectiveLimits('plan' as unknown as TreatmentPlanTerms, d).maximumDoseMg).toBeNull();
   });
   it('a zero or negative maximum allows no dose', () => {
     expect(effectiveLimits(samplePlanTerms({ maximumDoseMg: 0 }), d).maximumDoseMg).toBe(0);
