@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAudit } from '../../src/audit/audit-log.ts';
+import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -56,6 +56,25 @@ describe('the audit digest, recomputed independently', () => {
     expect(first!.hash).toBe(hmac(firstEncoding));
     expect(second!.prev_hash).toBe(first!.hash);
     expect(second!.hash).toBe(hmac(secondEncoding));
+  });
+});
+
+describe('the audit digest of a detail holding a time and a missing value', () => {
+  // A Date is signed as the ISO text it is stored as, and a key whose value is undefined is left out, as JSON leaves
+  // it out of the stored detail; otherwise the hash written would not be the hash verified.
+  it('signs what is stored, and verifies', async () => {
+    const chain = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a06';
+    await writeAudit(
+      database.db,
+      { actorId: null, actorRole: null, requestId: null, clientAddress: null, now: new Date('2026-06-02T08:00:00Z') },
+      { action: 'record.read', resourceType: 'record', patientId: chain, outcome: 'success', detail: { when: new Date('2026-06-01T00:00:00Z'), gone: undefined, n: 1 } },
+    );
+    const row = await database.db.selectFrom('audit_log').selectAll().where('chain_key', '=', chain).executeTakeFirstOrThrow();
+    const encoding =
+      `["keel-audit-v2",${row.id},"test-1","${chain}",1,"","2026-06-02T08:00:00.000Z",null,null,"record.read","record",null,"${chain}","success",null,null,` +
+      `{"n":1,"when":"2026-06-01T00:00:00.000Z"}]`;
+    expect(row.hash).toBe(createHmac('sha256', Buffer.from(testKeyHex, 'hex')).update(encoding, 'utf8').digest('hex'));
+    expect((await verifyAuditChain(database.db)).breaks).toEqual([]);
   });
 });
 
