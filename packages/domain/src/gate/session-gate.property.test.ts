@@ -9,6 +9,7 @@ import { earliestNextSessionMs } from '../plan/session-pace.ts';
 import { reconcile, summarizeLedger, type LedgerEntry, type LedgerEntryDraft } from '../ledger/ledger.ts';
 import { evaluateGate, type GateInput, type GatePlan } from './session-gate.ts';
 import { authorizedGateInput } from './fixtures.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 type Cmd =
   | { readonly t: 'dispense'; readonly units: number }
@@ -148,7 +149,7 @@ describe('gate and ledger under random command sequences (I1–I3, I10)', () => 
         }
         if (authorized.length > 0) authorizedRuns++;
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
     // Guard against a vacuous pass: a gate that never authorizes satisfies every safety property above.
     expect(authorizedRuns).toBeGreaterThan(0);
@@ -178,7 +179,7 @@ describe('gate and ledger under random command sequences (I1–I3, I10)', () => 
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });
@@ -204,7 +205,7 @@ describe('gate fails closed on arbitrary input (I1)', () => {
         if (d.kind === 'blocked') expect(d.reasons.length).toBeGreaterThan(0);
         else expect(d.doseMg).toBe(300);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

@@ -5,6 +5,7 @@ import { defaultInstrumentSettings } from './instrument-settings.ts';
 import { instrumentModules, listInstruments } from './instrument-registry.ts';
 import type { AnswerValue, InstrumentDefinition } from './instrument.types.ts';
 import { scoreInstrument } from './score-instrument.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 /** Random answer sets that follow the definition's skip logic: hidden items absent, optional items sometimes. */
 function validAnswers(def: InstrumentDefinition): fc.Arbitrary<Record<string, AnswerValue>> {
@@ -44,7 +45,7 @@ describe.each(listInstruments().map((def) => [def.code, def] as const))('%s prop
         expect(def.bands.map((b) => b.band)).toContain(r.band);
         expect(r.items).toEqual(answers);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -59,7 +60,7 @@ describe.each(listInstruments().map((def) => [def.code, def] as const))('%s prop
         expect(r.kind).toBe('invalid');
         if (r.kind === 'invalid') expect(r.errors.map((e) => e.item)).toContain(victim.id);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -69,7 +70,7 @@ describe.each(listInstruments().map((def) => [def.code, def] as const))('%s prop
         const ctx = { sexAtBirth: 'male' as const, settings: defaultInstrumentSettings };
         expect(scoreInstrument(def.code, answers, ctx)).toEqual(scoreInstrument(def.code, { ...answers }, ctx));
       }),
-      { numRuns: 50 },
+      { numRuns: propertyRuns(50) },
     );
   });
 });

@@ -146,3 +146,166 @@ describe('reconcile: the running balance entry by entry', () => {
     expect(codes([dispense(0, 5, 'x'), e(1, draft as unknown as LedgerEntryDraft)])).toEqual(['INVALID_UNITS']);
   });
 });
+
+describe('summarizeLedger: the summary object in full', () => {
+  it('has no lastCount key at all when nothing was counted', () => {
+    expect(summarizeLedger([dispense(0, 2, 'd'), administer(1)])).toStrictEqual({
+      onHand: 1,
+      dispensed: 2,
+      administered: 1,
+      lost: 0,
+      returned: 0,
+      disposed: 0,
+      corrected: 0,
+    });
+  });
+});
+
+// Each problem in full: code, the entry it names (or none) and the message a clinician reads.
+describe('reconcile: each problem in full', () => {
+  const problemsOf = (entries: unknown[], recorded?: number) => {
+    const r = reconcile(entries as LedgerEntry[], recorded);
+    return r.kind === 'unreconciled' ? r.problems : [];
+  };
+  const correction = (day: number, target: string, deltaUnits: number, id: string) =>
+    e(day, { kind: 'correction', correctsEntryId: target, deltaUnits, reason: 'r' }, id);
+  const table: [string, () => unknown[], unknown[], number?][] = [
+    [
+      'things that are not entries: null, text, a number, an unknown kind, an id that is not text',
+      () => [dispense(0, 2, 'd'), null, 'x', 42, { ...dispense(1, 1), kind: 'stolen' }, { ...dispense(1, 1), id: 7 }],
+      [
+        { code: 'INVALID_ENTRY', message: 'An entry is not a ledger entry.' },
+        { code: 'INVALID_ENTRY', message: 'An entry is not a ledger entry.' },
+        { code: 'INVALID_ENTRY', message: 'An entry is not a ledger entry.' },
+        { code: 'INVALID_ENTRY', message: 'An entry is not a ledger entry.' },
+        { code: 'INVALID_ENTRY', message: 'An entry is not a ledger entry.' },
+      ],
+    ],
+    ['a duplicate id', () => [dispense(0, 1, 'x'), dispense(1, 1, 'x')], [{ code: 'DUPLICATE_ENTRY_ID', entryId: 'x', message: 'Entry x appears twice.' }]],
+    [
+      'an unreadable time',
+      () => [{ ...dispense(0, 1, 't'), occurredAt: '1 Jan' }],
+      [{ code: 'INVALID_TIME', entryId: 't', message: 'Entry t has no readable time.' }],
+    ],
+    [
+      'bad units of each shape',
+      () => [
+        dispense(0, 5, 'd'),
+        e(1, { kind: 'counted', countedUnits: 1.5, expectedUnits: 5 }, 'c'),
+        correction(1, 'd', 0, 'z'),
+        e(1, { kind: 'returned', units: 0 }, 'r'),
+      ],
+      [
+        { code: 'INVALID_UNITS', entryId: 'c', message: 'A count must be whole numbers of units, 0 or more.' },
+        { code: 'INVALID_UNITS', entryId: 'z', message: 'A correction must change on hand by a whole, non-zero number of units.' },
+        { code: 'INVALID_UNITS', entryId: 'r', message: 'Units must be a whole number of at least 1.' },
+      ],
+    ],
+    [
+      'two patients',
+      () => [dispense(0, 1), { ...dispense(1, 1), patientId: 'p2' }],
+      [{ code: 'MIXED_PATIENTS', message: 'A patient ledger holds entries for more than one patient.' }],
+    ],
+    [
+      'a correction of an entry that does not exist',
+      () => [dispense(0, 2), correction(1, 'nope', -1, 'c')],
+      [{ code: 'CORRECTION_TARGET_MISSING', entryId: 'c', message: 'Correction c refers to entry nope, which is not a valid entry in this ledger.' }],
+    ],
+    [
+      'a correction of itself',
+      () => [dispense(0, 2), correction(1, 'c', -1, 'c')],
+      [{ code: 'CORRECTION_TARGET_MISSING', entryId: 'c', message: 'Correction c refers to entry c, which is not a valid entry in this ledger.' }],
+    ],
+    [
+      'a correction of an entry that exists but is malformed',
+      () => [dispense(0, 2, 'ok'), dispense(0, 0, 'bad'), correction(1, 'bad', 1, 'c')],
+      [
+        { code: 'INVALID_UNITS', entryId: 'bad', message: 'Units must be a whole number of at least 1.' },
+        { code: 'CORRECTION_TARGET_INVALID', entryId: 'c', message: 'Correction c refers to entry bad, which is not a valid entry in this ledger.' },
+      ],
+    ],
+    [
+      'a correction dated before its target',
+      () => [dispense(0, 2), correction(1, 'l', 1, 'c'), e(2, { kind: 'lost', units: 1, circumstance: 'lost' }, 'l')],
+      [{ code: 'CORRECTION_TARGET_INVALID', entryId: 'c', message: 'Correction c must name an original entry recorded before it.' }],
+    ],
+    [
+      'a correction with an unreadable time is still applied to its target, not judged by its date',
+      () => [dispense(0, 2, 'd'), { ...correction(1, 'd', -1, 'c'), occurredAt: 'later' }],
+      [{ code: 'INVALID_TIME', entryId: 'c', message: 'Entry c has no readable time.' }],
+    ],
+    [
+      // null compares as 0 in JavaScript: a target whose time cannot be read is not "at the epoch", so a correction
+      // dated before 1970 is not judged against it.
+      'a correction of an entry whose time cannot be read is not judged by date, even before 1970',
+      () => [{ ...dispense(0, 2, 'd'), occurredAt: 'unknown' }, { ...correction(1, 'd', 1, 'c'), occurredAt: '1969-07-20T20:17:00.000Z' }],
+      [{ code: 'INVALID_TIME', entryId: 'd', message: 'Entry d has no readable time.' }],
+    ],
+    [
+      'units added against a count',
+      () => [dispense(0, 1), e(1, { kind: 'counted', countedUnits: 2, expectedUnits: 1 }, 'n'), correction(2, 'n', 1, 'c')],
+      [{ code: 'CORRECTION_TARGET_INVALID', entryId: 'c', message: 'Correction c adds units against a count; correct the entry that recorded them wrongly instead.' }],
+    ],
+    [
+      'a dispense corrected below zero',
+      () => [dispense(0, 2, 'd'), correction(1, 'd', -3, 'c')],
+      [
+        { code: 'CORRECTION_EXCEEDS_ENTRY', entryId: 'd', message: 'Corrections to entry d take it below zero units.' },
+        { code: 'NEGATIVE_ON_HAND', entryId: 'c', message: 'On hand falls to -1 at entry c.' },
+      ],
+    ],
+    [
+      'a dispense corrected down to exactly zero',
+      () => [dispense(0, 2, 'd'), correction(1, 'd', -2, 'c')],
+      [],
+    ],
+    [
+      'a dose undone twice over',
+      () => [dispense(0, 3), administer(1, 1, 'a'), correction(2, 'a', 2, 'c')],
+      [{ code: 'CORRECTION_EXCEEDS_ENTRY', entryId: 'a', message: 'Corrections to entry a take it below zero units.' }],
+    ],
+    [
+      'a return undone twice over',
+      () => [dispense(0, 3), e(1, { kind: 'returned', units: 1 }, 'r'), correction(2, 'r', 2, 'c')],
+      [{ code: 'CORRECTION_EXCEEDS_ENTRY', entryId: 'r', message: 'Corrections to entry r take it below zero units.' }],
+    ],
+    [
+      'a disposal undone twice over',
+      () => [dispense(0, 3), e(1, { kind: 'disposed', units: 1, manner: 'pouch' }, 'x'), correction(2, 'x', 2, 'c')],
+      [{ code: 'CORRECTION_EXCEEDS_ENTRY', entryId: 'x', message: 'Corrections to entry x take it below zero units.' }],
+    ],
+    [
+      'two corrections that together undo more than the loss',
+      () => [dispense(0, 3), e(1, { kind: 'lost', units: 2, circumstance: 'stolen' }, 'l'), correction(2, 'l', 1, 'c1'), correction(3, 'l', 2, 'c2')],
+      [{ code: 'CORRECTION_EXCEEDS_ENTRY', entryId: 'l', message: 'Corrections to entry l take it below zero units.' }],
+    ],
+    [
+      'two doses short in a row: reported once, at the first',
+      () => [administer(0, 1, 'a1'), administer(1, 1, 'a2'), dispense(2, 5)],
+      [{ code: 'NEGATIVE_ON_HAND', entryId: 'a1', message: 'On hand falls to -1 at entry a1.' }],
+    ],
+    [
+      'a count does not reset the running balance: a later shortfall is still found',
+      () => [dispense(0, 1), e(1, { kind: 'counted', countedUnits: 1, expectedUnits: 1 }), administer(2, 1, 'a1'), administer(3, 1, 'a2')],
+      [{ code: 'NEGATIVE_ON_HAND', entryId: 'a2', message: 'On hand falls to -1 at entry a2.' }],
+    ],
+    [
+      'an entry with an unreadable time still moves the balance, placed last',
+      () => [dispense(0, 1), { ...administer(1, 2, 'a'), occurredAt: '' }],
+      [
+        { code: 'INVALID_TIME', entryId: 'a', message: 'Entry a has no readable time.' },
+        { code: 'NEGATIVE_ON_HAND', entryId: 'a', message: 'On hand falls to -1 at entry a.' },
+      ],
+    ],
+    [
+      'a stored balance that disagrees',
+      () => [dispense(0, 3)],
+      [{ code: 'IDENTITY_MISMATCH', message: 'The recorded on-hand balance (2) disagrees with the ledger (3).' }],
+      2,
+    ],
+    ['a stored balance that agrees', () => [dispense(0, 3)], [], 3],
+  ];
+  it.each(table)('%s', (_name, build, expected, recorded) => {
+    expect(problemsOf(build(), recorded)).toStrictEqual(expected);
+  });
+});

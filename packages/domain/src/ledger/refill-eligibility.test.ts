@@ -86,3 +86,46 @@ describe('refillEligibility', () => {
     expect(d.kind === 'held' && d.eligibleFrom).toBe(toIso(now.getTime() - MS_PER_HOUR + 7 * MS_PER_DAY - 3 * MS_PER_DAY));
   });
 });
+
+// Each decision in full: kind, date and every reason with its message, written out by hand. now is 2025-03-10T12:00Z;
+// the sample plan allows a session every 72 h and 2 in any 7 days; a refill may be released 3 days before run-out.
+describe('refillEligibility: each decision in full', () => {
+  const INVALID = { code: 'REFILL_INPUT_INVALID', message: 'We could not check your refill. Your care team will review it.' };
+  const NO_PLAN = { code: 'NO_ACTIVE_PLAN', message: 'You do not have an active treatment plan, so no refill can be sent. Your clinician will be in touch.' };
+  const UNRECONCILED = { code: 'LEDGER_UNRECONCILED', message: 'Your medication record needs checking by your care team before a refill can be sent.' };
+  const table: [string, Partial<RefillRequestInput>, unknown][] = [
+    [
+      // 4 doses on hand, none taken: sessions could be at now, +3d, +7d, +10d; the fifth, the first without
+      // medication, at +14d (the window holds +7d and +10d until +14d). Eligible 3 days before: +11d.
+      'four doses, never dosed, a dispense yesterday (a dispense is not a session), every refill used',
+      { refillsInWindow: 5, entries: [dispensed(MS_PER_DAY, 4)] },
+      {
+        kind: 'held',
+        eligibleFrom: '2025-03-21T12:00:00.000Z',
+        reasons: [
+          { code: 'REFILL_LIMIT_REACHED', message: 'Your prescription has used all of its 5 refills. Your clinician needs to write a new prescription.' },
+          { code: 'REFILL_TOO_EARLY', message: 'You still have enough medication for now. You can ask for a refill from 2025-03-21T12:00:00.000Z.' },
+        ],
+      },
+    ],
+    [
+      'nothing on hand, last session 5 days ago: granted now',
+      { entries: [dispensed(10 * MS_PER_DAY, 1), administered(5 * MS_PER_DAY)] },
+      { kind: 'granted', eligibleFrom: '2025-03-07T12:00:00.000Z', projectedRunOutAt: '2025-03-10T12:00:00.000Z', dosesOnHand: 0 },
+    ],
+    ['no plan: no date either', { plan: null }, { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] }],
+    ['a plan that cannot be read counts as no plan', { plan: samplePlanTerms({ goals: [] }) }, { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] }],
+    [
+      'an unreconciled ledger: no date',
+      { entries: [administered(MS_PER_DAY)] },
+      { kind: 'held', eligibleFrom: null, reasons: [UNRECONCILED] },
+    ],
+    ['a negative refill count', { refillsInWindow: -1 }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    ['a fractional refill count', { refillsInWindow: 0.5 }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    ['an invalid clock', { now: new Date(Number.NaN) }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    ['entries that are not a list (the decision throws, and holds)', { entries: null as unknown as LedgerEntry[] }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+  ];
+  it.each(table)('%s', (_name, over, expected) => {
+    expect(refillEligibility(input(over))).toStrictEqual(expected);
+  });
+});

@@ -4,6 +4,7 @@ import { computeDueAssessments, countOverdueAssessments } from './assessment-sch
 import type { DueAssessmentsInput } from './assessment-schedule.ts';
 import { defaultAssessmentCadence } from './monitoring-settings.ts';
 import type { ScheduledAssessmentCode } from './monitoring-types.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 const NOW = new Date('2025-06-30T12:00:00.000Z');
 const hoursAgo = (h: number): string => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -125,7 +126,7 @@ describe('countOverdueAssessments (the panel reads facts as epoch milliseconds)'
           expect(count).toBe(computeDueAssessments(input).filter((d) => d.status === 'overdue').length);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

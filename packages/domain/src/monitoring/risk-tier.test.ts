@@ -8,6 +8,7 @@ import type { RiskTier, SignalSeverity } from './monitoring-types.ts';
 import { riskTierTransition, rollUpRiskTier } from './risk-tier.ts';
 import type { IntakeRisk } from './risk-tier.ts';
 import type { WarningSignal } from './warning-signs.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 const settings = defaultMonitoringSettings.riskTier;
 const sig = (severity: SignalSeverity, code: WarningSignal['code'] = 'CRAVING'): WarningSignal => ({
@@ -82,7 +83,7 @@ describe('rollUpRiskTier', () => {
           expect(riskTierRank(after)).toBeGreaterThanOrEqual(riskTierRank(before));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

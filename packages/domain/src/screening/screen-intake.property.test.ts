@@ -4,6 +4,7 @@ import { completeEligibleIntake, fixturePrescriberStates, screeningFixtureNow } 
 import type { IntakeAnswers } from './intake.ts';
 import { screenIntake } from './screen-intake.ts';
 import { defaultScreeningSettings } from './screening-settings.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 const options = { now: screeningFixtureNow, settings: defaultScreeningSettings, prescriberStates: fixturePrescriberStates };
 
@@ -31,7 +32,7 @@ describe('screening fails closed', () => {
         expect(r.eligibility).not.toBe('likely_eligible');
         expect(r.missing.some((m) => m.startsWith(path.join('.')))).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -62,7 +63,7 @@ describe('screening fails closed', () => {
         for (const path of paths) edit(intake, path, (p, k) => (p[k] = true));
         expect(screenIntake(intake, options).eligibility).not.toBe('likely_eligible');
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -77,7 +78,7 @@ describe('screening fails closed', () => {
         expect(r.eligibility === 'likely_eligible').toBe(r.reasons.length === 0);
         expect(['low', 'elevated', 'high']).toContain(r.dependenceRisk.tier);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

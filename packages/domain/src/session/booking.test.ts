@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkBooking } from './booking.ts';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 2, 10, 12); // a Tuesday, 12:00 UTC
@@ -60,7 +61,7 @@ describe('checkBooking', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultDosingSettings, validateDosingSettings, type DosingSettings } from './program-settings.ts';
 import { parseInstant } from './time-units.ts';
 import fc from 'fast-check';
+import { propertyRuns } from '../../test/property-runs.ts';
 
 const d = defaultDosingSettings;
 
@@ -113,7 +114,7 @@ describe('parseInstant', () => {
         expect(parseInstant(text)).toBe(Date.parse(text));
         expect(parseInstant(d.toISOString())).toBe(d.getTime());
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
   it.each(['2025-02-29T00:00:00Z', '2025-02-30T00:00:00Z', '2025-03-10T24:00:00Z', '2025-03-10T18:00:00+24:00', '2025-03-10T18:60:00Z', '2025-13-01T00:00:00Z', '1900-02-29T00:00:00Z', '2025-03-10T18:00:00', '2025', 'March 10', '', null, 42])(

@@ -1,6 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAudit } from '../../src/audit/audit-log.ts';
+import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -57,3 +58,86 @@ describe('the audit digest, recomputed independently', () => {
     expect(second!.hash).toBe(hmac(secondEncoding));
   });
 });
+
+describe('the audit digest of a detail holding a time and a missing value', () => {
+  // A Date is signed as the ISO text it is stored as, and a key whose value is undefined is left out, as JSON leaves
+  // it out of the stored detail; otherwise the hash written would not be the hash verified.
+  it('signs what is stored, and verifies', async () => {
+    const chain = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a06';
+    await writeAudit(
+      database.db,
+      { actorId: null, actorRole: null, requestId: null, clientAddress: null, now: new Date('2026-06-02T08:00:00Z') },
+      { action: 'record.read', resourceType: 'record', patientId: chain, outcome: 'success', detail: { when: new Date('2026-06-01T00:00:00Z'), gone: undefined, n: 1 } },
+    );
+    const row = await database.db.selectFrom('audit_log').selectAll().where('chain_key', '=', chain).executeTakeFirstOrThrow();
+    const encoding =
+      `["keel-audit-v2",${row.id},"test-1","${chain}",1,"","2026-06-02T08:00:00.000Z",null,null,"record.read","record",null,"${chain}","success",null,null,` +
+      `{"n":1,"when":"2026-06-01T00:00:00.000Z"}]`;
+    expect(row.hash).toBe(createHmac('sha256', Buffer.from(testKeyHex, 'hex')).update(encoding, 'utf8').digest('hex'));
+    expect((await verifyAuditChain(database.db)).breaks).toEqual([]);
+  });
+});
+
+describe('the unkeyed digest of rows from before the chain was keyed, recomputed independently', () => {
+  // The database's audit_row_digest (migration 0001; docs/security.md): SHA-256 of the fields joined by "|", a null
+  // written as "", the time in UTC to the microsecond and the detail as PostgreSQL prints jsonb (keys shortest
+  // first, ", " and ": " between). Written out by hand here, so a field dropped from the function, or moved, shows.
+  it('covers the link, the chain position and every field of the row', async () => {
+    const chain = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a05';
+    const digests: { db: string; expected: string }[] = [];
+    await database.db
+      .transaction()
+      .execute(async (tx) => {
+        await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+        const insert = async (seq: number, prev: string, values: Record<string, unknown>): Promise<string> => {
+          const inserted = await sql<{ id: number }>`
+            INSERT INTO audit_log (at, actor_id, actor_role, action, resource_type, resource_id, patient_id, outcome, request_id, client_address, detail, chain_key, seq, prev_hash, hash)
+            VALUES (${values.at}, ${values.actor_id}, ${values.actor_role}, ${values.action}, 'record', ${values.resource_id}, ${chain}, ${values.outcome},
+                    ${values.request_id}, ${values.client_address}, ${values.detail}::jsonb, ${chain}, ${seq}, ${prev}, '')
+            RETURNING id`.execute(tx);
+          const id = inserted.rows[0]!.id;
+          const row = await sql<{ hash: string }>`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.id = ${id} RETURNING hash`.execute(tx);
+          return row.rows[0]!.hash;
+        };
+        const first = await insert(1, '', {
+          at: new Date('2025-01-01T08:30:00.123Z'),
+          actor_id: actor,
+          actor_role: 'clinician',
+          action: 'record.read',
+          resource_id: 'r-1',
+          outcome: 'success',
+          request_id: 'req-1',
+          client_address: '192.0.2.7',
+          detail: JSON.stringify({ page: 1, ab: 'x|y' }),
+        });
+        const second = await insert(2, first, {
+          at: new Date('2025-01-02T00:00:00Z'),
+          actor_id: null,
+          actor_role: null,
+          action: 'record.update',
+          resource_id: null,
+          outcome: 'denied',
+          request_id: null,
+          client_address: null,
+          detail: '{}',
+        });
+        const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+        digests.push(
+          {
+            db: first,
+            expected: sha(
+              `|${chain}|1|2025-01-01T08:30:00.123000Z|${actor.toLowerCase()}|clinician|record.read|record|r-1|${chain}|success|req-1|192.0.2.7|{"ab": "x|y", "page": 1}`,
+            ),
+          },
+          { db: second, expected: sha(`${first}|${chain}|2|2025-01-02T00:00:00.000000Z|||record.update|record||${chain}|denied|||{}`) },
+        );
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
+    expect(digests).toHaveLength(2);
+    for (const d of digests) expect(d.db).toBe(d.expected);
+  });
+});
+class Rollback extends Error {}

@@ -83,7 +83,7 @@ describe('the keyed audit chain', () => {
     request_id: "request_id = 'req-x'",
     client_address: "client_address = '198.51.100.1'",
     detail: `detail = '{"page": 2, "filters": {"a": null, "b": "x"}}'`,
-    chain_key: "chain_key = 'system'",
+    chain_key: "chain_key = 'elsewhere'",
     seq: 'seq = seq + 100',
     prev_hash: "prev_hash = repeat('0', 64)",
     hash: "hash = repeat('f', 64)",
@@ -102,6 +102,71 @@ describe('the keyed audit chain', () => {
       await sql`UPDATE audit_log SET ${sql.raw(assignment)} WHERE id = ${row.id}`.execute(tx);
     });
     expect(breaks.length).toBeGreaterThan(0);
+  });
+
+  // The digest itself, field by field: an edit to any field the row's HMAC covers must make that very row's hash
+  // disagree (hash_mismatch at that row), whatever else it also breaks, and wherever the row sits in its chain. A
+  // sequence gap or a broken link alone would hide a field the HMAC had stopped covering. An edit to key_id names a
+  // key the program does not hold (unknown_key).
+  const positions: [string, number][] = [
+    ['first', 1],
+    ['middle', 2],
+    ['last', 3],
+  ];
+  const fieldCases = positions.flatMap(([where, seq]) =>
+    Object.entries(edits).map(([column, assignment]) => [column, where, seq, assignment] as const),
+  );
+  it.each(fieldCases)('an edit to %s of the %s row breaks that row’s own hash', async (column, _where, seq, assignment) => {
+    let editedId = 0;
+    const breaks = await afterTampering(async (tx) => {
+      const row = await tx.selectFrom('audit_log').select('id').where('chain_key', '=', patientA).where('seq', '=', seq).executeTakeFirstOrThrow();
+      await sql`UPDATE audit_log SET ${sql.raw(assignment)} WHERE id = ${row.id}`.execute(tx);
+      editedId = column === 'id' ? Number(row.id) + 1000 : Number(row.id);
+    });
+    const expected = column === 'key_id' ? 'unknown_key' : 'hash_mismatch';
+    expect(breaks).toContainEqual(expect.objectContaining({ id: editedId, problem: expected }));
+  });
+
+  it('detects rows reordered: two rows swapping places in the chain, or swapping their contents', async () => {
+    const swapPlaces = await afterTampering(async (tx) => {
+      await sql`UPDATE audit_log SET seq = -1 WHERE chain_key = ${patientA} AND seq = 1`.execute(tx);
+      await sql`UPDATE audit_log SET seq = 1 WHERE chain_key = ${patientA} AND seq = 2`.execute(tx);
+      await sql`UPDATE audit_log SET seq = 2 WHERE chain_key = ${patientA} AND seq = -1`.execute(tx);
+    });
+    expect(swapPlaces.filter((b) => b.chainKey === patientA && b.problem === 'hash_mismatch').map((b) => b.seq).sort()).toEqual([1, 2]);
+
+    // Everything but the chain position moves: the first event now reads as the second and the reverse.
+    const swapContents = await afterTampering(async (tx) => {
+      await sql`
+        UPDATE audit_log a SET at = b.at, action = b.action, resource_id = b.resource_id, request_id = b.request_id, detail = b.detail
+        FROM audit_log b
+        WHERE a.chain_key = ${patientA} AND b.chain_key = ${patientA} AND ((a.seq = 1 AND b.seq = 2) OR (a.seq = 2 AND b.seq = 1))`.execute(tx);
+    });
+    expect(swapContents.filter((b) => b.chainKey === patientA && b.problem === 'hash_mismatch').map((b) => b.seq).sort()).toEqual([1, 2]);
+  });
+
+  it('detects the first row deleted, the last row deleted, and a forged row appended', async () => {
+    const first = await afterTampering(async (tx) => {
+      await sql`DELETE FROM audit_log WHERE chain_key = ${patientA} AND seq = 1`.execute(tx);
+    });
+    expect(first).toContainEqual(expect.objectContaining({ chainKey: patientA, seq: 2, problem: 'sequence_gap' }));
+    expect(first).toContainEqual(expect.objectContaining({ chainKey: patientA, seq: 2, problem: 'prev_hash_mismatch' }));
+
+    const last = await afterTampering(async (tx) => {
+      await sql`DELETE FROM audit_log WHERE chain_key = ${patientA} AND seq = 3`.execute(tx);
+    });
+    expect(last).toContainEqual(expect.objectContaining({ chainKey: patientA, seq: 3, problem: 'head_mismatch' }));
+
+    // A row appended with the right link and head but a hash its writer could not compute (no key).
+    const forged = await afterTampering(async (tx) => {
+      const tail = await tx.selectFrom('audit_log').selectAll().where('chain_key', '=', patientA).where('seq', '=', 3).executeTakeFirstOrThrow();
+      const hash = 'c'.repeat(64);
+      await sql`
+        INSERT INTO audit_log (at, action, resource_type, patient_id, outcome, chain_key, seq, prev_hash, hash, key_id)
+        VALUES (${new Date(Date.UTC(2026, 5, 1, 13))}, 'record.read', 'record', ${patientA}, 'success', ${patientA}, 4, ${tail.hash}, ${hash}, ${keys.current.id})`.execute(tx);
+      await sql`UPDATE audit_chain_heads SET last_seq = 4, last_hash = ${hash} WHERE chain_key = ${patientA}`.execute(tx);
+    });
+    expect(forged).toEqual([expect.objectContaining({ chainKey: patientA, seq: 4, problem: 'hash_mismatch' })]);
   });
 
   it('detects a deleted row, and rows cut from the end when the head is moved back too, against a checkpoint', async () => {
@@ -197,6 +262,57 @@ describe('the keyed audit chain', () => {
       .catch((error: unknown) => {
         if (!(error instanceof Rollback)) throw error;
       });
+  });
+
+  // Rows from before the chain was keyed carry the unkeyed digest the database computes (audit_row_digest, docs/
+  // security.md). Each field that digest covers must make that row's digest disagree when edited; the row id is not
+  // among them (the earlier format did not cover it) and a key id on an unkeyed row makes it a keyed row whose HMAC
+  // does not verify.
+  const legacyEdits: Record<string, string> = {
+    at: "at = at + interval '1 second'",
+    actor_id: "actor_id = '5d1c6f3e-1111-4a4a-9b9b-000000000002'",
+    actor_role: "actor_role = 'admin'",
+    action: "action = 'legacy.update'",
+    resource_type: "resource_type = 'other'",
+    resource_id: "resource_id = 'r-999'",
+    patient_id: `patient_id = '${patientB}'`,
+    outcome: "outcome = 'denied'",
+    request_id: "request_id = 'req-x'",
+    client_address: "client_address = '198.51.100.1'",
+    detail: `detail = '{"page": 3}'`,
+    chain_key: "chain_key = 'elsewhere'",
+    seq: 'seq = seq + 100',
+    prev_hash: "prev_hash = repeat('0', 64)",
+    hash: "hash = repeat('f', 64)",
+    key_id: "key_id = 'test-1'",
+  };
+  it('covers every column but the id with the unkeyed edits below', async () => {
+    const columns = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_log' ORDER BY column_name`.execute(database.db);
+    expect(columns.rows.map((c) => c.column_name).filter((c) => c !== 'id').sort()).toEqual(Object.keys(legacyEdits).sort());
+  });
+  it.each(Object.entries(legacyEdits))('an edit to %s of an unkeyed row breaks that row’s digest', async (_column, assignment) => {
+    const legacyChain = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a04';
+    let editedId = 0;
+    const breaks = await afterTampering(async (tx) => {
+      let prev = '';
+      const ids: number[] = [];
+      for (let seq = 1; seq <= 2; seq++) {
+        const inserted = await sql<{ id: number }>`
+          INSERT INTO audit_log (at, actor_id, actor_role, action, resource_type, resource_id, patient_id, outcome, request_id, client_address, detail, chain_key, seq, prev_hash, hash)
+          VALUES (${new Date(Date.UTC(2025, 0, seq))}, '5d1c6f3e-1111-4a4a-9b9b-000000000001', 'clinician', 'legacy.read', 'record', ${`r-${seq}`},
+                  ${legacyChain}, 'success', ${`req-${seq}`}, '192.0.2.7', ${JSON.stringify({ page: seq })}::jsonb, ${legacyChain}, ${seq}, ${prev}, '')
+          RETURNING id`.execute(tx);
+        const id = Number(inserted.rows[0]!.id);
+        ids.push(id);
+        await sql`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.id = ${id}`.execute(tx);
+        prev = (await tx.selectFrom('audit_log').select('hash').where('id', '=', id).executeTakeFirstOrThrow()).hash;
+      }
+      await sql`INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash) VALUES (${legacyChain}, 2, ${prev})`.execute(tx);
+      editedId = ids[0]!;
+      await sql`UPDATE audit_log SET ${sql.raw(assignment)} WHERE id = ${editedId}`.execute(tx);
+    });
+    expect(breaks).toContainEqual(expect.objectContaining({ id: editedId, problem: 'hash_mismatch' }));
   });
 
   it('refuses a checkpoint file whose signature does not verify', async () => {
