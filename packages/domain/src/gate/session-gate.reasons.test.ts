@@ -561,6 +561,11 @@ describe('evaluateGate: what cannot be read, in full', () => {
       { code: 'CHECKLIST_MISSING', message: CHECKLIST_UNREADABLE, detail: { problem: 'time unreadable' } },
       { code: 'FOLLOW_UP_DUE', message: FOLLOW_UP, detail: { dueAt: '2025-03-11T18:00:00.000Z' } },
       { code: 'VISIT_GAP_EXCEEDED', message: VISIT_GAP, detail: { problem: 'visit or session history unreadable' } },
+      // Prescribing compliance cannot be judged without a clock either: each of its conditions is reported unmet.
+      { code: 'PRESCRIBING_PATHWAY_MISSING', message: 'The prescribing pathway could not be checked. Contact the care team.', detail: { problem: 'input or settings unreadable' } },
+      { code: 'PRESCRIBER_LICENCE_MISSING', message: 'The prescriber’s licence could not be checked.', detail: { problem: 'input or settings unreadable' } },
+      { code: 'PRESCRIBER_DEA_MISSING', message: 'The prescriber’s DEA registration could not be checked.', detail: { problem: 'input or settings unreadable' } },
+      { code: 'PDMP_CHECK_MISSING', message: 'The PDMP checks could not be read.', detail: { problem: 'input or settings unreadable' } },
       invalid('now is not a valid time'),
     ]);
   });
