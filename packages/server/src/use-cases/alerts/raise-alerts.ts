@@ -3,6 +3,7 @@ import type { AlertCandidate } from '@keel/domain';
 import { writeAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/transaction.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
+import { primaryClinicianOf } from '../identity/care-team.ts';
 
 export interface RaisedAlert {
   id: string;
@@ -15,19 +16,7 @@ export interface RaisedAlert {
 }
 
 /** The patient's primary clinician owns their alerts; failing that, any clinician on the care team. */
-export async function alertOwner(tx: Db, patientId: string): Promise<string | null> {
-  const row = await tx
-    .selectFrom('care_team_members')
-    .select('user_id')
-    .where('patient_id', '=', patientId)
-    .where('member_role', '=', 'clinician')
-    .where('unassigned_at', 'is', null)
-    .orderBy('is_primary', 'desc')
-    .orderBy('assigned_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.user_id ?? null;
-}
+export const alertOwner = primaryClinicianOf;
 
 /**
  * Records alerts in the caller's transaction (I8): committed with the submission that raised them, never

@@ -11,6 +11,7 @@ import {
 } from '@keel/domain';
 import type { Db } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
+import { primaryClinicianOf } from '../identity/care-team.ts';
 import { iso } from '../treatment/treatment-common.ts';
 
 /** The patient's current pathway row (not superseded), or undefined. */
@@ -28,21 +29,6 @@ export async function currentPathwayRow(db: Db, patientId: string) {
 export async function credentialsOf(db: Db, clinicianId: string): Promise<ComplianceCredential[]> {
   const rows = await db.selectFrom('prescriber_credentials').select(['kind', 'state', 'schedules', 'expires_on']).where('clinician_id', '=', clinicianId).execute();
   return rows.map((r) => ({ kind: r.kind, state: r.state, schedules: r.schedules, expiresOn: r.expires_on }));
-}
-
-/** The patient's primary clinician on the care team (the earliest assigned when several are). */
-export async function primaryClinicianOf(db: Db, patientId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('care_team_members')
-    .select('user_id')
-    .where('patient_id', '=', patientId)
-    .where('member_role', '=', 'clinician')
-    .where('unassigned_at', 'is', null)
-    .orderBy('is_primary', 'desc')
-    .orderBy('assigned_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.user_id ?? null;
 }
 
 /** The instants of the patient's PDMP checks, newest first (the rules need only the recent ones). */

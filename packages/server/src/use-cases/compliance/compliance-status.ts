@@ -19,7 +19,8 @@ import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
 import { iso } from '../treatment/treatment-common.ts';
 import { pathwayView } from './compliance-records.ts';
-import { currentPathwayRow, loadComplianceInput, primaryClinicianOf } from './compliance-input.ts';
+import { primaryClinicianOf } from '../identity/care-team.ts';
+import { currentPathwayRow, loadComplianceInput } from './compliance-input.ts';
 
 export type ComplianceStatus = 'compliant' | 'action_needed' | 'blocked';
 

@@ -1,5 +1,5 @@
 import { writeAudit } from '../../audit/audit-log.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import { inTransaction, type Db } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 
@@ -94,4 +94,19 @@ export async function listCareTeam({ deps }: UseCase, patientId: string) {
     .orderBy('c.assigned_at')
     .execute();
   return rows.map((r) => ({ userId: r.user_id, name: r.name, role: r.member_role, primary: r.is_primary, assignedAt: new Date(r.assigned_at).toISOString() }));
+}
+
+/** The patient's primary clinician on the care team (the earliest assigned when several are): the owner of their alerts and, with no signed plan, the prescriber their compliance is judged for. */
+export async function primaryClinicianOf(db: Db, patientId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('care_team_members')
+    .select('user_id')
+    .where('patient_id', '=', patientId)
+    .where('member_role', '=', 'clinician')
+    .where('unassigned_at', 'is', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('assigned_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.user_id ?? null;
 }
