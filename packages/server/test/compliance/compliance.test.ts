@@ -13,7 +13,9 @@ import {
   codes,
   createWorld,
   dispense,
+  dispenseCall,
   expectStatus,
+  pathwayUrl,
   prepare,
   schedule,
   signedPlan,
@@ -30,7 +32,6 @@ afterAll(async () => {
 });
 
 const reasonCodes = (body: { reasons?: { code: string }[] }) => (body.reasons ?? []).map((r) => r.code);
-const pathwayUrl = (w: World) => `/api/v1/patients/${w.patient.patientId}/prescribing-pathway`;
 const pdmpUrl = (w: World) => `/api/v1/patients/${w.patient.patientId}/pdmp-checks`;
 const pdmpBody = (at: Date, over: Record<string, unknown> = {}) => ({
   checkedAt: at.toISOString(),
@@ -47,15 +48,6 @@ async function draftPlan(w: World): Promise<string> {
   return draft.json<{ plan: { id: string } }>().plan.id;
 }
 const sign = (w: World, planId: string) => w.call('clinician', 'POST', `/api/v1/plans/${planId}/sign`, { signature: { password: testPassword } });
-const dispenseCall = (w: World) =>
-  w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
-    units: 2,
-    form: 'sublingual_tablet',
-    strengthMg: 300,
-    dispensedAt: t.clock.now().toISOString(),
-    dispenser: 'Keel Test Pharmacy',
-    shipTo: '1 Test Road, Oakland, CA 94607',
-  });
 
 describe('the prescribing pathway', () => {
   it('a prescriber on the care team records one with their e-signature; it supersedes the last and is audited', async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTestPdmpCheck, testPassword } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { authorize, changeSettings, codes, createWorld, dispense, expectStatus, prepare, schedule, signedPlan, type World } from '../treatment/treatment-world.ts';
+import { authorize, changeSettings, codes, createWorld, dispense, dispenseCall, expectStatus, pathwayUrl, prepare, schedule, signedPlan } from '../treatment/treatment-world.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -16,16 +16,6 @@ afterAll(async () => {
 });
 
 const reasonCodes = (body: { reasons?: { code: string }[] }) => (body.reasons ?? []).map((r) => r.code);
-const pathwayUrl = (w: World) => `/api/v1/patients/${w.patient.patientId}/prescribing-pathway`;
-const dispenseCall = (w: World) =>
-  w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
-    units: 2,
-    form: 'sublingual_tablet',
-    strengthMg: 300,
-    dispensedAt: t.clock.now().toISOString(),
-    dispenser: 'Keel Test Pharmacy',
-    shipTo: '1 Test Road, Oakland, CA 94607',
-  });
 
 describe('the end of the telemedicine flexibilities, through the API with the injected clock', () => {
   it('a telemedicine patient is compliant at 23:59:59.999 New York time on the last day and blocked from midnight, with what is needed', async () => {

@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSteps, seedDemo } from '../../src/demo/seed-demo.ts';
+import { describe, expect, it } from 'vitest';
+import { demoSteps } from '../../src/demo/seed-demo.ts';
 import { complianceDemoSteps } from '../../src/demo/compliance.demo.ts';
 import { intakeDemoSteps } from '../../src/demo/intake.demo.ts';
 import { treatmentDemoSteps } from '../../src/demo/treatment.demo.ts';
-import type { DemoContext } from '../../src/demo/demo-context.ts';
 import { bearer } from '../support/factories.ts';
-import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { useDemoApp } from '../support/demo-app.ts';
 
-const password = 'demo-password-for-tests';
-let t: TestContext;
-let demo: DemoContext;
-beforeAll(async () => {
-  t = await createTestApp();
-  // The foundation's accounts and care-team steps, the intake steps (they approve patient@), the prescribing
-  // records the gate checks (credentials, pathway, PDMP), then treatment.
-  demo = await seedDemo(t.deps, { password, steps: [...demoSteps.slice(0, 2), ...intakeDemoSteps, ...complianceDemoSteps, ...treatmentDemoSteps] });
-});
-afterAll(async () => {
-  await t.close();
-});
-
-let address = 0;
-const login = async (email: string) => {
-  address += 1;
-  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: `10.88.0.${address}` });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<{ token: string }>().token;
-};
+// The foundation's accounts and care-team steps, the intake steps (they approve patient@), the prescribing
+// records the gate checks (credentials, pathway, PDMP), then treatment.
+const app = useDemoApp([...demoSteps.slice(0, 2), ...intakeDemoSteps, ...complianceDemoSteps, ...treatmentDemoSteps]);
+const login = app.login;
 const get = async (token: string, url: string) => {
-  const response = await t.app.inject({ method: 'GET', url, headers: bearer(token) });
+  const response = await app.t.app.inject({ method: 'GET', url, headers: bearer(token) });
   expect(response.statusCode, response.body).toBe(200);
   return response.json<Record<string, unknown>>();
 };
@@ -36,7 +19,7 @@ const get = async (token: string, url: string) => {
 describe('treatment demo', () => {
   it('puts patient@ mid-induction: signed plan, doses on hand, reconciled ledger, three completed sessions, one today', async () => {
     const token = await login('patient@keel.demo');
-    const id = demo.patients.patient;
+    const id = app.demo.patients.patient;
     expect(await get(token, `/api/v1/patients/${id}/plan`)).toMatchObject({
       plan: { status: 'active', terms: { phase: 'induction', route: 'sublingual', currentDoseMg: 300, maximumDoseMg: 450 }, signature: { verified: true, meaning: 'prescribed' } },
     });
@@ -45,15 +28,15 @@ describe('treatment demo', () => {
     expect(sessions.items.filter((s) => s.status === 'completed')).toHaveLength(3);
     for (const s of sessions.items.filter((x) => x.status === 'completed')) expect(s.gateEvaluations.map((e) => e.outcome)).toEqual(['authorized']);
     const next = sessions.items.find((s) => s.status === 'scheduled');
-    expect(new Date(next?.scheduledFor ?? 0).toDateString()).toBe(t.clock.now().toDateString());
+    expect(new Date(next?.scheduledFor ?? 0).toDateString()).toBe(app.t.clock.now().toDateString());
   });
 
   it('gives the synthetic patients blocked attempts (blood pressure, interval) and a loss report', async () => {
     const token = await login('clinician@keel.demo');
-    const bp = (await get(token, `/api/v1/patients/${demo.patients['bpHold'] ?? ''}/sessions`)) as { items: { gateEvaluations: { outcome: string; reasons: { code: string }[] }[] }[] };
+    const bp = (await get(token, `/api/v1/patients/${app.demo.patients['bpHold'] ?? ''}/sessions`)) as { items: { gateEvaluations: { outcome: string; reasons: { code: string }[] }[] }[] };
     const bpBlocked = bp.items.flatMap((s) => s.gateEvaluations).filter((e) => e.outcome === 'blocked');
     expect(bpBlocked.map((e) => e.reasons.map((r) => r.code))).toEqual([['VITALS_ABOVE_HOLD'], ['VITALS_ABOVE_HOLD']]);
-    const elliot = demo.patients['intervalLoss'] ?? '';
+    const elliot = app.demo.patients['intervalLoss'] ?? '';
     const interval = (await get(token, `/api/v1/patients/${elliot}/sessions`)) as { items: { gateEvaluations: { outcome: string; reasons: { code: string }[] }[] }[] };
     const intervalBlocked = interval.items.flatMap((s) => s.gateEvaluations).filter((e) => e.outcome === 'blocked');
     expect(intervalBlocked.map((e) => e.reasons.map((r) => r.code))).toEqual([['MIN_INTERVAL_NOT_MET'], ['MIN_INTERVAL_NOT_MET']]);

@@ -104,10 +104,9 @@ export async function signedPlan(w: World, overrides: Partial<TreatmentPlanTerms
   return planId;
 }
 
-export async function dispense(w: World, units: number, strengthMg = 300): Promise<void> {
-  // A PDMP check at every fill (docs/compliance.md).
-  await recordTestPdmpCheck(w.t, w.patient.patientId, w.clinician.id);
-  const response = await w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
+/** The dispense request as a clinician sends it, without the PDMP check a compliant fill needs first. */
+export const dispenseCall = (w: World, units = 2, strengthMg = 300) =>
+  w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
     units,
     form: 'sublingual_tablet',
     strengthMg,
@@ -115,8 +114,15 @@ export async function dispense(w: World, units: number, strengthMg = 300): Promi
     dispenser: 'Keel Test Pharmacy',
     shipTo: '1 Test Road, Oakland, CA 94607',
   });
+
+export async function dispense(w: World, units: number, strengthMg = 300): Promise<void> {
+  // A PDMP check at every fill (docs/compliance.md).
+  await recordTestPdmpCheck(w.t, w.patient.patientId, w.clinician.id);
+  const response = await dispenseCall(w, units, strengthMg);
   if (response.statusCode !== 201) throw new Error(`dispense failed: ${response.statusCode} ${response.body}`);
 }
+
+export const pathwayUrl = (w: World) => `/api/v1/patients/${w.patient.patientId}/prescribing-pathway`;
 
 export async function schedule(w: World): Promise<string> {
   const response = await w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/sessions`, { scheduledFor: w.t.clock.now().toISOString() });
