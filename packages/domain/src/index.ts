@@ -11,3 +11,4 @@ export * from './instruments/index.ts';
 export * from './screening/index.ts';
 export * from './fhir/index.ts';
 export * from './compliance/index.ts';
+export * from './outcomes/index.ts';

@@ -54,7 +54,7 @@ export interface InstrumentOutcomeInput {
 }
 
 /** Response: the fall from baseline is at least the configured share. Integer-safe, so exactly 50% responds. */
-function isResponse(baseline: number, latest: number, settings: OutcomeSettings): boolean | null {
+export function isResponse(baseline: number, latest: number, settings: Pick<OutcomeSettings, 'responseMinReductionPct'>): boolean | null {
   if (baseline <= 0) return null;
   return (baseline - latest) * 100 >= settings.responseMinReductionPct * baseline;
 }
@@ -176,7 +176,7 @@ export interface ProgramOutcomes {
 }
 
 /** Score nearest the target within ± window; ties go to the later score (more treatment behind it). */
-function nearestInWindow(series: readonly ScorePoint[], targetMs: number, windowMs: number): ScorePoint | null {
+export function nearestInWindow(series: readonly ScorePoint[], targetMs: number, windowMs: number): ScorePoint | null {
   let best: { point: ScorePoint; distance: number; ms: number } | null = null;
   for (const point of series) {
     const ms = parseInstant(point.at);
