@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ageBand,
   DEFAULT_REPORT_CHECKPOINTS,
+  patientOutcomeRow,
   DEFAULT_RETENTION_MILESTONES,
   programReport,
   type ProgramReportSettings,
@@ -333,5 +335,48 @@ describe('the program report over random cohorts', () => {
         expect(b.engagement.retention).toEqual(a.engagement.retention);
       }),
     );
+  });
+});
+
+describe('one row per patient (the research export)', () => {
+  it('A: baseline 20, the score read at each checkpoint, response at day 56, followed to day 182', () => {
+    const row = patientOutcomeRow(A, now, settings);
+    expect(row.scores.phq9).toEqual({ baseline: 20, checkpoints: { w4: 12, w8: 9, w12: 4, m6: 3, m12: null }, responseDay: 56, followedToDay: 182 });
+    expect(row.scores.gad7).toEqual({ baseline: null, checkpoints: { w4: null, w8: null, w12: null, m6: null, m12: null }, responseDay: null, followedToDay: null });
+    // The whole record, not the period: the session and moderate event of 1 March count here.
+    expect(row).toMatchObject({
+      sessions: 4,
+      adverseEvents: { mild: 1, moderate: 1, severe: 0 },
+      seriousAdverseEvents: 0,
+      alerts: 3,
+      warningSignOnsets: 3, // craving (3 Mar), early refill (20 Mar), craving again (1 May)
+      reachedHighRisk: true,
+      checkIns: 3,
+      integrationAttended: 2,
+      integrationMissed: 1,
+    });
+  });
+
+  it('B: missing at week 8 and month 6; D: no baseline but its score is read; E: not dosed', () => {
+    expect(patientOutcomeRow(B, now, settings).scores.phq9).toEqual({ baseline: 16, checkpoints: { w4: 8, w8: null, w12: 6, m6: null, m12: null }, responseDay: 26, followedToDay: 80 });
+    expect(patientOutcomeRow(D, now, settings).scores.phq9).toEqual({ baseline: null, checkpoints: { w4: 10, w8: null, w12: null, m6: null, m12: null }, responseDay: null, followedToDay: 28 });
+    expect(patientOutcomeRow(E, now, settings).scores.phq9.checkpoints).toEqual({ w4: null, w8: null, w12: null, m6: null, m12: null });
+  });
+});
+
+describe('age bands', () => {
+  it.each([
+    ['2008-12-02', 'under-18'], // 17 the day before the 18th birthday
+    ['2008-12-01', '18-24'], // 18 on the day
+    ['2001-12-02', '18-24'], // 24
+    ['2001-12-01', '25-34'],
+    ['1962-12-01', '55-64'], // 64
+    ['1961-12-01', '65-74'],
+    ['1951-12-01', '75-89'],
+    ['1936-12-02', '75-89'], // 89
+    ['1936-12-01', '90+'],
+    ['not a date', 'unknown'],
+  ])('born %s is %s on 1 December 2026', (dob, band) => {
+    expect(ageBand(dob, now)).toBe(band);
   });
 });

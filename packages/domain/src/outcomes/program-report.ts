@@ -655,3 +655,114 @@ export function programReport(patients: readonly ReportPatient[], period: Report
     patientsBehind: behind.record(),
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// One row per patient, for the de-identified research export
+
+export interface PatientOutcomeRow {
+  readonly patientId: string;
+  readonly firstDoseAt: string | null;
+  readonly endedAt: string | null;
+  /** Per instrument: the baseline and the score read at each checkpoint (null: none in the window or not yet due). */
+  readonly scores: Readonly<
+    Record<OutcomeInstrument, { readonly baseline: number | null; readonly checkpoints: Readonly<Record<string, number | null>>; readonly responseDay: number | null; readonly followedToDay: number | null }>
+  >;
+  readonly sessions: number;
+  readonly adverseEvents: Readonly<Record<AdverseEventSeverity, number>>;
+  readonly seriousAdverseEvents: number;
+  readonly alerts: number;
+  readonly warningSignOnsets: number;
+  readonly reachedHighRisk: boolean;
+  readonly checkIns: number;
+  readonly integrationAttended: number;
+  readonly integrationMissed: number;
+}
+
+/** The same definitions as `programReport`, one patient at a time and as of `asOf` (no period: the whole record). */
+export function patientOutcomeRow(patient: ReportPatient, asOf: Date, settings: ProgramReportSettings): PatientOutcomeRow {
+  const asOfMs = asOf.getTime();
+  const firstDoseMs = instant(patient.firstDoseAt);
+  const upTo = <T>(items: readonly T[], at: (item: T) => string | null): T[] =>
+    items.filter((item) => {
+      const ms = instant(at(item));
+      return ms !== null && ms <= asOfMs;
+    });
+  const instrumentRow = (instrument: OutcomeInstrument) => {
+    const scores = sortedScores(patient, instrument).filter((s) => s.ms <= asOfMs);
+    const checkpoints: Record<string, number | null> = {};
+    if (firstDoseMs === null || firstDoseMs > asOfMs) {
+      for (const cp of settings.checkpoints) checkpoints[cp.key] = null;
+      return { baseline: null, checkpoints, responseDay: null, followedToDay: null };
+    }
+    const before = scores.filter((s) => s.ms < firstDoseMs);
+    const baselineScore = before[before.length - 1]?.point.total;
+    const baseline = baselineScore !== undefined && baselineScore > 0 ? baselineScore : null;
+    const onTreatment = scores.filter((s) => s.ms >= firstDoseMs);
+    for (const cp of settings.checkpoints) {
+      const targetMs = firstDoseMs + cp.days * DAY;
+      const windowMs = cp.windowDays * DAY;
+      checkpoints[cp.key] =
+        asOfMs < targetMs + windowMs ? null : (nearestInWindow(onTreatment.map((s) => s.point), targetMs, windowMs)?.total ?? null);
+    }
+    const responded = baseline === null ? undefined : onTreatment.find((s) => isResponse(baseline, s.point.total, settings.outcomes) === true);
+    const last = onTreatment[onTreatment.length - 1];
+    return {
+      baseline: baselineScore ?? null,
+      checkpoints,
+      responseDay: responded ? (responded.ms - firstDoseMs) / DAY : null,
+      followedToDay: last ? (last.ms - firstDoseMs) / DAY : null,
+    };
+  };
+  const adverse = upTo(patient.adverseEvents, (e) => e.at);
+  let onsets = 0;
+  let previous = new Set<string>();
+  let reachedHighRisk = false;
+  for (const e of upTo(patient.riskEvaluations, (r) => r.at).sort((a, b) => (instant(a.at) ?? 0) - (instant(b.at) ?? 0))) {
+    const present = new Set(e.signalCodes);
+    for (const code of present) if (!previous.has(code)) onsets += 1;
+    if (e.tier === 'high') reachedHighRisk = true;
+    previous = present;
+  }
+  const integration = upTo(patient.integrationSessions, (s) => s.at);
+  return {
+    patientId: patient.patientId,
+    firstDoseAt: patient.firstDoseAt,
+    endedAt: patient.endedAt,
+    scores: { phq9: instrumentRow('phq9'), gad7: instrumentRow('gad7') },
+    sessions: upTo(patient.sessions, (s) => s.dosedAt).length,
+    adverseEvents: {
+      mild: adverse.filter((e) => e.severity === 'mild').length,
+      moderate: adverse.filter((e) => e.severity === 'moderate').length,
+      severe: adverse.filter((e) => e.severity === 'severe').length,
+    },
+    seriousAdverseEvents: adverse.filter((e) => e.serious).length,
+    alerts: upTo(patient.alerts, (a) => a.raisedAt).length,
+    warningSignOnsets: onsets,
+    reachedHighRisk,
+    checkIns: upTo(patient.checkIns, (c) => c).length,
+    integrationAttended: integration.filter((s) => s.attended).length,
+    integrationMissed: integration.filter((s) => !s.attended).length,
+  };
+}
+
+/** Age bands for de-identified rows (no single years; 90 and over pooled, as HIPAA's safe harbour asks). */
+export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-89', '90+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number] | 'under-18' | 'unknown';
+
+/** Whole years between a date of birth (YYYY-MM-DD) and an instant, as a band. */
+export function ageBand(dateOfBirth: string, at: Date): AgeBand {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth);
+  if (!m) return 'unknown';
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const y = at.getUTCFullYear();
+  const beforeBirthday = at.getUTCMonth() + 1 < month || (at.getUTCMonth() + 1 === month && at.getUTCDate() < day);
+  const age = y - year - (beforeBirthday ? 1 : 0);
+  if (age < 18) return 'under-18';
+  if (age >= 90) return '90+';
+  if (age >= 75) return '75-89';
+  const band = AGE_BANDS.find((b) => {
+    const [lo, hi] = b.split('-').map(Number);
+    return lo !== undefined && hi !== undefined && age >= lo && age <= hi;
+  });
+  return band ?? 'unknown';
+}
