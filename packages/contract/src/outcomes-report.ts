@@ -99,7 +99,7 @@ export const outcomesReportResponse = z.object({
     sessions: z.number().int(),
     adverseEvents: z.array(z.object({ severity: z.enum(['mild', 'moderate', 'severe']), count: z.number().int(), per100Sessions: z.number().nullable() })),
     seriousAdverseEvents: z.array(
-      z.object({ id: z.string(), at: z.string(), severity: z.string(), kind: z.string(), description: z.string(), patientKey: z.string() }),
+      z.object({ at: z.string(), severity: z.string(), kind: z.string(), description: z.string(), patientKey: z.string() }),
     ),
     gateBlocks: z.object({
       evaluations: z.number().int(),
@@ -137,3 +137,10 @@ export const outcomesDrillResponse = z.object({
   items: z.array(z.object({ patientId: uuid, name: z.string(), state: z.string() })),
 });
 export type OutcomesDrillResponse = z.infer<typeof outcomesDrillResponse>;
+
+/** Issue the report as a signed PDF: the filter, and the issuer's password for the electronic signature. */
+export const signedOutcomesReportRequest = z.strictObject({
+  query: outcomesReportQuery,
+  signature: z.strictObject({ password: z.string().min(1).max(1024) }),
+});
+export type SignedOutcomesReportRequest = z.infer<typeof signedOutcomesReportRequest>;

@@ -10,6 +10,7 @@ import { complianceDemoSteps } from './compliance.demo.ts';
 import { continuityDemoSteps } from './continuity.demo.ts';
 import { intakeDemoSteps } from './intake.demo.ts';
 import { monitoringDemoSteps } from './monitoring.demo.ts';
+import { outcomesDemoSteps } from './outcomes.demo.ts';
 import { treatmentDemoSteps } from './treatment.demo.ts';
 
 export const demoAccounts: { key: DemoAccount; email: string; name: string; role: Role; what: string }[] = [
@@ -100,6 +101,7 @@ export const demoSteps: DemoStep[] = [
   ...treatmentDemoSteps,
   ...monitoringDemoSteps,
   ...continuityDemoSteps,
+  ...outcomesDemoSteps,
 ];
 
 export async function seedDemo(deps: DemoContext['deps'], options: { password: string; steps?: DemoStep[] }): Promise<DemoContext> {

@@ -11,6 +11,7 @@ import { fhirPath } from '../use-cases/fhir/fhir-program.ts';
 import { healthRoutes } from './health.routes.ts';
 import { intakeRoutes } from './intake.routes.ts';
 import { monitoringRoutes } from './monitoring.routes.ts';
+import { outcomesReportRoutes } from './outcomes-report.routes.ts';
 import { treatmentRoutes } from './treatment.routes.ts';
 
 /** Every route module of the API. Each route declares its access rule; see http/access-control.ts. */
@@ -24,6 +25,7 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   complianceRoutes(app);
   complianceReportRoutes(app);
   monitoringRoutes(app);
+  outcomesReportRoutes(app);
   continuityRoutes(app);
   fhirRoutes(app);
   // The FHIR API answers in FHIR (OperationOutcome errors), so it is its own encapsulated plugin.

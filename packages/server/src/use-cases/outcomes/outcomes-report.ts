@@ -268,7 +268,6 @@ export function toResponse(loaded: LoadedReport, query: OutcomesReportQuery): Ou
       ...report.safety,
       adverseEvents: [...report.safety.adverseEvents],
       seriousAdverseEvents: report.safety.seriousAdverseEvents.map((e) => ({
-        id: e.id,
         at: e.at,
         severity: e.severity,
         kind: e.kind,
