@@ -1,4 +1,6 @@
 import { scoreInstrument } from '@keel/domain';
+import type { Insertable } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 // Demo data for the program outcomes report (docs/outcomes-report.md): thirty synthetic patients of an earlier
@@ -30,6 +32,29 @@ const LAST = ['Reyes', 'Okafor', 'Lindqvist', 'Tanaka', 'Moreau', 'Haddad', 'Kow
 const STATES = ['CA', 'CA', 'CA', 'WA', 'WA', 'OR', 'NY', 'CO'];
 type Course = 'remitter' | 'responder' | 'nonResponder' | 'dropout';
 
+/** One patient's rows, inserted table by table (parents first) in a few multi-row statements. */
+const TABLES = ['assessments', 'dosing_sessions', 'gate_evaluations', 'adverse_events', 'check_ins', 'appointments', 'appointment_slots', 'risk_evaluations', 'alerts'] as const;
+type Rows = { [T in (typeof TABLES)[number]]: Insertable<Database[T]>[] };
+const emptyRows = (): Rows => ({
+  assessments: [],
+  dosing_sessions: [],
+  gate_evaluations: [],
+  adverse_events: [],
+  check_ins: [],
+  appointments: [],
+  appointment_slots: [],
+  risk_evaluations: [],
+  alerts: [],
+});
+
+async function insertRows(ctx: DemoContext, rows: Rows): Promise<void> {
+  for (const table of TABLES) {
+    const values = rows[table];
+    // 500 rows a statement keeps each well under the bind-parameter limit.
+    for (let i = 0; i < values.length; i += 500) await ctx.tx.insertInto(table).values(values.slice(i, i + 500)).execute();
+  }
+}
+
 /** Item answers (0–3 each) adding up to `total`; PHQ-9 item 9 stays 0 (no safety flag). */
 function answersFor(instrument: 'phq9' | 'gad7', total: number): Record<string, number> {
   const items = instrument === 'phq9' ? 8 : 7;
@@ -44,28 +69,25 @@ function answersFor(instrument: 'phq9' | 'gad7', total: number): Record<string, 
   return answers;
 }
 
-async function score(ctx: DemoContext, patientId: string, userId: string, instrument: 'phq9' | 'gad7', total: number, at: Date): Promise<void> {
+function score(rows: Rows, patientId: string, userId: string, instrument: 'phq9' | 'gad7', total: number, at: Date): void {
   const answers = answersFor(instrument, total);
   const scored = scoreInstrument(instrument, answers);
   if (scored.kind !== 'scored') throw new Error(`demo ${instrument} answers do not score`);
-  await ctx.tx
-    .insertInto('assessments')
-    .values({
-      id: crypto.randomUUID(),
-      patient_id: patientId,
-      instrument,
-      version: scored.version,
-      answers: JSON.stringify(answers),
-      total: scored.total,
-      band: scored.band,
-      flags: [...scored.flags],
-      risk: scored.risk ?? null,
-      context: 'followup',
-      intake_id: null,
-      submitted_by: userId,
-      submitted_at: at,
-    })
-    .execute();
+  rows.assessments.push({
+    id: crypto.randomUUID(),
+    patient_id: patientId,
+    instrument,
+    version: scored.version,
+    answers: JSON.stringify(answers),
+    total: scored.total,
+    band: scored.band,
+    flags: [...scored.flags],
+    risk: scored.risk ?? null,
+    context: 'followup',
+    intake_id: null,
+    submitted_by: userId,
+    submitted_at: at,
+  });
 }
 
 async function alumniClinician(ctx: DemoContext): Promise<string> {
@@ -138,6 +160,7 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
       .execute();
   }
 
+  const rows = emptyRows();
   // Scores: two before the first dose, weekly for twelve weeks, fortnightly to six months, then monthly; about one in
   // eight is missed.
   const phq9Baseline = 14 + Math.floor(random() * 11);
@@ -150,8 +173,8 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
     const noise = () => Math.round((random() - 0.5) * 3);
     const phq9 = Math.max(0, Math.min(27, Math.round(phq9Baseline * (1 - gone)) + noise()));
     const gad7 = Math.max(0, Math.min(21, Math.round(gad7Baseline * (1 - gone * 0.9)) + noise()));
-    await score(ctx, patientId, userId, 'phq9', phq9, at(day, -60));
-    await score(ctx, patientId, userId, 'gad7', gad7, at(day, -55));
+    score(rows, patientId, userId, 'phq9', phq9, at(day, -60));
+    score(rows, patientId, userId, 'gad7', gad7, at(day, -55));
   }
 
   // Sessions: six in the first three weeks, then every two weeks.
@@ -160,45 +183,39 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
   for (const [n, day] of sessionDays.filter((d) => d <= lastDay).entries()) {
     const sessionId = crypto.randomUUID();
     const startedAt = at(day);
-    await ctx.tx
-      .insertInto('dosing_sessions')
-      .values({
-        id: sessionId,
-        patient_id: patientId,
-        plan_id: null,
-        status: 'completed',
-        scheduled_for: startedAt,
-        authorized_at: at(day, -20),
-        dose_mg: n < 2 ? 200 : 300,
-        started_at: startedAt,
-        completed_at: at(day, 150),
-        aborted_at: null,
-        abort_reason: null,
-        created_by: clinicianId,
-        created_at: at(day - 2),
-      })
-      .execute();
+    rows.dosing_sessions.push({
+      id: sessionId,
+      patient_id: patientId,
+      plan_id: null,
+      status: 'completed',
+      scheduled_for: startedAt,
+      authorized_at: at(day, -20),
+      dose_mg: n < 2 ? 200 : 300,
+      started_at: startedAt,
+      completed_at: at(day, 150),
+      aborted_at: null,
+      abort_reason: null,
+      created_by: clinicianId,
+      created_at: at(day - 2),
+    });
     // Some sessions were first refused by the gate (high blood pressure, a sitter not yet attested) and authorized
     // once the condition was met.
     const blocked = random();
     if (blocked < 0.08) {
       const code = blocked < 0.05 ? 'VITALS_ABOVE_HOLD' : 'SITTER_NOT_ATTESTED';
-      await ctx.tx
-        .insertInto('gate_evaluations')
-        .values({
-          id: crypto.randomUUID(),
-          patient_id: patientId,
-          session_id: sessionId,
-          evaluated_at: at(day, -45),
-          actor_id: userId,
-          outcome: 'blocked',
-          reason_codes: [code],
-          reasons: JSON.stringify([{ code, message: code === 'VITALS_ABOVE_HOLD' ? 'Blood pressure was above the hold limit.' : 'The sitter had not attested yet.' }]),
-          inputs: JSON.stringify({}),
-          dose_mg: n < 2 ? 200 : 300,
-          stage: 'authorize',
-        })
-        .execute();
+      rows.gate_evaluations.push({
+        id: crypto.randomUUID(),
+        patient_id: patientId,
+        session_id: sessionId,
+        evaluated_at: at(day, -45),
+        actor_id: userId,
+        outcome: 'blocked',
+        reason_codes: [code],
+        reasons: JSON.stringify([{ code, message: code === 'VITALS_ABOVE_HOLD' ? 'Blood pressure was above the hold limit.' : 'The sitter had not attested yet.' }]),
+        inputs: JSON.stringify({}),
+        dose_mg: n < 2 ? 200 : 300,
+        stage: 'authorize',
+      });
     }
     const effect = random();
     if (effect < 0.09 || (i === 7 && n === 2)) {
@@ -208,45 +225,39 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
         : effect < 0.065
           ? (['nausea', 'mild', 'Nausea during the session, settled without treatment.'] as const)
           : (['dizziness', 'moderate', 'Dizziness for an hour after the session; the sitter kept the patient seated.'] as const);
-      await ctx.tx
-        .insertInto('adverse_events')
-        .values({
-          id: crypto.randomUUID(),
-          patient_id: patientId,
-          session_id: sessionId,
-          kind,
-          severity,
-          serious,
-          description,
-          reported_at: at(day, 90),
-          reported_by: userId,
-          resolved_at: at(day, 240),
-          resolved_by: clinicianId,
-        })
-        .execute();
+      rows.adverse_events.push({
+        id: crypto.randomUUID(),
+        patient_id: patientId,
+        session_id: sessionId,
+        kind,
+        severity,
+        serious,
+        description,
+        reported_at: at(day, 90),
+        reported_by: userId,
+        resolved_at: at(day, 240),
+        resolved_by: clinicianId,
+      });
     }
   }
 
   // Check-ins: most days in the first three weeks, then about twice a week.
   for (let day = 1; day <= lastDay; day += day < 21 ? 1 : 3) {
     if (random() < (day < 21 ? 0.25 : 0.3)) continue;
-    await ctx.tx
-      .insertInto('check_ins')
-      .values({
-        id: crypto.randomUUID(),
-        patient_id: patientId,
-        submitted_at: at(day, 300),
-        submitted_by: userId,
-        mood_0_10: Math.min(10, 4 + Math.round(improvement(course, day / 7) * 6)),
-        sleep_hours: 7,
-        craving_0_10: 0,
-        used_outside_session: false,
-        bladder_symptoms: false,
-        cognitive_complaint: false,
-        side_effects: [],
-        note: null,
-      })
-      .execute();
+    rows.check_ins.push({
+      id: crypto.randomUUID(),
+      patient_id: patientId,
+      submitted_at: at(day, 300),
+      submitted_by: userId,
+      mood_0_10: Math.min(10, 4 + Math.round(improvement(course, day / 7) * 6)),
+      sleep_hours: 7,
+      craving_0_10: 0,
+      used_outside_session: false,
+      bladder_symptoms: false,
+      cognitive_complaint: false,
+      side_effects: [],
+      note: null,
+    });
   }
 
   // Integration sessions with the coach every two weeks from day 3: attended, or missed now and then.
@@ -256,33 +267,30 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
     const endsAt = new Date(startsAt.getTime() + 60 * MINUTE);
     const appointmentId = crypto.randomUUID();
     const attended = random() > 0.15;
-    await ctx.tx
-      .insertInto('appointments')
-      .values({
-        id: appointmentId,
-        patient_id: patientId,
-        staff_id: ctx.users.coach,
-        kind: 'integration',
-        modality: 'audio_video',
-        starts_at: startsAt,
-        ends_at: endsAt,
-        status: attended ? 'completed' : 'missed',
-        status_changed_at: endsAt,
-        status_changed_by: ctx.users.coach,
-        booked_by: ctx.users.coach,
-        created_at: at(day - 7),
-        series_id: null,
-        series_index: null,
-        sitter_user_id: null,
-        follow_up_id: null,
-        rescheduled_from_id: null,
-        cancel_reason: null,
-        cancelled_at: null,
-        cancelled_by: null,
-      })
-      .execute();
+    rows.appointments.push({
+      id: appointmentId,
+      patient_id: patientId,
+      staff_id: ctx.users.coach,
+      kind: 'integration',
+      modality: 'audio_video',
+      starts_at: startsAt,
+      ends_at: endsAt,
+      status: attended ? 'completed' : 'missed',
+      status_changed_at: endsAt,
+      status_changed_by: ctx.users.coach,
+      booked_by: ctx.users.coach,
+      created_at: at(day - 7),
+      series_id: null,
+      series_index: null,
+      sitter_user_id: null,
+      follow_up_id: null,
+      rescheduled_from_id: null,
+      cancel_reason: null,
+      cancelled_at: null,
+      cancelled_by: null,
+    });
     for (let slot = startsAt.getTime(); slot < endsAt.getTime(); slot += 15 * MINUTE) {
-      await ctx.tx.insertInto('appointment_slots').values({ staff_id: ctx.users.coach, slot_start: new Date(slot), appointment_id: appointmentId, patient_id: patientId }).execute();
+      rows.appointment_slots.push({ staff_id: ctx.users.coach, slot_start: new Date(slot), appointment_id: appointmentId, patient_id: patientId });
     }
 
   }
@@ -294,9 +302,9 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
   if ((watched || highRisk) && lastDay > 60) {
     const signals = highRisk ? ['EARLY_REFILL_REQUEST', 'DOSE_ESCALATION_PRESSURE'] : ['CRAVING'];
     const tier = highRisk ? 'high' : 'elevated';
-    await riskEvaluation(ctx, patientId, at(35), tier, 'low', signals);
-    await riskEvaluation(ctx, patientId, at(63), 'low', tier, []);
-    await alert(ctx, patientId, clinicianId, {
+    riskEvaluation(rows, patientId, at(35), tier, 'low', signals);
+    riskEvaluation(rows, patientId, at(63), 'low', tier, []);
+    alert(rows, ctx, patientId, clinicianId, {
       code: highRisk ? 'DEPENDENCE_RISK_BECAME_HIGH' : 'CRAVING',
       severity: highRisk ? 'high' : 'moderate',
       title: highRisk ? 'Dependence risk became high' : 'Craving reported in check-ins',
@@ -309,7 +317,7 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
   }
   // Sitter-check and message alerts, acknowledged at varied speeds.
   if (random() < 0.5 && lastDay > 10) {
-    await alert(ctx, patientId, clinicianId, {
+    alert(rows, ctx, patientId, clinicianId, {
       code: random() < 0.5 ? 'SITTER_CHECK_OVERDUE' : 'MESSAGE_REPLY_OVERDUE',
       severity: 'moderate',
       title: 'Follow-up needed',
@@ -320,60 +328,56 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
       escalated: false,
     });
   }
+  await insertRows(ctx, rows);
 }
 
-async function riskEvaluation(ctx: DemoContext, patientId: string, at: Date, tier: 'low' | 'elevated' | 'high', previous: 'low' | 'elevated' | 'high', signals: string[]) {
-  await ctx.tx
-    .insertInto('risk_evaluations')
-    .values({
-      id: crypto.randomUUID(),
-      patient_id: patientId,
-      evaluated_at: at,
-      tier,
-      previous_tier: previous,
-      trigger: 'nightly',
-      signals: JSON.stringify(signals.map((code) => ({ code, severity: 'moderate', evidence: [], summary: 'Seen in the check-ins and requests of the week.' }))),
-      signal_codes: signals,
-      factors: JSON.stringify([]),
-      explanation: JSON.stringify([]),
-    })
-    .execute();
+function riskEvaluation(rows: Rows, patientId: string, at: Date, tier: 'low' | 'elevated' | 'high', previous: 'low' | 'elevated' | 'high', signals: string[]) {
+  rows.risk_evaluations.push({
+    id: crypto.randomUUID(),
+    patient_id: patientId,
+    evaluated_at: at,
+    tier,
+    previous_tier: previous,
+    trigger: 'nightly',
+    signals: JSON.stringify(signals.map((code) => ({ code, severity: 'moderate', evidence: [], summary: 'Seen in the check-ins and requests of the week.' }))),
+    signal_codes: signals,
+    factors: JSON.stringify([]),
+    explanation: JSON.stringify([]),
+  });
 }
 
-async function alert(
+function alert(
+  rows: Rows,
   ctx: DemoContext,
   patientId: string,
   clinicianId: string,
   a: { code: string; severity: 'moderate' | 'high'; title: string; holdsDosing: boolean; raisedAt: Date; acknowledgeAfterMinutes: number; resolution: string; escalated: boolean },
 ) {
   const acknowledgedAt = new Date(a.raisedAt.getTime() + a.acknowledgeAfterMinutes * MINUTE);
-  await ctx.tx
-    .insertInto('alerts')
-    .values({
-      id: crypto.randomUUID(),
-      patient_id: patientId,
-      code: a.code,
-      cause: `demo-alumni:${a.code}:${a.raisedAt.toISOString()}`,
-      severity: a.severity,
-      title: a.title,
-      status: 'resolved',
-      holds_dosing: a.holdsDosing,
-      owner_id: clinicianId,
-      raised_at: a.raisedAt,
-      escalate_at: new Date(a.raisedAt.getTime() + 60 * MINUTE),
-      escalated_at: a.escalated ? new Date(a.raisedAt.getTime() + 60 * MINUTE) : null,
-      escalated_to: a.escalated ? ctx.users.clinician : null,
-      acknowledged_at: acknowledgedAt,
-      acknowledged_by: clinicianId,
-      resolved_at: new Date(acknowledgedAt.getTime() + 2 * DAY),
-      resolved_by: clinicianId,
-      resolution_action: a.resolution,
-      resolution_note: 'Reviewed with the patient.',
-      evidence: JSON.stringify([]),
-      recommended_actions: JSON.stringify([]),
-      patient_message: null,
-    })
-    .execute();
+  rows.alerts.push({
+    id: crypto.randomUUID(),
+    patient_id: patientId,
+    code: a.code,
+    cause: `demo-alumni:${a.code}:${a.raisedAt.toISOString()}`,
+    severity: a.severity,
+    title: a.title,
+    status: 'resolved',
+    holds_dosing: a.holdsDosing,
+    owner_id: clinicianId,
+    raised_at: a.raisedAt,
+    escalate_at: new Date(a.raisedAt.getTime() + 60 * MINUTE),
+    escalated_at: a.escalated ? new Date(a.raisedAt.getTime() + 60 * MINUTE) : null,
+    escalated_to: a.escalated ? ctx.users.clinician : null,
+    acknowledged_at: acknowledgedAt,
+    acknowledged_by: clinicianId,
+    resolved_at: new Date(acknowledgedAt.getTime() + 2 * DAY),
+    resolved_by: clinicianId,
+    resolution_action: a.resolution,
+    resolution_note: 'Reviewed with the patient.',
+    evidence: JSON.stringify([]),
+    recommended_actions: JSON.stringify([]),
+    patient_message: null,
+  });
 }
 
 const alumniStep: DemoStep = async (ctx) => {
