@@ -4,9 +4,9 @@ import type { Database } from '../db/schema.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
 
 // Demo data for the program outcomes report (docs/outcomes-report.md): thirty synthetic patients of an earlier
-// cohort whose first doses fall between two and fourteen months ago, followed by a second demo clinician so that
-// clinician@'s panel stays as it is. Their histories, drawn from a fixed seed so every demo is the same, give the
-// report something in every section: remitters, responders, non-responders and early drop-outs with missed
+// cohort whose first doses fall between two and fourteen months ago, followed by a second demo clinician and coach
+// so that clinician@'s panel and coach@'s caseload stay as they are. Their histories, drawn from a fixed seed so
+// every demo is the same, give the report something in every section: remitters, responders, non-responders and early drop-outs with missed
 // scores; sessions with adverse events (one serious); sessions the gate blocked; alerts acknowledged at varied
 // speeds, some escalated; warning signs, one patient reaching high risk with a dosing hold; check-ins and
 // integration sessions attended and missed. All synthetic.
@@ -90,15 +90,15 @@ function score(rows: Rows, patientId: string, userId: string, instrument: 'phq9'
   });
 }
 
-async function alumniClinician(ctx: DemoContext): Promise<string> {
+async function alumniStaff(ctx: DemoContext, email: string, name: string, role: 'clinician' | 'coach'): Promise<string> {
   const id = crypto.randomUUID();
   await ctx.tx
     .insertInto('users')
     .values({
       id,
-      email: 'alumni.clinician@keel.demo',
-      name: 'Dr. Jordan Ellis (demo)',
-      role: 'clinician',
+      email,
+      name,
+      role,
       password_hash: ctx.passwordHash,
       mfa_secret: null,
       mfa_last_step: null,
@@ -116,7 +116,7 @@ function improvement(course: Course, weeks: number): number {
   return target * (1 - Math.exp(-weeks / 3));
 }
 
-async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promise<void> {
+async function alumnus(ctx: DemoContext, i: number, clinicianId: string, coachId: string): Promise<void> {
   const random = seeded(1000 + i);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const roll = random();
@@ -153,7 +153,7 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
       created_at: enrolled,
     })
     .execute();
-  for (const [member, role] of [[clinicianId, 'clinician'], [ctx.users.coach, 'coach']] as const) {
+  for (const [member, role] of [[clinicianId, 'clinician'], [coachId, 'coach']] as const) {
     await ctx.tx
       .insertInto('care_team_members')
       .values({ id: crypto.randomUUID(), patient_id: patientId, user_id: member, member_role: role, is_primary: true, assigned_at: enrolled, assigned_by: ctx.users.admin, unassigned_at: null })
@@ -270,15 +270,15 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
     rows.appointments.push({
       id: appointmentId,
       patient_id: patientId,
-      staff_id: ctx.users.coach,
+      staff_id: coachId,
       kind: 'integration',
       modality: 'audio_video',
       starts_at: startsAt,
       ends_at: endsAt,
       status: attended ? 'completed' : 'missed',
       status_changed_at: endsAt,
-      status_changed_by: ctx.users.coach,
-      booked_by: ctx.users.coach,
+      status_changed_by: coachId,
+      booked_by: coachId,
       created_at: at(day - 7),
       series_id: null,
       series_index: null,
@@ -290,7 +290,7 @@ async function alumnus(ctx: DemoContext, i: number, clinicianId: string): Promis
       cancelled_by: null,
     });
     for (let slot = startsAt.getTime(); slot < endsAt.getTime(); slot += 15 * MINUTE) {
-      rows.appointment_slots.push({ staff_id: ctx.users.coach, slot_start: new Date(slot), appointment_id: appointmentId, patient_id: patientId });
+      rows.appointment_slots.push({ staff_id: coachId, slot_start: new Date(slot), appointment_id: appointmentId, patient_id: patientId });
     }
 
   }
@@ -381,8 +381,9 @@ function alert(
 }
 
 const alumniStep: DemoStep = async (ctx) => {
-  const clinicianId = await alumniClinician(ctx);
-  for (let i = 0; i < ALUMNI; i++) await alumnus(ctx, i, clinicianId);
+  const clinicianId = await alumniStaff(ctx, 'alumni.clinician@keel.demo', 'Dr. Jordan Ellis (demo)', 'clinician');
+  const coachId = await alumniStaff(ctx, 'alumni.coach@keel.demo', 'Sasha Reed (demo coach)', 'coach');
+  for (let i = 0; i < ALUMNI; i++) await alumnus(ctx, i, clinicianId, coachId);
 };
 
 export const outcomesDemoSteps: DemoStep[] = [alumniStep];
