@@ -7,20 +7,10 @@
 // so row triggers (foreign keys, the ledger balance trigger, the appointment slot check) do not fire per row;
 // the generator writes the derived rows (ledger balances) itself, consistent with the entries.
 import type pg from 'pg';
+import { seededRandom } from '../../packages/server/src/demo/seeded-random.ts';
 
 const DAY = 86_400_000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so two runs generate the same program. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Col = { name: string; type: string; expr?: string };
 
@@ -230,7 +220,7 @@ const band = (total: number) => (total < 5 ? 'minimal' : total < 10 ? 'mild' : t
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function generateProgram(pool: pg.Pool, options: GenerateOptions): Promise<GeneratedProgram> {
-  const random = rng(20260601);
+  const random = seededRandom(20260601);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const nowMs = options.now.getTime();
   const client = await pool.connect();

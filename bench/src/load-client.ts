@@ -5,6 +5,7 @@
 // Its one argument is the path of a JSON file holding a LoadSpec.
 import fs from 'node:fs';
 import autocannon from 'autocannon';
+import { seededRandom } from '../../packages/server/src/demo/seeded-random.ts';
 
 export interface LoadTarget {
   path: string;
@@ -41,22 +42,12 @@ export interface LoadResult {
   bytesRead: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: load-client <spec.json>');
   const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as LoadSpec;
-  const random = rng(spec.seed);
+  const random = seededRandom(spec.seed);
   const checkIn = () =>
     JSON.stringify({
       mood0to10: 3 + Math.floor(random() * 6),

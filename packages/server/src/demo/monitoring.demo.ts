@@ -23,7 +23,7 @@ const systemAt = (at: Date): RequestContext => ({ actorId: null, actorRole: 'sys
 const useCase = (ctx: DemoContext, at: Date): UseCase => ({ deps: ctx.deps, ctx: systemAt(at) });
 
 /** Item answers (0–3 each) that add up to `total`, spread evenly; PHQ-9 item 9 stays 0 (no safety flag). */
-function answersFor(instrument: 'phq9' | 'gad7', total: number): Record<string, number> {
+export function answersFor(instrument: 'phq9' | 'gad7', total: number): Record<string, number> {
   const items = instrument === 'phq9' ? 8 : 7;
   const answers: Record<string, number> = {};
   let left = Math.min(total, items * 3);

@@ -2,6 +2,8 @@ import { scoreInstrument } from '@keel/domain';
 import type { Insertable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DemoContext, DemoStep } from './demo-context.ts';
+import { answersFor } from './monitoring.demo.ts';
+import { seededRandom } from './seeded-random.ts';
 
 // Demo data for the program outcomes report (docs/outcomes-report.md): thirty synthetic patients of an earlier
 // cohort whose first doses fall between two and fourteen months ago, followed by a second demo clinician and coach
@@ -15,17 +17,6 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 const ALUMNI = 30;
 
-/** A small seeded generator (mulberry32), so the demo is the same every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const FIRST = ['Avery', 'Blake', 'Casey', 'Dana', 'Emery', 'Finley', 'Gray', 'Harper', 'Indy', 'Jules', 'Kendall', 'Logan', 'Marlow', 'Noel', 'Oakley'];
 const LAST = ['Reyes', 'Okafor', 'Lindqvist', 'Tanaka', 'Moreau', 'Haddad', 'Kowalski', 'Mensah', 'Ferreira', 'Novak'];
@@ -55,19 +46,6 @@ async function insertRows(ctx: DemoContext, rows: Rows): Promise<void> {
   }
 }
 
-/** Item answers (0–3 each) adding up to `total`; PHQ-9 item 9 stays 0 (no safety flag). */
-function answersFor(instrument: 'phq9' | 'gad7', total: number): Record<string, number> {
-  const items = instrument === 'phq9' ? 8 : 7;
-  const answers: Record<string, number> = {};
-  let left = Math.min(total, items * 3);
-  for (let i = 1; i <= items; i++) {
-    const share = Math.min(3, Math.ceil(left / (items - i + 1)));
-    answers[`q${i}`] = share;
-    left -= share;
-  }
-  if (instrument === 'phq9') answers['q9'] = 0;
-  return answers;
-}
 
 function score(rows: Rows, patientId: string, userId: string, instrument: 'phq9' | 'gad7', total: number, at: Date): void {
   const answers = answersFor(instrument, total);
@@ -117,7 +95,7 @@ function improvement(course: Course, weeks: number): number {
 }
 
 async function alumnus(ctx: DemoContext, i: number, clinicianId: string, coachId: string): Promise<void> {
-  const random = seeded(1000 + i);
+  const random = seededRandom(1000 + i);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const roll = random();
   const course: Course = roll < 0.25 ? 'remitter' : roll < 0.5 ? 'responder' : roll < 0.85 ? 'nonResponder' : 'dropout';

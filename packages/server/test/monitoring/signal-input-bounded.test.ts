@@ -5,6 +5,7 @@ import { defaultProgramSettings, type ProgramSettings } from '../../src/use-case
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { testEngine } from '../support/test-database.ts';
 import { createPatient } from '../support/factories.ts';
+import { seededRandom } from '../../src/demo/seeded-random.ts';
 
 // The signal input sends only the check-ins that are evidence and finds the rising craving run in SQL
 // (migrations/0015-bounded-signal-input.ts). Held here to the engine's own answer over every check-in of the
@@ -18,16 +19,6 @@ afterAll(async () => {
   await t.close();
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const withCraving = (risingCheckIns: number, cravingHighAtOrAbove: number): ProgramSettings => ({
   ...defaultProgramSettings,
@@ -43,7 +34,7 @@ const withCraving = (risingCheckIns: number, cravingHighAtOrAbove: number): Prog
 
 describe(`bounded warning-sign input on ${testEngine}`, () => {
   it('gives the same warning signs as every check-in of the window, over random histories', async () => {
-    const random = rng(20);
+    const random = seededRandom(20);
     const now = t.clock.now();
     const pool = t.database.pool;
     let shipped = 0;
