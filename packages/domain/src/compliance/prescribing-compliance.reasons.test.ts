@@ -282,6 +282,22 @@ describe('evaluatePrescribingCompliance: the credentials', () => {
     ['a Schedule III registration that expired yesterday', withCreds([licenceCA, { ...deaCA, expiresOn: '2026-06-11' }]), [noDea('expired')]],
     ['a registration whose expiry is not a date', withCreds([licenceCA, { ...deaCA, expiresOn: 'someday' }]), [noDea('expired')]],
     [
+      'a current Schedule II registration beside an expired Schedule III one',
+      withCreds([licenceCA, { ...deaCA, schedules: ['II'] }, { ...deaCA, expiresOn: '2025-01-01' }]),
+      [noDea('does not cover Schedule III')],
+    ],
+    [
+      // A licence for the state with no expiry date is not current, and the message has no date to name.
+      'a licence with no expiry date',
+      withCreds([{ kind: 'state_licence', state: 'CA', schedules: [] }, deaCA]),
+      [
+        noLicence(
+          [undefined as unknown as string],
+          'The prescriber has no current licence on record for CA, the patient’s state (the one on record expired on ). An administrator must record a current licence first.',
+        ),
+      ],
+    ],
+    [
       'a registration that throws when its schedules are read',
       withCreds([
         licenceCA,
@@ -401,6 +417,21 @@ describe('evaluatePrescribingCompliance: the PDMP check', () => {
           'this dispense and after the previous dispense (a PDMP check at every fill)',
           '2026-06-02T15:00:00.000Z',
           '2026-05-20T10:00:00.000Z',
+        ),
+      ],
+    ],
+    [
+      // A previous dispense recorded after now (a clock behind the pharmacy's) leaves no instant a check could count
+      // at; the check made at this very instant is still named as the last one.
+      'a dispense: the previous dispense recorded after now',
+      input('dispense', { pdmpCheckedAt: ['2026-06-12T16:00:00.000Z'], previousDispenseAt: '2026-06-12T17:00:00.000Z' }),
+      [
+        missing(
+          'dispense',
+          7,
+          'this dispense and after the previous dispense (a PDMP check at every fill)',
+          '2026-06-12T16:00:00.000Z',
+          '2026-06-12T17:00:00.000Z',
         ),
       ],
     ],
