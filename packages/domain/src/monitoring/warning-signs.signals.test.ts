@@ -684,3 +684,113 @@ describe('the order of the signals', () => {
     ]);
   });
 });
+
+describe('the edges each rule reads past', () => {
+  it('the empty input has every list, each empty', () => {
+    expect(emptyWarningSignInput).toStrictEqual({
+      refillRequests: [],
+      doseChangeRequests: [],
+      ledgerEntries: [],
+      sessions: [],
+      gateEvaluations: [],
+      checkIns: [],
+      sitterConcerns: [],
+      integrationAppointments: [],
+      assessments: [],
+      pdmpChecks: [],
+    });
+  });
+  it('EARLY_REFILL_REQUEST: a request whose time cannot be read is early even against an eligible date before 1970', () => {
+    expect(
+      only({ refillRequests: [{ id: 'r1', requestedAt: 'last week', eligibleFrom: '1969-12-31T00:00:00.000Z', outcome: 'held' }] }, 'EARLY_REFILL_REQUEST')?.evidence.map((e) => e.id),
+    ).toStrictEqual(['r1']);
+  });
+  it('COUNT_MISMATCH: with a minimum of 0 every count is listed, and an equal count is no surplus', () => {
+    expect(only({ ledgerEntries: [{ id: 'c1', kind: 'counted', occurredAt: '2025-05-01T10:00:00.000Z', countedUnits: 4, expectedUnits: 4 }] }, 'COUNT_MISMATCH', tune('countMismatch', { minDifferenceUnits: 0 }))).toStrictEqual({
+      code: 'COUNT_MISMATCH',
+      severity: 'moderate',
+      evidence: [{ type: 'ledger_entry', id: 'c1', at: '2025-05-01T10:00:00.000Z', summary: 'Counted 4 unit(s), ledger expected 4 (0)' }],
+      summary: '1 pill count(s) differ from the ledger',
+    });
+  });
+  it('USE_OUTSIDE_SESSIONS: units administered with no session and no count', () => {
+    expect(only({ ledgerEntries: [{ id: 'a1', kind: 'administered', occurredAt: '2025-06-05T08:00:00.000Z' }] }, 'USE_OUTSIDE_SESSIONS')?.evidence).toStrictEqual([
+      { type: 'ledger_entry', id: 'a1', at: '2025-06-05T08:00:00.000Z', summary: 'unknown unit(s) administered with no session' },
+    ]);
+  });
+  const gate = (id: string, at: string): GateEvaluationRecord => ({ id, at, outcome: 'blocked', reasonCodes: ['MIN_INTERVAL_NOT_MET'] });
+  it('INTERVAL_PRESSURE: an attempt whose time cannot be read is not read as 1970', () => {
+    // Now is 10 January 1970: an attempt on 5 January and one with no readable time are one attempt, not two.
+    const at = new Date('1970-01-10T00:00:00.000Z');
+    const input = { ...emptyWarningSignInput, gateEvaluations: [gate('g1', '1970-01-05T00:00:00.000Z'), gate('x', 'not a time')] };
+    expect(detectSignals(input, at, defaults, thresholds)).toStrictEqual([]);
+  });
+  it('INTERVAL_PRESSURE: a single attempt when one is enough', () => {
+    expect(only({ gateEvaluations: [gate('g1', '2025-06-01T10:00:00.000Z')] }, 'INTERVAL_PRESSURE', tune('intervalPressure', { minAttempts: 1 }))?.evidence.map((e) => e.id)).toStrictEqual(['g1']);
+  });
+  it('INTERVAL_PRESSURE: of two equally busy windows, the earlier is cited', () => {
+    const s = only(
+      { gateEvaluations: [gate('g1', '2025-04-10T10:00:00.000Z'), gate('g2', '2025-04-12T10:00:00.000Z'), gate('g3', '2025-06-01T10:00:00.000Z'), gate('g4', '2025-06-03T10:00:00.000Z')] },
+      'INTERVAL_PRESSURE',
+    );
+    expect(s?.evidence.map((e) => e.id)).toStrictEqual(['g1', 'g2']);
+  });
+  it('CRAVING: unanswered check-ins, craving checks without a total and scores before the lookback are not scores', () => {
+    expect(
+      only(
+        {
+          checkIns: [
+            checkIn('c0', '2025-03-01T08:00:00.000Z', { craving0to10: 0 }),
+            checkIn('c1', '2025-06-01T08:00:00.000Z'),
+            checkIn('c3', '2025-06-03T08:00:00.000Z', { craving0to10: 1 }),
+            checkIn('c4', '2025-06-04T08:00:00.000Z', { craving0to10: 2 }),
+          ],
+          assessments: [assessment('k2', 'craving', '2025-06-02T08:00:00.000Z', null)],
+        },
+        'CRAVING',
+      ),
+    ).toBeUndefined();
+  });
+  it('CRAVING: a rise that starts from 0', () => {
+    const rising = [0, 1, 2].map((n) => checkIn(`c${n}`, `2025-06-0${n + 1}T08:00:00.000Z`, { craving0to10: n }));
+    expect(only({ checkIns: rising }, 'CRAVING')?.summary).toBe('craving rising over 3 reports (0 → 1 → 2)');
+  });
+  const missedJune = { id: 'm1', at: 'June', status: 'missed' as const };
+  const oneMiss = tune('disengagement', { minMissed: 1 });
+  it('DISENGAGEMENT: a dose whose time cannot be read is not a dose, even after a miss whose time cannot be read', () => {
+    expect(only({ integrationAppointments: [missedJune], sessions: [{ id: 's1', status: 'completed', startedAt: 'yesterday' }] }, 'DISENGAGEMENT', oneMiss)).toBeUndefined();
+  });
+  it('DISENGAGEMENT: a dose at this very instant counts', () => {
+    expect(
+      only(
+        { integrationAppointments: [{ id: 'm1', at: '2025-06-01T08:00:00.000Z', status: 'missed' }], sessions: [{ id: 's1', status: 'in_progress', startedAt: '2025-06-30T12:00:00.000Z' }] },
+        'DISENGAGEMENT',
+        oneMiss,
+      )?.evidence.map((e) => e.id),
+    ).toStrictEqual(['m1', 's1']);
+  });
+  it('DISENGAGEMENT: a miss whose time cannot be read is followed even by a dose before 1970', () => {
+    expect(
+      only({ integrationAppointments: [missedJune], sessions: [{ id: 's1', status: 'completed', startedAt: '1969-12-31T00:00:00.000Z' }] }, 'DISENGAGEMENT', oneMiss)?.evidence.map((e) => e.id),
+    ).toStrictEqual(['m1', 's1']);
+  });
+  it('SUBSTANCE_SCREENS_WORSENING: a follow-up at the instant of the intake is not after it', () => {
+    expect(
+      only(
+        { assessments: [assessment('a0', 'audit-c', '2025-06-01T08:00:00.000Z', 1, { context: 'intake' }), assessment('a1', 'audit-c', '2025-06-01T08:00:00.000Z', 5)] },
+        'SUBSTANCE_SCREENS_WORSENING',
+      ),
+    ).toBeUndefined();
+  });
+  it('SUBSTANCE_SCREENS_WORSENING: an intake whose time cannot be read is compared with any recent follow-up, even one before 1970', () => {
+    // Now is 31 December 1969: the follow-up ten days earlier has a negative epoch time.
+    const at = new Date('1969-12-31T00:00:00.000Z');
+    const input = {
+      ...emptyWarningSignInput,
+      assessments: [assessment('a0', 'audit-c', 'at intake', 1, { context: 'intake' }), assessment('a1', 'audit-c', '1969-12-21T00:00:00.000Z', 4)],
+    };
+    expect(detectSignals(input, at, defaults, thresholds).map((s) => [s.code, s.summary])).toStrictEqual([
+      ['SUBSTANCE_SCREENS_WORSENING', 'Substance screens higher than at intake: audit-c 1 → 4'],
+    ]);
+  });
+});
