@@ -466,3 +466,16 @@ describe('signalAlertCandidates in full', () => {
     expect(evidenceKey({ type: 'ledger_entry', id: 'l1' })).toBe('ledger_entry:l1');
   });
 });
+
+describe('times that cannot be read are not read as 1970', () => {
+  it('a sitter check whose time cannot be read is overdue even ten minutes after the epoch', () => {
+    const at = new Date('1970-01-01T00:10:00.000Z');
+    const event: AlertSourceEvent = { kind: 'session_in_progress', sessionId: 's1', startedAt: '1970-01-01T00:05:00.000Z', lastSitterCheckAt: 'a moment ago' };
+    expect(alertsForEvent(event, at, settings).map((a) => a.cause)).toStrictEqual(['session:s1:after:a moment ago']);
+  });
+  it('a reply whose due time cannot be read is overdue even on a clock before 1970', () => {
+    const at = new Date('1969-12-31T00:00:00.000Z');
+    const event: AlertSourceEvent = { kind: 'message_reply_overdue', threadId: 't1', awaitingSince: '1969-12-30T00:00:00.000Z', dueAt: 'tomorrow' };
+    expect(alertsForEvent(event, at, settings).map((a) => a.cause)).toStrictEqual(['thread:t1:since:1969-12-30T00:00:00.000Z']);
+  });
+});

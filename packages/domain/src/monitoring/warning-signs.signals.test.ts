@@ -774,6 +774,10 @@ describe('the edges each rule reads past', () => {
       only({ integrationAppointments: [missedJune], sessions: [{ id: 's1', status: 'completed', startedAt: '1969-12-31T00:00:00.000Z' }] }, 'DISENGAGEMENT', oneMiss)?.evidence.map((e) => e.id),
     ).toStrictEqual(['m1', 's1']);
   });
+  it('SUBSTANCE_SCREENS_WORSENING: an intake is never its own follow-up, even when its time cannot be read and no increase is asked', () => {
+    const s = tune('substanceScreensWorsening', { minIncrease: 0 });
+    expect(only({ assessments: [assessment('a0', 'audit-c', 'at intake', 3, { context: 'intake' })] }, 'SUBSTANCE_SCREENS_WORSENING', s)).toBeUndefined();
+  });
   it('SUBSTANCE_SCREENS_WORSENING: a follow-up at the instant of the intake is not after it', () => {
     expect(
       only(
