@@ -609,6 +609,7 @@ describe('evaluateGate: what cannot be read, in full', () => {
     ['openAlerts', () => throwing(base(), 'openAlerts'), 'alerts check failed'],
     ['followUpDue', () => throwing(base(), 'followUpDue'), 'followUp check failed'],
     ['lastSessionAt', () => throwing(base(), 'lastSessionAt'), 'visitGap check failed'],
+    ['prescribing', () => throwing(base(), 'prescribing'), 'prescribing check failed'],
     ['activePlan', () => throwing(base(), 'activePlan'), 'limits could not be computed'],
   ];
   it.each(table)('a %s that cannot be read', (_name, build, problem) => {
