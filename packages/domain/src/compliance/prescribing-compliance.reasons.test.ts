@@ -287,13 +287,13 @@ describe('evaluatePrescribingCompliance: the credentials', () => {
       [noDea('does not cover Schedule III')],
     ],
     [
-      // A licence for the state with no expiry date is not current, and the message has no date to name.
+      // A licence for the state with no expiry date is not current, and the message says why rather than name a date.
       'a licence with no expiry date',
       withCreds([{ kind: 'state_licence', state: 'CA', schedules: [] }, deaCA]),
       [
         noLicence(
-          [undefined as unknown as string],
-          'The prescriber has no current licence on record for CA, the patient’s state (the one on record expired on ). An administrator must record a current licence first.',
+          [],
+          'The prescriber has no current licence on record for CA, the patient’s state (the one on record has no readable expiry date). An administrator must record a current licence first.',
         ),
       ],
     ],

@@ -255,10 +255,13 @@ function checkCredentials(input: ComplianceInput, settings: DosingSettings, now:
     return;
   }
   if (!list.some((c) => credentialCovers(c, 'state_licence', state, now, settings))) {
-    const expired = list.filter((c) => isObject(c) && c.kind === 'state_licence' && c.state === state).map((c) => c.expiresOn);
+    const onRecord = list.filter((c) => isObject(c) && c.kind === 'state_licence' && c.state === state);
+    const expired = onRecord.map((c) => c.expiresOn).filter((d): d is string => typeof d === 'string' && d !== '');
+    const which =
+      expired.length > 0 ? ` (the one on record expired on ${expired.sort().at(-1) ?? ''})` : onRecord.length > 0 ? ' (the one on record has no readable expiry date)' : '';
     push(
       'PRESCRIBER_LICENCE_MISSING',
-      `The prescriber has no current licence on record for ${state}, the patient’s state${expired.length > 0 ? ` (the one on record expired on ${expired.sort().at(-1) ?? ''})` : ''}. An administrator must record a current licence first.`,
+      `The prescriber has no current licence on record for ${state}, the patient’s state${which}. An administrator must record a current licence first.`,
       { state, today, expiredOn: expired },
     );
   }
