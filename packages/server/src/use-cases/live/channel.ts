@@ -21,7 +21,7 @@ export async function listChannel({ deps }: UseCase, patientId: string, sessionI
     .where('m.session_id', '=', sessionId)
     .where('m.patient_id', '=', patientId)
     .orderBy('m.sent_at')
-    .orderBy('m.id')
+    .orderBy('m.seq')
     .limit(500)
     .execute();
   return {
