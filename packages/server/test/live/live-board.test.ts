@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepSitterChecks } from '../../src/jobs/monitoring-jobs.ts';
 import { escalateAlerts } from '../../src/use-cases/alerts/escalate-alerts.ts';
+import { LiveHub, type LiveEvent } from '../../src/use-cases/live/live-hub.ts';
 import { bearer, createUser, signIn, type TestUser } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { expectStatus, goodVitals, MINUTE, prepare, readyWorld, schedule, start, type World } from '../treatment/treatment-world.ts';
@@ -89,6 +91,11 @@ describe('the live board', () => {
     expect((await board(w.tokens.clinician)).items[0]).toMatchObject({ checkOverdue: false, minutesSinceDose: 20, urgency: 5 });
     t.clock.set(new Date(startedAt.getTime() + 20 * MINUTE + 1000));
     expect((await board(w.tokens.clinician)).items[0]).toMatchObject({ checkOverdue: true, urgency: 0, urgencyReasons: ['check_overdue'] });
+    // The sweep that raises the overdue alert tells the board once, however often it runs.
+    await sweepSitterChecks(t.deps, {}, t.clock.now());
+    await sweepSitterChecks(t.deps, {}, t.clock.now());
+    const overdue = await t.database.db.selectFrom('live_events').select(['kind', 'session_id']).where('kind', '=', 'check.overdue').execute();
+    expect(overdue).toEqual([{ kind: 'check.overdue', session_id: sessionId }]);
     await expectStatus(w.call('sitter', 'POST', `/api/v1/sessions/${sessionId}/check-ins`, { responsive: true, breathingNormally: true, concern: false }), 201);
     expect((await board(w.tokens.clinician)).items[0]).toMatchObject({ checkOverdue: false, lastCheckAt: '2026-06-01T12:20:01.000Z', nextCheckDueAt: '2026-06-01T12:35:01.000Z' });
   });
@@ -275,5 +282,26 @@ describe('a phone number on the account', () => {
     const cleared = await expectStatus(w.call('sitter', 'PATCH', '/api/v1/me', { phone: null }), 200);
     expect(cleared.json()).toMatchObject({ phone: null });
     expect((await expectStatus(w.call('sitter', 'GET', '/api/v1/me'), 200)).json()).toMatchObject({ phone: null });
+  });
+});
+
+describe('the per-process reader', () => {
+  it('delivers an event whose id committed after a higher one, and each event once', async () => {
+    const hub = new LiveHub(t.database, { pollMs: 60_000 });
+    const got: number[] = [];
+    const unsubscribe = await hub.subscribe((e: LiveEvent) => got.push(e.id));
+    const insert = (id: number) =>
+      t.database.db.insertInto('live_events').values({ id, patient_id: w.patient.patientId, session_id: sessionId, kind: 'sitter.check', at: t.clock.now(), payload: '{}' } as never).execute();
+    // Ids from the sequence, taken now, committed out of order: the later-committed lower id must not be lost.
+    const base = Number((await t.database.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('n')).executeTakeFirstOrThrow()).n) + 1000;
+    await insert(base + 2);
+    await hub.settle();
+    expect(got).toEqual([base + 2]);
+    await insert(base + 1);
+    await hub.settle();
+    await hub.settle();
+    expect(got).toEqual([base + 2, base + 1]);
+    unsubscribe();
+    await hub.stop();
   });
 });
