@@ -9,3 +9,4 @@ export * from './continuity.ts';
 export * from './compliance.ts';
 export * from './compliance-report.ts';
 export * from './outcomes-report.ts';
+export * from './live-board.ts';

@@ -10,6 +10,7 @@ import { fhirRestRoutes } from './fhir/fhir-rest.routes.ts';
 import { fhirPath } from '../use-cases/fhir/fhir-program.ts';
 import { healthRoutes } from './health.routes.ts';
 import { intakeRoutes } from './intake.routes.ts';
+import { liveRoutes } from './live.routes.ts';
 import { monitoringRoutes } from './monitoring.routes.ts';
 import { outcomesReportRoutes } from './outcomes-report.routes.ts';
 import { treatmentRoutes } from './treatment.routes.ts';
@@ -27,6 +28,7 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   monitoringRoutes(app);
   outcomesReportRoutes(app);
   continuityRoutes(app);
+  liveRoutes(app);
   fhirRoutes(app);
   // The FHIR API answers in FHIR (OperationOutcome errors), so it is its own encapsulated plugin.
   await app.register(fhirRestRoutes, { prefix: fhirPath });
