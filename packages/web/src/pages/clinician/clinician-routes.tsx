@@ -3,6 +3,7 @@ import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import { IntakeReviewPage } from './intake-review-page.tsx';
+import { LiveBoardPage } from './live-board-page.tsx';
 import { PanelPage } from './panel-page.tsx';
 import { PatientChartPage } from './patient-chart-page.tsx';
 import { PatientsPage } from './patients-page.tsx';
@@ -15,6 +16,7 @@ export { clinicianBasePath } from './clinician-paths.ts';
 /** The clinician app's pages, relative to clinicianBasePath. */
 export const clinicianRoutes: RouteObject[] = [
   { index: true, element: <PanelPage /> },
+  { path: 'board', element: <LiveBoardPage /> },
   { path: 'alerts', element: <AlertsPage /> },
   { path: 'messages', element: <StaffInboxPage /> },
   { path: 'review-queue', element: <ReviewQueuePage /> },

@@ -2,6 +2,7 @@ import type { RoleSection } from '../../components/role-section.ts';
 
 export const clinicianSections: readonly RoleSection[] = [
   { label: 'Panel', path: '', summary: 'Your patients at a glance: status, risk, open alerts and next sessions.' },
+  { label: 'Live board', path: 'board', summary: 'Sessions under way for the patients you cover now, most urgent first, with who is on call; it updates by itself.' },
   { label: 'Alerts', path: 'alerts', summary: 'Warning signs raised by check-ins, sessions and questionnaires, most severe first.' },
   { label: 'Messages', path: 'messages', summary: 'Patient messages: urgent and overdue first; assign, read and reply.' },
   { label: 'Review queue', path: 'review-queue', summary: 'Submitted intakes waiting for your eligibility decision, oldest first.' },
