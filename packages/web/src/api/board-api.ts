@@ -51,7 +51,8 @@ export interface HoldLimits {
   systolicMax: number;
   diastolicMax: number;
   heartRateMax: number;
-  spo2Min: number;
+  /** null: the program holds on no oxygen-saturation reading. */
+  spo2Min: number | null;
 }
 
 export interface BoardRow {
@@ -75,7 +76,12 @@ export interface BoardRow {
   adverseEvents: { at: string; severity: string; description: string }[];
   riskTier: 'low' | 'elevated' | 'high' | null;
   openAlerts: { id: string; severity: 'critical' | 'high' | 'moderate' | 'low'; kind: string }[];
+  /** Lower is more urgent; the server sorts by it. */
   urgency: number;
+  /** The urgency signals that hold, most urgent first. */
+  urgencyReasons: ('check_overdue' | 'concern' | 'vitals_over_limit' | 'urgent_alert' | 'high_risk')[];
+  /** How the viewer covers the patient. */
+  coverage: 'care_team' | 'on_call';
 }
 
 export interface Board {
@@ -98,8 +104,8 @@ const channel = (sessionId: string) => `/sessions/${encodeURIComponent(sessionId
 
 export const boardApi = {
   shifts: (from: string, to: string) => api.get<{ items: Shift[] }>(`/on-call/shifts?${new URLSearchParams({ from, to }).toString()}`),
-  addShift: (body: NewShift) => api.post<Shift | { items: Shift[] }>('/on-call/shifts', body),
-  cancelShift: (shiftId: string) => api.delete<unknown>(`/on-call/shifts/${encodeURIComponent(shiftId)}`),
+  addShift: (body: NewShift) => api.post<{ items: Shift[] }>('/on-call/shifts', body),
+  cancelShift: (shiftId: string) => api.delete<{ shift: Shift; cancelledAt: string }>(`/on-call/shifts/${encodeURIComponent(shiftId)}`),
   onCallNow: () => api.get<OnCallNow>('/on-call/now'),
   gaps: (days: number) => api.get<{ items: CoverageGap[] }>(`/on-call/gaps?days=${days}`),
   board: () => api.get<Board>('/board'),

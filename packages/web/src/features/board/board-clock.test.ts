@@ -115,4 +115,8 @@ describe('vitalReadings: each reading beside its hold limit, beyond it in words'
       'Oxygen saturation: 97 % (hold below 92 %)',
     ]);
   });
+  it('a program without an oxygen limit never flags saturation', () => {
+    const [, , spo2] = vitalReadings(v(120, 80, 70, 80), { ...limits, spo2Min: null });
+    expect(spo2).toEqual({ key: 'spo2', label: 'Oxygen saturation', value: '80 %', limit: 'no hold limit', overLimit: null });
+  });
 });

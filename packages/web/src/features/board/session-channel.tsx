@@ -93,7 +93,7 @@ export function SessionChannel({ sessionId, pollMs, headingId, heading = 'Sessio
             </Text>
           )}
           <Button type="submit" loading={send.isPending} w="fit-content">
-            Send
+            Send message
           </Button>
         </Stack>
       </form>

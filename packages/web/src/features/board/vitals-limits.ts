@@ -39,8 +39,8 @@ export function vitalReadings(v: BoardVitals, limits: HoldLimits): VitalReading[
       key: 'spo2',
       label: 'Oxygen saturation',
       value: v.spo2 === null ? '—' : `${v.spo2} %`,
-      limit: `hold below ${limits.spo2Min} %`,
-      overLimit: v.spo2 !== null && v.spo2 < limits.spo2Min ? 'below the hold limit' : null,
+      limit: limits.spo2Min === null ? 'no hold limit' : `hold below ${limits.spo2Min} %`,
+      overLimit: v.spo2 !== null && limits.spo2Min !== null && v.spo2 < limits.spo2Min ? 'below the hold limit' : null,
     },
   ];
 }

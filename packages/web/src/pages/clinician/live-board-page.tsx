@@ -13,7 +13,7 @@ import { clockOffsetMs, elapsedWords, nextCheck } from '../../features/board/liv
 import { SessionChannel } from '../../features/board/session-channel.tsx';
 import { useBoardStream, type LiveEvent, type StreamState } from '../../features/board/use-board-stream.ts';
 import { vitalReadings } from '../../features/board/vitals-limits.ts';
-import { RiskTierBadge, SeverityBadge, StatusBadge } from '../../features/clinician/badges.tsx';
+import { RiskTierBadge, SeverityBadge, StatusBadge, ToneBadge } from '../../features/clinician/badges.tsx';
 import { QueryView } from '../../features/clinician/query-view.tsx';
 import { useNow } from '../../features/patient/use-now.ts';
 import { clinicianBasePath } from './clinician-paths.ts';
@@ -48,15 +48,21 @@ function OnCall({ now, userId }: { now: OnCallNow; userId: string }) {
   );
 }
 
-/** What puts a session near the top, in words (the server's sort follows the same signals). */
+type UrgencyReason = BoardRow['urgencyReasons'][number];
+/** The server's urgency signals in its order (docs/live-board.md), in words. */
+const urgencyWords: readonly [UrgencyReason, string][] = [
+  ['check_overdue', 'sitter check overdue'],
+  ['concern', 'concern reported'],
+  ['vitals_over_limit', 'vital signs beyond the hold limits'],
+  ['urgent_alert', 'urgent alert open'],
+  ['high_risk', 'high risk'],
+];
+
+/** Why a session is near the top, in words: the server's reasons, and a check that has fallen due since it answered. */
 function attentionReasons(row: BoardRow, overdue: boolean): string[] {
-  const reasons: string[] = [];
-  if (overdue) reasons.push('sitter check overdue');
-  if (row.concerns.length > 0) reasons.push(row.concerns.length === 1 ? 'a concern reported' : `${row.concerns.length} concerns reported`);
-  if (row.vitalsOverLimit) reasons.push('vital signs beyond the hold limits');
-  if (row.openAlerts.some((a) => a.severity === 'critical' || a.severity === 'high')) reasons.push('an urgent alert is open');
-  if (row.riskTier === 'high') reasons.push('high risk');
-  return reasons;
+  const reasons = new Set<UrgencyReason>(row.urgencyReasons);
+  if (overdue) reasons.add('check_overdue');
+  return urgencyWords.filter(([code]) => reasons.has(code)).map(([, words]) => words);
 }
 
 function Facts({ title, children }: { title: string; children: ReactNode }) {
@@ -98,6 +104,11 @@ function BoardCard({ row, nowMs, onOpenChannel }: { row: BoardRow; nowMs: number
             <Group gap="xs" wrap="wrap">
               <StatusBadge status={row.status} />
               <RiskTierBadge tier={row.riskTier} />
+              {row.coverage === 'on_call' && (
+                <ToneBadge color="gray.8" variant="outline">
+                  covered on call
+                </ToneBadge>
+              )}
             </Group>
           </Stack>
           <Group gap="xs" wrap="wrap">
