@@ -28,6 +28,8 @@ export const userSchema = z.object({
   mfaVerified: z.boolean(),
   idleTimeoutMinutes: z.number().int(),
   isDemo: z.boolean(),
+  /** The user's contact number (E.164), which they set on their account; the live board shows it to the care team. */
+  phone: z.string().nullable().optional(),
 });
 export type User = z.infer<typeof userSchema>;
 

@@ -8,3 +8,4 @@ export * from './monitoring.ts';
 export * from './continuity.ts';
 export * from './compliance.ts';
 export * from './compliance-report.ts';
+export * from './live-board.ts';

@@ -26,6 +26,7 @@ import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerListReadAudit } from './http/list-read-audit.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
+import { LiveHub } from './use-cases/live/live-hub.ts';
 import type { Clock } from './clock.ts';
 import type { Notifier } from './notifications/notifier.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -59,6 +60,10 @@ declare module 'fastify' {
     deps: AppDeps;
     /** Every route with its declared access rule: the route-registry and denial-matrix tests read this. */
     keelRoutes: RegisteredRoute[];
+    /** This process's reader of the live board's events (docs/live-board.md). */
+    liveHub: LiveHub;
+    /** The open board streams' closers, run before the server closes. */
+    liveStreams: Set<() => void>;
   }
 }
 
@@ -148,6 +153,14 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('deps', deps);
+  const liveHub = new LiveHub(deps.database);
+  app.decorate('liveHub', liveHub);
+  app.decorate('liveStreams', new Set<() => void>());
+  // Open streams never go idle: they are ended before the server waits for its connections to close.
+  app.addHook('preClose', async () => {
+    for (const close of [...app.liveStreams]) close();
+    await liveHub.stop();
+  });
   const routes: RegisteredRoute[] = [];
   app.decorate('keelRoutes', routes);
   app.addHook('onRoute', (route) => {

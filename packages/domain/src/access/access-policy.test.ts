@@ -3,7 +3,7 @@ import { can, canProgram, patientPolicy, patientResources, programResources, typ
 import { tableAllowsPatient, tableAllowsProgram, tabledPatientPairs, tabledProgramPairs } from './access-table.fixture.ts';
 
 const roles: Role[] = ['patient', 'sitter', 'clinician', 'coach', 'admin'];
-const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'reviewer', 'none'];
+const relations: Relation[] = ['self', 'sitter', 'clinician', 'coach', 'reviewer', 'on_call', 'none'];
 const actions: Action[] = ['read', 'write', 'sign', 'decide', 'authorize', 'share'];
 
 describe('can', () => {
@@ -31,6 +31,12 @@ describe('can', () => {
     ['patient', 'self', 'authorize', 'session', 'allowed'],
     ['sitter', 'sitter', 'authorize', 'session', 'denied'],
     ['patient', 'self', 'sign', 'plan', 'denied'],
+    ['clinician', 'on_call', 'read', 'session', 'allowed'],
+    ['clinician', 'on_call', 'write', 'session_channel', 'allowed'],
+    ['clinician', 'on_call', 'read', 'plan', 'denied'],
+    ['clinician', 'on_call', 'write', 'session', 'denied'],
+    ['sitter', 'sitter', 'write', 'session_channel', 'allowed'],
+    ['coach', 'coach', 'read', 'session_channel', 'denied'],
   ] as const)('%s with relation %s: %s %s is %s', (role, relation, action, resource, expected) => {
     expect(can({ role, relation }, action, resource).kind).toBe(expected);
   });
@@ -51,7 +57,7 @@ describe('can', () => {
         const matches =
           (role === 'patient' && relation === 'self') ||
           (role === 'sitter' && relation === 'sitter') ||
-          (role === 'clinician' && (relation === 'clinician' || relation === 'reviewer')) ||
+          (role === 'clinician' && (relation === 'clinician' || relation === 'reviewer' || relation === 'on_call')) ||
           (role === 'coach' && relation === 'coach');
         if (matches) continue;
         for (const resource of patientResources) {
@@ -66,8 +72,13 @@ describe('can', () => {
   it('gives the sitter only session-related resources', () => {
     const sitterReadable = patientResources.filter((r) => patientPolicy[r]?.read?.includes('sitter'));
     expect(sitterReadable.sort()).toEqual(
-      ['adverse_event', 'patient_profile', 'session', 'session_checklist', 'session_vitals', 'sitter_attestation', 'sitter_check'].sort(),
+      ['adverse_event', 'patient_profile', 'session', 'session_channel', 'session_checklist', 'session_vitals', 'sitter_attestation', 'sitter_check'].sort(),
     );
+  });
+
+  it('lets an on-call clinician read the session and use its channel, and nothing else', () => {
+    const onCallAllowed = patientResources.flatMap((r) => actions.filter((a) => can({ role: 'clinician', relation: 'on_call' }, a, r).kind === 'allowed').map((a) => `${a} ${r}`));
+    expect(onCallAllowed.sort()).toEqual(['read session', 'read session_channel', 'write session_channel']);
   });
 
   it('lets a reviewer read the intake and its screening, and nothing else', () => {
@@ -92,6 +103,12 @@ describe('canProgram', () => {
     ['admin', 'read', 'review_queue', 'denied'],
     ['patient', 'read', 'panel', 'denied'],
     ['coach', 'read', 'panel', 'allowed'],
+    ['admin', 'write', 'on_call_rota', 'allowed'],
+    ['clinician', 'write', 'on_call_rota', 'denied'],
+    ['clinician', 'read', 'on_call_rota', 'allowed'],
+    ['clinician', 'read', 'on_call_gaps', 'denied'],
+    ['clinician', 'read', 'live_board', 'allowed'],
+    ['admin', 'read', 'live_board', 'denied'],
   ] as const)('%s: %s %s is %s', (role, action, resource, expected) => {
     expect(canProgram(role, action, resource).kind).toBe(expected);
   });

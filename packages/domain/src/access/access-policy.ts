@@ -9,8 +9,10 @@ export type Role = 'patient' | 'sitter' | 'clinician' | 'coach' | 'admin';
  * How the actor stands to the patient whose record is touched. `reviewer` is a clinician outside the care team
  * who is licensed in the state of an applicant whose intake awaits review: the review queue lists that intake,
  * and the clinician must be able to read it before claiming it (docs/intake.md, "Who sees the review queue").
+ * `on_call` is a clinician outside the care team who is on the on-call rota (primary or backup) at this moment: they
+ * cover every patient's live session (docs/live-board.md), so they read the session and its channel, nothing more.
  */
-export type Relation = 'self' | 'sitter' | 'clinician' | 'coach' | 'reviewer' | 'none';
+export type Relation = 'self' | 'sitter' | 'clinician' | 'coach' | 'reviewer' | 'on_call' | 'none';
 
 export type Action = 'read' | 'write' | 'sign' | 'decide' | 'authorize' | 'share';
 
@@ -57,6 +59,7 @@ export const patientResources = [
   'pdmp_check',
   'compliance',
   'compliance_report',
+  'session_channel',
 ] as const;
 export type PatientResource = (typeof patientResources)[number];
 
@@ -75,6 +78,9 @@ export const programResources = [
   'message_inbox',
   'credentials',
   'compliance_lapse_list',
+  'on_call_rota',
+  'on_call_gaps',
+  'live_board',
 ] as const;
 export type ProgramResource = (typeof programResources)[number];
 
@@ -104,7 +110,8 @@ export const patientPolicy: Rules<PatientResource> = {
   ledger_loss: { write: careAndSelf },
   dispense: { read: careAndSelf, write: care },
   refill: { read: careAndSelf, write: ['self'], decide: care },
-  session: { read: ['self', 'clinician', 'sitter'], write: ['self', 'clinician', 'sitter'], authorize: ['self'] },
+  // The on-call clinician reads a live session of any patient while on call (docs/live-board.md).
+  session: { read: ['self', 'clinician', 'sitter', 'on_call'], write: ['self', 'clinician', 'sitter'], authorize: ['self'] },
   session_vitals: { read: ['self', 'clinician', 'sitter'], write: ['self', 'sitter'] },
   session_checklist: { read: ['self', 'clinician', 'sitter'], write: ['self'] },
   sitter_attestation: { read: ['self', 'clinician', 'sitter'], write: ['sitter'] },
@@ -137,6 +144,8 @@ export const patientPolicy: Rules<PatientResource> = {
   // Prescribing compliance (docs/compliance.md): the prescriber's records, kept by the care team's clinicians.
   prescribing_pathway: { read: care, write: care },
   pdmp_check: { read: care, write: care },
+  // A session's channel: the patient, their sitter, the care team's clinicians and whoever is on call now.
+  session_channel: { read: ['self', 'sitter', 'clinician', 'on_call'], write: ['self', 'sitter', 'clinician', 'on_call'] },
   compliance: { read: care },
   // Records for inspection (docs/compliance-report.md): the care team's clinicians; administrators by role (below).
   compliance_report: { read: care },
@@ -162,6 +171,12 @@ export const programPolicy: Record<ProgramResource, Partial<Record<Action, reado
   credentials: { read: ['admin'], write: ['admin'] },
   // A clinician sees their own patients on it, an administrator every patient.
   compliance_lapse_list: { read: ['clinician', 'admin'] },
+  // The on-call rota (docs/live-board.md): administrators write it, clinicians and administrators read it; the
+  // uncovered windows are the administrators' to fill.
+  on_call_rota: { read: ['clinician', 'admin'], write: ['admin'] },
+  on_call_gaps: { read: ['admin'] },
+  // The live session board: the sessions of the patients the clinician covers at that moment.
+  live_board: { read: ['clinician'] },
 };
 
 /**
@@ -209,6 +224,7 @@ function relationMatchesRole({ role, relation }: PatientActor): boolean {
       return role === 'sitter';
     case 'clinician':
     case 'reviewer':
+    case 'on_call':
       return role === 'clinician';
     case 'coach':
       return role === 'coach';

@@ -10,91 +10,94 @@ import type { Action, PatientResource, ProgramResource, Relation, Role } from '.
  *   pat = patient, their own record        sit = sitter assigned to the patient
  *   cli = clinician on the care team       rev = clinician licensed in the state of an applicant awaiting review
  *   coa = coach on the care team           adm = administrator (no relationship needed, none honoured)
+ *   onc = clinician off the care team who is on the on-call rota (primary or backup) at this moment
  * Every (resource, action) pair not listed is denied to everyone; every actor with no relationship to the patient,
  * or with a relationship that belongs to another role, is denied everything (the administrator's column excepted).
  */
 const patientTable = `
-resource             action      pat sit cli rev coa adm
-patient_profile      read         Y   Y   Y   .   Y   .
-patient_profile      write        Y   .   Y   .   .   .
-intake               read         Y   .   Y   Y   .   .
-intake               write        Y   .   .   .   .   .
-intake               decide       .   .   Y   .   .   .
-screening            read         Y   .   Y   Y   .   .
-assessment           read         Y   .   Y   .   .   .
-assessment           write        Y   .   Y   .   .   .
-consent              read         Y   .   Y   .   .   .
-consent              sign         Y   .   .   .   .   .
-education            read         Y   .   Y   .   Y   .
-education            write        Y   .   .   .   .   .
-plan                 read         Y   .   Y   .   .   .
-plan                 write        .   .   Y   .   .   .
-plan                 sign         .   .   Y   .   .   .
-ledger               read         Y   .   Y   .   .   .
-ledger               write        .   .   Y   .   .   .
-ledger_loss          write        Y   .   Y   .   .   .
-dispense             read         Y   .   Y   .   .   .
-dispense             write        .   .   Y   .   .   .
-refill               read         Y   .   Y   .   .   .
-refill               write        Y   .   .   .   .   .
-refill               decide       .   .   Y   .   .   .
-session              read         Y   Y   Y   .   .   .
-session              write        Y   Y   Y   .   .   .
-session              authorize    Y   .   .   .   .   .
-session_vitals       read         Y   Y   Y   .   .   .
-session_vitals       write        Y   Y   .   .   .   .
-session_checklist    read         Y   Y   Y   .   .   .
-session_checklist    write        Y   .   .   .   .   .
-sitter_attestation   read         Y   Y   Y   .   .   .
-sitter_attestation   write        .   Y   .   .   .   .
-sitter_check         read         Y   Y   Y   .   .   .
-sitter_check         write        .   Y   .   .   .   .
-adverse_event        read         Y   Y   Y   .   .   .
-adverse_event        write        Y   Y   Y   .   .   .
-checkin              read         Y   .   Y   .   .   .
-checkin              write        Y   .   .   .   .   .
-alert                read         .   .   Y   .   Y   .
-alert                write        .   .   Y   .   .   .
-outcomes             read         Y   .   Y   .   Y   .
-risk                 read         .   .   Y   .   .   .
-timeline             read         Y   .   Y   .   .   .
-care_team            read         Y   .   Y   .   Y   Y
-care_team            write        .   .   Y   .   .   Y
-sitters              read         Y   .   Y   .   .   .
-sitters              write        Y   .   Y   .   .   .
-sitters              decide       .   .   Y   .   .   .
-journal              read         Y   .   .   .   .   .
-journal              write        Y   .   .   .   .   .
-journal              share        Y   .   .   .   .   .
-coaching_note        read         Y   .   Y   .   Y   .
-coaching_note        write        .   .   .   .   Y   .
-practice             read         Y   .   Y   .   Y   .
-practice             write        .   .   Y   .   Y   .
-practice_completion  write        Y   .   .   .   .   .
-shared_journal       read         .   .   Y   .   Y   .
-visit                read         Y   .   Y   .   .   .
-visit                write        .   .   Y   .   .   .
-message              read         Y   .   Y   .   Y   .
-message              write        Y   .   Y   .   Y   .
-appointment          read         Y   .   Y   .   Y   .
-appointment          write        Y   .   Y   .   Y   .
-support_contact      read         Y   .   Y   .   Y   .
-support_contact      write        Y   .   .   .   .   .
-outside_clinician    read         Y   .   Y   .   .   .
-outside_clinician    write        Y   .   .   .   .   .
-disclosure           read         Y   .   Y   .   .   .
-disclosure           write        Y   .   Y   .   .   .
-discharge            read         Y   .   Y   .   .   .
-discharge            write        .   .   Y   .   .   .
-discharge            sign         .   .   Y   .   .   .
-access_log           read         Y   .   .   .   .   .
-fhir_export          read         Y   .   Y   .   .   .
-prescribing_pathway  read         .   .   Y   .   .   .
-prescribing_pathway  write        .   .   Y   .   .   .
-pdmp_check           read         .   .   Y   .   .   .
-pdmp_check           write        .   .   Y   .   .   .
-compliance           read         .   .   Y   .   .   .
-compliance_report    read         .   .   Y   .   .   Y
+resource             action      pat sit cli rev onc coa adm
+patient_profile      read        Y   Y   Y   .   .   Y   .
+patient_profile      write       Y   .   Y   .   .   .   .
+intake               read        Y   .   Y   Y   .   .   .
+intake               write       Y   .   .   .   .   .   .
+intake               decide      .   .   Y   .   .   .   .
+screening            read        Y   .   Y   Y   .   .   .
+assessment           read        Y   .   Y   .   .   .   .
+assessment           write       Y   .   Y   .   .   .   .
+consent              read        Y   .   Y   .   .   .   .
+consent              sign        Y   .   .   .   .   .   .
+education            read        Y   .   Y   .   .   Y   .
+education            write       Y   .   .   .   .   .   .
+plan                 read        Y   .   Y   .   .   .   .
+plan                 write       .   .   Y   .   .   .   .
+plan                 sign        .   .   Y   .   .   .   .
+ledger               read        Y   .   Y   .   .   .   .
+ledger               write       .   .   Y   .   .   .   .
+ledger_loss          write       Y   .   Y   .   .   .   .
+dispense             read        Y   .   Y   .   .   .   .
+dispense             write       .   .   Y   .   .   .   .
+refill               read        Y   .   Y   .   .   .   .
+refill               write       Y   .   .   .   .   .   .
+refill               decide      .   .   Y   .   .   .   .
+session              read        Y   Y   Y   .   Y   .   .
+session              write       Y   Y   Y   .   .   .   .
+session              authorize   Y   .   .   .   .   .   .
+session_vitals       read        Y   Y   Y   .   .   .   .
+session_vitals       write       Y   Y   .   .   .   .   .
+session_checklist    read        Y   Y   Y   .   .   .   .
+session_checklist    write       Y   .   .   .   .   .   .
+sitter_attestation   read        Y   Y   Y   .   .   .   .
+sitter_attestation   write       .   Y   .   .   .   .   .
+sitter_check         read        Y   Y   Y   .   .   .   .
+sitter_check         write       .   Y   .   .   .   .   .
+adverse_event        read        Y   Y   Y   .   .   .   .
+adverse_event        write       Y   Y   Y   .   .   .   .
+checkin              read        Y   .   Y   .   .   .   .
+checkin              write       Y   .   .   .   .   .   .
+alert                read        .   .   Y   .   .   Y   .
+alert                write       .   .   Y   .   .   .   .
+outcomes             read        Y   .   Y   .   .   Y   .
+risk                 read        .   .   Y   .   .   .   .
+timeline             read        Y   .   Y   .   .   .   .
+care_team            read        Y   .   Y   .   .   Y   Y
+care_team            write       .   .   Y   .   .   .   Y
+sitters              read        Y   .   Y   .   .   .   .
+sitters              write       Y   .   Y   .   .   .   .
+sitters              decide      .   .   Y   .   .   .   .
+journal              read        Y   .   .   .   .   .   .
+journal              write       Y   .   .   .   .   .   .
+journal              share       Y   .   .   .   .   .   .
+coaching_note        read        Y   .   Y   .   .   Y   .
+coaching_note        write       .   .   .   .   .   Y   .
+practice             read        Y   .   Y   .   .   Y   .
+practice             write       .   .   Y   .   .   Y   .
+practice_completion  write       Y   .   .   .   .   .   .
+shared_journal       read        .   .   Y   .   .   Y   .
+visit                read        Y   .   Y   .   .   .   .
+visit                write       .   .   Y   .   .   .   .
+message              read        Y   .   Y   .   .   Y   .
+message              write       Y   .   Y   .   .   Y   .
+appointment          read        Y   .   Y   .   .   Y   .
+appointment          write       Y   .   Y   .   .   Y   .
+support_contact      read        Y   .   Y   .   .   Y   .
+support_contact      write       Y   .   .   .   .   .   .
+outside_clinician    read        Y   .   Y   .   .   .   .
+outside_clinician    write       Y   .   .   .   .   .   .
+disclosure           read        Y   .   Y   .   .   .   .
+disclosure           write       Y   .   Y   .   .   .   .
+discharge            read        Y   .   Y   .   .   .   .
+discharge            write       .   .   Y   .   .   .   .
+discharge            sign        .   .   Y   .   .   .   .
+access_log           read        Y   .   .   .   .   .   .
+fhir_export          read        Y   .   Y   .   .   .   .
+prescribing_pathway  read        .   .   Y   .   .   .   .
+prescribing_pathway  write       .   .   Y   .   .   .   .
+pdmp_check           read        .   .   Y   .   .   .   .
+pdmp_check           write       .   .   Y   .   .   .   .
+compliance           read        .   .   Y   .   .   .   .
+compliance_report    read        .   .   Y   .   .   .   Y
+session_channel      read        Y   Y   Y   .   Y   .   .
+session_channel      write       Y   Y   Y   .   Y   .   .
 `;
 
 /** Program-level resources: the role alone decides. Columns: patient, sitter, clinician, coach, admin. */
@@ -122,9 +125,13 @@ message_inbox        read         .   .   Y   Y   .
 credentials          read         .   .   .   .   Y
 credentials          write        .   .   .   .   Y
 compliance_lapse_list read        .   .   Y   .   Y
+on_call_rota         read         .   .   Y   .   Y
+on_call_rota         write        .   .   .   .   Y
+on_call_gaps         read         .   .   .   .   Y
+live_board           read         .   .   Y   .   .
 `;
 
-type Column = 'pat' | 'sit' | 'cli' | 'rev' | 'coa' | 'adm';
+type Column = 'pat' | 'sit' | 'cli' | 'rev' | 'onc' | 'coa' | 'adm';
 
 function parse(table: string): Map<string, Set<Column>> {
   const [header, ...rows] = table.trim().split('\n').map((l) => l.trim().split(/\s+/));
@@ -153,6 +160,7 @@ const relationColumn: Record<Exclude<Relation, 'none'>, { column: Column; role: 
   sitter: { column: 'sit', role: 'sitter' },
   clinician: { column: 'cli', role: 'clinician' },
   reviewer: { column: 'rev', role: 'clinician' },
+  on_call: { column: 'onc', role: 'clinician' },
   coach: { column: 'coa', role: 'coach' },
 };
 

@@ -18,3 +18,5 @@ export type {
 } from './session-lifecycle.ts';
 export { BOOKING_REASON_CODES, checkBooking } from './booking.ts';
 export type { BookingDecision, BookingInput, BookingReason, BookingReasonCode } from './booking.ts';
+export { BOARD_URGENCY_REASONS, boardUrgency, compareBoardRows, sitterCheckDue, vitalsOverLimit } from './live-board.ts';
+export type { BoardSortKey, BoardUrgencyReason, CheckRule, HoldLimits, UrgencyFacts } from './live-board.ts';

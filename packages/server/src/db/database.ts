@@ -14,6 +14,12 @@ export interface DatabaseHandle {
   /** A small separate pool for pg-boss's fetching and maintenance, so jobs never starve requests (PGlite: the same). */
   readonly jobsPool: pg.Pool;
   readonly engine: Engine;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a dedicated connection outside the pools (a pooled connection would
+   * be handed to other work); `onNotify` gets each payload, `onLost` is called once if the connection drops.
+   * Resolves to a function that closes it. The embedded database has no other process to hear from: undefined.
+   */
+  readonly listen?: (channel: string, onNotify: (payload: string) => void, onLost: () => void) => Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -35,9 +41,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const options = { connectionString: target.url, connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000 };
     const pool = guardPool(new pg.Pool({ ...options, max: target.poolSize ?? 10, fallback_application_name: 'keel' }));
     const jobsPool = guardPool(new pg.Pool({ ...options, max: target.jobsPoolSize ?? 3, fallback_application_name: 'keel-jobs' }));
-    return wrap(pool, jobsPool, 'postgres', async () => {
+    const listen = async (channel: string, onNotify: (payload: string) => void, onLost: () => void) => {
+      const client = new pg.Client({ ...options, application_name: 'keel-listen' });
+      let lost = false;
+      const lose = () => {
+        if (!lost) {
+          lost = true;
+          onLost();
+        }
+      };
+      client.on('error', lose);
+      client.on('end', lose);
+      client.on('notification', (m) => onNotify(m.payload ?? ''));
+      await client.connect();
+      await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      return async () => {
+        lost = true;
+        await client.end().catch(() => undefined);
+      };
+    };
+    return { ...wrap(pool, jobsPool, 'postgres', async () => {
       await jobsPool.end();
-    });
+    }), listen };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');

@@ -18,6 +18,7 @@ import * as m0013c from './migrations/0013c-decision-note-visibility.ts';
 import * as m0014 from './migrations/0014-signup-confirmation.ts';
 import * as m0015 from './migrations/0015-bounded-signal-input.ts';
 import * as m0016 from './migrations/0016-prescribing-compliance.ts';
+import * as m0017 from './migrations/0017-on-call-and-live-board.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0014-signup-confirmation': m0014,
   '0015-bounded-signal-input': m0015,
   '0016-prescribing-compliance': m0016,
+  '0017-on-call-and-live-board': m0017,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

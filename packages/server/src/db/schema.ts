@@ -34,6 +34,8 @@ export interface UsersTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   deactivated_at: Timestamp | null;
+  /** E.164 (+15105550123), set by the user on their account. */
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MfaRecoveryCodesTable {
@@ -263,6 +265,50 @@ export interface AlertsTable {
   resolved_by: string | null;
   resolution_action: string | null;
   resolution_note: string | null;
+  /** Who was on call when the alert was raised (`raised`) and escalated (`escalation`), and was told. */
+  on_call_notified: ColumnType<OnCallNotified | null, string | null | undefined, string | null>;
+}
+
+export interface OnCallRecord {
+  shiftId: string;
+  primaryId: string;
+  backupId: string | null;
+  /** The clinicians a notice went to (the owner is told separately and never twice). */
+  notified: string[];
+}
+export type OnCallNotified = Partial<Record<'raised' | 'escalation', OnCallRecord | null>>;
+
+export interface OnCallShiftsTable {
+  id: string;
+  clinician_id: string;
+  backup_clinician_id: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  time_zone: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+}
+
+export interface LiveEventsTable {
+  id: Generated<number>;
+  patient_id: string;
+  session_id: string | null;
+  kind: string;
+  at: Timestamp;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface SessionChannelMessagesTable {
+  id: string;
+  patient_id: string;
+  session_id: string;
+  author_id: string;
+  author_role: Role;
+  body: string;
+  urgent: Generated<boolean>;
+  sent_at: Timestamp;
 }
 
 export interface FollowUpsTable {
@@ -314,4 +360,7 @@ export interface Database extends IntakeTables, TreatmentTables, MonitoringTable
   signal_alert_evidence: SignalAlertEvidenceTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
+  on_call_shifts: OnCallShiftsTable;
+  live_events: LiveEventsTable;
+  session_channel_messages: SessionChannelMessagesTable;
 }

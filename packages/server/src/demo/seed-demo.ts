@@ -21,6 +21,7 @@ export const demoAccounts: { key: DemoAccount; email: string; name: string; role
   { key: 'applicant', email: 'applicant@keel.demo', name: 'Alex Kim', role: 'patient', what: 'submitted intake awaiting review' },
 ];
 
+const demoPhones: Partial<Record<DemoAccount, string>> = { patient: '+15105550123', sitter: '+15105550147' };
 
 const accountsStep: DemoStep = async (ctx) => {
   for (const account of demoAccounts) {
@@ -40,6 +41,8 @@ const accountsStep: DemoStep = async (ctx) => {
         state_licenses: account.role === 'clinician' ? ['CA', 'NY', 'TX', 'WA', 'CO', 'OR'] : [],
         is_demo: true,
         deactivated_at: null,
+        // Fictional numbers (555-01xx is reserved for fiction): the live board shows the patient's and the sitter's.
+        phone: demoPhones[account.key] ?? null,
       })
       .execute();
   }

@@ -58,6 +58,7 @@ export async function resolveRelation(
   db: Db,
   actor: { userId: string; role: Role },
   patientId: string,
+  now?: Date,
 ): Promise<{ exists: boolean; relation: Relation }> {
   const row = await db
     .selectFrom('patients as p')
@@ -92,6 +93,7 @@ export async function resolveRelation(
   if (actor.role === 'clinician' || actor.role === 'coach') {
     if (row.on_care_team) return { exists: true, relation: actor.role };
     if (actor.role === 'clinician' && (await reviewsIntakeOf(db, actor.userId, patientId))) return { exists: true, relation: 'reviewer' };
+    if (actor.role === 'clinician' && now !== undefined && (await onCallAt(db, actor.userId, now))) return { exists: true, relation: 'on_call' };
     return { exists: true, relation: 'none' };
   }
   return { exists: true, relation: 'none' };
@@ -112,6 +114,19 @@ async function reviewsIntakeOf(db: Db, clinicianId: string, patientId: string): 
     .where('u.role', '=', 'clinician')
     .where('u.deactivated_at', 'is', null)
     .where(sql<boolean>`coalesce(i.answers #>> '{demographics,state}', p.state) = ANY(u.state_licenses)`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The clinician is the on-call primary or backup of a live shift at `now` (docs/live-board.md). */
+async function onCallAt(db: Db, clinicianId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('on_call_shifts')
+    .select('id')
+    .where('cancelled_at', 'is', null)
+    .where('starts_at', '<=', now)
+    .where('ends_at', '>', now)
+    .where((eb) => eb.or([eb('clinician_id', '=', clinicianId), eb('backup_clinician_id', '=', clinicianId)]))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -191,7 +206,7 @@ async function checkAccess(app: FastifyInstance, request: FastifyRequest): Promi
         const { exists, relation } =
           actor.role === 'patient' && actor.patientId === patientId
             ? { exists: true, relation: 'self' as const }
-            : await resolveRelation(database.db, actor, patientId);
+            : await resolveRelation(database.db, actor, patientId, now);
         if (!exists) throw await deny(null, rule.resource, rule.action, 'unknown patient');
         const decision = can({ role: actor.role, relation }, rule.action, rule.resource);
         if (decision.kind === 'denied') throw await deny(patientId, rule.resource, rule.action, decision.reason);

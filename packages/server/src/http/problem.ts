@@ -15,6 +15,7 @@ export const problemCodes = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  ON_CALL_OVERLAP: { status: 409, title: 'The shift overlaps another on-call shift' },
   SESSION_START_REFUSED: { status: 409, title: 'The session cannot start: the safety check did not pass' },
   SESSION_NOT_READY_TO_COMPLETE: { status: 409, title: 'The session cannot be finished yet' },
   BOOKING_REFUSED: { status: 422, title: 'That time cannot be booked' },

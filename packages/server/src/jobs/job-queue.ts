@@ -17,6 +17,8 @@ export const queueNames = [
   'audit.checkpoint',
   'messages.reply-overdue',
   'compliance.notices',
+  'on-call.gap-notices',
+  'live-events.prune',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

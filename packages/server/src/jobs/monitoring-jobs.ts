@@ -4,6 +4,7 @@ import { writeAudit } from '../audit/audit-log.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { escalateAlerts, systemContext } from '../use-cases/alerts/escalate-alerts.ts';
 import { raiseAlerts } from '../use-cases/alerts/raise-alerts.ts';
+import { recordLiveEvent } from '../use-cases/live/live-events.ts';
 import { publicBaseUrl, type UseCaseDeps } from '../use-cases/deps.ts';
 import { evaluateAndRecordRisk } from '../use-cases/monitoring/risk-evaluation.ts';
 import { dueFromFacts, scheduleFactColumns } from '../use-cases/monitoring/schedule.ts';
@@ -167,9 +168,14 @@ export const sweepSitterChecks: MonitoringJob = async (deps, _data, now) => {
       settings.monitoring.alerts,
     );
     if (candidates.length === 0) continue;
-    const alerts = await inTransaction(deps.database.db, (tx) =>
-      raiseAlerts(tx, { deps, ctx: systemContext(now, 'sessions.sitter-check-sweep') }, s.patient_id, candidates),
-    );
+    const alerts = await inTransaction(deps.database.db, async (tx) => {
+      const raisedNow = await raiseAlerts(tx, { deps, ctx: systemContext(now, 'sessions.sitter-check-sweep') }, s.patient_id, candidates);
+      // The board hears of each newly overdue check once (the alert is deduplicated per slot, and so is this).
+      for (const a of raisedNow.filter((x) => x.created)) {
+        await recordLiveEvent(tx, { patientId: s.patient_id, sessionId: s.id, kind: 'check.overdue', at: now, payload: { alertId: a.id } });
+      }
+      return raisedNow;
+    });
     raised.push(...alerts.filter((a) => a.created).map((a) => a.id));
   }
   return { raised };

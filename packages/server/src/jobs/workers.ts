@@ -4,6 +4,8 @@ import { alertOverdueReplies } from '../use-cases/continuity/messaging.ts';
 import { sendDueAppointmentReminders } from '../use-cases/continuity/reminders.ts';
 import { runBulkExport } from '../use-cases/fhir/bulk-export.ts';
 import { sendComplianceNotices } from '../use-cases/compliance/compliance-notices.ts';
+import { pruneLiveEvents } from '../use-cases/live/live-events.ts';
+import { sendOnCallGapNotices } from '../use-cases/on-call/rota.ts';
 import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
 import { activeAuditKeys } from '../audit/audit-keys.ts';
@@ -19,15 +21,24 @@ export const alertOverdueRepliesJob: MonitoringJob = (deps, _data, now) => alert
 /** The daily prescribing-compliance notices: pathways lapsing (30 and 7 days before) and credentials expiring. */
 export const complianceNoticesJob: MonitoringJob = (deps, _data, now) => sendComplianceNotices(deps, now);
 
+/** The daily on-call gap notices: administrators hear of uncovered windows in the next 48 hours. */
+export const onCallGapNoticesJob: MonitoringJob = (deps, _data, now) => sendOnCallGapNotices(deps, now);
+
+/** The live board's events older than 24 hours are pruned. */
+export const pruneLiveEventsJob: MonitoringJob = (deps, _data, now) => pruneLiveEvents(deps.database.db, now);
+
 /**
  * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before),
- * the staff inbox's overdue-reply sweep and the daily compliance notices (13:00 UTC, morning in the US).
+ * the staff inbox's overdue-reply sweep, the daily compliance notices (13:00 UTC, morning in the US), the daily
+ * on-call gap notices (14:00 UTC) and the hourly pruning of the live board's events.
  */
 export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   ...monitoringJobs,
   { queue: 'appointments.remind', handler: sendAppointmentReminders, cron: '*/5 * * * *' },
   { queue: 'messages.reply-overdue', handler: alertOverdueRepliesJob, cron: '* * * * *' },
   { queue: 'compliance.notices', handler: complianceNoticesJob, cron: '0 13 * * *' },
+  { queue: 'on-call.gap-notices', handler: onCallGapNoticesJob, cron: '0 14 * * *' },
+  { queue: 'live-events.prune', handler: pruneLiveEventsJob, cron: '17 * * * *' },
 ];
 
 /**

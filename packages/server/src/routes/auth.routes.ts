@@ -12,13 +12,15 @@ import {
   signupConfirmRequest,
   signupRequest,
   signupResponse,
+  updateMeRequest,
   userSchema,
   type User,
 } from '@keel/contract';
 import type { KeelApp } from '../app.ts';
 import { createSession, idleMinutesFor, isStaff } from '../auth/session.service.ts';
 import { staffMfaRequired } from '../config.ts';
-import type { Db } from '../db/transaction.ts';
+import { writeAudit } from '../audit/audit-log.ts';
+import { inTransaction, type Db } from '../db/transaction.ts';
 import { actorOf, clearSessionCookie, iso, setSessionCookie, useCaseOf } from '../http/route-helpers.ts';
 import { acceptInvitation, completePasswordReset, confirmSignup, requestPasswordReset, requestSignup } from '../use-cases/identity/accounts.ts';
 import { login, logout } from '../use-cases/identity/login.ts';
@@ -30,7 +32,7 @@ export async function loadUser(db: Db, userId: string, sessionMfaVerified: boole
   const row = await db
     .selectFrom('users as u')
     .leftJoin('patients as p', 'p.user_id', 'u.id')
-    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.mfa_enabled', 'u.is_demo', 'p.id as patientId'])
+    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.mfa_enabled', 'u.is_demo', 'u.phone', 'p.id as patientId'])
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   return {
@@ -43,6 +45,7 @@ export async function loadUser(db: Db, userId: string, sessionMfaVerified: boole
     mfaVerified: sessionMfaVerified,
     idleTimeoutMinutes: idleMinutesFor(row.role, config),
     isDemo: row.is_demo,
+    phone: row.phone,
   };
 }
 
@@ -154,6 +157,29 @@ export function authRoutes(app: KeelApp): void {
     async (request) => {
       const actor = actorOf(request);
       const { deps } = useCaseOf(request);
+      const user = await loadUser(deps.database.db, actor.userId, actor.mfaVerified, deps.config);
+      return { ...user, mfaRequired: isStaff(actor.role) && staffMfaRequired(deps.config) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/me',
+    {
+      config: { access: { kind: 'signed-in' } },
+      schema: {
+        tags,
+        summary: "Change the signed-in user's own details: their phone number (E.164, or null to remove it)",
+        body: updateMeRequest,
+        response: { 200: userSchema.extend({ mfaRequired: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { deps, ctx } = useCaseOf(request);
+      await inTransaction(deps.database.db, async (tx) => {
+        await tx.updateTable('users').set({ phone: request.body.phone, updated_at: ctx.now }).where('id', '=', actor.userId).execute();
+        await writeAudit(tx, ctx, { action: 'account.update', resourceType: 'account', resourceId: actor.userId, patientId: actor.patientId ?? null, outcome: 'success', detail: { fields: ['phone'] } });
+      });
       const user = await loadUser(deps.database.db, actor.userId, actor.mfaVerified, deps.config);
       return { ...user, mfaRequired: isStaff(actor.role) && staffMfaRequired(deps.config) };
     },

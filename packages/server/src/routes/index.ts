@@ -10,6 +10,7 @@ import { fhirRestRoutes } from './fhir/fhir-rest.routes.ts';
 import { fhirPath } from '../use-cases/fhir/fhir-program.ts';
 import { healthRoutes } from './health.routes.ts';
 import { intakeRoutes } from './intake.routes.ts';
+import { liveRoutes } from './live.routes.ts';
 import { monitoringRoutes } from './monitoring.routes.ts';
 import { treatmentRoutes } from './treatment.routes.ts';
 
@@ -25,6 +26,7 @@ export async function registerRoutes(app: KeelApp): Promise<void> {
   complianceReportRoutes(app);
   monitoringRoutes(app);
   continuityRoutes(app);
+  liveRoutes(app);
   fhirRoutes(app);
   // The FHIR API answers in FHIR (OperationOutcome errors), so it is its own encapsulated plugin.
   await app.register(fhirRestRoutes, { prefix: fhirPath });

@@ -21,6 +21,7 @@ const issueOf: Record<ProblemCode, { code: string; status: number }> = {
   NOT_FOUND: { code: 'not-found', status: 404 },
   METHOD_NOT_ALLOWED: { code: 'not-supported', status: 405 },
   CONFLICT: { code: 'conflict', status: 409 },
+  ON_CALL_OVERLAP: { code: 'conflict', status: 409 },
   SESSION_START_REFUSED: { code: 'business-rule', status: 409 },
   SESSION_NOT_READY_TO_COMPLETE: { code: 'business-rule', status: 409 },
   BOOKING_REFUSED: { code: 'business-rule', status: 422 },

@@ -7,6 +7,7 @@ import { inTransaction, type Db } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { UseCase } from '../deps.ts';
 import { decodeOffset, nextOffsetCursor } from '../monitoring/pagination.ts';
+import { recordLiveEventIfInSession } from '../live/live-events.ts';
 
 // The clinician's alert queue and the alert lifecycle (open → acknowledged → resolved). Each step is one
 // conditional UPDATE, so two clinicians acting at once cannot both acknowledge or resolve: the second gets 409.
@@ -165,6 +166,7 @@ export async function acknowledgeAlert(uc: UseCase, alertId: string): Promise<Al
       .returning(['patient_id', 'code'])
       .executeTakeFirst();
     if (!updated) await conflictFor(tx, alertId, 'acknowledged while open');
+    if (updated) await recordLiveEventIfInSession(tx, { patientId: updated.patient_id, kind: 'alert.acknowledged', at: ctx.now, payload: { alertId } });
     await writeAudit(tx, ctx, {
       action: 'alert.acknowledge',
       resourceType: 'alert',

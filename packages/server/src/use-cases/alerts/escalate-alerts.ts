@@ -1,7 +1,9 @@
 import { writeAudit, type RequestContext } from '../../audit/audit-log.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
 import { isUuid } from '../../http/access-control.ts';
+import { sql } from 'kysely';
 import { publicBaseUrl, type UseCaseDeps } from '../deps.ts';
+import { onCallEscalationTarget } from '../on-call/routing.ts';
 
 /** Who acts when a job acts: no person, the job's name in place of a request id. */
 export const systemContext = (now: Date, job: string): RequestContext => ({
@@ -63,10 +65,16 @@ async function escalateOne(deps: UseCaseDeps, alertId: string, now: Date): Promi
       .where('escalate_at', '<=', now)
       .executeTakeFirst();
     if (!alert) return false;
-    const backup = await backupClinician(tx, alert.patient_id, alert.owner_id);
+    // Whoever is on call takes it first (primary, then backup); only then the care team's fallback.
+    const onCall = await onCallEscalationTarget(tx, alert.owner_id, now);
+    const backup = onCall.target ?? (await backupClinician(tx, alert.patient_id, alert.owner_id));
     const updated = await tx
       .updateTable('alerts')
-      .set({ escalated_at: now, escalated_to: backup?.id ?? null })
+      .set({
+        escalated_at: now,
+        escalated_to: backup?.id ?? null,
+        on_call_notified: sql<string>`coalesce(on_call_notified, '{}'::jsonb) || jsonb_build_object('escalation', ${JSON.stringify(onCall.record)}::jsonb)`,
+      })
       .where('id', '=', alertId)
       .where('status', '=', 'open')
       .where('escalated_at', 'is', null)
@@ -108,7 +116,7 @@ async function escalateOne(deps: UseCaseDeps, alertId: string, now: Date): Promi
       resourceId: alertId,
       patientId: alert.patient_id,
       outcome: 'success',
-      detail: { escalatedTo: backup?.id ?? null, severity: alert.severity },
+      detail: { escalatedTo: backup?.id ?? null, severity: alert.severity, onCallShiftId: onCall.record?.shiftId ?? null, viaOnCall: onCall.target !== null },
     });
     return true;
   });

@@ -4,6 +4,8 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/transaction.ts';
 import { publicBaseUrl, type UseCase } from '../deps.ts';
 import { primaryClinicianOf } from '../identity/care-team.ts';
+import { recordLiveEventIfInSession } from '../live/live-events.ts';
+import { boardLink, notifyOnCall } from '../on-call/routing.ts';
 
 export interface RaisedAlert {
   id: string;
@@ -101,13 +103,26 @@ export async function raiseAlerts(tx: Db, { deps, ctx }: UseCase, patientId: str
         );
       }
     }
+    // An urgent (high) or critical alert also reaches whoever is on call now (docs/live-board.md, "Routing").
+    let onCall = null;
+    if (c.severity === 'high' || c.severity === 'critical') {
+      onCall = await notifyOnCall(tx, deps, {
+        causePrefix: `alert:${id}`,
+        ownerId: owner,
+        subject: c.severity === 'critical' ? 'Keel: URGENT — a critical alert while you are on call' : 'Keel: an urgent alert while you are on call',
+        body: `A patient has a new ${c.severity} alert while you are on call. Sign in to Keel to review it:\n${boardLink(deps)}\n`,
+        now: ctx.now,
+      });
+      await tx.updateTable('alerts').set({ on_call_notified: JSON.stringify({ raised: onCall }) }).where('id', '=', id).execute();
+    }
+    await recordLiveEventIfInSession(tx, { patientId, kind: 'alert.raised', at: ctx.now, payload: { alertId: id } });
     await writeAudit(tx, ctx, {
       action: 'alert.raise',
       resourceType: 'alert',
       resourceId: id,
       patientId,
       outcome: 'success',
-      detail: { code: c.code, severity: c.severity, holdsDosing: c.holdsDosing },
+      detail: { code: c.code, severity: c.severity, holdsDosing: c.holdsDosing, ...(onCall ? { onCall: { shiftId: onCall.shiftId, notified: onCall.notified } } : {}) },
     });
     raised.push({ id, code: c.code, severity: c.severity, holdsDosing: c.holdsDosing, created: true, patientMessage: c.patientMessage ?? null });
   }

@@ -100,6 +100,7 @@ export async function listJournal(db: Db, patientId: string, viewer: Relation, q
       break;
     case 'sitter':
     case 'reviewer':
+    case 'on_call':
     case 'none':
       return [];
   }

@@ -37,6 +37,7 @@ function senderOf(relation: Relation): Sender {
       return 'coach';
     case 'sitter':
     case 'reviewer':
+    case 'on_call':
     case 'none':
       throw notFound('patient');
   }

@@ -9,6 +9,7 @@
 // authorizing evaluation (unique indexes). Any unexpected error while deciding is a denial (fail closed).
 import { authorizationExpiresAt, evaluateGate, gateReasonHelp, type GateReason } from '@keel/domain';
 import { writeAudit } from '../../audit/audit-log.ts';
+import { recordLiveEvent } from '../live/live-events.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { findIdempotentResponse, rememberResponse, type IdempotencyScope, type StoredResponse } from '../../http/idempotency.ts';
 import { AppError } from '../../http/problem.ts';
@@ -100,6 +101,7 @@ async function decide(uc: UseCase, input: AuthorizeInput): Promise<StoredRespons
           note: null,
         })
         .execute();
+      await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'session.authorized', at: ctx.now });
       body = { outcome: 'authorized', doseMg: decision.doseMg, evaluationId, sessionId: input.sessionId, expiresAt: expiresAt.toISOString() };
     } else {
       body = { outcome: 'blocked', reasons: reasons.map((r) => ({ code: r.code, message: r.message })), evaluationId, sessionId: input.sessionId };

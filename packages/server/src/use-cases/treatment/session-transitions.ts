@@ -17,6 +17,7 @@ import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
 import { raiseAlerts } from '../alerts/raise-alerts.ts';
+import { recordLiveEvent } from '../live/live-events.ts';
 import { systemContext } from '../alerts/escalate-alerts.ts';
 import type { UseCase, UseCaseDeps } from '../deps.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
@@ -206,6 +207,7 @@ export async function startSession(uc: UseCase, input: { patientId: string; sess
         );
       }
       await tx.updateTable('dosing_sessions').set({ status: 'in_progress', started_at: ctx.now }).where('id', '=', session.id).where('status', '=', 'authorized').execute();
+      await recordLiveEvent(tx, { patientId: input.patientId, sessionId: session.id, kind: 'session.started', at: ctx.now });
       await followUpAfterDose(tx, uc, input.patientId, settings);
       // A dose is evidence too (dosing after missed integration sessions): the signs are read before the audit row.
       await reevaluateWarningSigns(tx, uc, input.patientId, 'dose_taken', settings);
@@ -298,6 +300,7 @@ export async function completeSession(
       });
     }
     await tx.updateTable('dosing_sessions').set({ status: 'completed', completed_at: ctx.now }).where('id', '=', session.id).execute();
+    await recordLiveEvent(tx, { patientId: input.patientId, sessionId: session.id, kind: 'session.completed', at: ctx.now });
     await tx
       .insertInto('post_session_assessments')
       .values({
@@ -338,6 +341,7 @@ export async function abortSession(uc: UseCase, input: { patientId: string; sess
     assertTransition('abort', session.status);
     const settings = await loadProgramSettings(tx);
     await tx.updateTable('dosing_sessions').set({ status: 'aborted', aborted_at: ctx.now, abort_reason: input.reason }).where('id', '=', session.id).execute();
+    await recordLiveEvent(tx, { patientId: input.patientId, sessionId: session.id, kind: 'session.aborted', at: ctx.now });
     if (session.status === 'authorized') {
       await returnReservedUnits(tx, uc, session, 'The session was ended before it started: the dose was not taken.');
     }

@@ -15,7 +15,9 @@ import { sql } from 'kysely';
 import { writeAudit } from '../../audit/audit-log.ts';
 import { inTransaction, type Db, type Tx } from '../../db/transaction.ts';
 import { AppError, notFound, validationFailed } from '../../http/problem.ts';
-import { raiseAlerts } from '../alerts/raise-alerts.ts';
+import { alertOwner, raiseAlerts } from '../alerts/raise-alerts.ts';
+import { recordLiveEvent } from '../live/live-events.ts';
+import { boardLink, notifyOnCall } from '../on-call/routing.ts';
 import type { UseCase } from '../deps.ts';
 import { reevaluateWarningSigns } from '../monitoring/risk-evaluation.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
@@ -389,6 +391,7 @@ export async function recordVitals(
         recorded_by: ctx.actorId ?? '',
       })
       .execute();
+    await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'vitals.recorded', at: ctx.now, payload: { phase: input.phase } });
     const plan = await activePlan(tx, input.patientId);
     const hold = effectiveLimits(planTermsForLimits(plan), settings.dosing).vitalsHold;
     const aboveHold = input.systolicMmHg > hold.systolicMmHg || input.diastolicMmHg > hold.diastolicMmHg || input.heartRateBpm > hold.heartRateBpm;
@@ -479,16 +482,20 @@ export async function recordSitterCheck(
         note: input.note ?? null,
       })
       .execute();
+    await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'sitter.check', at: ctx.now, payload: { checkId: id } });
     const settings = await loadProgramSettings(tx);
     const emergency = !input.responsive || !input.breathingNormally;
     let concernAlerts: Awaited<ReturnType<typeof raiseAlerts>> = [];
     if (input.concern || emergency) {
       // The concern joins the sitter's others: the warning signs are read before any audit row (lock order).
+      const concernId = crypto.randomUUID();
       await tx
         .insertInto('sitter_concerns')
-        .values({ id: crypto.randomUUID(), patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, raised_at: ctx.now, emergency, note: input.note ?? null })
+        .values({ id: concernId, patient_id: input.patientId, session_id: input.sessionId, sitter_user_id: input.sitterUserId, raised_at: ctx.now, emergency, note: input.note ?? null })
         .execute();
       concernAlerts = (await reevaluateWarningSigns(tx, uc, input.patientId, 'sitter_check', settings)).alerts;
+      await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'sitter.concern', at: ctx.now, payload: { concernId } });
+      await notifySitterConcern(tx, uc, input.patientId, concernId);
     }
     const candidates = alertsForEvent(
       { kind: 'sitter_check_recorded', checkId: id, sessionId: input.sessionId, at: iso(ctx.now), responsive: input.responsive, breathingNormally: input.breathingNormally },
@@ -542,6 +549,7 @@ export async function reportAdverseEvent(
         resolved_by: null,
       })
       .execute();
+    if (session) await recordLiveEvent(tx, { patientId: input.patientId, sessionId: session.id, kind: 'adverse_event.reported', at: ctx.now, payload: { adverseEventId: id } });
     const settings = await loadProgramSettings(tx);
     const candidates = alertsForEvent(
       { kind: 'adverse_event_reported', adverseEventId: id, at: iso(ctx.now), serious: input.serious, severity: input.severity, sessionId: session?.id },
@@ -614,13 +622,15 @@ export async function raiseSitterConcern(
       alertsForEvent({ kind: 'sitter_concern_raised', concernId: id, sessionId: input.sessionId, at: iso(ctx.now), emergency: input.emergency }, ctx.now, settings.monitoring.alerts),
     );
     const alerts = [...emergency, ...risk.alerts];
+    await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'sitter.concern', at: ctx.now, payload: { concernId: id } });
+    const routed = await notifySitterConcern(tx, uc, input.patientId, id);
     await writeAudit(tx, ctx, {
       action: 'session.sitter_concern',
       resourceType: 'sitter_check',
       resourceId: id,
       patientId: input.patientId,
       outcome: 'success',
-      detail: { sessionId: input.sessionId, emergency: input.emergency, alertIds: alerts.map((a) => a.id) },
+      detail: { sessionId: input.sessionId, emergency: input.emergency, alertIds: alerts.map((a) => a.id), notified: routed },
     });
     return {
       emergencyGuidance: input.emergency ? EMERGENCY_GUIDANCE : 'Stay with them. Your concern has been recorded for the care team; if anything gets worse, call 911.',
@@ -628,4 +638,20 @@ export async function raiseSitterConcern(
       alerts: alerts.map((a) => ({ id: a.id, code: a.code, severity: a.severity })),
     };
   });
+}
+
+/**
+ * A sitter's "something is wrong" reaches the patient's owner and whoever is on call now, each once (the owner on
+ * call is told once), in the concern's transaction (docs/live-board.md, "Routing"). Returns who was told.
+ */
+async function notifySitterConcern(tx: Tx, { deps, ctx }: UseCase, patientId: string, concernId: string): Promise<{ ownerId: string | null; onCallShiftId: string | null; onCall: string[] }> {
+  const owner = await alertOwner(tx, patientId);
+  const subject = 'Keel: a sitter says something is wrong in a session';
+  const body = `A sitter raised a concern during a session. Sign in to Keel to see the live board:\n${boardLink(deps)}\n`;
+  if (owner) {
+    const email = await tx.selectFrom('users').select('email').where('id', '=', owner).where('status', '=', 'active').executeTakeFirst();
+    if (email) await deps.notifier.enqueue(tx, { cause: `concern:${concernId}:owner`, channel: 'email', recipient: email.email, subject, body }, ctx.now);
+  }
+  const onCall = await notifyOnCall(tx, deps, { causePrefix: `concern:${concernId}`, ownerId: owner, subject, body, now: ctx.now });
+  return { ownerId: owner, onCallShiftId: onCall?.shiftId ?? null, onCall: onCall?.notified ?? [] };
 }
