@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { LiveEventData } from '@keel/contract';
 import { boardStreamUrl } from '../../api/board-api.ts';
 
 /** One session change from the stream (docs/live-board.md: `data: {sessionId, patientId, kind, at}`). */
@@ -14,23 +15,24 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
 /**
  * The event names the server sends (`event: <kind>`). EventSource only hands named events to listeners added for
- * that name, so every kind is listed; unnamed events arrive as `message`.
+ * that name, so every kind is listed (the record makes the compiler insist on all of the contract's kinds);
+ * unnamed events arrive as `message`.
  */
-export const liveEventKinds: readonly string[] = [
-  'message',
-  'session.authorized',
-  'session.started',
-  'session.completed',
-  'session.aborted',
-  'sitter.check',
-  'vitals.recorded',
-  'sitter.concern',
-  'adverse_event.reported',
-  'channel.message',
-  'alert.raised',
-  'alert.acknowledged',
-  'check.overdue',
-];
+const kinds = {
+  'session.authorized': true,
+  'session.started': true,
+  'session.completed': true,
+  'session.aborted': true,
+  'sitter.check': true,
+  'vitals.recorded': true,
+  'sitter.concern': true,
+  'adverse_event.reported': true,
+  'channel.message': true,
+  'alert.raised': true,
+  'alert.acknowledged': true,
+  'check.overdue': true,
+} satisfies Record<LiveEventData['kind'], true>;
+export const liveEventKinds: readonly string[] = ['message', ...Object.keys(kinds)];
 
 function parse(kind: string, event: MessageEvent): LiveEvent {
   let data: Record<string, unknown> = {};

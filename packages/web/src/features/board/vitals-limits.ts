@@ -1,4 +1,12 @@
-import type { BoardVitals, HoldLimits } from '../../api/board-api.ts';
+import type { HoldLimits } from '../../api/board-api.ts';
+
+/** A set of readings; any may be missing. */
+export interface Readings {
+  systolic: number | null;
+  diastolic: number | null;
+  heartRate: number | null;
+  spo2: number | null;
+}
 
 export interface VitalReading {
   key: 'bloodPressure' | 'heartRate' | 'spo2';
@@ -15,7 +23,7 @@ export interface VitalReading {
  * The latest vital signs beside the program's hold limits, each marked in words when beyond them: blood pressure
  * and heart rate above their maximum, oxygen saturation below its minimum.
  */
-export function vitalReadings(v: BoardVitals, limits: HoldLimits): VitalReading[] {
+export function vitalReadings(v: Readings, limits: HoldLimits): VitalReading[] {
   const sysOver = v.systolic !== null && v.systolic > limits.systolicMax;
   const diaOver = v.diastolic !== null && v.diastolic > limits.diastolicMax;
   const bp = v.systolic === null && v.diastolic === null ? '—' : `${v.systolic ?? '—'}/${v.diastolic ?? '—'} mmHg`;

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { AccountPage } from '../account/account-page.tsx';
 import { AccountsPage } from './accounts-page.tsx';
 import { AuditLogPage } from './audit-log-page.tsx';
 import { CareTeamsPage } from './care-teams-page.tsx';
@@ -18,4 +19,5 @@ export const adminRoutes: RouteObject[] = [
   { path: 'telemedicine-lapse', element: <LapseListPage showClinician /> },
   { path: 'settings', element: <SettingsPage /> },
   { path: 'audit-log', element: <AuditLogPage /> },
+  { path: 'account', element: <AccountPage /> },
 ];

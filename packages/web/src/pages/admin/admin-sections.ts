@@ -8,4 +8,5 @@ export const adminSections: readonly RoleSection[] = [
   { label: 'Telemedicine lapse', path: 'telemedicine-lapse', summary: 'Patients whose prescribing pathway lapses when the telemedicine flexibility ends.' },
   { label: 'Settings', path: 'settings', summary: 'Program settings, including clinical limits and timeouts.' },
   { label: 'Audit log', path: 'audit-log', summary: 'Who did what, and when, across the program.' },
+  { label: 'Your account', path: 'account', summary: 'Your name and email, and the phone number the care team can call you on.' },
 ];

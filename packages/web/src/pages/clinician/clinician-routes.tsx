@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { AccountPage } from '../account/account-page.tsx';
 import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
@@ -25,4 +26,5 @@ export const clinicianRoutes: RouteObject[] = [
   { path: 'patients/:patientId', element: <PatientChartPage /> },
   { path: 'settings-changes', element: <SettingsChangesPage /> },
   { path: 'telemedicine-lapse', element: <LapseListPage showClinician={false} chartPath={(id) => `${clinicianBasePath}/patients/${id}`} /> },
+  { path: 'account', element: <AccountPage /> },
 ];

@@ -9,4 +9,5 @@ export const clinicianSections: readonly RoleSection[] = [
   { label: 'Patients', path: 'patients', summary: 'Look up a patient’s record, plan, sessions and outcomes.' },
   { label: 'Telemedicine lapse', path: 'telemedicine-lapse', summary: 'Patients whose prescribing pathway lapses when the telemedicine flexibility ends, with the days left.' },
   { label: 'Settings to sign', path: 'settings-changes', summary: 'Proposed changes that loosen a clinical limit, waiting for a prescriber’s signature.' },
+  { label: 'Your account', path: 'account', summary: 'Your name and email, and the phone number the care team can call you on.' },
 ];
