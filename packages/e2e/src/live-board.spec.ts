@@ -163,6 +163,30 @@ describe('the live board', () => {
   });
 });
 
+describe('the session channel on the sitter’s and the patient’s screens', () => {
+  it('shows the same messages on the sitter’s phone and on Sam’s session page, and sends from there', async () => {
+    const sitterPage = await pageAs('sitter@keel.demo', { width: 390, height: 844 });
+    await sitterPage.goto(`${keel.url}/sitter`);
+    const channel = sitterPage.getByTestId('session-channel');
+    await channel.getByRole('heading', { name: 'Message the care team' }).waitFor();
+    await until(() => channel.getByTestId('channel-message').count()).toBe(3);
+    await channel.getByRole('textbox', { name: 'Message' }).fill('Checked again: calm, breathing normally.');
+    await channel.getByRole('button', { name: 'Send message' }).click();
+    await until(() => channel.getByTestId('channel-message').count()).toBe(4);
+    expect(await seriousViolations(sitterPage)).toEqual([]);
+    await shot(sitterPage, 'sitter-session-channel-390');
+
+    const patientPage = await pageAs('patient@keel.demo', { width: 390, height: 844 });
+    await patientPage.goto(`${keel.url}/patient/sessions/${sessionId}`);
+    const own = patientPage.getByTestId('session-channel');
+    await own.getByRole('heading', { name: 'Messages during this session' }).waitFor();
+    // Polled every 5 s: the sitter's latest message is there.
+    await until(() => own.getByTestId('channel-message').count(), 10_000).toBe(4);
+    expect(await own.getByTestId('channel-message').last().textContent()).toContain('Checked again: calm, breathing normally.');
+    expect(await seriousViolations(patientPage)).toEqual([]);
+  });
+});
+
 describe('the account’s phone number', () => {
   it('the sitter changes their number on their account; the board’s “Call sitter” dials the new one', async () => {
     const page = await pageAs('sitter@keel.demo', { width: 390, height: 844 });
@@ -219,6 +243,20 @@ describe('the on-call rota', () => {
     expect(codesIn(await admin.locator('body').innerText())).toEqual([]);
     expect(await seriousViolations(admin)).toEqual([]);
     await shot(admin, 'on-call-rota-overlap');
+  });
+
+  it('cancels a shift after a confirmation that names it', async () => {
+    const extra = admin.locator('form[aria-labelledby="add-shift-heading"]');
+    const inThreeDays = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() + 3 * 86_400_000));
+    await extra.getByLabel('Starts').fill(`${inThreeDays}T08:00`);
+    await extra.getByLabel('Ends').fill(`${inThreeDays}T20:00`);
+    await extra.getByRole('button', { name: 'Add shift' }).click();
+    await until(() => admin.getByTestId('shift').count()).toBe(2);
+    await admin.getByTestId('shift').last().getByRole('button', { name: /^Cancel .*shift/ }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByText(/8:00\s?AM – 8:00\s?PM EST/).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel shift' }).click();
+    await until(() => admin.getByTestId('shift').count()).toBe(1);
   });
 
   it('is usable on a phone', async () => {
