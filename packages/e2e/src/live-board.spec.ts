@@ -116,10 +116,16 @@ describe('the live board', () => {
     await shot(board, 'live-board');
   });
 
-  it('turns the session red with “overdue” in words once the next check passes', async () => {
+  it('says “due now” when the next check falls due, then turns red with “overdue” in words past the grace', async () => {
     const row = board.locator(`[data-testid="board-row"][data-session-id="${sessionId}"]`);
-    // Sixteen minutes later on the browser's clock (the sitter checks every 15): no refetch, the countdown alone.
+    // The browser's clock moves on; nothing is refetched: the countdown alone. Sixteen minutes on, the check (every
+    // 15) is due but within the 5-minute grace of the server's overdue rule.
     await board.clock.setSystemTime(Date.now() + 16 * 60_000);
+    await until(() => row.getAttribute('data-check'), 5_000).toBe('due');
+    expect(await row.getByTestId('next-check').textContent()).toMatch(/^Due now: check due \d+:\d\d ago/);
+    expect(await row.getAttribute('data-overdue')).toBe('false');
+    // Twenty-one minutes on: past the grace, overdue.
+    await board.clock.setSystemTime(Date.now() + 21 * 60_000);
     await until(() => row.getAttribute('data-overdue'), 5_000).toBe('true');
     expect(await row.getByTestId('next-check').textContent()).toMatch(/^Overdue: check overdue by \d+:\d\d/);
     expect(await row.getByTestId('attention').textContent()).toContain('sitter check overdue');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffsetMs, elapsedWords, minutesSeconds, nextCheck } from './live-clock.ts';
+import { clockOffsetMs, elapsedWords, minutesSeconds, nextCheck, sitterCheckGraceMs } from './live-clock.ts';
 import { groupByStartDay, localInputInZone, rangeInZone } from './shift-days.ts';
 import { vitalReadings } from './vitals-limits.ts';
 
@@ -28,18 +28,34 @@ describe('minutesSeconds', () => {
   });
 });
 
-describe('nextCheck: the countdown, and overdue once the due time has passed', () => {
+describe('nextCheck: the countdown, "due" past the due time, overdue past the grace', () => {
   const due = '2026-12-04T12:15:00.000Z';
+  const grace = 5 * 60_000;
   it.each([
-    ['4 min 05 s left', due, '2026-12-04T12:10:55.000Z', false, { overdue: false, words: 'next check due in 4:05' }],
-    ['1 s left', due, '2026-12-04T12:14:59.000Z', false, { overdue: false, words: 'next check due in 0:01' }],
-    ['exactly at the due time', due, '2026-12-04T12:15:00.000Z', false, { overdue: true, words: 'check overdue by 0:00' }],
-    ['70 s past', due, '2026-12-04T12:16:10.000Z', false, { overdue: true, words: 'check overdue by 1:10' }],
-    ['the server already says overdue', due, '2026-12-04T12:14:00.000Z', true, { overdue: true, words: 'check overdue by 0:00' }],
-    ['no due time', null, '2026-12-04T12:14:00.000Z', false, { overdue: false, words: 'no check scheduled' }],
-    ['no due time but overdue on the server', null, '2026-12-04T12:14:00.000Z', true, { overdue: true, words: 'check overdue' }],
-  ])('%s', (_name, dueAt, now, serverSays, expected) => {
-    expect(nextCheck(dueAt, at(now), serverSays)).toEqual(expected);
+    ['4 min 05 s left', due, '2026-12-04T12:10:55.000Z', false, grace, { state: 'upcoming', overdue: false, words: 'next check due in 4:05' }],
+    ['1 s left', due, '2026-12-04T12:14:59.000Z', false, grace, { state: 'upcoming', overdue: false, words: 'next check due in 0:01' }],
+    ['exactly at the due time', due, '2026-12-04T12:15:00.000Z', false, grace, { state: 'due', overdue: false, words: 'check due 0:00 ago' }],
+    ['70 s past', due, '2026-12-04T12:16:10.000Z', false, grace, { state: 'due', overdue: false, words: 'check due 1:10 ago' }],
+    ['exactly the grace past', due, '2026-12-04T12:20:00.000Z', false, grace, { state: 'due', overdue: false, words: 'check due 5:00 ago' }],
+    ['1 s past the grace', due, '2026-12-04T12:20:01.000Z', false, grace, { state: 'overdue', overdue: true, words: 'check overdue by 5:01' }],
+    ['no grace known: only the server says overdue', due, '2026-12-04T12:40:00.000Z', false, null, { state: 'due', overdue: false, words: 'check due 25:00 ago' }],
+    ['the server already says overdue', due, '2026-12-04T12:14:00.000Z', true, grace, { state: 'overdue', overdue: true, words: 'check overdue by 0:00' }],
+    ['no due time', null, '2026-12-04T12:14:00.000Z', false, grace, { state: 'none', overdue: false, words: 'no check scheduled' }],
+    ['no due time but overdue on the server', null, '2026-12-04T12:14:00.000Z', true, grace, { state: 'overdue', overdue: true, words: 'check overdue' }],
+  ])('%s', (_name, dueAt, now, serverSays, graceMs, expected) => {
+    expect(nextCheck(dueAt, at(now), serverSays, graceMs)).toEqual(expected);
+  });
+});
+
+describe('sitterCheckGraceMs: the grace from the monitoring settings', () => {
+  it.each([
+    ['the default 5 minutes', { alerts: { sitterChecks: { intervalMinutes: 15, graceMinutes: 5 } } }, 300_000],
+    ['no grace', { alerts: { sitterChecks: { intervalMinutes: 15, graceMinutes: 0 } } }, 0],
+    ['missing', { alerts: {} }, null],
+    ['not a number', { alerts: { sitterChecks: { graceMinutes: 'five' } } }, null],
+    ['no settings', undefined, null],
+  ])('%s', (_name, monitoring, ms) => {
+    expect(sitterCheckGraceMs(monitoring)).toBe(ms);
   });
 });
 

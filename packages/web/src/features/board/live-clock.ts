@@ -16,21 +16,36 @@ export function minutesSeconds(ms: number): string {
 }
 
 export interface NextCheck {
+  /** upcoming: before the due time; due: past it but within the grace; overdue: past the grace (the alert's rule). */
+  state: 'upcoming' | 'due' | 'overdue' | 'none';
   overdue: boolean;
-  /** "next check due in 4:05", "check overdue by 1:10", or "no check scheduled". */
+  /** "next check due in 4:05", "check due 1:10 ago", "check overdue by 6:10", or "no check scheduled". */
   words: string;
 }
 
 /**
- * The next sitter check from the server's due time, at the corrected `nowMs`. Overdue once the due time has
- * passed, or whenever the server already says so.
+ * The next sitter check from the server's due time, at the corrected `nowMs`. A check is overdue once more than
+ * the grace has passed since it fell due (the sitter-check alert's rule, docs/live-board.md), or whenever the
+ * server already says so; before that, past the due time, it is "due". Without the grace (the settings could not
+ * be read) only the server's word makes it overdue.
  */
-export function nextCheck(dueIso: string | null, nowMs: number, serverSaysOverdue: boolean): NextCheck {
+export function nextCheck(dueIso: string | null, nowMs: number, serverSaysOverdue: boolean, graceMs: number | null): NextCheck {
   const due = dueIso === null ? Number.NaN : Date.parse(dueIso);
-  if (Number.isNaN(due)) return serverSaysOverdue ? { overdue: true, words: 'check overdue' } : { overdue: false, words: 'no check scheduled' };
-  const left = due - nowMs;
-  if (left <= 0 || serverSaysOverdue) return { overdue: true, words: `check overdue by ${minutesSeconds(-left)}` };
-  return { overdue: false, words: `next check due in ${minutesSeconds(left)}` };
+  if (Number.isNaN(due)) {
+    return serverSaysOverdue ? { state: 'overdue', overdue: true, words: 'check overdue' } : { state: 'none', overdue: false, words: 'no check scheduled' };
+  }
+  const late = nowMs - due;
+  if (serverSaysOverdue || (graceMs !== null && late > graceMs)) return { state: 'overdue', overdue: true, words: `check overdue by ${minutesSeconds(late)}` };
+  if (late >= 0) return { state: 'due', overdue: false, words: `check due ${minutesSeconds(late)} ago` };
+  return { state: 'upcoming', overdue: false, words: `next check due in ${minutesSeconds(-late)}` };
+}
+
+/** The sitter-check grace from the program settings (monitoring.alerts.sitterChecks.graceMinutes), in ms. */
+export function sitterCheckGraceMs(monitoring: Record<string, unknown> | undefined): number | null {
+  const alerts = monitoring?.['alerts'];
+  const checks = typeof alerts === 'object' && alerts !== null ? (alerts as Record<string, unknown>)['sitterChecks'] : undefined;
+  const grace = typeof checks === 'object' && checks !== null ? (checks as Record<string, unknown>)['graceMinutes'] : undefined;
+  return typeof grace === 'number' && Number.isFinite(grace) && grace >= 0 ? grace * 60_000 : null;
 }
 
 /** Time since an instant in words: "45 s", "12 min 05 s", "1 h 02 min". */

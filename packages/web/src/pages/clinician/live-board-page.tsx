@@ -4,16 +4,17 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { boardApi, boardKeys, type BoardRow, type OnCallNow } from '../../api/board-api.ts';
+import { clinicianApi } from '../../api/clinician-api.ts';
 import { useCurrentUser } from '../../auth/auth-context.ts';
 import { label } from '../../components/labels.ts';
 import { NothingHereYet } from '../../components/nothing-here-yet.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { atTime } from '../../components/when.ts';
-import { clockOffsetMs, elapsedWords, nextCheck } from '../../features/board/live-clock.ts';
+import { clockOffsetMs, elapsedWords, nextCheck, sitterCheckGraceMs } from '../../features/board/live-clock.ts';
 import { SessionChannel } from '../../features/board/session-channel.tsx';
 import { useBoardStream, type LiveEvent, type StreamState } from '../../features/board/use-board-stream.ts';
 import { vitalReadings } from '../../features/board/vitals-limits.ts';
-import { RiskTierBadge, SeverityBadge, StatusBadge, ToneBadge } from '../../features/clinician/badges.tsx';
+import { amber, RiskTierBadge, SeverityBadge, StatusBadge, ToneBadge } from '../../features/clinician/badges.tsx';
 import { QueryView } from '../../features/clinician/query-view.tsx';
 import { useNow } from '../../features/patient/use-now.ts';
 import { clinicianBasePath } from './clinician-paths.ts';
@@ -76,8 +77,8 @@ function Facts({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function BoardCard({ row, nowMs, onOpenChannel }: { row: BoardRow; nowMs: number; onOpenChannel: (row: BoardRow) => void }) {
-  const check = nextCheck(row.nextCheckDueAt, nowMs, row.checkOverdue);
+function BoardCard({ row, nowMs, graceMs, onOpenChannel }: { row: BoardRow; nowMs: number; graceMs: number | null; onOpenChannel: (row: BoardRow) => void }) {
+  const check = nextCheck(row.nextCheckDueAt, nowMs, row.checkOverdue, graceMs);
   const reasons = attentionReasons(row, check.overdue);
   const red = 'var(--mantine-color-red-8)';
   const headingId = `board-${row.sessionId}`;
@@ -91,6 +92,7 @@ function BoardCard({ row, nowMs, onOpenChannel }: { row: BoardRow; nowMs: number
       data-testid="board-row"
       data-session-id={row.sessionId}
       data-overdue={check.overdue ? 'true' : 'false'}
+      data-check={check.state}
       style={reasons.length > 0 ? { borderColor: red, borderWidth: 2 } : undefined}
     >
       <Stack gap="sm">
@@ -143,8 +145,8 @@ function BoardCard({ row, nowMs, onOpenChannel }: { row: BoardRow; nowMs: number
               {row.lastCheckAt ? `Last check ${atTime(row.lastCheckAt)}` : 'No check yet'}
               {row.sitterName ? ` · sitter ${row.sitterName}` : ''}
             </Text>
-            <Text size="sm" fw={check.overdue ? 700 : 500} c={check.overdue ? 'red.8' : undefined} data-testid="next-check">
-              {check.overdue ? `Overdue: ${check.words}` : check.words.charAt(0).toUpperCase() + check.words.slice(1)}
+            <Text size="sm" fw={check.state === 'upcoming' || check.state === 'none' ? 500 : 700} c={check.overdue ? 'red.8' : check.state === 'due' ? amber : undefined} data-testid="next-check">
+              {check.overdue ? `Overdue: ${check.words}` : check.state === 'due' ? `Due now: ${check.words}` : check.words.charAt(0).toUpperCase() + check.words.slice(1)}
             </Text>
           </Facts>
           <Facts title="Latest vital signs">
@@ -244,10 +246,13 @@ export function LiveBoardPage() {
 
   const board = useQuery({ queryKey: boardKeys.board, queryFn: boardApi.board, refetchInterval: stream === 'live' ? false : fallbackPollMs });
   const onCall = useQuery({ queryKey: boardKeys.onCallNow, queryFn: boardApi.onCallNow, refetchInterval: 60_000 });
+  // The sitter-check grace, so the countdown turns "overdue" at the same moment as the server's rule.
+  const settings = useQuery({ queryKey: ['clinician', 'program-settings'], queryFn: clinicianApi.programSettings, staleTime: 60_000 });
+  const graceMs = sitterCheckGraceMs(settings.data?.settings.monitoring);
   const localNow = useNow(1000);
   const offset = board.data ? clockOffsetMs(board.data.now, board.dataUpdatedAt) : 0;
   const nowMs = localNow + offset;
-  const overdueCount = board.data?.items.filter((r) => nextCheck(r.nextCheckDueAt, nowMs, r.checkOverdue).overdue).length ?? 0;
+  const overdueCount = board.data?.items.filter((r) => nextCheck(r.nextCheckDueAt, nowMs, r.checkOverdue, graceMs).overdue).length ?? 0;
 
   return (
     <>
@@ -278,7 +283,7 @@ export function LiveBoardPage() {
               ) : (
                 <Stack gap="md">
                   {data.items.map((row) => (
-                    <BoardCard key={row.sessionId} row={row} nowMs={nowMs} onOpenChannel={setChannelFor} />
+                    <BoardCard key={row.sessionId} row={row} nowMs={nowMs} graceMs={graceMs} onOpenChannel={setChannelFor} />
                   ))}
                 </Stack>
               )
