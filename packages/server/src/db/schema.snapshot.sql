@@ -34,6 +34,7 @@ TABLE alerts
   evidence jsonb NOT NULL DEFAULT '[]'::jsonb
   holds_dosing boolean NOT NULL
   id uuid NOT NULL
+  on_call_notified jsonb
   owner_id uuid
   patient_id uuid NOT NULL
   patient_message text
@@ -420,6 +421,14 @@ TABLE ledger_entries
   session_id uuid
   units integer NOT NULL
 
+TABLE live_events
+  at timestamp with time zone NOT NULL
+  id bigint NOT NULL DEFAULT nextval('live_events_id_seq'::regclass)
+  kind text NOT NULL
+  patient_id uuid NOT NULL
+  payload jsonb NOT NULL DEFAULT '{}'::jsonb
+  session_id uuid
+
 TABLE message_reads
   message_id uuid NOT NULL
   patient_id uuid NOT NULL
@@ -469,6 +478,18 @@ TABLE notification_outbox
   sent_at timestamp with time zone
   status text NOT NULL DEFAULT 'pending'::text
   subject text NOT NULL
+
+TABLE on_call_shifts
+  backup_clinician_id uuid
+  cancelled_at timestamp with time zone
+  cancelled_by uuid
+  clinician_id uuid NOT NULL
+  created_at timestamp with time zone NOT NULL
+  created_by uuid
+  ends_at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  starts_at timestamp with time zone NOT NULL
+  time_zone text NOT NULL
 
 TABLE outside_clinicians
   address text
@@ -641,6 +662,17 @@ TABLE risk_evaluations
   tier text NOT NULL
   trigger text NOT NULL
 
+TABLE session_channel_messages
+  author_id uuid NOT NULL
+  author_role text NOT NULL
+  body text NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  sent_at timestamp with time zone NOT NULL
+  seq bigint NOT NULL DEFAULT nextval('session_channel_messages_seq_seq'::regclass)
+  session_id uuid NOT NULL
+  urgent boolean NOT NULL DEFAULT false
+
 TABLE session_checklists
   alcohol_24h boolean NOT NULL
   attested_at timestamp with time zone NOT NULL
@@ -808,6 +840,7 @@ TABLE users
   mfa_secret text
   name text NOT NULL
   password_hash text
+  phone text
   role text NOT NULL
   state_licenses _text NOT NULL DEFAULT '{}'::text[]
   status text NOT NULL DEFAULT 'active'::text
@@ -1018,6 +1051,9 @@ ledger_entries.ledger_entries_patient_id_fkey: FOREIGN KEY (patient_id) REFERENC
 ledger_entries.ledger_entries_pkey: PRIMARY KEY (id)
 ledger_entries.ledger_entries_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
 ledger_entries.ledger_entries_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
+live_events.live_events_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+live_events.live_events_pkey: PRIMARY KEY (id)
+live_events.live_events_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
 message_reads.message_reads_message_id_fkey: FOREIGN KEY (message_id) REFERENCES messages(id)
 message_reads.message_reads_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 message_reads.message_reads_pkey: PRIMARY KEY (message_id, user_id)
@@ -1040,6 +1076,13 @@ notification_outbox.notification_outbox_cause_key: UNIQUE (cause)
 notification_outbox.notification_outbox_channel_check: CHECK ((channel = ANY (ARRAY['email'::text, 'webhook'::text])))
 notification_outbox.notification_outbox_pkey: PRIMARY KEY (id)
 notification_outbox.notification_outbox_status_check: CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])))
+on_call_shifts.on_call_shifts_backup_clinician_id_fkey: FOREIGN KEY (backup_clinician_id) REFERENCES users(id)
+on_call_shifts.on_call_shifts_cancelled_by_fkey: FOREIGN KEY (cancelled_by) REFERENCES users(id)
+on_call_shifts.on_call_shifts_check: CHECK ((ends_at > starts_at))
+on_call_shifts.on_call_shifts_check1: CHECK (((backup_clinician_id IS NULL) OR (backup_clinician_id <> clinician_id)))
+on_call_shifts.on_call_shifts_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
+on_call_shifts.on_call_shifts_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
+on_call_shifts.on_call_shifts_pkey: PRIMARY KEY (id)
 outside_clinicians.outside_clinicians_kind_check: CHECK ((kind = ANY (ARRAY['psychiatrist'::text, 'therapist'::text, 'primary_care'::text, 'other'::text])))
 outside_clinicians.outside_clinicians_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 outside_clinicians.outside_clinicians_pkey: PRIMARY KEY (id)
@@ -1107,6 +1150,11 @@ risk_evaluations.risk_evaluations_patient_id_fkey: FOREIGN KEY (patient_id) REFE
 risk_evaluations.risk_evaluations_pkey: PRIMARY KEY (id)
 risk_evaluations.risk_evaluations_previous_tier_check: CHECK ((previous_tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
 risk_evaluations.risk_evaluations_tier_check: CHECK ((tier = ANY (ARRAY['low'::text, 'elevated'::text, 'high'::text])))
+session_channel_messages.session_channel_messages_author_id_fkey: FOREIGN KEY (author_id) REFERENCES users(id)
+session_channel_messages.session_channel_messages_body_check: CHECK (((length(body) >= 1) AND (length(body) <= 2000)))
+session_channel_messages.session_channel_messages_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
+session_channel_messages.session_channel_messages_pkey: PRIMARY KEY (id)
+session_channel_messages.session_channel_messages_session_id_fkey: FOREIGN KEY (session_id) REFERENCES dosing_sessions(id)
 session_checklists.session_checklists_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 session_checklists.session_checklists_pkey: PRIMARY KEY (id)
 session_checklists.session_checklists_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES users(id)
@@ -1171,6 +1219,7 @@ treatment_plans.treatment_plans_signed_by_fkey: FOREIGN KEY (signed_by) REFERENC
 treatment_plans.treatment_plans_status_check: CHECK ((status = ANY (ARRAY['draft'::text, 'active'::text, 'superseded'::text])))
 treatment_plans.treatment_plans_supersedes_id_fkey: FOREIGN KEY (supersedes_id) REFERENCES treatment_plans(id)
 treatment_plans.treatment_plans_version_check: CHECK ((version >= 1))
+users.users_phone_check: CHECK (((phone IS NULL) OR (phone ~ '^\+[1-9][0-9]{6,14}$'::text)))
 users.users_pkey: PRIMARY KEY (id)
 users.users_role_check: CHECK ((role = ANY (ARRAY['patient'::text, 'sitter'::text, 'clinician'::text, 'coach'::text, 'admin'::text])))
 users.users_status_check: CHECK ((status = ANY (ARRAY['invited'::text, 'active'::text, 'deactivated'::text])))
@@ -1270,6 +1319,8 @@ CREATE UNIQUE INDEX ledger_balances_pkey ON public.ledger_balances USING btree (
 CREATE UNIQUE INDEX ledger_entries_one_dose_per_session ON public.ledger_entries USING btree (session_id) WHERE (kind = 'administered'::text)
 CREATE INDEX ledger_entries_patient_idx ON public.ledger_entries USING btree (patient_id, occurred_at)
 CREATE UNIQUE INDEX ledger_entries_pkey ON public.ledger_entries USING btree (id)
+CREATE INDEX live_events_at_idx ON public.live_events USING btree (at)
+CREATE UNIQUE INDEX live_events_pkey ON public.live_events USING btree (id)
 CREATE INDEX message_reads_patient_idx ON public.message_reads USING btree (patient_id)
 CREATE UNIQUE INDEX message_reads_pkey ON public.message_reads USING btree (message_id, user_id)
 CREATE INDEX message_threads_patient_idx ON public.message_threads USING btree (patient_id, last_message_at)
@@ -1283,6 +1334,8 @@ CREATE INDEX mfa_recovery_codes_user_idx ON public.mfa_recovery_codes USING btre
 CREATE UNIQUE INDEX notification_outbox_cause_key ON public.notification_outbox USING btree (cause)
 CREATE INDEX notification_outbox_pending_idx ON public.notification_outbox USING btree (created_at) WHERE (status = 'pending'::text)
 CREATE UNIQUE INDEX notification_outbox_pkey ON public.notification_outbox USING btree (id)
+CREATE INDEX on_call_shifts_live_idx ON public.on_call_shifts USING btree (starts_at, ends_at) WHERE (cancelled_at IS NULL)
+CREATE UNIQUE INDEX on_call_shifts_pkey ON public.on_call_shifts USING btree (id)
 CREATE INDEX outside_clinicians_patient_idx ON public.outside_clinicians USING btree (patient_id)
 CREATE UNIQUE INDEX outside_clinicians_pkey ON public.outside_clinicians USING btree (id)
 CREATE UNIQUE INDEX patient_panel_summary_pkey ON public.patient_panel_summary USING btree (patient_id)
@@ -1311,6 +1364,8 @@ CREATE UNIQUE INDEX refill_requests_pkey ON public.refill_requests USING btree (
 CREATE UNIQUE INDEX resources_directory_pkey ON public.resources_directory USING btree (id)
 CREATE INDEX risk_evaluations_patient_time_idx ON public.risk_evaluations USING btree (patient_id, evaluated_at DESC)
 CREATE UNIQUE INDEX risk_evaluations_pkey ON public.risk_evaluations USING btree (id)
+CREATE UNIQUE INDEX session_channel_messages_pkey ON public.session_channel_messages USING btree (id)
+CREATE INDEX session_channel_messages_session_idx ON public.session_channel_messages USING btree (session_id, sent_at, seq)
 CREATE INDEX session_checklists_patient_idx ON public.session_checklists USING btree (patient_id)
 CREATE UNIQUE INDEX session_checklists_pkey ON public.session_checklists USING btree (id)
 CREATE INDEX session_checklists_session_idx ON public.session_checklists USING btree (session_id, attested_at)
@@ -1365,6 +1420,8 @@ CREATE CONSTRAINT TRIGGER intakes_panel_summary AFTER INSERT OR DELETE OR UPDATE
 CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_apply_entry()
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER live_events_notify AFTER INSERT ON public.live_events FOR EACH ROW EXECUTE FUNCTION live_events_notify()
+CREATE TRIGGER on_call_shifts_no_overlap BEFORE INSERT OR UPDATE ON public.on_call_shifts FOR EACH ROW EXECUTE FUNCTION on_call_shifts_no_overlap()
 CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
@@ -1451,10 +1508,14 @@ FUNCTION audit_row_digest(prev text, r audit_log) TO PUBLIC: EXECUTE
 FUNCTION audit_row_digest(prev text, r audit_log) TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
 FUNCTION ledger_apply_entry() TO keel_app: EXECUTE
+FUNCTION live_events_notify() TO PUBLIC: EXECUTE
+FUNCTION live_events_notify() TO keel_app: EXECUTE
 FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
 FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
 FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
 FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
+FUNCTION on_call_shifts_no_overlap() TO PUBLIC: EXECUTE
+FUNCTION on_call_shifts_no_overlap() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_create() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_create() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_refresh(p_patient uuid) TO PUBLIC: EXECUTE
@@ -1467,6 +1528,8 @@ FUNCTION treatment_plan_guard() TO PUBLIC: EXECUTE
 FUNCTION treatment_plan_guard() TO keel_app: EXECUTE
 SEQUENCE audit_log_id_seq TO keel_app: SELECT, USAGE
 SEQUENCE gate_input_seq TO keel_app: SELECT, USAGE
+SEQUENCE live_events_id_seq TO keel_app: SELECT, USAGE
+SEQUENCE session_channel_messages_seq_seq TO keel_app: SELECT, USAGE
 TABLE account_tokens TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE adverse_events TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE alerts TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1502,11 +1565,13 @@ TABLE journal_entries TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE keel_migrations TO keel_app: SELECT
 TABLE ledger_balances TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE ledger_entries TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE live_events TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE message_reads TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE message_threads TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE messages TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE mfa_recovery_codes TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE notification_outbox TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE on_call_shifts TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE outside_clinicians TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE patient_panel_facts TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE patient_panel_summary TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1523,6 +1588,7 @@ TABLE rate_limits TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE refill_requests TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE resources_directory TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE risk_evaluations TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE session_channel_messages TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE session_checklists TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE session_vitals TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE settings_change_proposals TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1546,8 +1612,10 @@ audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash t
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 ledger_apply_entry() -> trigger
+live_events_notify() -> trigger
 monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) -> json
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) -> json
+on_call_shifts_no_overlap() -> trigger
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
@@ -1685,6 +1753,16 @@ AS $function$
     END
     $function$
 
+CREATE OR REPLACE FUNCTION public.live_events_notify()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      PERFORM pg_notify('keel_live', NEW.id::text);
+      RETURN NEW;
+    END
+    $function$
+
 CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer)
  RETURNS json
  LANGUAGE plpgsql
@@ -1789,6 +1867,30 @@ AS $function$
                       'other_controlled_prescriptions', x.other_controlled_prescriptions)), '[]')
                     FROM pdmp_checks x WHERE x.patient_id = p_patient AND x.checked_at >= p_from)
       );
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.on_call_shifts_no_overlap()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      clash uuid;
+    BEGIN
+      IF NEW.cancelled_at IS NOT NULL THEN
+        RETURN NEW;
+      END IF;
+      -- One writer of live shifts at a time: the next one waits here and then sees this one's row (READ COMMITTED
+      -- takes a new snapshot for the query below).
+      PERFORM pg_advisory_xact_lock(hashtext('keel:on_call_shifts'));
+      SELECT id INTO clash FROM on_call_shifts
+        WHERE cancelled_at IS NULL AND id <> NEW.id AND starts_at < NEW.ends_at AND ends_at > NEW.starts_at
+        ORDER BY starts_at LIMIT 1;
+      IF clash IS NOT NULL THEN
+        RAISE EXCEPTION 'on-call shifts may not overlap'
+          USING ERRCODE = '23P01', CONSTRAINT = 'on_call_shifts_no_overlap', DETAIL = clash::text;
+      END IF;
+      RETURN NEW;
     END
     $function$
 

@@ -309,6 +309,8 @@ export interface SessionChannelMessagesTable {
   body: string;
   urgent: Generated<boolean>;
   sent_at: Timestamp;
+  /** Insertion order, for messages sent in the same millisecond. */
+  seq: Generated<number>;
 }
 
 export interface FollowUpsTable {

@@ -34,7 +34,7 @@ export interface World {
   tokens: Record<Who, string>;
   /** Signs everyone in again: needed after the clock moves past the idle timeout. */
   refresh(): Promise<void>;
-  call(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  call(who: Who, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
 export async function createWorld(t: TestContext, options: { enrol?: boolean; state?: string } = {}): Promise<World> {

@@ -87,9 +87,10 @@ export async function up(db: Kysely<Database>): Promise<void> {
       author_role text NOT NULL,
       body text NOT NULL CHECK (length(body) BETWEEN 1 AND 2000),
       urgent boolean NOT NULL DEFAULT false,
-      sent_at timestamptz NOT NULL
+      sent_at timestamptz NOT NULL,
+      seq bigserial NOT NULL
     );
-    CREATE INDEX session_channel_messages_session_idx ON session_channel_messages (session_id, sent_at);
+    CREATE INDEX session_channel_messages_session_idx ON session_channel_messages (session_id, sent_at, seq);
 
     ALTER TABLE alerts ADD COLUMN on_call_notified jsonb;
   `.execute(db);

@@ -5,7 +5,6 @@
 import type { ChannelMessage } from '@keel/contract';
 import { alertsForEvent, detectUrgentLanguage, type Relation } from '@keel/domain';
 import { writeAudit } from '../../audit/audit-log.ts';
-import type { Role } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { notFound } from '../../http/problem.ts';
 import { raiseAlerts } from '../alerts/raise-alerts.ts';
@@ -21,7 +20,7 @@ export async function listChannel({ deps }: UseCase, patientId: string, sessionI
     .where('m.session_id', '=', sessionId)
     .where('m.patient_id', '=', patientId)
     .orderBy('m.sent_at')
-    .orderBy('m.id')
+    .orderBy('m.seq')
     .limit(500)
     .execute();
   return {
@@ -43,7 +42,7 @@ export async function postToChannel(uc: UseCase, input: { patientId: string; ses
     const urgent = senderRole !== 'clinician' && detectUrgentLanguage(input.body).kind === 'urgent';
     await tx
       .insertInto('session_channel_messages')
-      .values({ id, patient_id: input.patientId, session_id: input.sessionId, author_id: ctx.actorId ?? '', author_role: author.role as Role, body: input.body, urgent, sent_at: ctx.now })
+      .values({ id, patient_id: input.patientId, session_id: input.sessionId, author_id: ctx.actorId ?? '', author_role: author.role, body: input.body, urgent, sent_at: ctx.now })
       .execute();
     await recordLiveEvent(tx, { patientId: input.patientId, sessionId: input.sessionId, kind: 'channel.message', at: ctx.now, payload: { messageId: id, urgent } });
     const settings = await loadProgramSettings(tx);
@@ -57,6 +56,6 @@ export async function postToChannel(uc: UseCase, input: { patientId: string; ses
       outcome: 'success',
       detail: { sessionId: input.sessionId, urgent, alertIds: raised.map((a) => a.id) },
     });
-    return { id, authorId: ctx.actorId ?? '', authorName: author.name, authorRole: author.role as Role, body: input.body, urgent, at: ctx.now.toISOString(), alertIds: raised.map((a) => a.id) };
+    return { id, authorId: ctx.actorId ?? '', authorName: author.name, authorRole: author.role, body: input.body, urgent, at: ctx.now.toISOString(), alertIds: raised.map((a) => a.id) };
   });
 }
