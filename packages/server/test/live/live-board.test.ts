@@ -291,7 +291,7 @@ describe('the per-process reader', () => {
     const got: number[] = [];
     const unsubscribe = await hub.subscribe((e: LiveEvent) => got.push(e.id));
     const insert = (id: number) =>
-      t.database.db.insertInto('live_events').values({ id, patient_id: w.patient.patientId, session_id: sessionId, kind: 'sitter.check', at: t.clock.now(), payload: '{}' } as never).execute();
+      t.database.db.insertInto('live_events').values({ id, patient_id: w.patient.patientId, session_id: sessionId, kind: 'sitter.check', at: t.clock.now(), payload: '{}' }).execute();
     // Ids from the sequence, taken now, committed out of order: the later-committed lower id must not be lost.
     const base = Number((await t.database.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('n')).executeTakeFirstOrThrow()).n) + 1000;
     await insert(base + 2);
