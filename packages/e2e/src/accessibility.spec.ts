@@ -95,6 +95,7 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('clinician', `/clinician/patients/${id}?tab=requests`);
     await audit('clinician', `/clinician/patients/${id}?tab=records`);
     await audit('clinician', '/clinician/messages');
+    await audit('clinician', '/clinician/board');
   });
 
   it('the coach caseload and inbox', async () => {
@@ -102,8 +103,9 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('coach', '/coach/messages');
   });
 
-  it('the admin accounts, settings and audit log', async () => {
+  it('the admin accounts, on-call rota, settings and audit log', async () => {
     await audit('admin', '/admin');
+    await audit('admin', '/admin/on-call');
     await audit('admin', '/admin/settings');
     await audit('admin', '/admin/audit-log');
   });

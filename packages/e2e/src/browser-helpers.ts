@@ -29,6 +29,30 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+const isoInstant = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+const screamingCode = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b/;
+const snakeCode = /\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b/;
+
+/** What in the text looks like a code rather than words; emails and web addresses are not codes. */
+export function codesIn(text: string): string[] {
+  const cleaned = text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+  const found: string[] = [];
+  for (const [name, pattern] of [
+    ['ISO instant', isoInstant],
+    ['id', uuid],
+    ['SCREAMING_CASE code', screamingCode],
+    ['snake_case code', snakeCode],
+  ] as const) {
+    const m = cleaned.match(pattern);
+    if (m) {
+      const at = m.index ?? 0;
+      found.push(`${name} "${m[0]}" in “…${cleaned.slice(Math.max(0, at - 40), at + m[0].length + 40).replace(/\s+/g, ' ')}…”`);
+    }
+  }
+  return found;
+}
+
 /** Signs in through the first page's form, as a person would. */
 export async function signInThroughForm(page: Page, baseUrl: string, email: string, password = demoPassword): Promise<void> {
   await page.goto(baseUrl);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seriousViolations, shot } from './browser-helpers.ts';
+import { codesIn, seriousViolations, shot } from './browser-helpers.ts';
 import { launchChromium, startKeel, type KeelProcess } from './server-process.ts';
 
 /**
@@ -9,30 +9,6 @@ import { launchChromium, startKeel, type KeelProcess } from './server-process.ts
  * each page at 1280 px and at 390 px (a phone) lands in packages/e2e/screenshots/ to be looked at. On the phone,
  * no page scrolls sideways: every table is stacked, every action within reach.
  */
-
-const isoInstant = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
-const screamingCode = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b/;
-const snakeCode = /\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b/;
-
-/** What in the text looks like a code rather than words; emails and web addresses are not codes. */
-export function codesIn(text: string): string[] {
-  const cleaned = text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
-  const found: string[] = [];
-  for (const [name, pattern] of [
-    ['ISO instant', isoInstant],
-    ['id', uuid],
-    ['SCREAMING_CASE code', screamingCode],
-    ['snake_case code', snakeCode],
-  ] as const) {
-    const m = cleaned.match(pattern);
-    if (m) {
-      const at = m.index ?? 0;
-      found.push(`${name} "${m[0]}" in “…${cleaned.slice(Math.max(0, at - 40), at + m[0].length + 40).replace(/\s+/g, ' ')}…”`);
-    }
-  }
-  return found;
-}
 
 let keel: KeelProcess;
 let browser: Browser;
@@ -154,6 +130,7 @@ describe('plain language, axe and phone layout on every main page', () => {
     expect(
       await review('clinician', [
         { path: '/clinician', name: 'clinician-panel' },
+        { path: '/clinician/board', name: 'clinician-board' },
         { path: '/clinician/alerts', name: 'clinician-alerts' },
         { path: '/clinician/messages', name: 'clinician-messages' },
         { path: '/clinician/review-queue', name: 'clinician-review-queue' },
@@ -182,6 +159,7 @@ describe('plain language, axe and phone layout on every main page', () => {
       await review('admin', [
         { path: '/admin', name: 'admin-accounts' },
         { path: '/admin/care-teams', name: 'admin-care-teams' },
+        { path: '/admin/on-call', name: 'admin-on-call' },
         { path: '/admin/credentials', name: 'admin-credentials' },
         { path: '/admin/telemedicine-lapse', name: 'admin-telemedicine-lapse' },
         { path: '/admin/settings', name: 'admin-settings' },

@@ -1,8 +1,10 @@
 import type { RouteObject } from 'react-router-dom';
+import { AccountPage } from '../account/account-page.tsx';
 import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import { IntakeReviewPage } from './intake-review-page.tsx';
+import { LiveBoardPage } from './live-board-page.tsx';
 import { PanelPage } from './panel-page.tsx';
 import { PatientChartPage } from './patient-chart-page.tsx';
 import { PatientsPage } from './patients-page.tsx';
@@ -15,6 +17,7 @@ export { clinicianBasePath } from './clinician-paths.ts';
 /** The clinician app's pages, relative to clinicianBasePath. */
 export const clinicianRoutes: RouteObject[] = [
   { index: true, element: <PanelPage /> },
+  { path: 'board', element: <LiveBoardPage /> },
   { path: 'alerts', element: <AlertsPage /> },
   { path: 'messages', element: <StaffInboxPage /> },
   { path: 'review-queue', element: <ReviewQueuePage /> },
@@ -23,4 +26,5 @@ export const clinicianRoutes: RouteObject[] = [
   { path: 'patients/:patientId', element: <PatientChartPage /> },
   { path: 'settings-changes', element: <SettingsChangesPage /> },
   { path: 'telemedicine-lapse', element: <LapseListPage showClinician={false} chartPath={(id) => `${clinicianBasePath}/patients/${id}`} /> },
+  { path: 'account', element: <AccountPage /> },
 ];

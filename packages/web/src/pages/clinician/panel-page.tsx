@@ -92,7 +92,16 @@ export function PanelPage() {
         <VisuallyHidden component="h2" id="next-heading">
           What needs you next
         </VisuallyHidden>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mb="lg">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" mb="lg">
+          <Paper withBorder p="md" radius="md">
+            <Text fw={650}>Sessions under way</Text>
+            <Stack gap={6} mt={4}>
+              <Text size="sm">Sitter checks, vital signs and concerns for every session you cover now, live.</Text>
+              <Button component={Link} to={`${clinicianBasePath}/board`} size="sm" w="fit-content" variant="light">
+                Open the live board
+              </Button>
+            </Stack>
+          </Paper>
           <Paper withBorder p="md" radius="md">
             <Text fw={650}>Open alerts</Text>
             {openAlerts.isPending ? (

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { AccountPage } from '../account/account-page.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
 import { CaseloadPage } from './caseload-page.tsx';
 import { CoachPatientPage } from './coach-patient-page.tsx';
@@ -12,4 +13,5 @@ export const coachRoutes: RouteObject[] = [
   { path: 'notes', element: <NotesPage /> },
   { path: 'messages', element: <StaffInboxPage /> },
   { path: 'patients/:patientId', element: <CoachPatientPage /> },
+  { path: 'account', element: <AccountPage /> },
 ];

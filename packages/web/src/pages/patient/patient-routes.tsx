@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { AccountPage } from '../account/account-page.tsx';
 import { AppointmentsPage } from './appointments-page.tsx';
 import { AssessmentPage } from './assessment-page.tsx';
 import { CheckInPage } from './check-in-page.tsx';
@@ -38,4 +39,5 @@ export const patientRoutes: RouteObject[] = [
   { path: 'medication', element: <MedicationPage /> },
   { path: 'practices', element: <PracticesPage /> },
   { path: 'records', element: <RecordsPage /> },
+  { path: 'account', element: <AccountPage /> },
 ];

@@ -15,4 +15,5 @@ export const patientSections: readonly RoleSection[] = [
   { label: 'Medication', path: 'medication', summary: 'Refills and questions about your dose.' },
   { label: 'Support', path: 'support', summary: 'Your sitters and the people you want in your support circle.' },
   { label: 'Privacy and records', path: 'records', summary: 'Who saw your record, sharing with your other clinicians, and downloads.' },
+  { label: 'Your account', path: 'account', summary: 'Your name and email, and the phone number the care team can call you on.' },
 ];

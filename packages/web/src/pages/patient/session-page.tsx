@@ -26,6 +26,7 @@ import {
   type VitalsResult,
 } from '../../api/patient-api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { SessionChannel } from '../../features/board/session-channel.tsx';
 import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { clock, formatDateTime, formatTime, newKey } from '../../features/patient/format.ts';
 import type { GateReasonCode } from '@keel/domain';
@@ -650,6 +651,21 @@ function JournalPrompt({ session }: { session: SessionDetail }) {
   );
 }
 
+/** The session's channel with the sitter and the clinician covering the session, polled while it is open. */
+function ChannelCard({ session }: { session: SessionDetail }) {
+  return (
+    <Card withBorder radius="md" padding="lg">
+      <SessionChannel
+        sessionId={session.id}
+        pollMs={5_000}
+        headingId="channel-heading"
+        heading="Messages during this session"
+        description="Your sitter and the clinician covering your session read these. If you feel unsafe, call 911 or use the crisis button."
+      />
+    </Card>
+  );
+}
+
 function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; plan: Plan | null; sitterName: string | null }) {
   const queryClient = useQueryClient();
   const [result, setResult] = useState<AuthorizeResult | null>(null);
@@ -704,6 +720,7 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
               </Button>
             </Group>
           </Card>
+          <ChannelCard session={session} />
         </Stack>
       );
     case 'in_progress':
@@ -726,6 +743,7 @@ function SessionFlow({ session, plan, sitterName }: { session: SessionDetail; pl
             Your sitter has recorded {session.sitterChecks.recorded.length} check{session.sitterChecks.recorded.length === 1 ? '' : 's'} so far
             {session.sitterChecks.missedCount > 0 ? ` (${session.sitterChecks.missedCount} missed)` : ''}.
           </Text>
+          <ChannelCard session={session} />
           <PostSessionForm session={session} />
           <LeaveEarly session={session} />
         </Stack>

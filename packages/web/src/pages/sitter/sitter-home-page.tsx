@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../components/problem-alert.tsx';
 import { clock, formatDateTime, formatTime } from '../../features/patient/format.ts';
 import { QueryView } from '../../features/patient/query-view.tsx';
 import { useNow } from '../../features/patient/use-now.ts';
+import { SessionChannel } from '../../features/board/session-channel.tsx';
 import { AdverseEventForm } from '../../features/shared/adverse-event-form.tsx';
 import { EmergencyGuidance } from '../../features/sitter/emergency-guidance.tsx';
 import { todaysSession } from '../../features/sitter/today-session.ts';
@@ -237,6 +238,17 @@ function PatientSession({ patient }: { patient: SitterPatient }) {
                   )}
                   {(session.status === 'scheduled' || session.status === 'authorized') && <Attest session={session} patientName={firstName} />}
                   {session.status === 'in_progress' && <Checks session={session} patientName={firstName} />}
+                  {(session.status === 'scheduled' || session.status === 'authorized' || session.status === 'in_progress') && (
+                    <Card withBorder radius="md" padding="lg">
+                      <SessionChannel
+                        sessionId={session.id}
+                        pollMs={5_000}
+                        headingId={`channel-${session.id}`}
+                        heading="Message the care team"
+                        description={`The clinician covering ${firstName}’s session reads this, and ${firstName} can see it too. In an emergency, call 911 first.`}
+                      />
+                    </Card>
+                  )}
                   {(session.status === 'in_progress' || session.status === 'completed') && <BackToBaseline session={session} patientName={firstName} />}
                   {(session.status === 'in_progress' || session.status === 'completed') && <SideEffectReport sessionId={session.id} />}
                 </Stack>
