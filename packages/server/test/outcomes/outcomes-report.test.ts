@@ -128,7 +128,7 @@ describe('the de-identified CSV', () => {
       expect(res.body).not.toContain(p.name);
     }
     for (const u of users) expect(res.body).not.toContain(u.email);
-    const column = (name: string) => OUTCOMES_CSV_COLUMNS.indexOf(name as (typeof OUTCOMES_CSV_COLUMNS)[number]);
+    const column = (name: string) => OUTCOMES_CSV_COLUMNS.indexOf(name);
     const rows = lines.slice(1).map((l) => l.split(','));
     const bands = new Set(rows.map((r) => r[column('age_band')]));
     for (const band of bands) expect(['18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75-89', '90+']).toContain(band);

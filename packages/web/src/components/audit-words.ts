@@ -70,6 +70,16 @@ const actions: Record<string, string> = {
   'sitter.accept': 'Accepted a sitter invitation',
   'sitter.remove': 'Removed a sitter',
   'visit.record': 'Recorded a visit',
+  'account.update': 'Changed their account details',
+  'live_board.read': 'Looked at the live session board',
+  'live_board.stream': 'Followed the live session board',
+  'on_call.create': 'Added an on-call shift',
+  'on_call.cancel': 'Cancelled an on-call shift',
+  'session_channel.post': 'Wrote in a session channel',
+  'outcomes_report.read': 'Looked at the program outcomes report',
+  'outcomes_report.drill_down': 'Looked at the patients behind an outcomes figure',
+  'outcomes_report.export_csv': 'Downloaded the de-identified outcomes data',
+  'outcomes_report.export_pdf': 'Downloaded the program outcomes report',
 };
 
 /** The part of a record, in words, for "Viewed …" and "Changed …". */
