@@ -10,6 +10,7 @@ import { complianceDemoSteps } from './compliance.demo.ts';
 import { continuityDemoSteps } from './continuity.demo.ts';
 import { intakeDemoSteps } from './intake.demo.ts';
 import { monitoringDemoSteps } from './monitoring.demo.ts';
+import { onCallDemoSteps } from './on-call.demo.ts';
 import { outcomesDemoSteps } from './outcomes.demo.ts';
 import { treatmentDemoSteps } from './treatment.demo.ts';
 
@@ -105,6 +106,7 @@ export const demoSteps: DemoStep[] = [
   ...monitoringDemoSteps,
   ...continuityDemoSteps,
   ...outcomesDemoSteps,
+  ...onCallDemoSteps,
 ];
 
 export async function seedDemo(deps: DemoContext['deps'], options: { password: string; steps?: DemoStep[] }): Promise<DemoContext> {
