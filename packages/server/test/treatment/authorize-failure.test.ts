@@ -54,6 +54,15 @@ async function authorizationAudit(sessionId: string) {
 }
 
 describe('an error while authorizing is a denial', () => {
+  it('a refusal the caller can act on stays a refusal (409), not a recorded denial', async () => {
+    const { w, sessionId } = await readyToAuthorize();
+    await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/authorize`), 200);
+    const again = await expectStatus(w.call('patient', 'POST', `/api/v1/sessions/${sessionId}/authorize`), 409);
+    expect(again.json()).not.toHaveProperty('outcome');
+    const evaluations = await t.database.db.selectFrom('gate_evaluations').select('outcome').where('session_id', '=', sessionId).execute();
+    expect(evaluations).toEqual([{ outcome: 'authorized' }]);
+  });
+
   it('a failure with a SQLSTATE: blocked, the authorizing work undone, the failure stored and audited with the code only', async () => {
     const { w, sessionId } = await readyToAuthorize();
     const db = t.database.db;
