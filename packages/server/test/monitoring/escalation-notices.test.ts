@@ -76,7 +76,8 @@ describe('an escalation, in full', () => {
         resource_type: 'alert',
         patient_id: patient.patientId,
         outcome: 'success',
-        detail: { escalatedTo: backup.id, severity: 'high' },
+        // Nobody is on call in this test, so the backup comes from the care team.
+        detail: { escalatedTo: backup.id, severity: 'high', onCallShiftId: null, viaOnCall: false },
       },
     ]);
     const row = await t.database.db.selectFrom('alerts').select(['escalated_at', 'escalated_to']).where('id', '=', alertId).executeTakeFirstOrThrow();
