@@ -75,9 +75,12 @@ describe('outcomes report', () => {
     expect(header).toMatch(/research/i);
   });
 
-  it('stacks at 390 px', async () => {
+  it('reads its filter from the address, and stacks at 390 px', async () => {
     const page = await pageAs('admin@keel.demo', { width: 390, height: 844 });
     await page.goto(`${keel.url}/admin/outcomes?route=sublingual`);
+    await settle(page);
+    await expect(page.getByRole('combobox', { name: 'Route' }).inputValue()).resolves.toBe('Sublingual');
+    await page.goto(`${keel.url}/admin/outcomes`);
     await settle(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'outcomes-390');

@@ -35,6 +35,16 @@ function Figure({ figure, report, count, onOpen }: { figure: string; report: Out
   );
 }
 
+/** Words that open the patients behind a figure (when the report names one). */
+function FigureText({ figure, report, show, onOpen, children }: { figure: string; report: OutcomesReport; show: boolean; onOpen: (figure: string) => void; children: string }) {
+  if (!(figure in report.figures) || !show) return <>{children}</>;
+  return (
+    <Anchor component="button" type="button" ta="left" fz="sm" onClick={() => onOpen(figure)} data-figure={figure}>
+      {children}
+    </Anchor>
+  );
+}
+
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId();
   return (
@@ -187,11 +197,11 @@ function PatientsDrawer({ filter, figure, onClose, chartPath }: { filter: Outcom
 
 function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: string; report: OutcomesReport; open: (f: string) => void }) {
   const maxDay = Math.max(0, ...inst.trajectories.flatMap((t) => t.points.map((p) => p.day)), ...inst.checkpoints.map((c) => c.days));
+  const minDay = Math.min(0, ...inst.trajectories.flatMap((t) => t.points.map((p) => p.day)));
   const band = inst.checkpoints.map((c) => ({ day: c.days, median: c.scores.median, band: c.scores.p25 !== null && c.scores.p75 !== null ? [c.scores.p25, c.scores.p75] : null }));
-  const rates = inst.checkpoints.flatMap((c) => [
-    { name: `${c.label} response`, rate: (c.response.estimate ?? 0) * 100, err: c.response.estimate === null || c.response.lower === null || c.response.upper === null ? [0, 0] : [(c.response.estimate - c.response.lower) * 100, (c.response.upper - c.response.estimate) * 100] },
-    { name: `${c.label} remission`, rate: (c.remission.estimate ?? 0) * 100, err: c.remission.estimate === null || c.remission.lower === null || c.remission.upper === null ? [0, 0] : [(c.remission.estimate - c.remission.lower) * 100, (c.remission.upper - c.remission.estimate) * 100] },
-  ]);
+  const rate = (p: Proportion) => (p.estimate === null ? 0 : Math.round(p.estimate * 1000) / 10);
+  const err = (p: Proportion) => (p.estimate === null || p.lower === null || p.upper === null ? [0, 0] : [(p.estimate - p.lower) * 100, (p.upper - p.estimate) * 100]);
+  const rates = inst.checkpoints.map((c) => ({ name: c.key.toUpperCase(), response: rate(c.response), responseErr: err(c.response), remission: rate(c.remission), remissionErr: err(c.remission) }));
   const ttr = inst.timeToResponse;
   const km = [{ time: 0, share: 0 }, ...ttr.steps.map((s) => ({ time: s.time, share: Math.round((1 - s.survival) * 1000) / 10 }))];
   const key = inst.instrument;
@@ -206,7 +216,7 @@ function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: 
       <ChartBox height={260}>
         <ComposedChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#c9d1d6" />
-          <XAxis dataKey="day" type="number" domain={[0, maxDay]} allowDuplicatedCategory={false} stroke="#495057" fontSize={12} />
+          <XAxis dataKey="day" type="number" domain={[minDay, maxDay]} allowDuplicatedCategory={false} stroke="#495057" fontSize={12} />
           <YAxis domain={[0, inst.instrument === 'phq9' ? 27 : 21]} stroke="#495057" fontSize={12} width={32} />
           <Area data={band} dataKey="band" type="linear" fill="#125e6c" fillOpacity={0.15} stroke="none" isAnimationActive={false} connectNulls />
           {inst.trajectories.map((t) => (
@@ -249,10 +259,14 @@ function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: 
                 </Table.Td>
                 <Table.Td>{num(c.meanChange)}</Table.Td>
                 <Table.Td>
-                  {proportionWords(c.response)} {`${key}.${c.key}.response` in report.figures && c.response.numerator > 0 && <Figure figure={`${key}.${c.key}.response`} report={report} count={c.response.numerator} onOpen={open} />}
+                  <FigureText figure={`${key}.${c.key}.response`} report={report} show={c.response.numerator > 0} onOpen={open}>
+                    {proportionWords(c.response)}
+                  </FigureText>
                 </Table.Td>
                 <Table.Td>
-                  {proportionWords(c.remission)} {`${key}.${c.key}.remission` in report.figures && c.remission.numerator > 0 && <Figure figure={`${key}.${c.key}.remission`} report={report} count={c.remission.numerator} onOpen={open} />}
+                  <FigureText figure={`${key}.${c.key}.remission`} report={report} show={c.remission.numerator > 0} onOpen={open}>
+                    {proportionWords(c.remission)}
+                  </FigureText>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -267,15 +281,18 @@ function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: 
           <ChartBox>
             <BarChart data={rates} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" stroke="#c9d1d6" />
-              <XAxis dataKey="name" stroke="#495057" fontSize={11} interval={0} angle={-20} textAnchor="end" height={50} />
+              <XAxis dataKey="name" stroke="#495057" fontSize={12} interval={0} />
               <YAxis domain={[0, 100]} unit="%" stroke="#495057" fontSize={12} width={44} />
-              <Bar dataKey="rate" fill="#125e6c" isAnimationActive={false}>
-                <ErrorBar dataKey="err" width={6} stroke="#212529" />
+              <Bar dataKey="response" fill="#125e6c" isAnimationActive={false}>
+                <ErrorBar dataKey="responseErr" width={4} stroke="#212529" />
+              </Bar>
+              <Bar dataKey="remission" fill="#7fb8c2" isAnimationActive={false}>
+                <ErrorBar dataKey="remissionErr" width={4} stroke="#212529" />
               </Bar>
             </BarChart>
           </ChartBox>
           <Text size="xs" c="dimmed">
-            Bars: the share responding or in remission at each checkpoint; whiskers: the 95% confidence interval. The table above gives the figures.
+            Dark bars: the share responding, light bars: the share in remission, at each checkpoint (W4 = week 4, M6 = month 6); whiskers: the 95% confidence interval. The table above gives the figures.
           </Text>
         </Stack>
         <Stack gap="xs">
@@ -293,7 +310,7 @@ function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: 
           <Text size="sm" data-testid={`outcomes-${key}-km`}>
             Share responded over days since the first dose (Kaplan–Meier): {ttr.n} patients followed, {ttr.responders} responded, {ttr.censored} censored
             {ttr.notFollowed > 0 ? `, ${ttr.notFollowed} without a baseline to follow` : ''}. Median time to response: {ttr.medianDays === null ? 'not reached' : `${num(ttr.medianDays, 0)} days`}.
-            {ttr.steps.length > 0 && ` By day ${ttr.steps[ttr.steps.length - 1]?.time}: ${km[km.length - 1]?.share}% responded.`}
+            {ttr.steps.length > 0 && ` By day ${Math.round(ttr.steps[ttr.steps.length - 1]?.time ?? 0)}: ${km[km.length - 1]?.share}% responded.`}
           </Text>
         </Stack>
       </SimpleGrid>
