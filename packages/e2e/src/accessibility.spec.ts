@@ -96,6 +96,7 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('clinician', `/clinician/patients/${id}?tab=records`);
     await audit('clinician', '/clinician/messages');
     await audit('clinician', '/clinician/board');
+    await audit('clinician', '/clinician/outcomes');
   });
 
   it('the coach caseload and inbox', async () => {
@@ -108,5 +109,6 @@ describe('accessibility (axe: no serious or critical violations)', () => {
     await audit('admin', '/admin/on-call');
     await audit('admin', '/admin/settings');
     await audit('admin', '/admin/audit-log');
+    await audit('admin', '/admin/outcomes');
   });
 });

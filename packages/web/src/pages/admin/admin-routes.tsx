@@ -5,6 +5,7 @@ import { AuditLogPage } from './audit-log-page.tsx';
 import { CareTeamsPage } from './care-teams-page.tsx';
 import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { CredentialsPage } from './credentials-page.tsx';
+import { OutcomesPage } from '../../features/outcomes/outcomes-page.tsx';
 import { OnCallPage } from './on-call-page.tsx';
 import { SettingsPage } from './settings-page.tsx';
 
@@ -17,6 +18,7 @@ export const adminRoutes: RouteObject[] = [
   { path: 'on-call', element: <OnCallPage /> },
   { path: 'credentials', element: <CredentialsPage /> },
   { path: 'telemedicine-lapse', element: <LapseListPage showClinician /> },
+  { path: 'outcomes', element: <OutcomesPage admin /> },
   { path: 'settings', element: <SettingsPage /> },
   { path: 'audit-log', element: <AuditLogPage /> },
   { path: 'account', element: <AccountPage /> },

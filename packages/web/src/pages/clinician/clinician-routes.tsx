@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router-dom';
 import { AccountPage } from '../account/account-page.tsx';
 import { LapseListPage } from '../../features/compliance/lapse-list.tsx';
 import { StaffInboxPage } from '../../features/messaging/staff-inbox-page.tsx';
+import { OutcomesPage } from '../../features/outcomes/outcomes-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import { IntakeReviewPage } from './intake-review-page.tsx';
 import { LiveBoardPage } from './live-board-page.tsx';
@@ -25,6 +26,7 @@ export const clinicianRoutes: RouteObject[] = [
   { path: 'patients', element: <PatientsPage /> },
   { path: 'patients/:patientId', element: <PatientChartPage /> },
   { path: 'settings-changes', element: <SettingsChangesPage /> },
+  { path: 'outcomes', element: <OutcomesPage admin={false} chartPath={(id) => `${clinicianBasePath}/patients/${id}`} /> },
   { path: 'telemedicine-lapse', element: <LapseListPage showClinician={false} chartPath={(id) => `${clinicianBasePath}/patients/${id}`} /> },
   { path: 'account', element: <AccountPage /> },
 ];
