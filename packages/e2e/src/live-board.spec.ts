@@ -217,52 +217,58 @@ describe('the account’s phone number', () => {
 describe('the on-call rota', () => {
   let admin: Page;
 
-  it('adds a shift and shows it under its day; an overlapping one is refused in plain words', async () => {
+  // The demo's rota covers the next two weeks' days and the first week's nights; the second week's nights are open.
+  const newYorkDay = (daysAhead: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() + daysAhead * 86_400_000));
+  const evening = /8:00\s?PM – 11:00\s?PM E[SD]T/;
+
+  it('adds a shift into a gap and shows it under its day; an overlapping one is refused in plain words', async () => {
     admin = await pageAs('admin@keel.demo');
     await admin.goto(`${keel.url}/admin/on-call`);
     await admin.getByRole('heading', { level: 1, name: 'On-call rota' }).waitFor();
     await admin.getByTestId('coverage-gaps').waitFor();
     expect(await admin.getByTestId('coverage-gaps').textContent()).toMatch(/No one is on call from/);
+    await admin.getByTestId('shift').first().waitFor();
+    const before = await admin.getByTestId('shift').count();
 
     const form = admin.locator('form[aria-labelledby="add-shift-heading"]');
     const clinicianName = await form.getByLabel('On call').locator('option').nth(1).textContent();
     await form.getByLabel('On call').selectOption({ index: 1 });
     await form.getByLabel('Time zone').selectOption('America/New_York');
-    // Tomorrow in New York, 8 AM to 8 PM.
-    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() + 86_400_000));
-    await form.getByLabel('Starts').fill(`${tomorrow}T08:00`);
-    await form.getByLabel('Ends').fill(`${tomorrow}T20:00`);
+    // An evening in the second week, 8 PM to 11 PM New York time: nobody covers it yet.
+    const day = newYorkDay(10);
+    await form.getByLabel('Starts').fill(`${day}T20:00`);
+    await form.getByLabel('Ends').fill(`${day}T23:00`);
     await form.getByRole('button', { name: 'Add shift' }).click();
-    const shift = admin.getByTestId('shift').filter({ hasText: clinicianName ?? '' });
-    await until(() => shift.count()).toBe(1);
-    expect(await shift.textContent()).toMatch(/8:00\s?AM – 8:00\s?PM EST/);
+    const added = admin.getByTestId('shift').filter({ hasText: clinicianName ?? '' }).filter({ hasText: evening });
+    await until(() => added.count()).toBe(1);
+    expect(await admin.getByTestId('shift').count()).toBe(before + 1);
     await shot(admin, 'on-call-rota');
 
-    // The same clinician again, overlapping by an hour.
-    await form.getByLabel('Starts').fill(`${tomorrow}T19:00`);
-    await form.getByLabel('Ends').fill(`${tomorrow}T23:00`);
+    // Overlapping it by an hour.
+    await form.getByLabel('Starts').fill(`${day}T22:00`);
+    await form.getByLabel('Ends').fill(`${newYorkDay(11)}T01:00`);
     await form.getByRole('button', { name: 'Add shift' }).click();
     const overlap = admin.getByTestId('overlap-error');
     await overlap.waitFor();
     expect(await overlap.textContent()).toContain(`It overlaps ${clinicianName ?? ''}’s shift`);
-    expect(await admin.getByTestId('shift').count()).toBe(1);
+    expect(await admin.getByTestId('shift').count()).toBe(before + 1);
     expect(codesIn(await admin.locator('body').innerText())).toEqual([]);
     expect(await seriousViolations(admin)).toEqual([]);
     await shot(admin, 'on-call-rota-overlap');
   });
 
   it('cancels a shift after a confirmation that names it', async () => {
+    const before = await admin.getByTestId('shift').count();
     const extra = admin.locator('form[aria-labelledby="add-shift-heading"]');
-    const inThreeDays = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() + 3 * 86_400_000));
-    await extra.getByLabel('Starts').fill(`${inThreeDays}T08:00`);
-    await extra.getByLabel('Ends').fill(`${inThreeDays}T20:00`);
+    await extra.getByLabel('Starts').fill(`${newYorkDay(12)}T20:00`);
+    await extra.getByLabel('Ends').fill(`${newYorkDay(12)}T23:00`);
     await extra.getByRole('button', { name: 'Add shift' }).click();
-    await until(() => admin.getByTestId('shift').count()).toBe(2);
-    await admin.getByTestId('shift').last().getByRole('button', { name: /^Cancel .*shift/ }).click();
+    await until(() => admin.getByTestId('shift').count()).toBe(before + 1);
+    await admin.getByTestId('shift').filter({ hasText: evening }).last().getByRole('button', { name: /^Cancel .*shift/ }).click();
     const dialog = admin.getByRole('dialog');
-    await dialog.getByText(/8:00\s?AM – 8:00\s?PM EST/).waitFor();
+    await dialog.getByText(evening).waitFor();
     await dialog.getByRole('button', { name: 'Cancel shift' }).click();
-    await until(() => admin.getByTestId('shift').count()).toBe(1);
+    await until(() => admin.getByTestId('shift').count()).toBe(before);
   });
 
   it('is usable on a phone', async () => {
