@@ -163,6 +163,10 @@ describe.skipIf(!onPostgres)('the live board across two processes on PostgreSQL'
     );
     const now = new Date();
     const local = (d: Date) => d.toISOString().slice(0, 16);
+    // The demo's rota covers this hour already: the administrator cancels what overlaps the new shift first.
+    const window = `from=${new Date(now.getTime() - 180_000).toISOString()}&to=${new Date(now.getTime() + 3_660_000).toISOString()}`;
+    const existing = (await ok(call(a, tokens.admin, 'GET', `/api/v1/on-call/shifts?${window}`), 200))['items'] as { id: string }[];
+    for (const shift of existing) await ok(call(a, tokens.admin, 'DELETE', `/api/v1/on-call/shifts/${shift.id}`), 200);
     await ok(call(a, tokens.admin, 'POST', '/api/v1/on-call/shifts', { clinicianId: onCallId, startsLocal: local(new Date(now.getTime() - 120_000)), endsLocal: local(new Date(now.getTime() + 3_600_000)), timeZone: 'UTC' }), 201);
     const concern = await ok(call(a, tokens.sitter, 'POST', `/api/v1/sessions/${sessionId}/concerns`, { emergency: true }), 201);
     const alert = (concern['alerts'] as { id: string; severity: string }[]).find((x) => x.severity === 'critical');

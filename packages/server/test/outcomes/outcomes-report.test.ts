@@ -74,6 +74,9 @@ describe('the outcomes report on the demo program', () => {
     expect(month.cohort.patients).toBeLessThan(all.cohort.patients);
     expect((await get(admin, '/api/v1/reports/outcomes?from=2026-05-01&to=2026-04-01')).statusCode).toBe(422);
     expect((await get(admin, '/api/v1/reports/outcomes?startMonth=2026-13')).statusCode).toBe(422);
+    // A start after today with no end: the default end is today, so the period is reversed (found by the fuzz test).
+    expect((await get(admin, '/api/v1/reports/outcomes?from=2050-07-16&route=sublingual')).statusCode).toBe(422);
+    expect((await get(admin, '/api/v1/reports/outcomes.csv?from=2050-07-16')).statusCode).toBe(422);
   });
 
   it('is not there for a coach or a patient', async () => {

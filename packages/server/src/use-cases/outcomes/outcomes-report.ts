@@ -18,6 +18,7 @@ import {
 import type { OutcomesReportQuery, OutcomesReportResponse } from '@keel/contract';
 import { sql } from 'kysely';
 import { writeAudit } from '../../audit/audit-log.ts';
+import { validationFailed } from '../../http/problem.ts';
 import type { Db } from '../../db/transaction.ts';
 import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
@@ -54,6 +55,8 @@ function periodOf(query: OutcomesReportQuery, now: Date, timeZone: string): { fr
   const today = wallClock(now, timeZone).date;
   const to = query.to ?? today;
   const from = query.from ?? addDays(to, -364);
+  // The schema refuses from > to when both are given; a `from` after the default end (today) is refused here.
+  if (from > to) throw validationFailed([{ field: 'from', message: `must not be after the end of the period (${to})` }]);
   return { from, to, start: zonedTimeToUtc(from, 0, timeZone), end: endOfLocalDate(to, timeZone) };
 }
 
