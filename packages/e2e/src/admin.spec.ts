@@ -24,7 +24,7 @@ describe('the admin app', () => {
     await signInThroughForm(page, keel.url, 'admin@keel.demo');
     await page.waitForURL(/\/admin$/);
     await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
-    await page.getByRole('cell', { name: 'clinician@keel.demo' }).waitFor();
+    await page.getByRole('cell', { name: 'clinician@keel.demo', exact: true }).waitFor();
     expect(await page.getByRole('heading', { name: 'Invite someone' }).isVisible()).toBe(true);
     await shot(page, 'admin-accounts');
   });
