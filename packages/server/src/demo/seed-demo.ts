@@ -109,6 +109,13 @@ export const demoSteps: DemoStep[] = [
   ...onCallDemoSteps,
 ];
 
+/**
+ * The demo without its earlier cohort of 30 alumni (outcomes.demo.ts) and so without the on-call rota, which needs
+ * the alumni's clinician: for tests that read every record of the program (the FHIR exports validate each resource)
+ * and need only the clinic's own patients.
+ */
+export const demoStepsWithoutAlumni: DemoStep[] = demoSteps.filter((step) => !outcomesDemoSteps.includes(step));
+
 export async function seedDemo(deps: DemoContext['deps'], options: { password: string; steps?: DemoStep[] }): Promise<DemoContext> {
   const passwordHash = await hashPassword(options.password);
   const now = deps.clock.now();

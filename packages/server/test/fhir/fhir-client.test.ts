@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapabilityTool, Client } from 'fhir-kit-client';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { demoStepsWithoutAlumni, seedDemo } from '../../src/demo/seed-demo.ts';
 import type { DemoContext } from '../../src/demo/demo-context.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { signIn, testPassword } from '../support/factories.ts';
@@ -18,7 +18,7 @@ let client: Client;
 
 beforeAll(async () => {
   t = await createTestApp();
-  demo = await seedDemo(t.deps, { password: testPassword });
+  demo = await seedDemo(t.deps, { password: testPassword, steps: demoStepsWithoutAlumni });
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `${address}/fhir/R4`;
   client = new Client({ baseUrl, bearerToken: await signIn(t, { email: 'clinician@keel.demo' }) });

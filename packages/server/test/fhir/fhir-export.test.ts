@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { demoStepsWithoutAlumni, seedDemo } from '../../src/demo/seed-demo.ts';
 import type { DemoContext } from '../../src/demo/demo-context.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, signIn, testPassword } from '../support/factories.ts';
@@ -20,7 +20,7 @@ const bundles = new Map<string, ExportBundle>();
 
 beforeAll(async () => {
   t = await createTestApp();
-  demo = await seedDemo(t.deps, { password: testPassword });
+  demo = await seedDemo(t.deps, { password: testPassword, steps: demoStepsWithoutAlumni });
   clinicianToken = await signIn(t, { email: 'clinician@keel.demo' });
   for (const [key, patientId] of Object.entries(demo.patients)) {
     const response = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${patientId}/fhir`, headers: bearer(clinicianToken) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { demoStepsWithoutAlumni, seedDemo } from '../../src/demo/seed-demo.ts';
 import type { DemoContext } from '../../src/demo/demo-context.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { bearer, signIn, testPassword } from '../support/factories.ts';
@@ -22,7 +22,7 @@ let sam: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  demo = await seedDemo(t.deps, { password: testPassword });
+  demo = await seedDemo(t.deps, { password: testPassword, steps: demoStepsWithoutAlumni });
   clinician = await signIn(t, { email: 'clinician@keel.demo' });
   patient = await signIn(t, { email: 'patient@keel.demo' });
   sam = demo.patients.patient;
