@@ -2,20 +2,14 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { schemaSnapshot } from '../db/schema-snapshot.ts';
-import { applyGrants } from '../db/roles.ts';
-import { verifyAuditChain } from '../audit/audit-log.ts';
-import { auditKeyringFromConfig, useAuditKeys } from '../audit/audit-keys.ts';
-import { checkpointSinkFromConfig, exportAuditCheckpoint, readCheckpoints } from '../audit/audit-checkpoint.ts';
-import { describeError, openConfiguredDatabase, prepareDatabase, startServer, StartupError } from '../runtime.ts';
-import { DemoAccountsInProductionError, deactivateDemoAccounts } from '../use-cases/identity/production-safety.ts';
-import { seedDemo, demoSignIns } from '../demo/seed-demo.ts';
-import { systemClock } from '../clock.ts';
-import { OutboxNotifier, transportsFromConfig } from '../notifications/notifier.ts';
-import { PgBossJobQueue } from '../jobs/job-queue.ts';
-import { createInvitedUser } from '../use-cases/identity/accounts.ts';
-import { AppError } from '../http/problem.ts';
+
+// The server, the database and the use-cases are imported by the command that needs them, so `keel --help`, a
+// usage error or a bad setting answers at once instead of after loading the whole server.
+const runtime = () => import('../runtime.ts');
+const migrations = () => import('../db/migrate.ts');
+const auditLog = () => import('../audit/audit-log.ts');
+const jobQueue = () => import('../jobs/job-queue.ts');
+const notifier = () => import('../notifications/notifier.ts');
 
 class UsageError extends Error {}
 
@@ -30,7 +24,8 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The configuration, with this process's audit keyring set (every command that writes or verifies audit rows). */
-function withAuditKeys(config: Config): Config {
+async function withAuditKeys(config: Config): Promise<Config> {
+  const { auditKeyringFromConfig, useAuditKeys } = await import('../audit/audit-keys.ts');
   useAuditKeys(auditKeyringFromConfig(config, (file) => out(`Generated a DEVELOPMENT audit key in ${file} (set KEEL_AUDIT_KEY in production).`)));
   return config;
 }
@@ -41,6 +36,7 @@ const commands: Record<string, Command> = {
     usage: 'keel serve',
     options: {},
     async run(_values, config) {
+      const { describeError, startServer } = await runtime();
       const server = await startServer(config());
       // A failure after start-up that nothing handled: say why on one line and exit, so a supervisor restarts us.
       process.on('uncaughtException', (error) => {
@@ -68,6 +64,7 @@ const commands: Record<string, Command> = {
     async run(_values, config) {
       // As the owner (KEEL_MIGRATION_DATABASE_URL, else DATABASE_URL), under the start-up lock: migrations,
       // pg-boss's schema and queues, and the server role's grants (docs/security.md).
+      const { prepareDatabase } = await runtime();
       const prepared = await prepareDatabase(config(), () => undefined);
       out(prepared.applied.length ? `Applied: ${prepared.applied.join(', ')}` : 'The database is up to date.');
       if (prepared.grants === 'applied') out('Granted the keel_app role its privileges (audit log: SELECT and INSERT only).');
@@ -80,8 +77,10 @@ const commands: Record<string, Command> = {
     usage: 'keel seed-demo',
     options: {},
     async run(_values, config) {
-      const cfg = withAuditKeys(config());
+      const cfg = await withAuditKeys(config());
       if (cfg.NODE_ENV === 'production') throw new UsageError('The demo program is never seeded when NODE_ENV=production.');
+      const [{ openConfiguredDatabase }, { migrateToLatest }, { PgBossJobQueue }, { OutboxNotifier, transportsFromConfig }, { seedDemo, demoSignIns }, { systemClock }] =
+        await Promise.all([runtime(), migrations(), jobQueue(), notifier(), import('../demo/seed-demo.ts'), import('../clock.ts')]);
       const database = await openConfiguredDatabase(cfg);
       try {
         await migrateToLatest(database.db);
@@ -116,7 +115,9 @@ const commands: Record<string, Command> = {
       if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError('--email must be an email address');
       const licenses = typeof values['state-licenses'] === 'string' ? values['state-licenses'].split(',').map((s) => s.trim().toUpperCase()) : [];
       if (licenses.some((s) => !/^[A-Z]{2}$/.test(s))) throw new UsageError('--state-licenses must be two-letter state codes separated by commas');
-      const cfg = withAuditKeys(config());
+      const cfg = await withAuditKeys(config());
+      const [{ openConfiguredDatabase }, { migrateToLatest }, { PgBossJobQueue }, { OutboxNotifier, transportsFromConfig }, { createInvitedUser }, { systemClock }] =
+        await Promise.all([runtime(), migrations(), jobQueue(), notifier(), import('../use-cases/identity/accounts.ts'), import('../clock.ts')]);
       const database = await openConfiguredDatabase(cfg);
       try {
         await migrateToLatest(database.db);
@@ -139,7 +140,13 @@ const commands: Record<string, Command> = {
     usage: 'keel audit verify [--checkpoints <file>]',
     options: { checkpoints: { type: 'string', description: 'a file of signed checkpoints (KEEL_AUDIT_CHECKPOINT_FILE) to check the chains against' } },
     async run(values, config) {
-      const cfg = withAuditKeys(config());
+      const cfg = await withAuditKeys(config());
+      const [{ openConfiguredDatabase }, { verifyAuditChain }, { auditKeyringFromConfig }, { readCheckpoints }] = await Promise.all([
+        runtime(),
+        auditLog(),
+        import('../audit/audit-keys.ts'),
+        import('../audit/audit-checkpoint.ts'),
+      ]);
       const keys = auditKeyringFromConfig(cfg);
       const file = values['checkpoints'];
       const checkpoints = typeof file === 'string' ? readCheckpoints(keys, file) : undefined;
@@ -164,7 +171,13 @@ const commands: Record<string, Command> = {
     usage: 'keel audit checkpoint',
     options: {},
     async run(_values, config) {
-      const cfg = withAuditKeys(config());
+      const cfg = await withAuditKeys(config());
+      const [{ openConfiguredDatabase }, { auditKeyringFromConfig }, { checkpointSinkFromConfig, exportAuditCheckpoint }, { systemClock }] = await Promise.all([
+        runtime(),
+        import('../audit/audit-keys.ts'),
+        import('../audit/audit-checkpoint.ts'),
+        import('../clock.ts'),
+      ]);
       const database = await openConfiguredDatabase(cfg);
       try {
         const n = await exportAuditCheckpoint(database.db, auditKeyringFromConfig(cfg), checkpointSinkFromConfig(cfg), systemClock.now());
@@ -180,7 +193,12 @@ const commands: Record<string, Command> = {
     usage: 'keel deactivate-demo',
     options: {},
     async run(_values, config) {
-      const cfg = withAuditKeys(config());
+      const cfg = await withAuditKeys(config());
+      const [{ openConfiguredDatabase }, { deactivateDemoAccounts }, { systemClock }] = await Promise.all([
+        runtime(),
+        import('../use-cases/identity/production-safety.ts'),
+        import('../clock.ts'),
+      ]);
       const database = await openConfiguredDatabase(cfg);
       try {
         const n = await deactivateDemoAccounts(database.db, systemClock.now());
@@ -196,7 +214,12 @@ const commands: Record<string, Command> = {
     usage: 'keel schema-snapshot [--check]',
     options: { check: { type: 'boolean', description: 'exit non-zero if the checked-in snapshot differs' } },
     async run(values) {
-      const { openDatabase } = await import('../db/database.ts');
+      const [{ openDatabase }, { migrateToLatest }, { applyGrants }, { schemaSnapshot }] = await Promise.all([
+        import('../db/database.ts'),
+        migrations(),
+        import('../db/roles.ts'),
+        import('../db/schema-snapshot.ts'),
+      ]);
       const database = await openDatabase({ kind: 'pglite-memory' });
       try {
         await migrateToLatest(database.db);
@@ -291,6 +314,12 @@ export async function main(argv: string[]): Promise<number> {
       err(error.message);
       return 78;
     }
+    // A command fails here only after it loaded what it runs, so these imports are already in memory.
+    const [{ StartupError, describeError }, { DemoAccountsInProductionError }, { AppError }] = await Promise.all([
+      runtime(),
+      import('../use-cases/identity/production-safety.ts'),
+      import('../http/problem.ts'),
+    ]);
     if (error instanceof StartupError || error instanceof DemoAccountsInProductionError) {
       err(`keel ${name} failed: ${error.message}`);
       return 78;
