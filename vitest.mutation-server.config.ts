@@ -10,7 +10,7 @@ export default defineConfig({
     include: [
       'packages/server/test/treatment/*.test.ts',
       'packages/server/test/safety/*.test.ts',
-      'packages/server/test/monitoring/alerts.test.ts',
+      'packages/server/test/monitoring/*alerts.test.ts',
       'packages/server/test/monitoring/escalation*.test.ts',
       'packages/server/test/identity/audit*.test.ts',
     ],
