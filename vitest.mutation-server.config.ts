@@ -6,16 +6,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['packages/server/test/support/global-setup.ts'],
-    setupFiles: ['packages/server/test/support/setup-audit-keys.ts'],
+    setupFiles: ['packages/server/test/support/setup-audit-keys.ts', 'packages/server/test/support/mutation-setup.ts'],
     include: [
       'packages/server/test/treatment/*.test.ts',
       'packages/server/test/safety/*.test.ts',
-      'packages/server/test/monitoring/alerts.test.ts',
-      'packages/server/test/monitoring/escalation.test.ts',
+      'packages/server/test/monitoring/*alerts.test.ts',
+      'packages/server/test/monitoring/escalation*.test.ts',
       'packages/server/test/identity/audit*.test.ts',
     ],
     testTimeout: 60_000,
-    isolate: false,
     hookTimeout: 120_000,
   },
 });
