@@ -159,7 +159,7 @@ export async function clinicianPanel(
     detail: { sort, limit: query.limit, offset, shown: page.length },
   });
   // Prescribing compliance per row, in a few batched queries (clinicians only: coaches see no prescribing records).
-  const compliance = clinical ? await complianceSummaries(db, page.map((r) => r.id), settings.dosing, ctx.now) : null;
+  const compliance = clinical ? await complianceSummaries(deps.database, page.map((r) => r.id), settings.dosing, ctx.now) : null;
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);
