@@ -150,14 +150,16 @@ export async function clinicianPanel(
   const page = rows.slice(0, query.limit);
   // One row for the page, in the system chain, naming every patient shown (in the order shown): each of them is a
   // read of that patient's data, and their access log finds it by `patient_ids` (docs/security.md). One sealed row
-  // and one chain head instead of one per patient: the 500-row page wrote 500 (docs/perf.md). Prescribing compliance
-  // per row comes from two batched statements on another pooled connection meanwhile (clinicians only: coaches see
-  // no prescribing records); the response waits for both, so no page is answered unless its read was recorded.
-  const ids = page.map((r) => r.id);
-  const [, compliance] = await Promise.all([
-    writeAudit(db, ctx, { action: 'panel.read', resourceType: 'panel', patientIds: ids, outcome: 'success', detail: { sort, limit: query.limit, offset, shown: page.length } }),
-    clinical ? complianceSummaries(deps.database, ids, settings.dosing, ctx.now) : null,
-  ]);
+  // and one chain head instead of one per patient: the 500-row page wrote 500 (docs/perf.md).
+  await writeAudit(db, ctx, {
+    action: 'panel.read',
+    resourceType: 'panel',
+    patientIds: page.map((r) => r.id),
+    outcome: 'success',
+    detail: { sort, limit: query.limit, offset, shown: page.length },
+  });
+  // Prescribing compliance per row, in two batched statements (clinicians only: coaches see no prescribing records).
+  const compliance = clinical ? await complianceSummaries(deps.database, page.map((r) => r.id), settings.dosing, ctx.now) : null;
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);
