@@ -27,6 +27,8 @@ export const auditEntrySchema = z.object({
   resourceType: z.string(),
   resourceId: z.string().nullable(),
   patientId: uuid.nullable(),
+  /** A list read (the clinician panel): how many patients it showed; patientId is then null. */
+  patientsShown: z.number().int().nullable(),
   outcome: z.enum(['success', 'denied', 'failure']),
   requestId: z.string().nullable(),
   clientAddress: z.string().nullable(),

@@ -45,9 +45,20 @@ export interface WallClock {
   minuteOfDay: number;
 }
 
-function parts(instant: Date, timeZone: string): Record<string, string> {
+// formatToParts is slow (~10 µs) and a page of rules asks about the same few instants (the request's `now`, the
+// end of the same dates) hundreds of times: the panel's compliance column evaluates 500 patients at one `now`
+// (docs/perf.md). The answers are remembered, a bounded number of them; the result is the same either way.
+const remembered = new Map<string, Readonly<Record<string, string>>>();
+const REMEMBERED_MAX = 512;
+
+function parts(instant: Date, timeZone: string): Readonly<Record<string, string>> {
+  const key = `${timeZone}|${instant.getTime()}`;
+  const known = remembered.get(key);
+  if (known) return known;
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) out[p.type] = p.value;
+  if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+  remembered.set(key, out);
   return out;
 }
 

@@ -16,6 +16,11 @@ export interface AuditEntry {
   resourceType: string;
   resourceId?: string | null | undefined;
   patientId?: string | null | undefined;
+  /**
+   * A list read (the clinician panel): every patient it showed, in the order shown, instead of `patientId`. The row
+   * goes in the system chain; each named patient's access log finds it by this column (docs/security.md).
+   */
+  patientIds?: readonly string[] | undefined;
   outcome: AuditOutcome;
   /** Codes and ids only: never names, answers, notes or other health content. */
   detail?: Record<string, unknown>;
@@ -31,6 +36,7 @@ export function auditRow(ctx: RequestContext, entry: AuditEntry) {
     resource_type: entry.resourceType,
     resource_id: entry.resourceId ?? null,
     patient_id: entry.patientId ?? null,
+    patient_ids: entry.patientIds ? [...entry.patientIds] : null,
     outcome: entry.outcome,
     request_id: ctx.requestId,
     client_address: ctx.clientAddress,
@@ -52,6 +58,7 @@ export interface AuditRowFields {
   resource_type: string;
   resource_id: string | null;
   patient_id: string | null;
+  patient_ids: readonly string[] | null;
   outcome: AuditOutcome;
   request_id: string | null;
   client_address: string | null;
@@ -76,11 +83,14 @@ const lower = (v: string | null): string | null => (v === null ? null : v.toLowe
  * The text a row's HMAC is computed over: a JSON array with one element per field in a fixed order. Every string
  * is quoted and escaped and null is distinct from "", so no two different rows encode the same way (unlike a
  * separator-joined string, where a `|` inside one field moves text into the next). UUIDs are compared in the
- * lower case PostgreSQL prints.
+ * lower case PostgreSQL prints. A list read's row (patient_ids set) is tagged v3 and carries the list after the
+ * patient; every other row keeps the v2 encoding it was sealed with, so clearing or setting the list on a row
+ * changes its encoding either way.
  */
 export function auditRowEncoding(r: AuditRowFields): string {
+  const listed = r.patient_ids === null ? [] : [r.patient_ids.map((id) => id.toLowerCase())];
   return canonicalJson([
-    'keel-audit-v2',
+    r.patient_ids === null ? 'keel-audit-v2' : 'keel-audit-v3',
     r.id,
     r.key_id,
     r.chain_key,
@@ -93,6 +103,7 @@ export function auditRowEncoding(r: AuditRowFields): string {
     r.resource_type,
     r.resource_id,
     lower(r.patient_id),
+    ...listed,
     r.outcome,
     r.request_id,
     r.client_address,
@@ -148,7 +159,7 @@ async function writeAuditRows(db: Kysely<Database>, rows: PendingRow[]): Promise
       const fields: AuditRowFields = { ...row, id, key_id: keys.current.id, chain_key, seq: head.seq + 1, prev_hash: head.hash };
       const hash = hmacHex(keys.current.key, auditRowEncoding(fields));
       state.set(chain_key, { seq: fields.seq, hash });
-      return { ...fields, detail: JSON.stringify(row.detail), hash };
+      return { ...fields, patient_ids: row.patient_ids, detail: JSON.stringify(row.detail), hash };
     });
     await tx.insertInto('audit_log').values(sealed).execute();
   };
@@ -195,6 +206,7 @@ interface Row {
   resource_type: string;
   resource_id: string | null;
   patient_id: string | null;
+  patient_ids: string[] | null;
   outcome: AuditOutcome;
   request_id: string | null;
   client_address: string | null;
@@ -234,7 +246,7 @@ export async function verifyAuditChain(
     const batch = await sql<Row>`
       SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash, a.key_id,
              CASE WHEN a.key_id IS NULL THEN audit_row_digest(a.prev_hash, a) END AS legacy_digest,
-             a.at, a.actor_id, a.actor_role, a.action, a.resource_type, a.resource_id, a.patient_id, a.outcome,
+             a.at, a.actor_id, a.actor_role, a.action, a.resource_type, a.resource_id, a.patient_id, a.patient_ids, a.outcome,
              a.request_id, a.client_address, a.detail
       FROM audit_log a
       ${after ? sql`WHERE (a.chain_key, a.seq) > (${after.chain}, ${after.seq})` : sql``}
@@ -253,7 +265,9 @@ export async function verifyAuditChain(
       if (r.prev_hash !== current.hash) at('prev_hash_mismatch');
       const cp = checkpoints.get(r.chain_key);
       if (r.key_id === null) {
-        if (r.legacy_digest !== r.hash) at('hash_mismatch');
+        // The unkeyed digest does not cover patient_ids (added by migration 0018, long after rows were keyed): no
+        // unkeyed row names a list, so one that does was edited.
+        if (r.legacy_digest !== r.hash || r.patient_ids !== null) at('hash_mismatch');
         // Unkeyed rows can be trusted only as the prefix a signed checkpoint vouches for.
         if (current.keyed || !cp || cp.seq < seq) at('unkeyed_row');
       } else {

@@ -19,6 +19,7 @@ import * as m0014 from './migrations/0014-signup-confirmation.ts';
 import * as m0015 from './migrations/0015-bounded-signal-input.ts';
 import * as m0016 from './migrations/0016-prescribing-compliance.ts';
 import * as m0017 from './migrations/0017-on-call-and-live-board.ts';
+import * as m0018 from './migrations/0018-audit-list-reads.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0015-bounded-signal-input': m0015,
   '0016-prescribing-compliance': m0016,
   '0017-on-call-and-live-board': m0017,
+  '0018-audit-list-reads': m0018,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -119,6 +119,7 @@ TABLE audit_log
   key_id text
   outcome text NOT NULL
   patient_id uuid
+  patient_ids _uuid
   prev_hash text NOT NULL
   request_id text
   resource_id text
@@ -1253,6 +1254,7 @@ CREATE UNIQUE INDEX audit_chain_heads_pkey ON public.audit_chain_heads USING btr
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, at)
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at)
 CREATE UNIQUE INDEX audit_log_chain_key_seq_key ON public.audit_log USING btree (chain_key, seq)
+CREATE INDEX audit_log_patient_ids_idx ON public.audit_log USING gin (patient_ids)
 CREATE INDEX audit_log_patient_idx ON public.audit_log USING btree (patient_id, at)
 CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (id)
 CREATE UNIQUE INDEX auth_sessions_pkey ON public.auth_sessions USING btree (id)

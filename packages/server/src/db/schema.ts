@@ -212,6 +212,8 @@ export interface AuditLogTable {
   resource_type: string;
   resource_id: string | null;
   patient_id: string | null;
+  /** A list read: every patient it showed, in the order shown (patient_id is then null, the chain the system's). */
+  patient_ids: string[] | null;
   outcome: AuditOutcome;
   request_id: string | null;
   client_address: string | null;

@@ -4,6 +4,12 @@ import type { KeelApp } from '../app.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { iso, patientAccessOf, useCaseOf } from '../http/route-helpers.ts';
 
+/**
+ * Rows about one patient: those in their chain (patient_id) and the list reads that showed them (patient_ids, GIN
+ * indexed). docs/security.md.
+ */
+const naming = (patientId: string) => sql<boolean>`(a.patient_id = ${patientId} OR a.patient_ids @> ARRAY[${patientId}]::uuid[])`;
+
 export function auditRoutes(app: KeelApp): void {
   app.get(
     '/api/v1/audit',
@@ -18,10 +24,10 @@ export function auditRoutes(app: KeelApp): void {
         .selectFrom('audit_log as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
         .leftJoin('patients as p', 'p.id', 'a.patient_id')
-        .select(['a.id', 'a.at', 'a.actor_id', 'a.actor_role', 'u.name as actor_name', 'p.name as patient_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.patient_id', 'a.outcome', 'a.request_id', 'a.client_address'])
+        .select(['a.id', 'a.at', 'a.actor_id', 'a.actor_role', 'u.name as actor_name', 'p.name as patient_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.patient_id', sql<number | null>`cardinality(a.patient_ids)`.as('patients_shown'), 'a.outcome', 'a.request_id', 'a.client_address'])
         .orderBy('a.id', 'desc')
         .limit(q.limit + 1);
-      if (q.patientId) query = query.where('a.patient_id', '=', q.patientId);
+      if (q.patientId) query = query.where(naming(q.patientId));
       if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
       // By name: a person's name or email, a patient's name (case-insensitive, any part).
       const like = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -29,7 +35,13 @@ export function auditRoutes(app: KeelApp): void {
         const pattern = like(q.actor);
         query = query.where((eb) => eb.or([eb(eb.fn('lower', ['u.name']), 'like', pattern), eb(eb.fn('lower', ['u.email']), 'like', pattern)]));
       }
-      if (q.patient) query = query.where(sql<string>`lower(p.name)`, 'like', like(q.patient));
+      // A list read names its patients in patient_ids: it is found by any of their names too.
+      if (q.patient) {
+        const pattern = like(q.patient);
+        query = query.where(
+          sql<boolean>`(lower(p.name) LIKE ${pattern} OR a.patient_ids && ARRAY(SELECT n.id FROM patients n WHERE lower(n.name) LIKE ${pattern}))`,
+        );
+      }
       if (q.action) query = query.where('a.action', 'like', `${q.action.replace(/[%_]/g, '')}%`);
       if (q.outcome) query = query.where('a.outcome', '=', q.outcome);
       if (q.from) query = query.where('a.at', '>=', new Date(q.from));
@@ -50,6 +62,7 @@ export function auditRoutes(app: KeelApp): void {
           resourceType: r.resource_type,
           resourceId: r.resource_id,
           patientId: r.patient_id,
+          patientsShown: r.patients_shown,
           outcome: r.outcome,
           requestId: r.request_id,
           clientAddress: r.client_address,
@@ -79,7 +92,7 @@ export function auditRoutes(app: KeelApp): void {
         .selectFrom('audit_log as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
         .select(['a.id', 'a.at', 'u.name', 'a.actor_role', 'a.action', 'a.resource_type', 'a.outcome'])
-        .where('a.patient_id', '=', patientId)
+        .where(naming(patientId))
         .where(sql<boolean>`a.actor_id IS DISTINCT FROM ${ctx.actorId}`)
         .$if(before !== undefined, (q) => q.where('a.id', '<', before ?? 0))
         .orderBy('a.id', 'desc')

@@ -38,6 +38,25 @@ describe('the compliance demo', () => {
     expect(chart.lapsesOn).toBe('2027-01-01');
   });
 
+  it('gives every panel row the status and reasons its chart gives (the panel batches the facts for the page)', async () => {
+    const token = await login('clinician@keel.demo');
+    const panel = (await app.t.app.inject({ method: 'GET', url: '/api/v1/patients?sort=name&limit=200', headers: bearer(token) })).json<{
+      items: { patientId: string; name: string; compliance: { status: string; reasonCodes: string[] } | null }[];
+    }>().items;
+    // The demo holds compliant, action-needed and blocked patients; each row must agree with its chart.
+    const statuses = new Set<string>();
+    for (const row of panel) {
+      const chart = (await app.t.app.inject({ method: 'GET', url: `/api/v1/patients/${row.patientId}/compliance`, headers: bearer(token) })).json<{
+        status: string;
+        reasons: { code: string }[];
+      }>();
+      expect({ name: row.name, ...row.compliance }).toEqual({ name: row.name, status: chart.status, reasonCodes: chart.reasons.map((r) => r.code) });
+      statuses.add(chart.status);
+    }
+    expect(panel.length).toBeGreaterThan(3);
+    expect(statuses.size).toBeGreaterThan(1);
+  });
+
   it('gives the demo clinician a licence and a DEA registration in each demo state, Washington’s DEA expiring in 21 days', async () => {
     const admin = await login('admin@keel.demo');
     const expiring = (await app.t.app.inject({ method: 'GET', url: '/api/v1/credentials/expiring?withinDays=30', headers: bearer(admin) })).json<{

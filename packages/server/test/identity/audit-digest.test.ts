@@ -141,3 +141,26 @@ describe('the unkeyed digest of rows from before the chain was keyed, recomputed
   });
 });
 class Rollback extends Error {}
+
+describe('the audit digest of a list read', () => {
+  // A read that shows several patients (the clinician panel) is one row naming them in patient_ids, in the order
+  // shown: the encoding is tagged v3 and carries the list, lower-cased, right after the (null) patient.
+  it('covers the list of patients shown, in order', async () => {
+    const first = '0B7A7F1E-94A1-4C4E-8D55-1F0C6A9C0A21';
+    const second = '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a20';
+    await writeAudit(
+      database.db,
+      { actorId: actor, actorRole: 'clinician', requestId: 'req-list', clientAddress: '192.0.2.7', now: new Date('2026-06-03T09:30:00Z') },
+      { action: 'panel.read', resourceType: 'panel', patientIds: [first, second], outcome: 'success', detail: { shown: 2, sort: 'risk' } },
+    );
+    const row = await database.db.selectFrom('audit_log').selectAll().where('action', '=', 'panel.read').executeTakeFirstOrThrow();
+    expect(row.chain_key).toBe('system');
+    expect(row.patient_id).toBeNull();
+    expect(row.patient_ids).toEqual([first.toLowerCase(), second]);
+    const encoding =
+      `["keel-audit-v3",${row.id},"test-1","system",${row.seq},${q(row.prev_hash)},"2026-06-03T09:30:00.000Z","${actor.toLowerCase()}","clinician",` +
+      `"panel.read","panel",null,null,["${first.toLowerCase()}","${second}"],"success","req-list","192.0.2.7",{"shown":2,"sort":"risk"}]`;
+    expect(row.hash).toBe(createHmac('sha256', Buffer.from(testKeyHex, 'hex')).update(encoding, 'utf8').digest('hex'));
+    expect((await verifyAuditChain(database.db)).breaks).toEqual([]);
+  });
+});

@@ -35,6 +35,8 @@ beforeAll(async () => {
     });
   }
   await writeAudit(database.db, ctx(9), { action: 'system.tick', resourceType: 'system', outcome: 'success' });
+  // A list read: one row in the system chain naming the patients it showed, in the order shown.
+  await writeAudit(database.db, ctx(10), { action: 'panel.read', resourceType: 'panel', patientIds: [patientB, patientA], outcome: 'success', detail: { shown: 2 } });
 });
 afterAll(async () => {
   await database.close();
@@ -65,7 +67,7 @@ const middleRow = async (tx: Kysely<Database>) =>
 describe('the keyed audit chain', () => {
   it('is intact as written, and verification reads it in batches with the same result', async () => {
     const whole = await verifyAuditChain(database.db, { keys });
-    expect(whole).toEqual({ rows: 7, chains: 3, breaks: [] });
+    expect(whole).toEqual({ rows: 8, chains: 3, breaks: [] });
     for (const batchSize of [1, 2, 3, 5]) expect(await verifyAuditChain(database.db, { keys, batchSize })).toEqual(whole);
   });
 
@@ -79,6 +81,8 @@ describe('the keyed audit chain', () => {
     resource_type: "resource_type = 'other'",
     resource_id: "resource_id = 'r-999'",
     patient_id: `patient_id = '${patientB}'`,
+    // On a row that names no list: setting one must break it too.
+    patient_ids: `patient_ids = ARRAY['${patientB}']::uuid[]`,
     outcome: "outcome = 'denied'",
     request_id: "request_id = 'req-x'",
     client_address: "client_address = '198.51.100.1'",
@@ -125,6 +129,26 @@ describe('the keyed audit chain', () => {
     });
     const expected = column === 'key_id' ? 'unknown_key' : 'hash_mismatch';
     expect(breaks).toContainEqual(expect.objectContaining({ id: editedId, problem: expected }));
+  });
+
+  // The list a list read names, changed in every way an owner might: a patient dropped, added, swapped for another,
+  // the order changed, the list emptied or cleared (the row then reads as a row that names nobody).
+  const listEdits: Record<string, string> = {
+    'a patient dropped': `patient_ids = ARRAY['${patientB}']::uuid[]`,
+    'a patient added': `patient_ids = ARRAY['${patientB}', '${patientA}', '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a03']::uuid[]`,
+    'a patient swapped for another': `patient_ids = ARRAY['${patientB}', '0b7a7f1e-94a1-4c4e-8d55-1f0c6a9c0a03']::uuid[]`,
+    'the order changed': `patient_ids = ARRAY['${patientA}', '${patientB}']::uuid[]`,
+    'the list emptied': `patient_ids = '{}'::uuid[]`,
+    'the list cleared': 'patient_ids = NULL',
+  };
+  it.each(Object.entries(listEdits))('detects a list read’s patients changed: %s', async (_what, assignment) => {
+    let editedId = 0;
+    const breaks = await afterTampering(async (tx) => {
+      const row = await tx.selectFrom('audit_log').select('id').where('action', '=', 'panel.read').executeTakeFirstOrThrow();
+      await sql`UPDATE audit_log SET ${sql.raw(assignment)} WHERE id = ${row.id}`.execute(tx);
+      editedId = Number(row.id);
+    });
+    expect(breaks).toContainEqual(expect.objectContaining({ chainKey: 'system', id: editedId, problem: 'hash_mismatch' }));
   });
 
   it('detects rows reordered: two rows swapping places in the chain, or swapping their contents', async () => {
@@ -276,6 +300,8 @@ describe('the keyed audit chain', () => {
     resource_type: "resource_type = 'other'",
     resource_id: "resource_id = 'r-999'",
     patient_id: `patient_id = '${patientB}'`,
+    // The unkeyed digest predates the column; no unkeyed row ever names a list, so one that does is a break.
+    patient_ids: `patient_ids = ARRAY['${patientB}']::uuid[]`,
     outcome: "outcome = 'denied'",
     request_id: "request_id = 'req-x'",
     client_address: "client_address = '198.51.100.1'",

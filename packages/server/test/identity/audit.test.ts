@@ -44,7 +44,18 @@ describe('audit log', () => {
     await shownBy(world.tokens.sitter, '/api/v1/sitter/patients');
     await shownBy(world.tokens.coach, '/api/v1/coach/caseload');
     const rows = await t.database.db.selectFrom('audit_log').select(['action', 'actor_id']).where('patient_id', '=', pid).where('outcome', '=', 'success').execute();
-    expect(rows).toContainEqual({ action: 'panel.read', actor_id: world.clinician.id });
+    // The panel's page is one row in the system chain naming every patient shown (patient_ids), not a row in each
+    // patient's chain.
+    expect(rows.filter((r) => r.action === 'panel.read')).toEqual([]);
+    const panelReads = await t.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'actor_role', 'patient_id', 'patient_ids', 'chain_key', 'request_id'])
+      .where('action', '=', 'panel.read')
+      .where('actor_id', '=', world.clinician.id)
+      .execute();
+    expect(panelReads).toEqual([
+      { actor_id: world.clinician.id, actor_role: 'clinician', patient_id: null, patient_ids: [pid], chain_key: 'system', request_id: expect.any(String) },
+    ]);
     expect(rows).toContainEqual({ action: 'sitter_patients.list', actor_id: world.sitter.id });
     expect(rows).toContainEqual({ action: 'caseload.list', actor_id: world.coach.id });
 
@@ -66,6 +77,35 @@ describe('audit log', () => {
     const everything = all.json<{ items: { who: string; action: string }[] }>().items;
     expect(everything.slice(0, 4)).toEqual([...page1.items, ...page2.items].slice(0, 4));
     expect(everything.map((i) => i.action)).toEqual(expect.arrayContaining(['panel.read', 'sitter_patients.list', 'caseload.list']));
+  });
+
+  it('lists a panel read on the access log of each patient it showed and of no other, and finds it in the admin search', async () => {
+    const world = await createCareWorld(t);
+    const pid = world.patient.patientId;
+    const accessLog = async (patientId: string, token: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/patients/${patientId}/access-log?limit=200`, headers: bearer(token) });
+      expect(res.statusCode).toBe(200);
+      return res.json<{ items: { who: string; role: string | null; action: string; resourceType: string; outcome: string }[] }>().items;
+    };
+    const panelEntries = async (patientId: string, token: string) => (await accessLog(patientId, token)).filter((i) => i.action === 'panel.read');
+    expect(await panelEntries(pid, world.tokens.patient)).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/patients?sort=name', headers: bearer(world.tokens.clinician) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/patients?sort=risk', headers: bearer(world.tokens.clinician) })).statusCode).toBe(200);
+    const entry = { at: expect.any(String), who: world.clinician.name, role: 'clinician', action: 'panel.read', resourceType: 'panel', outcome: 'success' };
+    expect(await panelEntries(pid, world.tokens.patient)).toEqual([entry, entry]);
+    // The other patient is not on this clinician's panel: nothing on their log.
+    expect(await panelEntries(world.otherPatient.patientId, world.tokens.otherPatient)).toEqual([]);
+
+    const search = async (query: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?${query}`, headers: bearer(world.tokens.admin) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: { action: string; actorId: string; patientId: string | null; patientName: string | null; patientsShown: number | null }[] }>().items;
+    };
+    const reads = (items: Awaited<ReturnType<typeof search>>) => items.filter((i) => i.action === 'panel.read' && i.actorId === world.clinician.id);
+    const expected = { action: 'panel.read', actorId: world.clinician.id, patientId: null, patientName: null, patientsShown: 1 };
+    expect(reads(await search(`patientId=${pid}&actorId=${world.clinician.id}`))).toEqual([expect.objectContaining(expected), expect.objectContaining(expected)]);
+    expect(reads(await search(`patient=${encodeURIComponent(world.patient.name)}&actorId=${world.clinician.id}`))).toHaveLength(2);
+    expect(reads(await search(`patientId=${crypto.randomUUID()}&actorId=${world.clinician.id}`))).toEqual([]);
   });
 
   it('lets the admin search by patient, actor and time, and nobody else', async () => {

@@ -1,6 +1,7 @@
 // Program settings (admin): GET/PUT /api/v1/settings with optimistic concurrency. Its own file: the settings are
 // one program-wide document, so these tests must not share a database with tests that read them.
 import { samplePlanTerms, type DosingSettings } from '@keel/domain';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { changeSettings, createWorld, expectStatus } from './treatment-world.ts';
@@ -116,7 +117,7 @@ describe('program settings', () => {
     try {
       expect(before).toBeGreaterThan(0);
       expect(await overdue()).toBe((before ?? 0) - 1);
-      const reads = await t.database.db.selectFrom('audit_log').select(['action', 'detail']).where('actor_id', '=', w.clinician.id).where('patient_id', '=', w.patient.patientId).where('action', '=', 'panel.read').execute();
+      const reads = await t.database.db.selectFrom('audit_log').select(['action', 'detail']).where('actor_id', '=', w.clinician.id).where(sql<boolean>`patient_ids @> ARRAY[${w.patient.patientId}]::uuid[]`).where('action', '=', 'panel.read').execute();
       expect(reads).toHaveLength(3);
       expect(reads[0]?.detail).toMatchObject({ sort: 'name', offset: 0 });
     } finally {

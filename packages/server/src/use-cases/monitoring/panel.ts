@@ -1,7 +1,7 @@
 import { sql, type QueryCreator, type RawBuilder } from 'kysely';
 import type { PanelRow } from '@keel/contract';
 import { countOverdueAssessments } from '@keel/domain';
-import { writeAuditEntries } from '../../audit/audit-log.ts';
+import { writeAudit } from '../../audit/audit-log.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { validationFailed } from '../../http/problem.ts';
@@ -148,18 +148,18 @@ export async function clinicianPanel(
     rows = await read(settings);
   }
   const page = rows.slice(0, query.limit);
-  // Each patient shown is a read of that patient's data: one row in each patient's chain, so it reaches their
-  // access log. A page that shows nobody is recorded once, in the system chain.
-  const detail = { sort, limit: query.limit, offset };
-  await writeAuditEntries(
-    db,
-    ctx,
-    page.length > 0
-      ? page.map((r) => ({ action: 'panel.read', resourceType: 'panel', patientId: r.id, outcome: 'success' as const, detail }))
-      : [{ action: 'panel.read', resourceType: 'panel', outcome: 'success' as const, detail }],
-  );
-  // Prescribing compliance per row, in a few batched queries (clinicians only: coaches see no prescribing records).
-  const compliance = clinical ? await complianceSummaries(db, page.map((r) => r.id), settings.dosing, ctx.now) : null;
+  // One row for the page, in the system chain, naming every patient shown (in the order shown): each of them is a
+  // read of that patient's data, and their access log finds it by `patient_ids` (docs/security.md). One sealed row
+  // and one chain head instead of one per patient: the 500-row page wrote 500 (docs/perf.md).
+  await writeAudit(db, ctx, {
+    action: 'panel.read',
+    resourceType: 'panel',
+    patientIds: page.map((r) => r.id),
+    outcome: 'success',
+    detail: { sort, limit: query.limit, offset, shown: page.length },
+  });
+  // Prescribing compliance per row, in two batched statements (clinicians only: coaches see no prescribing records).
+  const compliance = clinical ? await complianceSummaries(deps.database, page.map((r) => r.id), settings.dosing, ctx.now) : null;
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);

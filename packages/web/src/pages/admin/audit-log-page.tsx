@@ -127,6 +127,8 @@ export function AuditLogPage() {
                               {e.patientName}
                               <VisuallyHidden>: search for this patient</VisuallyHidden>
                             </Button>
+                          ) : e.patientsShown !== null ? (
+                            e.patientsShown === 1 ? '1 patient' : `${e.patientsShown} patients`
                           ) : (
                             '—'
                           )}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { wallClock, zonedTimeToUtc } from './zoned-time.ts';
+
+// Worked by hand from the zones' published rules: New York is UTC−5 until 2 a.m. local on 8 March 2026 (then
+// UTC−4); Tokyo is UTC+9 all year.
+describe('wall-clock time in a zone, asked again and again', () => {
+  const instant = new Date('2026-03-08T06:30:00Z');
+  const newYork = { date: '2026-03-08', weekday: 0, minuteOfDay: 90 };
+  const tokyo = { date: '2026-03-08', weekday: 0, minuteOfDay: 930 };
+
+  it('answers for the zone asked, whichever zone was asked about the same instant before', () => {
+    expect(wallClock(instant, 'America/New_York')).toEqual(newYork);
+    expect(wallClock(instant, 'Asia/Tokyo')).toEqual(tokyo);
+    expect(wallClock(instant, 'America/New_York')).toEqual(newYork);
+    expect(wallClock(new Date(instant.getTime()), 'Asia/Tokyo')).toEqual(tokyo);
+  });
+
+  it('answers the same after many other instants have been asked about', () => {
+    for (let minute = 0; minute < 1500; minute++) wallClock(new Date(Date.UTC(2026, 0, 1, 0, minute)), 'America/New_York');
+    expect(wallClock(new Date(Date.UTC(2026, 0, 1, 0, 1439)), 'America/New_York')).toEqual({ date: '2026-01-01', weekday: 4, minuteOfDay: 1139 });
+    expect(wallClock(instant, 'America/New_York')).toEqual(newYork);
+    // Local midnight after the change is 04:00 UTC; before it, 05:00 UTC.
+    expect(zonedTimeToUtc('2026-03-09', 0, 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    expect(zonedTimeToUtc('2026-03-08', 0, 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+  });
+});
