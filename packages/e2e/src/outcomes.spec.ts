@@ -92,5 +92,6 @@ describe('outcomes report', () => {
     await settle(page);
     await expect(page.getByTestId('outcomes-scope').textContent()).resolves.toBe('Your patients');
     await expect(page.getByRole('combobox', { name: 'Clinician' }).count()).resolves.toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
