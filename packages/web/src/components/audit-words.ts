@@ -141,7 +141,8 @@ export function auditActionWords(action: string, resourceType: string): string {
   if (known) return known;
   const verb = action.split('.').at(-1) ?? '';
   const what = recordPartWords(resourceType);
-  if (verb === 'read' || verb === 'history' || verb === 'download') return `Viewed ${what}`;
+  // A list read (`caseload.list`, `appointments.list` …) shows records; it changes nothing.
+  if (verb === 'read' || verb === 'list' || verb === 'history' || verb === 'download') return `Viewed ${what}`;
   if (verb === 'sign') return `Signed ${what}`;
   if (verb === 'decide' || verb === 'authorize') return `Decided on ${what}`;
   if (verb === 'share') return `Shared ${what}`;
