@@ -78,7 +78,11 @@ function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, port
 /** `keel serve` as production runs it: NODE_ENV=production, info logging to stdout, jobs on. */
 export async function startKeel(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  return startProcess('keel serve', [path.join(repoRoot, 'packages/server/bin/keel.mjs'), 'serve'], { HOST: '127.0.0.1', ...env }, port);
+  // KEEL_BENCH_CPU_PROF=<dir>: each `keel serve` writes a V8 CPU profile there when it stops (for `node --cpu-prof`
+  // analysis of where a request's time goes; the measured figures then include the profiler's overhead).
+  const profileDir = process.env['KEEL_BENCH_CPU_PROF'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return startProcess('keel serve', [...profile, path.join(repoRoot, 'packages/server/bin/keel.mjs'), 'serve'], { HOST: '127.0.0.1', ...env }, port);
 }
 
 export async function startBaseline(databaseUrl: string): Promise<ServerProcess> {

@@ -27,6 +27,7 @@ import { registerListReadAudit } from './http/list-read-audit.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
 import { LiveHub } from './use-cases/live/live-hub.ts';
+import { listenForSessionChanges } from './auth/session-cache.ts';
 import type { Clock } from './clock.ts';
 import type { Notifier } from './notifications/notifier.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -156,10 +157,16 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   const liveHub = new LiveHub(deps.database);
   app.decorate('liveHub', liveHub);
   app.decorate('liveStreams', new Set<() => void>());
+  // PostgreSQL: the session cache is used only while this process hears other processes' session changes.
+  let stopSessionNotices: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopSessionNotices = await listenForSessionChanges(deps.database);
+  });
   // Open streams never go idle: they are ended before the server waits for its connections to close.
   app.addHook('preClose', async () => {
     for (const close of [...app.liveStreams]) close();
     await liveHub.stop();
+    await stopSessionNotices?.();
   });
   const routes: RegisteredRoute[] = [];
   app.decorate('keelRoutes', routes);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditOutcome, Database } from '../db/schema.ts';
+import { literal } from '../db/two-trip-transaction.ts';
 import { activeAuditKeys, hmacHex, type AuditKeyring } from './audit-keys.ts';
 
 /** Who is acting and from where: carried from the request into every use-case. */
@@ -134,6 +135,28 @@ export async function writeAuditEntries(db: Kysely<Database>, ctx: RequestContex
 type PendingRow = ReturnType<typeof auditRow>;
 
 /**
+ * One row at its chain position: `head` is the chain's head as audit_chain_lock returned it (locked by the caller's
+ * transaction) and `id` the id drawn for the row. The row's HMAC, with the current key, covers its position too.
+ */
+export function sealAuditRow(
+  keys: AuditKeyring,
+  row: PendingRow,
+  head: { id: number; seq: number; hash: string },
+): AuditRowFields & { hash: string; detail: Record<string, unknown> } {
+  const fields = { ...row, id: head.id, key_id: keys.current.id, chain_key: chainKeyOf(row.patient_id), seq: head.seq + 1, prev_hash: head.hash };
+  return { ...fields, hash: hmacHex(keys.current.key, auditRowEncoding(fields)) };
+}
+
+/**
+ * The INSERT of one sealed row as SQL text with its values as literals, for a message that also commits
+ * (db/two-trip-transaction.ts): the row as one JSON document, read back into the table's row type.
+ */
+export function auditInsertStatement(sealed: ReturnType<typeof sealAuditRow>): string {
+  const document = { ...sealed, at: sealed.at.toISOString() };
+  return `INSERT INTO audit_log SELECT * FROM jsonb_populate_record(NULL::audit_log, ${literal(JSON.stringify(document))}::jsonb)`;
+}
+
+/**
  * Chains and inserts rows: lock the chain heads (audit_chain_lock, in chain order so two writers never wait on each
  * other in a cycle), compute each row's sequence, previous hash and HMAC here — the key never reaches the
  * database — and insert. The trigger checks that each row continues its chain's head and moves the head; a row
@@ -153,13 +176,11 @@ async function writeAuditRows(db: Kysely<Database>, rows: PendingRow[]): Promise
     const sealed = rows.map((row, index) => {
       const id = ids[index];
       if (id === undefined) throw new Error('no audit row id was drawn');
-      const chain_key = chainKeyOf(row.patient_id);
-      const head = state.get(chain_key);
+      const head = state.get(chainKeyOf(row.patient_id));
       if (!head) throw new Error('audit_chain_lock returned no head for a chain it was given');
-      const fields: AuditRowFields = { ...row, id, key_id: keys.current.id, chain_key, seq: head.seq + 1, prev_hash: head.hash };
-      const hash = hmacHex(keys.current.key, auditRowEncoding(fields));
-      state.set(chain_key, { seq: fields.seq, hash });
-      return { ...fields, patient_ids: row.patient_ids, detail: JSON.stringify(row.detail), hash };
+      const fields = sealAuditRow(keys, row, { id, ...head });
+      state.set(fields.chain_key, { seq: fields.seq, hash: fields.hash });
+      return { ...fields, patient_ids: row.patient_ids, detail: JSON.stringify(row.detail) };
     });
     await tx.insertInto('audit_log').values(sealed).execute();
   };

@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
+import type { DatabaseHandle } from '../db/database.ts';
 import type { Db } from '../db/transaction.ts';
+import { forgetSessions, sessionCacheOf } from './session-cache.ts';
 import type { Role } from '../db/schema.ts';
 import { newSecret, sha256Hex } from './tokens.ts';
 
@@ -49,9 +51,23 @@ export async function createSession(
 
 /**
  * Resolves a bearer token to its user. A session past its idle timeout or absolute lifetime is revoked on the
- * spot; a deactivated account has no sessions.
+ * spot; a deactivated account has no sessions. A session resolved in the last few seconds is answered from this
+ * process's cache (session-cache.ts), with the same checks against `now`.
  */
-export async function resolveSession(db: Db, token: string, now: Date): Promise<Actor | null> {
+export async function resolveSession(database: DatabaseHandle, token: string, now: Date): Promise<Actor | null> {
+  const cache = sessionCacheOf(database);
+  const tokenHash = sha256Hex(token);
+  const cached = cache.get(tokenHash);
+  if (cached && now.getTime() < cached.expiresAt && now.getTime() < cached.lastSeenAt + cached.idleTimeoutMinutes * 60_000) {
+    if (now.getTime() - cached.lastSeenAt > touchEveryMs) {
+      await touch(database.db, cached.sessionId, now);
+      cache.touched(tokenHash, now.getTime());
+    }
+    return cached.actor;
+  }
+  const mark = cache.mark();
+  const readAt = performance.now();
+  const db = database.db;
   const row = await db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -71,24 +87,18 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
       'u.mfa_enabled',
       'p.id as patientId',
     ])
-    .where('s.token_hash', '=', sha256Hex(token))
+    .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || row.status !== 'active') return null;
-  const idleDeadline = new Date(row.last_seen_at).getTime() + row.idle_timeout_minutes * 60_000;
-  if (now.getTime() >= new Date(row.expires_at).getTime() || now.getTime() >= idleDeadline) {
-    await db.updateTable('auth_sessions').set({ revoked_at: now }).where('id', '=', row.sessionId).execute();
+  const lastSeenAt = new Date(row.last_seen_at).getTime();
+  const expiresAt = new Date(row.expires_at).getTime();
+  if (now.getTime() >= expiresAt || now.getTime() >= lastSeenAt + row.idle_timeout_minutes * 60_000) {
+    await revokeSession(db, row.sessionId, now);
     return null;
   }
-  // Touch at most every 15 s: enough precision for minute-scale idle timeouts without a write per request.
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > 15_000) {
-    await db
-      .updateTable('auth_sessions')
-      .set({ last_seen_at: now })
-      .where('id', '=', row.sessionId)
-      .where('revoked_at', 'is', null)
-      .execute();
-  }
-  return {
+  const touched = now.getTime() - lastSeenAt > touchEveryMs;
+  if (touched) await touch(db, row.sessionId, now);
+  const actor: Actor = {
     userId: row.userId,
     role: row.role,
     name: row.name,
@@ -98,13 +108,28 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     mfaEnabled: row.mfa_enabled,
     mfaVerified: row.mfa_verified,
   };
+  cache.put(
+    { tokenHash, sessionId: row.sessionId, userId: row.userId, lastSeenAt: touched ? now.getTime() : lastSeenAt, idleTimeoutMinutes: row.idle_timeout_minutes, expiresAt, actor },
+    mark,
+    readAt,
+  );
+  return actor;
+}
+
+// Touch at most every 15 s: enough precision for minute-scale idle timeouts without a write per request.
+const touchEveryMs = 15_000;
+
+async function touch(db: Db, sessionId: string, now: Date): Promise<void> {
+  await db.updateTable('auth_sessions').set({ last_seen_at: now }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
+  forgetSessions({ sessionId });
   await db.updateTable('auth_sessions').set({ revoked_at: now }).where('id', '=', sessionId).execute();
 }
 
 export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
+  forgetSessions({ userId });
   const result = await db
     .updateTable('auth_sessions')
     .set({ revoked_at: now })

@@ -20,6 +20,8 @@ import * as m0015 from './migrations/0015-bounded-signal-input.ts';
 import * as m0016 from './migrations/0016-prescribing-compliance.ts';
 import * as m0017 from './migrations/0017-on-call-and-live-board.ts';
 import * as m0018 from './migrations/0018-audit-list-reads.ts';
+import * as m0019 from './migrations/0019-check-in-two-trips.ts';
+import * as m0020 from './migrations/0020-session-notices.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +45,8 @@ const migrations: Record<string, Migration> = {
   '0016-prescribing-compliance': m0016,
   '0017-on-call-and-live-board': m0017,
   '0018-audit-list-reads': m0018,
+  '0019-check-in-two-trips': m0019,
+  '0020-session-notices': m0020,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

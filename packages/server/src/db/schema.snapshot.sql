@@ -1413,6 +1413,7 @@ CREATE CONSTRAINT TRIGGER assessments_panel_summary AFTER INSERT ON public.asses
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER auth_sessions_notice AFTER DELETE OR UPDATE OF revoked_at, mfa_verified, user_id, token_hash, expires_at ON public.auth_sessions FOR EACH ROW EXECUTE FUNCTION auth_session_notice()
 CREATE TRIGGER consent_signatures_append_only BEFORE DELETE OR UPDATE ON public.consent_signatures FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_append_only BEFORE DELETE OR UPDATE ON public.dispenses FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_no_truncate BEFORE TRUNCATE ON public.dispenses FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
@@ -1428,6 +1429,7 @@ CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR U
 CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
 CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, terms ON public.treatment_plans DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
+CREATE TRIGGER users_auth_notice AFTER DELETE OR UPDATE OF status, role, name, email, mfa_enabled, password_hash ON public.users FOR EACH ROW EXECUTE FUNCTION auth_user_notice()
 
 -- views
 VIEW patient_panel_facts AS
@@ -1508,12 +1510,16 @@ FUNCTION audit_log_chain() TO PUBLIC: EXECUTE
 FUNCTION audit_log_chain() TO keel_app: EXECUTE
 FUNCTION audit_row_digest(prev text, r audit_log) TO PUBLIC: EXECUTE
 FUNCTION audit_row_digest(prev text, r audit_log) TO keel_app: EXECUTE
+FUNCTION auth_session_notice() TO PUBLIC: EXECUTE
+FUNCTION auth_session_notice() TO keel_app: EXECUTE
+FUNCTION auth_user_notice() TO PUBLIC: EXECUTE
+FUNCTION auth_user_notice() TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
 FUNCTION ledger_apply_entry() TO keel_app: EXECUTE
 FUNCTION live_events_notify() TO PUBLIC: EXECUTE
 FUNCTION live_events_notify() TO keel_app: EXECUTE
-FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
-FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean) TO PUBLIC: EXECUTE
+FUNCTION monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean) TO keel_app: EXECUTE
 FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO PUBLIC: EXECUTE
 FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
 FUNCTION on_call_shifts_no_overlap() TO PUBLIC: EXECUTE
@@ -1613,9 +1619,11 @@ audit_checkpoint_done(p_keys text[], p_seqs bigint[]) -> void
 audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash text)
 audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
+auth_session_notice() -> trigger
+auth_user_notice() -> trigger
 ledger_apply_entry() -> trigger
 live_events_notify() -> trigger
-monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer) -> json
+monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean) -> json
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) -> json
 on_call_shifts_no_overlap() -> trigger
 patient_panel_summary_create() -> trigger
@@ -1733,6 +1741,26 @@ AS $function$
         coalesce(r.request_id, ''), coalesce(r.client_address, ''), r.detail::text), 'UTF8')), 'hex')
     $function$
 
+CREATE OR REPLACE FUNCTION public.auth_session_notice()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      PERFORM pg_notify('keel_auth', 'session:' || OLD.id::text);
+      RETURN NULL;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.auth_user_notice()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      PERFORM pg_notify('keel_auth', 'user:' || OLD.id::text);
+      RETURN NULL;
+    END
+    $function$
+
 CREATE OR REPLACE FUNCTION public.ledger_apply_entry()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1765,7 +1793,7 @@ AS $function$
     END
     $function$
 
-CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer)
+CREATE OR REPLACE FUNCTION public.monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean DEFAULT false)
  RETURNS json
  LANGUAGE plpgsql
 AS $function$
@@ -1773,6 +1801,9 @@ AS $function$
       v_patient uuid := (p_check_in->>'patient_id')::uuid;
       v_version integer;
       v_settings jsonb;
+      v_input json;
+      v_audit json;
+      v_covered json;
     BEGIN
       INSERT INTO check_ins SELECT * FROM jsonb_populate_record(NULL::check_ins, p_check_in);
       SELECT ps.version, ps.settings INTO v_version, v_settings FROM program_settings ps WHERE ps.id = 1;
@@ -1780,9 +1811,17 @@ AS $function$
       IF v_version <> p_settings_version THEN
         RETURN json_build_object('settings_version', v_version, 'settings', v_settings);
       END IF;
-      RETURN json_build_object('settings_version', v_version,
-                               'input', monitoring_signal_input(v_patient, p_from, p_ledger_from, true,
-                                 (p_check_in->>'submitted_at')::timestamptz, p_craving_high, p_rising));
+      -- Locks patient_risk first.
+      v_input := monitoring_signal_input(v_patient, p_from, p_ledger_from, true,
+                                         (p_check_in->>'submitted_at')::timestamptz, p_craving_high, p_rising);
+      IF NOT p_seal THEN
+        RETURN json_build_object('settings_version', v_version, 'input', v_input);
+      END IF;
+      SELECT json_build_object('id', nextval('audit_log_id_seq'), 'seq', h.last_seq, 'hash', h.last_hash)
+        INTO v_audit FROM audit_chain_lock(ARRAY[v_patient::text]) h;
+      SELECT coalesce(json_agg(e.signal_code || '|' || e.evidence_key), '[]') INTO v_covered
+        FROM signal_alert_evidence e WHERE e.patient_id = v_patient;
+      RETURN json_build_object('settings_version', v_version, 'input', v_input, 'audit', v_audit, 'covered', v_covered);
     END;
     $function$
 

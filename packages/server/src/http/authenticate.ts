@@ -60,7 +60,7 @@ export function registerAuthentication(app: FastifyInstance): void {
     const cookie = request.cookies[sessionCookieName];
     const token = bearer ?? cookie;
     if (!token) return;
-    request.actor = await resolveSession(database.db, token, clock.now());
+    request.actor = await resolveSession(database, token, clock.now());
     request.viaCookie = bearer === undefined;
     if (request.viaCookie && !safeMethods.has(request.method)) assertSameOrigin(request, config.KEEL_PUBLIC_URL);
   });

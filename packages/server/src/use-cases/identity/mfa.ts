@@ -1,5 +1,6 @@
 import { writeAudit } from '../../audit/audit-log.ts';
 import { clearRateLimit, hitRateLimit, rateLimits } from '../../auth/rate-limit.ts';
+import { forgetSessions } from '../../auth/session-cache.ts';
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpUri } from '../../auth/totp.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../http/problem.ts';
@@ -42,6 +43,7 @@ export async function verifyMfa(
     if (!user.mfa_secret) throw new AppError('CONFLICT', 'Start enrolment first.');
     if (!(await consumeSecondFactor(tx, user, { totp: input.code }, ctx.now))) return 'invalid_code' as const;
     await clearRateLimit(tx, `mfa:acct:${input.userId}`);
+    forgetSessions({ sessionId: input.sessionId });
     await tx.updateTable('auth_sessions').set({ mfa_verified: true }).where('id', '=', input.sessionId).execute();
     let recoveryCodes: string[] | undefined;
     if (!user.mfa_enabled) {
@@ -56,6 +58,8 @@ export async function verifyMfa(
     await writeAudit(tx, ctx, { action: 'auth.mfa_verify', resourceType: 'account', resourceId: input.userId, outcome: 'success' });
     return recoveryCodes ? { recoveryCodes } : {};
   });
+  // Again after the commit: a request of this session that read it while the transaction ran holds the old state.
+  forgetSessions({ sessionId: input.sessionId });
   if (result === 'invalid_code') {
     await writeAudit(db, ctx, { action: 'auth.mfa_verify', resourceType: 'account', resourceId: input.userId, outcome: 'failure' });
     throw new AppError('VALIDATION_FAILED', 'That code is not valid or was already used.', [{ field: 'code', message: 'is not valid' }]);

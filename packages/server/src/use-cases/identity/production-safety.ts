@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/schema.ts';
 import { writeAudit } from '../../audit/audit-log.ts';
+import { forgetSessions } from '../../auth/session-cache.ts';
 
 export class DemoAccountsInProductionError extends Error {
   override name = 'DemoAccountsInProductionError';
@@ -37,6 +38,7 @@ export async function deactivateDemoAccounts(db: Kysely<Database>, now: Date): P
       .where('status', '<>', 'deactivated')
       .returning('id')
       .execute();
+    for (const u of users) forgetSessions({ userId: u.id });
     if (users.length > 0) await tx.deleteFrom('auth_sessions').where('user_id', 'in', users.map((u) => u.id)).execute();
     await writeAudit(tx, { actorId: null, actorRole: 'cli', requestId: null, clientAddress: 'cli', now }, {
       action: 'demo.deactivate',

@@ -4,6 +4,7 @@ import {
   riskTierTransition,
   rollUpRiskTier,
   signalAlertCandidates,
+  type AlertCandidate,
   type RiskRollUp,
   type RiskTier,
   type WarningSignal,
@@ -59,11 +60,9 @@ export async function evaluateAndRecordRisk(
   const settings = program.monitoring;
   // The lock and the read are one round trip: the loader locks the row first.
   const data = locked ?? (await loadPatientSignalData(tx, patientId, ctx.now, program, { lockRiskRow: true }));
-  const previousTier = data.storedTier;
   const signals = detectSignals(data.input, ctx.now, settings.warningSigns, { cravingHighAtOrAbove: program.instruments.cravingHighAtOrAbove });
-  const signalAlerts = await raiseSignalAlerts(tx, uc, patientId, signals, settings.alerts);
-  const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.riskTier);
-  const tier = rollUp.tier;
+  const { previousTier, candidates, rollUp, tier } = assessRisk(data, signals, await coveredEvidence(tx, patientId, signals), program);
+  const signalAlerts = await raiseSignalAlerts(tx, uc, patientId, candidates);
   if (tier === previousTier) {
     return { tier, previousTier, changed: false, evaluationId: null, signals, rollUp, alerts: signalAlerts };
   }
@@ -98,7 +97,7 @@ export async function evaluateAndRecordRisk(
     outcome: 'success',
     detail: { from: previousTier, to: tier, transition: transition.kind, trigger, signals: signals.map((s) => s.code) },
   });
-  const candidates = alertsForEvent(
+  const tierAlerts = alertsForEvent(
     {
       kind: 'risk_tier_evaluated',
       evaluationId,
@@ -110,24 +109,32 @@ export async function evaluateAndRecordRisk(
     ctx.now,
     settings.alerts,
   );
-  const alerts = await raiseAlerts(tx, uc, patientId, candidates);
+  const alerts = await raiseAlerts(tx, uc, patientId, tierAlerts);
   // A rise short of high raises no alert, but the owner still hears of it (the alert's own notice covers `high`).
   if (transition.kind === 'raised') await notifyOwnerOfRise(tx, uc, patientId, evaluationId, tier);
   return { tier, previousTier, changed: true, evaluationId, signals, rollUp, alerts: [...signalAlerts, ...alerts] };
 }
 
 /**
- * Alerts for warning-sign evidence no earlier alert covered, deduplicated per evidence (signal_alert_evidence):
- * the same evidence never raises twice, new evidence always raises, whatever the tier or earlier resolutions.
+ * What an evaluation would do, decided without writing: the warning signs' alerts not yet raised (evidence no
+ * earlier alert covered, `covered` holding `code|key` of signal_alert_evidence) and the tier the signs roll up to.
+ * The check-in's two-trip path (check-ins.ts) commits without a write only when this finds no alert and no change.
  */
-async function raiseSignalAlerts(
-  tx: Tx,
-  uc: UseCase,
-  patientId: string,
+export function assessRisk(
+  data: PatientSignalData,
   signals: readonly WarningSignal[],
-  settings: ProgramSettings['monitoring']['alerts'],
-): Promise<RaisedAlert[]> {
-  if (signals.length === 0) return [];
+  covered: ReadonlySet<string>,
+  program: Pick<ProgramSettings, 'monitoring'>,
+): { previousTier: RiskTier | null; candidates: AlertCandidate[]; rollUp: RiskRollUp; tier: RiskTier } {
+  const settings = program.monitoring;
+  const candidates = signals.length === 0 ? [] : signalAlertCandidates(signals, (code, key) => covered.has(`${code}|${key}`), settings.alerts);
+  const rollUp = rollUpRiskTier({ intakeRisk: data.intakeRisk, signals }, settings.riskTier);
+  return { previousTier: data.storedTier, candidates, rollUp, tier: rollUp.tier };
+}
+
+/** The evidence of these signals that an alert already covered, as `code|key`. */
+async function coveredEvidence(tx: Tx, patientId: string, signals: readonly WarningSignal[]): Promise<Set<string>> {
+  if (signals.length === 0) return new Set();
   const covered = await tx
     .selectFrom('signal_alert_evidence')
     .select(['signal_code', 'evidence_key'])
@@ -138,8 +145,14 @@ async function raiseSignalAlerts(
       signals.map((s) => s.code),
     )
     .execute();
-  const seen = new Set(covered.map((c) => `${c.signal_code}|${c.evidence_key}`));
-  const candidates = signalAlertCandidates(signals, (code, key) => seen.has(`${code}|${key}`), settings);
+  return new Set(covered.map((c) => `${c.signal_code}|${c.evidence_key}`));
+}
+
+/**
+ * Alerts for warning-sign evidence no earlier alert covered, deduplicated per evidence (signal_alert_evidence):
+ * the same evidence never raises twice, new evidence always raises, whatever the tier or earlier resolutions.
+ */
+async function raiseSignalAlerts(tx: Tx, uc: UseCase, patientId: string, candidates: readonly AlertCandidate[]): Promise<RaisedAlert[]> {
   if (candidates.length === 0) return [];
   const raised = await raiseAlerts(tx, uc, patientId, candidates);
   for (const [i, c] of candidates.entries()) {
