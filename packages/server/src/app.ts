@@ -27,7 +27,7 @@ import { registerListReadAudit } from './http/list-read-audit.ts';
 import { registerAccessControl, type AccessRule } from './http/access-control.ts';
 import { registerRoutes } from './routes/index.ts';
 import { LiveHub } from './use-cases/live/live-hub.ts';
-import { listenForSessionChanges } from './auth/session-cache.ts';
+import { listenForSessionChanges, sessionCacheOf } from './auth/session-cache.ts';
 import type { Clock } from './clock.ts';
 import type { Notifier } from './notifications/notifier.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -159,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.decorate('liveStreams', new Set<() => void>());
   // PostgreSQL: the session cache is used only while this process hears other processes' session changes.
   let stopSessionNotices: (() => Promise<void>) | undefined;
+  sessionCacheOf(deps.database).ttlMs = deps.config.KEEL_SESSION_CACHE_SECONDS * 1000;
   app.addHook('onReady', async () => {
     stopSessionNotices = await listenForSessionChanges(deps.database);
   });

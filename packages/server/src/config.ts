@@ -69,6 +69,8 @@ export const configSchema = z.object({
   KEEL_PATIENT_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
   KEEL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Per-patient submissions (check-ins, messages): a burst, then so many a minute (docs/perf.md). */
+  /** How long a resolved session may answer from this process's cache (auth/session-cache.ts); 0 turns it off. */
+  KEEL_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   KEEL_PATIENT_SUBMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(20),
   KEEL_PATIENT_SUBMIT_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(6),
   KEEL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),

@@ -1,7 +1,7 @@
 // Sessions this process resolved recently, so that a request does not read its session row every time
 // (docs/perf.md, docs/security.md "Sessions"). An entry holds the row as read (the user's role, status and MFA state
 // with the session's times) and is used only:
-//   - for at most `ttlMs` of real time after it was read;
+//   - for at most `ttlMs` of real time after it was read (KEEL_SESSION_CACHE_SECONDS, 30 by default);
 //   - while nothing has invalidated it: this process forgets a session or a user the moment it revokes, deletes or
 //     changes them (session.service.ts, mfa.ts), and other processes hear of it through `keel_auth` notices, sent by
 //     triggers on `auth_sessions` and `users` at commit (migrations/0020-session-notices.ts);
@@ -32,7 +32,7 @@ export interface CachedSession {
 }
 
 const maxEntries = 10_000;
-const defaultTtlMs = 5_000;
+const defaultTtlMs = 30_000;
 
 class SessionCache {
   private readonly entries = new Map<string, { session: CachedSession; readAt: number }>();
@@ -43,7 +43,8 @@ class SessionCache {
 
   constructor(
     enabled: boolean,
-    private readonly ttlMs: number,
+    /** Real time an entry may answer for (KEEL_SESSION_CACHE_SECONDS); 0: never. */
+    public ttlMs: number,
   ) {
     this.enabled = enabled;
   }

@@ -22,6 +22,7 @@ import * as m0017 from './migrations/0017-on-call-and-live-board.ts';
 import * as m0018 from './migrations/0018-audit-list-reads.ts';
 import * as m0019 from './migrations/0019-check-in-two-trips.ts';
 import * as m0020 from './migrations/0020-session-notices.ts';
+import * as m0021 from './migrations/0021-signal-input-epoch-ms.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0018-audit-list-reads': m0018,
   '0019-check-in-two-trips': m0019,
   '0020-session-notices': m0020,
+  '0021-signal-input-epoch-ms': m0021,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

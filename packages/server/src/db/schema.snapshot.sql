@@ -1514,6 +1514,8 @@ FUNCTION auth_session_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_session_notice() TO keel_app: EXECUTE
 FUNCTION auth_user_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_user_notice() TO keel_app: EXECUTE
+FUNCTION epoch_ms(p_at timestamp with time zone) TO PUBLIC: EXECUTE
+FUNCTION epoch_ms(p_at timestamp with time zone) TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
 FUNCTION ledger_apply_entry() TO keel_app: EXECUTE
 FUNCTION live_events_notify() TO PUBLIC: EXECUTE
@@ -1621,6 +1623,7 @@ audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 auth_session_notice() -> trigger
 auth_user_notice() -> trigger
+epoch_ms(p_at timestamp with time zone) -> bigint
 ledger_apply_entry() -> trigger
 live_events_notify() -> trigger
 monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean) -> json
@@ -1761,6 +1764,14 @@ AS $function$
     END
     $function$
 
+CREATE OR REPLACE FUNCTION public.epoch_ms(p_at timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$
+      SELECT round(extract(epoch FROM p_at) * 1000)::bigint
+    $function$
+
 CREATE OR REPLACE FUNCTION public.ledger_apply_entry()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1842,29 +1853,29 @@ AS $function$
       SELECT r.tier INTO v_tier FROM patient_risk r WHERE r.patient_id = p_patient;
       RETURN json_build_object(
         'intake', (SELECT json_build_object('id', i.id, 'risk_tier', i.risk_tier, 'screening', i.screening,
-                     'submitted_at', i.submitted_at) FROM intakes i WHERE i.patient_id = p_patient),
+                     'submitted_at', epoch_ms(i.submitted_at)) FROM intakes i WHERE i.patient_id = p_patient),
         'stored_tier', v_tier,
-        'refills', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', x.requested_at,
-                      'eligible_from', x.eligible_from, 'outcome', x.outcome)), '[]')
+        'refills', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', epoch_ms(x.requested_at),
+                      'eligible_from', epoch_ms(x.eligible_from), 'outcome', x.outcome)), '[]')
                     FROM refill_requests x WHERE x.patient_id = p_patient AND x.requested_at >= p_from),
-        'dose_requests', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', x.requested_at,
+        'dose_requests', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'requested_at', epoch_ms(x.requested_at),
                       'kind', x.kind)), '[]')
                     FROM dose_requests x WHERE x.patient_id = p_patient AND x.requested_at >= p_from),
         'ledger', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'kind', x.kind, 'units', x.units,
-                      'occurred_at', x.occurred_at, 'session_id', x.session_id, 'counted_units', x.counted_units,
+                      'occurred_at', epoch_ms(x.occurred_at), 'session_id', x.session_id, 'counted_units', x.counted_units,
                       'expected_units', x.expected_units, 'loss_kind', x.loss_kind)), '[]')
                     FROM ledger_entries x WHERE x.patient_id = p_patient AND x.occurred_at >= p_ledger_from
                       AND x.kind IN ('counted', 'lost', 'administered')),
         'sessions', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'status', x.status,
-                      'authorized_at', x.authorized_at, 'started_at', x.started_at, 'completed_at', x.completed_at)), '[]')
+                      'authorized_at', epoch_ms(x.authorized_at), 'started_at', epoch_ms(x.started_at), 'completed_at', epoch_ms(x.completed_at))), '[]')
                     FROM dosing_sessions x WHERE x.patient_id = p_patient
                       AND (x.authorized_at >= p_ledger_from OR x.scheduled_for >= p_ledger_from)),
-        'gate', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'evaluated_at', x.evaluated_at,
+        'gate', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'evaluated_at', epoch_ms(x.evaluated_at),
                       'outcome', x.outcome, 'reason_codes', x.reason_codes)), '[]')
                     FROM gate_evaluations x WHERE x.patient_id = p_patient AND x.evaluated_at >= p_from
                       AND x.outcome = 'blocked'),
         -- Only the check-ins that are evidence: a flag, or craving at or above the threshold.
-        'check_ins', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'submitted_at', x.submitted_at,
+        'check_ins', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'submitted_at', epoch_ms(x.submitted_at),
                       'craving_0_10', x.craving_0_10, 'used_outside_session', x.used_outside_session,
                       'bladder_symptoms', x.bladder_symptoms, 'cognitive_complaint', x.cognitive_complaint)
                       ORDER BY x.submitted_at, x.id), '[]')
@@ -1891,20 +1902,20 @@ AS $function$
                         g AS (SELECT o.*, sum(o.brk) OVER (ORDER BY o.n) AS grp FROM o),
                         r AS (SELECT g.*, g.n - min(g.n) OVER (PARTITION BY g.grp) + 1 AS streak FROM g),
                         e AS (SELECT max(r.n) AS end_n FROM r WHERE p_rising >= 2 AND r.streak >= p_rising)
-                        SELECT json_agg(json_build_object('type', r.type, 'id', r.id, 'at', r.at, 'score', r.score) ORDER BY r.n)
+                        SELECT json_agg(json_build_object('type', r.type, 'id', r.id, 'at', epoch_ms(r.at), 'score', r.score) ORDER BY r.n)
                         FROM r, e WHERE e.end_n IS NOT NULL AND r.n > e.end_n - p_rising AND r.n <= e.end_n),
-        'sitter_concerns', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'raised_at', x.raised_at)), '[]')
+        'sitter_concerns', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'raised_at', epoch_ms(x.raised_at))), '[]')
                     FROM sitter_concerns x WHERE x.patient_id = p_patient AND x.raised_at >= p_from),
-        'appointments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'starts_at', x.starts_at,
+        'appointments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'starts_at', epoch_ms(x.starts_at),
                       'status', x.status)), '[]')
                     FROM appointments x WHERE x.patient_id = p_patient AND x.kind = 'integration'
                       AND x.starts_at >= p_from),
         'assessments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'instrument', x.instrument,
-                      'total', x.total, 'submitted_at', x.submitted_at, 'context', x.context, 'flags', x.flags)), '[]')
+                      'total', x.total, 'submitted_at', epoch_ms(x.submitted_at), 'context', x.context, 'flags', x.flags)), '[]')
                     FROM assessments x WHERE x.patient_id = p_patient
                       AND x.instrument IN ('audit-c', 'dast10', 'bladder', 'craving')
                       AND (x.submitted_at >= p_from OR x.context = 'intake')),
-        'pdmp', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'checked_at', x.checked_at,
+        'pdmp', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'checked_at', epoch_ms(x.checked_at),
                       'other_controlled_prescriptions', x.other_controlled_prescriptions)), '[]')
                     FROM pdmp_checks x WHERE x.patient_id = p_patient AND x.checked_at >= p_from)
       );

@@ -24,11 +24,13 @@ import type { ProgramSettings } from '../settings/program-settings.service.ts';
 const DAY_MS = 86_400_000;
 
 /**
- * Timestamps inside json come back as Postgres text (`2026-06-01T12:00:00.123+00:00`); the rules and the API want
- * ISO 8601 in UTC. Read with the domain's strict (and remembering) parser; a value it cannot read is passed on as
- * it came, for the rules to treat as unreadable (they fail closed).
+ * Instants inside the document come as epoch milliseconds (`epoch_ms`, migrations/0021-signal-input-epoch-ms.ts);
+ * the rules and the API want ISO 8601 in UTC. Text (`2026-06-01T12:00:00.123+00:00`, as json of a timestamptz
+ * prints) is read with the domain's strict (and remembering) parser; a value that cannot be read is passed on as it
+ * came, for the rules to treat as unreadable (they fail closed).
  */
 const isoOf = (value: unknown): string => {
+  if (typeof value === 'number') return Number.isFinite(value) ? new Date(value).toISOString() : String(value);
   if (value instanceof Date) return value.toISOString();
   if (typeof value !== 'string') return '';
   const ms = parseInstant(value);
@@ -50,7 +52,8 @@ interface ScreeningJson {
   instrumentResults?: Record<string, { kind?: unknown; total?: unknown } | undefined>;
 }
 
-type Ts = string;
+/** An instant: epoch milliseconds (or, from an older document, timestamptz text). */
+type Ts = number | string;
 interface SignalInputJson {
   intake: { id: string; risk_tier: string | null; screening: unknown; submitted_at: Ts | null } | null;
   stored_tier: string | null;
