@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditOutcome, Database } from '../db/schema.ts';
-import { literal } from '../db/two-trip-transaction.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import { literal, twoTripTransaction } from '../db/two-trip-transaction.ts';
 import { activeAuditKeys, hmacHex, type AuditKeyring } from './audit-keys.ts';
 
 /** Who is acting and from where: carried from the request into every use-case. */
@@ -125,6 +126,23 @@ export const chainKeyOf = (patientId: string | null | undefined): string => (pat
  */
 export async function writeAudit(db: Kysely<Database>, ctx: RequestContext, entry: AuditEntry): Promise<void> {
   await writeAuditRows(db, [auditRow(ctx, entry)]);
+}
+
+/**
+ * One entry in a transaction of its own (a read's record, written before the data leaves), in two round trips
+ * (db/two-trip-transaction.ts): `BEGIN` with the chain head locked and the row's id drawn, then the sealed row with
+ * `COMMIT`, instead of four (BEGIN, lock, insert, COMMIT).
+ */
+export async function writeAuditAlone(database: DatabaseHandle, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  const row = auditRow(ctx, entry);
+  const keys = activeAuditKeys();
+  const open = `SELECT nextval('audit_log_id_seq') AS id, h.last_seq AS seq, h.last_hash AS hash
+    FROM audit_chain_lock(ARRAY[${literal(chainKeyOf(row.patient_id))}]) h`;
+  const done = await twoTripTransaction<{ id: number | string; seq: number | string; hash: string }, true>(database, open, (head) => ({
+    close: auditInsertStatement(sealAuditRow(keys, row, { id: Number(head.id), seq: Number(head.seq), hash: head.hash })),
+    value: true,
+  }));
+  if (!done) throw new Error('the audit row was not written');
 }
 
 /** Several entries (one per patient shown by a list read, say) in one statement. */

@@ -9,7 +9,7 @@ import {
   type Relation,
   type Role,
 } from '@keel/domain';
-import { writeAudit } from '../audit/audit-log.ts';
+import { writeAudit, writeAuditAlone } from '../audit/audit-log.ts';
 import { isStaff } from '../auth/session.service.ts';
 import { staffMfaRequired } from '../config.ts';
 import type { Db } from '../db/transaction.ts';
@@ -214,7 +214,7 @@ async function checkAccess(app: FastifyInstance, request: FastifyRequest): Promi
         // Every read of a patient's record is on the record, written before the data leaves (writes are audited
         // by their use-case, in the transaction of the change).
         if (rule.action === 'read') {
-          await writeAudit(database.db, requestContext(request, now), {
+          await writeAuditAlone(database, requestContext(request, now), {
             action: `${rule.resource}.read`,
             resourceType: rule.resource,
             resourceId: firstIdParam(params),

@@ -1,7 +1,7 @@
 import { sql, type QueryCreator, type RawBuilder } from 'kysely';
 import type { PanelRow } from '@keel/contract';
 import { countOverdueAssessments } from '@keel/domain';
-import { writeAudit } from '../../audit/audit-log.ts';
+import { writeAuditAlone } from '../../audit/audit-log.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { validationFailed } from '../../http/problem.ts';
@@ -151,7 +151,7 @@ export async function clinicianPanel(
   // One row for the page, in the system chain, naming every patient shown (in the order shown): each of them is a
   // read of that patient's data, and their access log finds it by `patient_ids` (docs/security.md). One sealed row
   // and one chain head instead of one per patient: the 500-row page wrote 500 (docs/perf.md).
-  await writeAudit(db, ctx, {
+  await writeAuditAlone(deps.database, ctx, {
     action: 'panel.read',
     resourceType: 'panel',
     patientIds: page.map((r) => r.id),
