@@ -38,7 +38,7 @@ import { generateProgram } from './src/generate.ts';
 import type { LoadResult, LoadSpec, LoadTarget } from './src/load-client.ts';
 import { loop, progressBar } from './src/measure.ts';
 import { handWrittenPanelSql } from './src/panel-sql.ts';
-import { runLoad, startBaseline, startKeel, type ServerProcess } from './src/processes.ts';
+import { runLoad, startBaseline, startKeel, stopLoadClient, type ServerProcess } from './src/processes.ts';
 
 const { values: argv, positionals } = parseArgs({
   allowPositionals: true,
@@ -512,6 +512,7 @@ try {
     }
   }
 } finally {
+  stopLoadClient();
   if (!keep) fs.rmSync(scratch, { recursive: true, force: true });
 }
 

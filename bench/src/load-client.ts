@@ -1,9 +1,8 @@
-// The benchmark's load client, run as its own process (bench/src/processes.ts starts it) so that the servers under
-// test do not share an event loop or a core's time slice with the client that measures them. It drives autocannon
-// over real sockets (keep-alive, `connections` in flight) and prints one JSON line with the result on stdout.
-//
-// Its one argument is the path of a JSON file holding a LoadSpec.
-import fs from 'node:fs';
+// The benchmark's load client, run as its own process (bench/src/processes.ts starts it once per benchmark) so that
+// the servers under test do not share an event loop or a core's time slice with the client that measures them. It
+// reads one LoadSpec per line on stdin, drives autocannon over real sockets for it (keep-alive, `connections` in
+// flight, one run at a time) and prints one JSON line with the result on stdout.
+import readline from 'node:readline';
 import autocannon from 'autocannon';
 import { seededRandom } from '../../packages/server/src/demo/seeded-random.ts';
 
@@ -43,10 +42,7 @@ export interface LoadResult {
 }
 
 
-async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: load-client <spec.json>');
-  const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as LoadSpec;
+async function run(spec: LoadSpec): Promise<LoadResult> {
   const random = seededRandom(spec.seed);
   const checkIn = () =>
     JSON.stringify({
@@ -101,10 +97,18 @@ async function main(): Promise<void> {
     bytesRead: result.throughput.total,
   };
   if (firstFailure) process.stderr.write(`load-client: first failure: ${firstFailure}\n`);
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  return out;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`load-client: ${String(error instanceof Error ? error.stack : error)}\n`);
-  process.exit(1);
+// One spec at a time, in the order they come; a failed run answers {"error": …} and the client goes on.
+let queue = Promise.resolve();
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (!line.trim()) return;
+  queue = queue.then(async () => {
+    try {
+      process.stdout.write(`${JSON.stringify(await run(JSON.parse(line) as LoadSpec))}\n`);
+    } catch (error) {
+      process.stdout.write(`${JSON.stringify({ error: String(error instanceof Error ? error.stack : error) })}\n`);
+    }
+  });
 });

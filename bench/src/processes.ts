@@ -1,9 +1,8 @@
 // Child processes of the benchmark: the Keel server as `keel serve` runs in production, the baseline server, and
 // the load client. Each is its own Node process; they talk over 127.0.0.1 sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
+import readline from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './load-client.ts';
@@ -90,29 +89,39 @@ export async function startBaseline(databaseUrl: string): Promise<ServerProcess>
   return startProcess('baseline server', [...tsx, path.join(here, 'baseline-server.ts')], { DATABASE_URL: databaseUrl }, port);
 }
 
-/** One load run from its own process; resolves with the load client's result. */
+/**
+ * The load client: one process for the whole benchmark (bench/src/load-client.ts), started on first use; each run's
+ * spec goes to it as a line on stdin and its result comes back as a line on stdout. Runs never overlap.
+ */
+let client: { child: ChildProcess; lines: readline.Interface; waiting: ((line: string) => void)[] } | undefined;
+
+function loadClient(): NonNullable<typeof client> {
+  if (client && client.child.exitCode === null) return client;
+  const child = spawn(process.execPath, [...tsx, path.join(here, 'load-client.ts')], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout ?? process.stdin });
+  const started = { child, lines, waiting: [] as ((line: string) => void)[] };
+  lines.on('line', (line) => started.waiting.shift()?.(line));
+  child.on('exit', () => {
+    for (const w of started.waiting.splice(0)) w(JSON.stringify({ error: `the load client exited (${child.exitCode})` }));
+  });
+  client = started;
+  return started;
+}
+
+/** One load run in the load client's process; resolves with its result. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const file = path.join(os.tmpdir(), `keel-bench-load-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  fs.writeFileSync(file, JSON.stringify(spec));
-  try {
-    return await new Promise<LoadResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [...tsx, path.join(here, 'load-client.ts'), file], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        if (err.trim()) process.stderr.write(err);
-        if (code !== 0) return reject(new Error(`load client exited ${code}: ${err.slice(-1000)}`));
-        try {
-          resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult);
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    });
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
+  const c = loadClient();
+  const line = await new Promise<string>((resolve) => {
+    c.waiting.push(resolve);
+    c.child.stdin?.write(`${JSON.stringify(spec)}\n`);
+  });
+  const result = JSON.parse(line) as LoadResult | { error: string };
+  if ('error' in result) throw new Error(`load client: ${result.error}`);
+  return result;
+}
+
+/** Ends the load client (at the end of the benchmark). */
+export function stopLoadClient(): void {
+  client?.child.stdin?.end();
+  client = undefined;
 }
