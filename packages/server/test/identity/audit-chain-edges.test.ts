@@ -33,6 +33,10 @@ interface StoredRow {
 
 let database: DatabaseHandle;
 let emptyLog: Awaited<ReturnType<typeof verifyAuditChain>>;
+// What the writes in beforeAll threw, if anything: kept and asserted by a test rather than thrown, because a hook
+// that throws makes vitest skip the file's tests, and a mutation run counts skipped tests as passing.
+let emptyWrite: unknown;
+let manyWrite: unknown;
 let written: StoredRow[] = [];
 const row = (action: string): StoredRow => {
   const found = written.find((r) => r.action === action);
@@ -45,15 +49,15 @@ beforeAll(async () => {
   // Verified before anything is written: a log with no rows at all.
   emptyLog = await verifyAuditChain(database.db, { keys });
   // Nothing to write is not an error, and writes nothing.
-  await writeAuditEntries(database.db, ctx, []);
+  emptyWrite = await writeAuditEntries(database.db, ctx, []).then(() => 'written', (error: unknown) => error);
   // Four entries in one statement: two in patient A's chain, one in the system chain, one in patient B's, in that
   // order, so the second row of A's chain must follow the first row written in the same statement.
-  await writeAuditEntries(database.db, ctx, [
+  manyWrite = await writeAuditEntries(database.db, ctx, [
     { action: 'a.first', resourceType: 'record', resourceId: 'r-1', patientId: patientA, outcome: 'success', detail: { list: [1, undefined, 'x|y'], nested: { z: null, a: '' } } },
     { action: 'system.between', resourceType: 'system', outcome: 'success' },
     { action: 'a.second', resourceType: 'record', patientId: patientA, outcome: 'denied', detail: { n: 2 } },
     { action: 'b.first', resourceType: 'record', patientId: patientB, outcome: 'failure' },
-  ]);
+  ]).then(() => 'written', (error: unknown) => error);
   written = await database.db.selectFrom('audit_log').select(['id', 'chain_key', 'seq', 'prev_hash', 'hash', 'action']).orderBy('id').execute();
 });
 afterAll(async () => {
@@ -87,6 +91,8 @@ describe('a log with no rows', () => {
 
 describe('several entries written in one statement', () => {
   it('writes them in the order given, each continuing its own chain, and no row for an empty list', () => {
+    expect(emptyWrite).toBe('written');
+    expect(manyWrite).toBe('written');
     expect(written.map((r) => [r.action, r.chain_key, Number(r.seq)])).toEqual([
       ['a.first', patientA, 1],
       ['system.between', 'system', 1],
@@ -217,6 +223,22 @@ describe('the breaks reported, exactly', () => {
       { chainKey: patientA, seq: 2, id, problem: 'hash_mismatch' },
       { chainKey: patientA, seq: 2, id, problem: 'checkpoint_mismatch' },
     ]);
+  });
+
+  it('rows re-sealed with the unkeyed digest from the start of a chain: only the prefix the checkpoint covers is accepted', async () => {
+    // The checkpoint names the re-sealed first row (as if that row had been checkpointed before the chain was keyed);
+    // the second row, past it, is unkeyed and not vouched for.
+    const checkpoints = new Map<string, { seq: number; hash: string }>();
+    const breaks = await afterTampering(async (tx) => {
+      await sql`UPDATE audit_log SET key_id = NULL WHERE chain_key = ${patientA}`.execute(tx);
+      await sql`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.chain_key = ${patientA} AND a.seq = 1`.execute(tx);
+      const first = await tx.selectFrom('audit_log').select('hash').where('chain_key', '=', patientA).where('seq', '=', 1).executeTakeFirstOrThrow();
+      await sql`UPDATE audit_log SET prev_hash = ${first.hash} WHERE chain_key = ${patientA} AND seq = 2`.execute(tx);
+      await sql`UPDATE audit_log a SET hash = audit_row_digest(a.prev_hash, a) WHERE a.chain_key = ${patientA} AND a.seq = 2`.execute(tx);
+      await sql`UPDATE audit_chain_heads h SET last_hash = a.hash FROM audit_log a WHERE a.chain_key = ${patientA} AND a.seq = 2 AND h.chain_key = ${patientA}`.execute(tx);
+      checkpoints.set(patientA, { seq: 1, hash: first.hash });
+    }, checkpoints);
+    expect(breaks).toEqual([{ chainKey: patientA, seq: 2, id: row('a.second').id, problem: 'unkeyed_row' }]);
   });
 
   it('a keyed row re-sealed with the unkeyed digest after a keyed row: unkeyed, even below a checkpoint', async () => {
