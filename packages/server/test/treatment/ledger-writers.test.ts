@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { expectStatus, readyWorld, type World } from './treatment-world.ts';
+
+/**
+ * The ledger's writers that take units off hand (losses, disposals and returns), read in full: the answer, the entry
+ * stored and the audit row, at the edge of what is on hand and past it. The database's own refusal (the
+ * ledger_balances CHECK, reached when the stored balance is lower than the entries say, as after a bad restore) must
+ * come back as the use-case's 409 naming the units, not the generic backstop's answer. Expected values are written
+ * out by hand.
+ */
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const url = (w: World, path: string) => `/api/v1/patients/${w.patient.patientId}/ledger/${path}`;
+const stored = async (w: World) =>
+  t.database.db
+    .selectFrom('ledger_entries')
+    .select(['kind', 'units', 'loss_kind', 'circumstances', 'manner', 'recorded_by'])
+    .where('patient_id', '=', w.patient.patientId)
+    .orderBy('recorded_at')
+    .orderBy('kind')
+    .execute();
+const audited = async (w: World, action: string) =>
+  t.database.db
+    .selectFrom('audit_log')
+    .select(['action', 'actor_id', 'resource_type', 'outcome', 'detail'])
+    .where('patient_id', '=', w.patient.patientId)
+    .where('action', '=', action)
+    .execute();
+/** Moves the stored balance behind the trigger's back, as a bad restore or a hand edit would. */
+const storedBalance = async (w: World, units: number) => {
+  await t.database.db.updateTable('ledger_balances').set({ on_hand_units: units }).where('patient_id', '=', w.patient.patientId).execute();
+};
+
+const conflict = {
+  code: 'CONFLICT',
+  status: 409,
+  detail: 'The medication record changed while this was being recorded: it would leave fewer than zero units at home. Reload the ledger and try again.',
+  errors: [{ field: 'units', message: 'is more than the units on hand now' }],
+};
+
+describe('a loss report', () => {
+  it('of exactly what is on hand is recorded in full, with its audit row', async () => {
+    const w = await readyWorld(t, 2);
+    const lost = await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 2, kind: 'stolen', circumstances: 'Bag taken from the car' }), 201);
+    expect(lost.json()).toMatchObject({ entry: { kind: 'lost', units: 2, lossKind: 'stolen', circumstances: 'Bag taken from the car', recordedBy: w.patient.id }, onHand: 0, alerts: expect.any(Array) });
+    expect((await stored(w)).map((e) => [e.kind, e.units, e.loss_kind, e.circumstances])).toEqual([
+      ['dispensed', 2, null, null],
+      ['lost', 2, 'stolen', 'Bag taken from the car'],
+    ]);
+    expect(await audited(w, 'ledger.loss')).toEqual([
+      { action: 'ledger.loss', actor_id: w.patient.id, resource_type: 'ledger', outcome: 'success', detail: { units: 2, kind: 'stolen' } },
+    ]);
+    // The warning signs are evaluated again, on the record as caused by the loss report.
+    const triggers = await t.database.db.selectFrom('risk_evaluations').select('trigger').where('patient_id', '=', w.patient.patientId).execute();
+    expect(triggers.map((e) => e.trigger)).toContain('loss_report');
+  });
+
+  it('of one more than is on hand is refused as a 422 naming the units on hand, and nothing is recorded', async () => {
+    const w = await readyWorld(t, 2);
+    const refused = await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 3, kind: 'lost', circumstances: 'Dropped them' }), 422);
+    expect(refused.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'The record shows 2 units at home. Report what is missing from those; your clinician will record a count for the rest.',
+      errors: [{ field: 'units', message: 'is more than the 2 units the record shows at home' }],
+    });
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
+    expect(await audited(w, 'ledger.loss')).toEqual([]);
+  });
+
+  it('the stored balance cannot cover is the database’s refusal, answered as a 409 naming the units', async () => {
+    const w = await readyWorld(t, 3);
+    await storedBalance(w, 1);
+    const refused = await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 2, kind: 'lost', circumstances: 'Dropped two' }), 409);
+    expect(refused.json()).toMatchObject(conflict);
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
+    expect(await audited(w, 'ledger.loss')).toEqual([]);
+  });
+});
+
+describe('a disposal or a return', () => {
+  it('of exactly what is on hand is recorded in full, with its audit row', async () => {
+    const w = await readyWorld(t, 2);
+    const occurredAt = new Date(t.clock.now().getTime() - 3_600_000).toISOString();
+    const disposed = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt }), 201);
+    expect(disposed.json()).toMatchObject({ entry: { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt, recordedBy: w.clinician.id }, onHand: 0 });
+    expect((await stored(w)).map((e) => [e.kind, e.units, e.manner])).toEqual([
+      ['dispensed', 2, null],
+      ['disposed', 2, 'Destroyed in a pouch, witnessed'],
+    ]);
+    expect(await audited(w, 'ledger.disposed')).toEqual([
+      { action: 'ledger.disposed', actor_id: w.clinician.id, resource_type: 'ledger', outcome: 'success', detail: { units: 2 } },
+    ]);
+  });
+
+  it('without a time is recorded at the time it was recorded', async () => {
+    const w = await readyWorld(t, 2);
+    const returned = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier' }), 201);
+    const body = returned.json<{ entry: { occurredAt: string; recordedAt: string }; onHand: number }>();
+    expect(body).toMatchObject({ entry: { kind: 'returned', units: 1, occurredAt: t.clock.now().toISOString() }, onHand: 1 });
+    expect(body.entry.occurredAt).toBe(body.entry.recordedAt);
+    expect(await audited(w, 'ledger.returned')).toEqual([
+      { action: 'ledger.returned', actor_id: w.clinician.id, resource_type: 'ledger', outcome: 'success', detail: { units: 1 } },
+    ]);
+  });
+
+  it('the stored balance cannot cover is the database’s refusal, answered as a 409 naming the units', async () => {
+    const w = await readyWorld(t, 3);
+    await storedBalance(w, 0);
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier' }), 409);
+    expect(refused.json()).toMatchObject(conflict);
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
+  });
+});
