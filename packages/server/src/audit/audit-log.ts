@@ -67,16 +67,30 @@ export interface AuditRowFields {
   detail: unknown;
 }
 
-/** JSON with object keys sorted at every level: one text for one value, whatever order it was built in. */
+/** A value as JSON sees it: what its `toJSON` gives (a Date: its ISO text), the value itself otherwise. */
+const asJson = (value: unknown): unknown => {
+  const toJSON = value !== null && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  return typeof toJSON === 'function' ? (toJSON as () => unknown).call(value) : value;
+};
+
+/**
+ * JSON with object keys sorted at every level: one text for one value, whatever order it was built in. It keeps
+ * exactly what JSON keeps, so a detail is signed as it is stored: in an object a member whose value JSON has no
+ * text for (undefined, a function, a symbol, a `toJSON` that gives undefined) is left out, in an array it is null.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return canonicalJson((toJSON as () => unknown).call(value));
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+  return canonicalOf(asJson(value));
+}
+
+/** `canonicalJson` of a value whose `toJSON` has already been applied (JSON applies it once). */
+function canonicalOf(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map((item) => canonicalJson(item)).join(',')}]`;
+  const entries = Object.entries(v as Record<string, unknown>)
+    .map(([k, item]) => [k, asJson(item)] as const)
+    .filter(([, item]) => item !== undefined && typeof item !== 'function' && typeof item !== 'symbol')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${canonicalOf(item)}`).join(',')}}`;
 }
 
 const lower = (v: string | null): string | null => (v === null ? null : v.toLowerCase());
