@@ -311,12 +311,13 @@ describe('loadGateInput', () => {
   });
 
   it('at the start check counts the units this session reserved as on hand, and only those', async () => {
-    const w = await readyWorld(t, 5);
+    const w = await readyWorld(t, 9);
     const sessionId = await schedule(w);
     await prepare(w, sessionId);
     expect((await authorize(w, sessionId)).outcome).toBe('authorized');
     const db = t.database.db;
     // Another session's reserved dose, and an entry of another kind that names this session: neither is this dose.
+    // Each moves a different number of units, so taking either in place of this dose shows.
     const ledgerEntry = (kind: 'administered' | 'returned', units: number, session: string | null) => ({
       id: crypto.randomUUID(),
       patient_id: w.patient.patientId,
@@ -340,12 +341,12 @@ describe('loadGateInput', () => {
       .insertInto('dosing_sessions')
       .values({ id: other, patient_id: w.patient.patientId, plan_id: null, status: 'aborted', scheduled_for: t.clock.now(), authorized_at: null, authorization_expires_at: null, dose_mg: 300, started_at: null, completed_at: null, aborted_at: t.clock.now(), abort_reason: 'test', created_by: w.patient.id, created_at: t.clock.now() })
       .execute();
-    await db.insertInto('ledger_entries').values([ledgerEntry('administered', 1, other), ledgerEntry('returned', 1, sessionId)]).execute();
-    // 5 dispensed, 1 reserved here, 1 elsewhere, 1 returned: 2 on hand; at the start this session's 1 is added.
-    expect((await load(w, sessionId, { stage: 'authorize' })).input.ledger).toEqual({ onHandUnits: 2, unitsPerDose: 1 });
+    await db.insertInto('ledger_entries').values([ledgerEntry('administered', 2, other), ledgerEntry('returned', 3, sessionId)]).execute();
+    // 9 dispensed, 1 reserved here, 2 elsewhere, 3 returned: 3 on hand; at the start this session's 1 is added.
+    expect((await load(w, sessionId, { stage: 'authorize' })).input.ledger).toEqual({ onHandUnits: 3, unitsPerDose: 1 });
     const started = await load(w, sessionId, { stage: 'start' });
-    expect(started.input.ledger).toEqual({ onHandUnits: 3, unitsPerDose: 1 });
-    expect(started.refs.onHandUnits).toBe(3);
+    expect(started.input.ledger).toEqual({ onHandUnits: 4, unitsPerDose: 1 });
+    expect(started.refs.onHandUnits).toBe(4);
   });
 });
 
