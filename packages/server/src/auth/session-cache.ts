@@ -10,7 +10,7 @@
 // The idle timeout, the absolute lifetime and the last-seen touch are checked against the request's clock on every
 // use, as for a row just read; anything in doubt goes back to the database.
 import type { DatabaseHandle } from '../db/database.ts';
-import type { Role } from '../db/schema.ts';
+import type { Actor } from './session.service.ts';
 
 export interface CachedSession {
   tokenHash: string;
@@ -19,16 +19,7 @@ export interface CachedSession {
   lastSeenAt: number;
   idleTimeoutMinutes: number;
   expiresAt: number;
-  actor: {
-    userId: string;
-    role: Role;
-    name: string;
-    email: string;
-    sessionId: string;
-    patientId: string | null;
-    mfaEnabled: boolean;
-    mfaVerified: boolean;
-  };
+  actor: Actor;
 }
 
 const maxEntries = 10_000;

@@ -105,12 +105,19 @@ function response(row: CheckInRow, risk: { tier: RiskTier; previousTier: RiskTie
   };
 }
 
+/**
+ * What monitoring_check_in is called with besides the row: the settings this process last saw (the function checks
+ * their version, settings-seen.ts) and the windows and craving thresholds computed from them.
+ */
+function checkInParameters({ deps, ctx }: UseCase) {
+  const seen = settingsSeen(deps.database);
+  return { seen, windows: signalWindows(ctx.now, seen.settings.monitoring), craving: cravingParameters(seen.settings) };
+}
+
 /** The common case in two round trips; null (nothing kept) when the check-in needs the full path. */
 function submitInTwoTrips(uc: UseCase, row: CheckInRow & { submitted_by: string | null }): Promise<{ value: CheckInResponse } | null> {
   const { deps, ctx } = uc;
-  const seen = settingsSeen(deps.database);
-  const windows = signalWindows(ctx.now, seen.settings.monitoring);
-  const craving = cravingParameters(seen.settings);
+  const { seen, windows, craving } = checkInParameters(uc);
   const open = `SELECT monitoring_check_in(${literal(JSON.stringify(row))}::jsonb, ${literal(seen.version)}::integer,
     ${literal(windows.from.toISOString())}::timestamptz, ${literal(windows.ledgerFrom.toISOString())}::timestamptz,
     ${literal(craving.high)}::integer, ${literal(craving.rising)}::integer, true) AS r`;
@@ -130,10 +137,7 @@ function submitInTwoTrips(uc: UseCase, row: CheckInRow & { submitted_by: string 
 function submitCheckInFully(uc: UseCase, row: CheckInRow & { submitted_by: string | null }): Promise<CheckInResponse> {
   const { deps, ctx } = uc;
   return inTransaction(deps.database.db, async (tx) => {
-    // monitoring_check_in checks the version of the settings the windows were computed from (settings-seen.ts).
-    const seen = settingsSeen(deps.database);
-    const windows = signalWindows(ctx.now, seen.settings.monitoring);
-    const craving = cravingParameters(seen.settings);
+    const { seen, windows, craving } = checkInParameters(uc);
     const result = await sql<{ r: CheckInResult }>`
       SELECT monitoring_check_in(${JSON.stringify(row)}::jsonb,
         ${seen.version}::integer, ${windows.from}::timestamptz, ${windows.ledgerFrom}::timestamptz,
