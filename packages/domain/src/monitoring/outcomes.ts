@@ -2,7 +2,7 @@
 // for the program. Rates are fractions (0–1) with their n, so a screen can show "62% (n = 40)" and never a
 // percentage of nobody.
 
-import { daysToMs } from '../settings/time-units.ts';
+import { daysToMs, instantMs } from '../settings/time-units.ts';
 import type { OutcomeSettings } from './monitoring-settings.ts';
 import type { OutcomeInstrument } from './monitoring-types.ts';
 import { byTime, parseInstant } from './time-window.ts';
@@ -176,10 +176,10 @@ export interface ProgramOutcomes {
 }
 
 /** Score nearest the target within ± window; ties go to the later score (more treatment behind it). */
-export function nearestInWindow(series: readonly ScorePoint[], targetMs: number, windowMs: number): ScorePoint | null {
-  let best: { point: ScorePoint; distance: number; ms: number } | null = null;
+export function nearestInWindow<P extends { readonly at: string | number }>(series: readonly P[], targetMs: number, windowMs: number): P | null {
+  let best: { point: P; distance: number; ms: number } | null = null;
   for (const point of series) {
-    const ms = parseInstant(point.at);
+    const ms = instantMs(point.at);
     if (ms === null) continue;
     const distance = Math.abs(ms - targetMs);
     if (distance > windowMs) continue;

@@ -8,6 +8,7 @@ import {
   programReport,
   type ProgramReportSettings,
   type ReportPatient,
+  evenSample,
 } from './program-report.ts';
 
 const settings: ProgramReportSettings = {
@@ -16,6 +17,7 @@ const settings: ProgramReportSettings = {
   retention: DEFAULT_RETENTION_MILESTONES,
   retentionGraceDays: 14,
   checkInEveryDays: 1,
+  trajectoryLines: 1000,
 };
 
 const noon = (date: string) => `${date}T12:00:00.000Z`;
@@ -361,6 +363,86 @@ describe('one row per patient (the research export)', () => {
     expect(patientOutcomeRow(B, now, settings).scores.phq9).toEqual({ baseline: 16, checkpoints: { w4: 8, w8: null, w12: 6, m6: null, m12: null }, responseDay: 26, followedToDay: 80 });
     expect(patientOutcomeRow(D, now, settings).scores.phq9).toEqual({ baseline: null, checkpoints: { w4: 10, w8: null, w12: null, m6: null, m12: null }, responseDay: null, followedToDay: 28 });
     expect(patientOutcomeRow(E, now, settings).scores.phq9.checkpoints).toEqual({ w4: null, w8: null, w12: null, m6: null, m12: null });
+  });
+});
+
+/** The same patient with every instant as epoch milliseconds (the server loader's form). */
+function asEpochMs(p: ReportPatient): ReportPatient {
+  const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
+  const orNull = (at: string | number | null) => (at === null ? null : ms(at));
+  return {
+    ...p,
+    firstDoseAt: orNull(p.firstDoseAt),
+    endedAt: orNull(p.endedAt),
+    scores: Object.fromEntries(Object.entries(p.scores).map(([k, series]) => [k, (series ?? []).map((s) => ({ ...s, at: ms(s.at) }))])),
+    sessions: p.sessions.map((s) => ({ ...s, dosedAt: ms(s.dosedAt) })),
+    gateBlocks: p.gateBlocks.map((b) => ({ ...b, at: ms(b.at) })),
+    adverseEvents: p.adverseEvents.map((e) => ({ ...e, at: ms(e.at) })),
+    alerts: p.alerts.map((a) => ({
+      ...a,
+      raisedAt: ms(a.raisedAt),
+      acknowledgedAt: orNull(a.acknowledgedAt),
+      escalatedAt: orNull(a.escalatedAt),
+      resolvedAt: orNull(a.resolvedAt),
+    })),
+    riskEvaluations: p.riskEvaluations.map((r) => ({ ...r, at: ms(r.at) })),
+    checkIns: p.checkIns.map(ms),
+    integrationSessions: p.integrationSessions.map((s) => ({ ...s, at: ms(s.at) })),
+  };
+}
+
+describe('instants given as epoch milliseconds', () => {
+  const fromMs = programReport([A, B, C, D, E].map(asEpochMs), period, now, settings);
+
+  it('read as the same instants: the hand-worked figures hold', () => {
+    expect(fromMs.cohort).toEqual({ patients: 5, dosed: 4, notDosed: 1 });
+    expect(fromMs.safety.sessions).toBe(8);
+    expect(fromMs.severity.phq9.trajectories.find((t) => t.patientId === 'A')?.points).toEqual([
+      { day: -4, total: 20 },
+      { day: 28, total: 12 },
+      { day: 56, total: 9 },
+      { day: 84, total: 4 },
+      { day: 182, total: 3 },
+    ]);
+    expect(fromMs.severity.phq9.timeToResponse.steps.map((s) => [s.time, s.atRisk, s.events, s.censored])).toEqual([
+      [26, 3, 1, 0],
+      [28, 2, 0, 1],
+      [56, 1, 1, 0],
+    ]);
+    expect(fromMs.engagement.retention.map((r) => [r.key, r.retained.numerator, r.retained.denominator])).toEqual([
+      ['w8', 3, 4],
+      ['m6', 2, 3],
+    ]);
+    expect(fromMs.patientsBehind['engagement.retention.m6.lost']).toEqual(['B']);
+  });
+
+  it('the output still carries ISO 8601 text', () => {
+    expect(fromMs.safety.seriousAdverseEvents.map((e) => e.at)).toEqual([noon('2026-04-08')]);
+    expect(patientOutcomeRow(asEpochMs(A), now, settings)).toMatchObject({ firstDoseAt: noon('2026-03-01'), endedAt: null });
+    expect(patientOutcomeRow(asEpochMs(B), now, settings).endedAt).toBe(B.endedAt);
+  });
+
+  it('is the same report as from text', () => {
+    expect(fromMs).toEqual(report);
+  });
+});
+
+describe('the trajectory chart past its limit of lines', () => {
+  it('draws an even sample, and the figures still count every patient', () => {
+    const capped = programReport([A, B, C, D, E], period, now, { ...settings, trajectoryLines: 2 });
+    // A, B and C have a baseline: lines at positions ⌊0·3/2⌋ = 0 and ⌊1·3/2⌋ = 1.
+    expect(capped.severity.phq9.trajectories.map((t) => t.patientId)).toEqual(['A', 'B']);
+    expect(capped.severity.phq9.baseline.n).toBe(3);
+    expect(capped.severity.phq9.checkpoints.find((c) => c.key === 'w4')?.measured).toBe(3);
+  });
+
+  it('evenSample: positions ⌊i·n/limit⌋, everything when it fits', () => {
+    const ten = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+    expect(evenSample(ten, 4)).toEqual(['a', 'c', 'f', 'h']);
+    expect(evenSample(ten, 10)).toEqual(ten);
+    expect(evenSample(ten, 20)).toEqual(ten);
+    expect(evenSample(ten, 1)).toEqual(['a']);
+    expect(evenSample(ten, 0)).toEqual([]);
   });
 });
 

@@ -9,8 +9,9 @@
 import { MS_PER_DAY } from '../settings/time-units.ts';
 import type { OutcomeSettings } from '../monitoring/monitoring-settings.ts';
 import type { OutcomeInstrument, RiskTier } from '../monitoring/monitoring-types.ts';
-import { isResponse, nearestInWindow, type ScorePoint } from '../monitoring/outcomes.ts';
+import { isResponse, nearestInWindow } from '../monitoring/outcomes.ts';
 import { parseInstant } from '../monitoring/time-window.ts';
+import { instantMs } from '../settings/time-units.ts';
 import {
   kaplanMeier,
   kaplanMeierMedian,
@@ -48,6 +49,11 @@ export interface ProgramReportSettings {
   readonly retentionGraceDays: number;
   /** The check-in cadence the adherence figure expects: one check-in every this many days. */
   readonly checkInEveryDays: number;
+  /**
+   * The most patients' lines the trajectory chart carries; past it, a sample spread evenly through the cohort
+   * (its order is by random patient id). The figures themselves always use every patient.
+   */
+  readonly trajectoryLines: number;
 }
 
 /** The program's defaults (docs/outcomes-report.md gives the reasoning for each window). */
@@ -63,21 +69,34 @@ export const DEFAULT_RETENTION_MILESTONES: readonly ReportCheckpoint[] = [
   { key: 'm6', label: 'Month 6', days: 182, windowDays: 14 },
 ];
 
+/**
+ * An instant in the record: ISO 8601 text, or epoch milliseconds (what the server's loader hands over, so that a
+ * program's hundreds of thousands of instants are not turned into text and parsed back). The report's own output
+ * always carries ISO 8601 text.
+ */
+export type ReportInstant = string | number;
+
+export interface ReportScore {
+  readonly id: string;
+  readonly at: ReportInstant;
+  readonly total: number;
+}
+
 export interface ReportSession {
   readonly id: string;
   /** When the dose was taken (session started); sessions never started are not in the report's denominator. */
-  readonly dosedAt: string;
+  readonly dosedAt: ReportInstant;
 }
 
 export interface ReportGateBlock {
   readonly sessionId: string;
-  readonly at: string;
+  readonly at: ReportInstant;
   readonly reasonCodes: readonly string[];
 }
 
 export interface ReportAdverseEvent {
   readonly id: string;
-  readonly at: string;
+  readonly at: ReportInstant;
   readonly severity: AdverseEventSeverity;
   readonly serious: boolean;
   readonly kind: string;
@@ -87,37 +106,37 @@ export interface ReportAdverseEvent {
 export interface ReportAlert {
   readonly id: string;
   readonly code: string;
-  readonly raisedAt: string;
-  readonly acknowledgedAt: string | null;
-  readonly escalatedAt: string | null;
+  readonly raisedAt: ReportInstant;
+  readonly acknowledgedAt: ReportInstant | null;
+  readonly escalatedAt: ReportInstant | null;
   readonly holdsDosing: boolean;
-  readonly resolvedAt: string | null;
+  readonly resolvedAt: ReportInstant | null;
   readonly resolutionAction: string | null;
 }
 
 export interface ReportRiskEvaluation {
-  readonly at: string;
+  readonly at: ReportInstant;
   readonly tier: RiskTier;
   readonly signalCodes: readonly string[];
 }
 
 export interface ReportIntegrationSession {
-  readonly at: string;
+  readonly at: ReportInstant;
   readonly attended: boolean;
 }
 
 export interface ReportPatient {
   readonly patientId: string;
-  readonly firstDoseAt: string | null;
+  readonly firstDoseAt: ReportInstant | null;
   /** Discharge or withdrawal; null while in the program. */
-  readonly endedAt: string | null;
-  readonly scores: Readonly<Partial<Record<OutcomeInstrument, readonly ScorePoint[]>>>;
+  readonly endedAt: ReportInstant | null;
+  readonly scores: Readonly<Partial<Record<OutcomeInstrument, readonly ReportScore[]>>>;
   readonly sessions: readonly ReportSession[];
   readonly gateBlocks: readonly ReportGateBlock[];
   readonly adverseEvents: readonly ReportAdverseEvent[];
   readonly alerts: readonly ReportAlert[];
   readonly riskEvaluations: readonly ReportRiskEvaluation[];
-  readonly checkIns: readonly string[];
+  readonly checkIns: readonly ReportInstant[];
   readonly integrationSessions: readonly ReportIntegrationSession[];
 }
 
@@ -165,7 +184,10 @@ export interface InstrumentReport {
   readonly instrument: OutcomeInstrument;
   readonly baseline: { readonly n: number; readonly missing: number; readonly mean: number | null; readonly median: number | null };
   readonly checkpoints: readonly CheckpointReport[];
-  /** One line per dosed patient with a baseline, from the baseline on (the spaghetti plot). */
+  /**
+   * One line per dosed patient with a baseline, from the baseline on (the spaghetti plot); at most
+   * `trajectoryLines` of them, evenly sampled, so `baseline.n` lines stand behind what is drawn.
+   */
   readonly trajectories: readonly { readonly patientId: string; readonly points: readonly TrajectoryPoint[] }[];
   readonly timeToResponse: {
     /** Patients with a baseline and at least one score after the first dose. */
@@ -190,7 +212,7 @@ export interface SafetyReport {
   /** Sessions with a dose taken in the period. */
   readonly sessions: number;
   readonly adverseEvents: readonly { readonly severity: AdverseEventSeverity; readonly count: number; readonly per100Sessions: number | null }[];
-  readonly seriousAdverseEvents: readonly (ReportAdverseEvent & { readonly patientId: string })[];
+  readonly seriousAdverseEvents: readonly (Omit<ReportAdverseEvent, 'at'> & { readonly at: string; readonly patientId: string })[];
   readonly gateBlocks: {
     /** Gate evaluations that refused a session in the period. */
     readonly evaluations: number;
@@ -242,8 +264,14 @@ export interface ProgramReport {
 const DAY = MS_PER_DAY;
 const MINUTE = 60_000;
 
-function instant(at: string | null | undefined): number | null {
-  return at === null || at === undefined ? null : parseInstant(at);
+function instant(at: ReportInstant | null | undefined): number | null {
+  return at === null || at === undefined ? null : instantMs(at);
+}
+
+/** An instant as ISO 8601 text for the report's output (null when it cannot be read). */
+function isoText(at: ReportInstant | null): string | null {
+  const ms = instant(at);
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /** Collects figure key → patient ids, each patient once per key, in the order first seen. */
@@ -267,10 +295,10 @@ interface Dosed {
   readonly firstDoseMs: number;
 }
 
-function sortedScores(patient: ReportPatient, instrument: OutcomeInstrument): { ms: number; point: ScorePoint }[] {
+function sortedScores(patient: ReportPatient, instrument: OutcomeInstrument): { ms: number; point: ReportScore }[] {
   return (patient.scores[instrument] ?? [])
-    .map((point) => ({ ms: parseInstant(point.at), point }))
-    .filter((s): s is { ms: number; point: ScorePoint } => s.ms !== null)
+    .map((point) => ({ ms: instant(point.at), point }))
+    .filter((s): s is { ms: number; point: ReportScore } => s.ms !== null)
     .sort((a, b) => a.ms - b.ms || a.point.id.localeCompare(b.point.id));
 }
 
@@ -283,10 +311,10 @@ function instrumentReport(
 ): InstrumentReport {
   const baselines: number[] = [];
   let baselineMissing = 0;
-  const trajectories: { patientId: string; points: TrajectoryPoint[] }[] = [];
+  const lines: { dose: Dosed; scores: { ms: number; point: ReportScore }[] }[] = [];
   const timeToEvent: { time: number; event: boolean }[] = [];
   let notFollowed = 0;
-  const perPatient: { dose: Dosed; baseline: number | null; onTreatment: ScorePoint[] }[] = [];
+  const perPatient: { dose: Dosed; baseline: number | null; onTreatment: ReportScore[] }[] = [];
 
   for (const d of dosed) {
     const scores = sortedScores(d.patient, instrument).filter((s) => s.ms <= asOfMs);
@@ -301,10 +329,7 @@ function instrumentReport(
       continue;
     }
     baselines.push(baseline);
-    trajectories.push({
-      patientId: d.patient.patientId,
-      points: [baselineScore, ...onTreatment].map((s) => ({ day: Math.round(((s.ms - d.firstDoseMs) / DAY) * 10) / 10, total: s.point.total })),
-    });
+    lines.push({ dose: d, scores: [baselineScore, ...onTreatment] });
     if (onTreatment.length === 0) {
       notFollowed += 1;
       continue;
@@ -372,6 +397,10 @@ function instrumentReport(
     };
   });
 
+  const trajectories = evenSample(lines, settings.trajectoryLines).map(({ dose, scores }) => ({
+    patientId: dose.patient.patientId,
+    points: scores.map((s) => ({ day: Math.round(((s.ms - dose.firstDoseMs) / DAY) * 10) / 10, total: s.point.total })),
+  }));
   const steps = kaplanMeier(timeToEvent);
   return {
     instrument,
@@ -389,6 +418,14 @@ function instrumentReport(
   };
 }
 
+/** At most `limit` of `items`, spread evenly from the first (all of them when they fit), in their order. */
+export function evenSample<T>(items: readonly T[], limit: number): T[] {
+  if (items.length <= limit) return [...items];
+  const picked: T[] = [];
+  for (let i = 0; i < limit; i++) picked.push(items[Math.floor((i * items.length) / limit)] as T);
+  return picked;
+}
+
 function durationSummary(minutes: readonly number[]): DurationSummary {
   return { n: minutes.length, medianMinutes: median(minutes), p90Minutes: quantile(minutes, 0.9) };
 }
@@ -396,7 +433,7 @@ function durationSummary(minutes: readonly number[]): DurationSummary {
 function safetyReport(patients: readonly ReportPatient[], inPeriod: (ms: number | null) => boolean, behind: Behind): SafetyReport {
   let sessions = 0;
   const severityCounts = new Map<AdverseEventSeverity, number>(ADVERSE_EVENT_SEVERITIES.map((s) => [s, 0]));
-  const serious: (ReportAdverseEvent & { patientId: string })[] = [];
+  const serious: (Omit<ReportAdverseEvent, 'at'> & { at: string; patientId: string })[] = [];
   let blockEvaluations = 0;
   const blockedSessions = new Set<string>();
   const reasons = new Map<string, number>();
@@ -411,7 +448,7 @@ function safetyReport(patients: readonly ReportPatient[], inPeriod: (ms: number 
       severityCounts.set(e.severity, (severityCounts.get(e.severity) ?? 0) + 1);
       behind.add(`safety.adverseEvents.${e.severity}`, id);
       if (e.serious) {
-        serious.push({ ...e, patientId: id });
+        serious.push({ ...e, at: isoText(e.at) ?? '', patientId: id });
         behind.add('safety.seriousAdverseEvents', id);
       }
     }
@@ -547,7 +584,7 @@ function contactTimes(patient: ReportPatient): number[] {
     ...patient.sessions.map((s) => s.dosedAt),
     ...patient.integrationSessions.filter((s) => s.attended).map((s) => s.at),
   ];
-  return times.map((t) => parseInstant(t)).filter((ms): ms is number => ms !== null);
+  return times.map((t) => instant(t)).filter((ms): ms is number => ms !== null);
 }
 
 function engagementReport(
@@ -558,18 +595,24 @@ function engagementReport(
   settings: ProgramReportSettings,
   behind: Behind,
 ): EngagementReport {
-  const retention = settings.retention.map((milestone) => {
-    let eligible = 0;
-    let retained = 0;
-    for (const { patient, firstDoseMs } of dosed) {
+  // Each patient's contacts are gathered once, for every milestone (a program has tens of thousands of patients).
+  const milestones = settings.retention.map(() => ({ eligible: 0, retained: 0 }));
+  for (const { patient, firstDoseMs } of dosed) {
+    let contacts: number[] | null = null;
+    settings.retention.forEach((milestone, k) => {
       const milestoneMs = firstDoseMs + milestone.days * DAY;
-      if (asOfMs < milestoneMs) continue;
-      eligible += 1;
+      if (asOfMs < milestoneMs) return;
+      const tally = milestones[k] as { eligible: number; retained: number };
+      tally.eligible += 1;
       const since = milestoneMs - settings.retentionGraceDays * DAY;
-      const kept = contactTimes(patient).some((ms) => ms >= since && ms <= asOfMs);
+      contacts ??= contactTimes(patient);
+      const kept = contacts.some((ms) => ms >= since && ms <= asOfMs);
       behind.add(`engagement.retention.${milestone.key}.${kept ? 'retained' : 'lost'}`, patient.patientId);
-      if (kept) retained += 1;
-    }
+      if (kept) tally.retained += 1;
+    });
+  }
+  const retention = settings.retention.map((milestone, k) => {
+    const { eligible, retained } = milestones[k] as { eligible: number; retained: number };
     return { key: milestone.key, label: milestone.label, days: milestone.days, retained: wilsonInterval(retained, eligible) };
   });
 
@@ -588,7 +631,7 @@ function engagementReport(
       patientsObserved += 1;
       const filled = new Set<number>();
       for (const at of patient.checkIns) {
-        const ms = parseInstant(at);
+        const ms = instant(at);
         if (ms === null || ms < start || ms >= start + slots * slotMs) continue;
         filled.add(Math.floor((ms - start) / slotMs));
       }
@@ -682,7 +725,7 @@ export interface PatientOutcomeRow {
 export function patientOutcomeRow(patient: ReportPatient, asOf: Date, settings: ProgramReportSettings): PatientOutcomeRow {
   const asOfMs = asOf.getTime();
   const firstDoseMs = instant(patient.firstDoseAt);
-  const upTo = <T>(items: readonly T[], at: (item: T) => string | null): T[] =>
+  const upTo = <T>(items: readonly T[], at: (item: T) => ReportInstant | null): T[] =>
     items.filter((item) => {
       const ms = instant(at(item));
       return ms !== null && ms <= asOfMs;
@@ -726,8 +769,8 @@ export function patientOutcomeRow(patient: ReportPatient, asOf: Date, settings: 
   const integration = upTo(patient.integrationSessions, (s) => s.at);
   return {
     patientId: patient.patientId,
-    firstDoseAt: patient.firstDoseAt,
-    endedAt: patient.endedAt,
+    firstDoseAt: isoText(patient.firstDoseAt),
+    endedAt: isoText(patient.endedAt),
     scores: { phq9: instrumentRow('phq9'), gad7: instrumentRow('gad7') },
     sessions: upTo(patient.sessions, (s) => s.dosedAt).length,
     adverseEvents: {

@@ -63,22 +63,25 @@ export function kaplanMeier(observations: readonly TimeToEvent[]): KaplanMeierSt
   for (const o of observations) {
     if (!Number.isFinite(o.time) || o.time < 0) throw new RangeError(`kaplanMeier: time ${o.time} is not a duration`);
   }
-  const times = [...new Set(observations.map((o) => o.time))].sort((a, b) => a - b);
+  // One pass over the observations in time order (n log n: a program's cohort can be tens of thousands).
+  const sorted = [...observations].sort((a, b) => a.time - b.time);
   const steps: KaplanMeierStep[] = [];
   let atRisk = observations.length;
   let survival = 1;
   let greenwoodSum = 0;
-  for (const time of times) {
-    const here = observations.filter((o) => o.time === time);
-    const events = here.filter((o) => o.event).length;
-    const censored = here.length - events;
+  for (let i = 0; i < sorted.length; ) {
+    const time = (sorted[i] as TimeToEvent).time;
+    let events = 0;
+    let here = 0;
+    for (; i < sorted.length && (sorted[i] as TimeToEvent).time === time; i++, here++) if ((sorted[i] as TimeToEvent).event) events += 1;
+    const censored = here - events;
     if (events > 0) {
       survival *= 1 - events / atRisk;
       greenwoodSum += atRisk > events ? events / (atRisk * (atRisk - events)) : Number.POSITIVE_INFINITY;
     }
     const standardError = survival > 0 && Number.isFinite(greenwoodSum) ? survival * Math.sqrt(greenwoodSum) : null;
     steps.push({ time, atRisk, events, censored, survival, standardError });
-    atRisk -= here.length;
+    atRisk -= here;
   }
   return steps;
 }

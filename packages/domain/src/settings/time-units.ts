@@ -42,6 +42,15 @@ export function parseInstant(value: unknown): number | null {
   return ms;
 }
 
+/**
+ * An instant given either as ISO 8601 text (read as `parseInstant` reads it) or as epoch milliseconds, the form a
+ * bulk loader hands over so that nothing is parsed twice; null for anything else, a non-finite number included.
+ */
+export function instantMs(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return parseInstant(value);
+}
+
 function parseInstantStrictly(value: string): number | null {
   const m = ISO_INSTANT.exec(value);
   if (!m) return null;

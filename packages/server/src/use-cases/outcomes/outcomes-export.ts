@@ -118,7 +118,7 @@ function severityBlocks(report: OutcomesReportResponse, instrument: 'phq9' | 'ga
     },
     {
       kind: 'lineChart',
-      title: 'Each patient’s scores (grey), the median at each checkpoint (blue) with the middle half of patients shaded',
+      title: `${r.trajectories.length < r.baseline.n ? `An even sample of ${r.trajectories.length} of the ${r.baseline.n} patients’` : 'Each patient’s'} scores (grey), the median at each checkpoint (blue) with the middle half of patients shaded`,
       xLabel: 'days since the first dose',
       yLabel: 'score',
       xMax,

@@ -13,7 +13,8 @@ import {
   type ProgramReport,
   type ProgramReportSettings,
   type ReportPatient,
-  type ScorePoint,
+  type ReportScore,
+  type RiskTier,
 } from '@keel/domain';
 import type { OutcomesReportQuery, OutcomesReportResponse } from '@keel/contract';
 import { sql } from 'kysely';
@@ -30,6 +31,8 @@ const enrolledStatuses = ['approved', 'active', 'discharged'] as const;
 /** Weekly engagement: at least one check-in in each 7-day slot (docs/outcomes-report.md, "Check-in adherence"). */
 const CHECK_IN_SLOT_DAYS = 7;
 const RETENTION_GRACE_DAYS = 14;
+/** The trajectory chart carries at most this many patients' lines (an even sample past it); the figures use all. */
+const TRAJECTORY_LINES = 200;
 
 export interface CohortMember {
   id: string;
@@ -47,8 +50,6 @@ export interface LoadedReport {
   timeZone: string;
   period: { from: string; to: string };
 }
-
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 /** The period in program-local calendar days; by default the twelve months up to today. */
 function periodOf(query: OutcomesReportQuery, now: Date, timeZone: string): { from: string; to: string; start: Date; end: Date } {
@@ -141,6 +142,13 @@ function byPatient<T extends { patient_id: string }>(rows: readonly T[]): Map<st
   return map;
 }
 
+// Each patient's rows of a table arrive as one JSON array (`json_agg`, one row per patient), instants as epoch
+// milliseconds (`epoch_ms`): a program's million check-ins and scores become ten thousand rows, parsed natively,
+// with no date text to parse. Exact below 2^53 ms.
+const ms = (column: string) => sql<number>`epoch_ms(${sql.ref(column)})::float8`;
+const msOrNull = (column: string) => sql<number | null>`epoch_ms(${sql.ref(column)})::float8`;
+const agg = <T>(expression: ReturnType<typeof sql>) => sql<T[]>`json_agg(${expression})`.as('rows');
+
 async function loadPatients(db: Db, members: readonly CohortMember[]): Promise<ReportPatient[]> {
   const ids = members.map((m) => m.id);
   if (ids.length === 0) return [];
@@ -148,54 +156,83 @@ async function loadPatients(db: Db, members: readonly CohortMember[]): Promise<R
   const [scores, sessions, blocks, adverse, alerts, risk, checkIns, integration, discharges] = await Promise.all([
     db
       .selectFrom('assessments')
-      .select(['id', 'patient_id', 'instrument', 'total', 'submitted_at'])
+      .select(['patient_id', 'instrument', agg<[string, number, number]>(sql`json_build_array(id, total, epoch_ms(submitted_at))`)])
       .where(inCohort)
       .where('instrument', 'in', ['phq9', 'gad7'])
       .where('total', 'is not', null)
+      .groupBy(['patient_id', 'instrument'])
       .execute(),
-    db.selectFrom('dosing_sessions').select(['id', 'patient_id', 'started_at']).where(inCohort).where('started_at', 'is not', null).execute(),
-    db.selectFrom('gate_evaluations').select(['session_id', 'patient_id', 'evaluated_at', 'reason_codes']).where(inCohort).where('outcome', '=', 'blocked').execute(),
-    db.selectFrom('adverse_events').select(['id', 'patient_id', 'reported_at', 'severity', 'serious', 'kind', 'description']).where(inCohort).execute(),
+    db
+      .selectFrom('dosing_sessions')
+      .select(['patient_id', agg<[string, number]>(sql`json_build_array(id, epoch_ms(started_at))`)])
+      .where(inCohort)
+      .where('started_at', 'is not', null)
+      .groupBy('patient_id')
+      .execute(),
+    db
+      .selectFrom('gate_evaluations')
+      .select(['patient_id', agg<[string, number, string[]]>(sql`json_build_array(session_id, epoch_ms(evaluated_at), reason_codes)`)])
+      .where(inCohort)
+      .where('outcome', '=', 'blocked')
+      .groupBy('patient_id')
+      .execute(),
+    db.selectFrom('adverse_events').select(['id', 'patient_id', ms('reported_at').as('at'), 'severity', 'serious', 'kind', 'description']).where(inCohort).execute(),
     db
       .selectFrom('alerts')
-      .select(['id', 'patient_id', 'code', 'raised_at', 'acknowledged_at', 'escalated_at', 'holds_dosing', 'resolved_at', 'resolution_action'])
+      .select([
+        'id',
+        'patient_id',
+        'code',
+        ms('raised_at').as('raised'),
+        msOrNull('acknowledged_at').as('acknowledged'),
+        msOrNull('escalated_at').as('escalated'),
+        'holds_dosing',
+        msOrNull('resolved_at').as('resolved'),
+        'resolution_action',
+      ])
       .where(inCohort)
       .execute(),
-    db.selectFrom('risk_evaluations').select(['patient_id', 'evaluated_at', 'tier', 'signal_codes']).where(inCohort).execute(),
-    db.selectFrom('check_ins').select(['patient_id', 'submitted_at']).where(inCohort).execute(),
+    db
+      .selectFrom('risk_evaluations')
+      .select(['patient_id', agg<[number, RiskTier, string[]]>(sql`json_build_array(epoch_ms(evaluated_at), tier, signal_codes)`)])
+      .where(inCohort)
+      .groupBy('patient_id')
+      .execute(),
+    db.selectFrom('check_ins').select(['patient_id', agg<number>(sql`epoch_ms(submitted_at)`)]).where(inCohort).groupBy('patient_id').execute(),
     db
       .selectFrom('appointments')
-      .select(['patient_id', 'starts_at', 'status'])
+      .select(['patient_id', agg<[number, boolean]>(sql`json_build_array(epoch_ms(starts_at), status = 'completed')`)])
       .where(inCohort)
       .where('kind', '=', 'integration')
       .where('status', 'in', ['completed', 'missed'])
+      .groupBy('patient_id')
       .execute(),
-    db.selectFrom('discharges').select(['patient_id', 'discharged_at']).where(inCohort).execute(),
+    db.selectFrom('discharges').select(['patient_id', ms('discharged_at').as('at')]).where(inCohort).execute(),
   ]);
-  const scoresBy = byPatient(scores);
-  const sessionsBy = byPatient(sessions);
-  const blocksBy = byPatient(blocks);
+  const phq9By = new Map(scores.filter((r) => r.instrument === 'phq9').map((r) => [r.patient_id, r.rows]));
+  const gad7By = new Map(scores.filter((r) => r.instrument === 'gad7').map((r) => [r.patient_id, r.rows]));
+  const rowsOf = <T>(grouped: readonly { patient_id: string; rows: T[] }[]) => new Map(grouped.map((r) => [r.patient_id, r.rows]));
+  const sessionsBy = rowsOf(sessions);
+  const blocksBy = rowsOf(blocks);
+  const riskBy = rowsOf(risk);
+  const checkInsBy = rowsOf(checkIns);
+  const integrationBy = rowsOf(integration);
   const adverseBy = byPatient(adverse);
   const alertsBy = byPatient(alerts);
-  const riskBy = byPatient(risk);
-  const checkInsBy = byPatient(checkIns);
-  const integrationBy = byPatient(integration);
-  const dischargedAt = new Map(discharges.map((d) => [d.patient_id, iso(d.discharged_at)]));
+  const dischargedAt = new Map(discharges.map((d) => [d.patient_id, d.at]));
+  const series = (rows: [string, number, number][] | undefined): ReportScore[] => (rows ?? []).map(([id, total, at]) => ({ id, at, total }));
 
-  return members.map((m): ReportPatient => {
-    const own = scoresBy.get(m.id) ?? [];
-    const series = (instrument: 'phq9' | 'gad7'): ScorePoint[] =>
-      own.filter((s) => s.instrument === instrument).map((s) => ({ id: s.id, at: iso(s.submitted_at) ?? '', total: Number(s.total) }));
-    return {
+  return members.map(
+    (m): ReportPatient => ({
       patientId: m.id,
-      firstDoseAt: iso(m.firstDoseAt),
+      firstDoseAt: m.firstDoseAt?.getTime() ?? null,
       endedAt: dischargedAt.get(m.id) ?? null,
-      scores: { phq9: series('phq9'), gad7: series('gad7') },
-      sessions: (sessionsBy.get(m.id) ?? []).map((s) => ({ id: s.id, dosedAt: iso(s.started_at) ?? '' })),
-      gateBlocks: (blocksBy.get(m.id) ?? []).map((b) => ({ sessionId: b.session_id, at: iso(b.evaluated_at) ?? '', reasonCodes: b.reason_codes })),
+      scores: { phq9: series(phq9By.get(m.id)), gad7: series(gad7By.get(m.id)) },
+      sessions: (sessionsBy.get(m.id) ?? []).map(([id, dosedAt]) => ({ id, dosedAt })),
+      gateBlocks: (blocksBy.get(m.id) ?? []).map(([sessionId, at, reasonCodes]) => ({ sessionId, at, reasonCodes })),
       adverseEvents: (adverseBy.get(m.id) ?? []).map((e) => ({
         id: e.id,
-        at: iso(e.reported_at) ?? '',
+        at: e.at,
         severity: e.severity,
         serious: e.serious,
         kind: e.kind,
@@ -204,18 +241,18 @@ async function loadPatients(db: Db, members: readonly CohortMember[]): Promise<R
       alerts: (alertsBy.get(m.id) ?? []).map((a) => ({
         id: a.id,
         code: a.code,
-        raisedAt: iso(a.raised_at) ?? '',
-        acknowledgedAt: iso(a.acknowledged_at),
-        escalatedAt: iso(a.escalated_at),
+        raisedAt: a.raised,
+        acknowledgedAt: a.acknowledged,
+        escalatedAt: a.escalated,
         holdsDosing: a.holds_dosing,
-        resolvedAt: iso(a.resolved_at),
+        resolvedAt: a.resolved,
         resolutionAction: a.resolution_action,
       })),
-      riskEvaluations: (riskBy.get(m.id) ?? []).map((r) => ({ at: iso(r.evaluated_at) ?? '', tier: r.tier, signalCodes: r.signal_codes })),
-      checkIns: (checkInsBy.get(m.id) ?? []).map((c) => iso(c.submitted_at) ?? ''),
-      integrationSessions: (integrationBy.get(m.id) ?? []).map((a) => ({ at: iso(a.starts_at) ?? '', attended: a.status === 'completed' })),
-    };
-  });
+      riskEvaluations: (riskBy.get(m.id) ?? []).map(([at, tier, signalCodes]) => ({ at, tier, signalCodes })),
+      checkIns: checkInsBy.get(m.id) ?? [],
+      integrationSessions: (integrationBy.get(m.id) ?? []).map(([at, attended]) => ({ at, attended })),
+    }),
+  );
 }
 
 export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSettings>>): ProgramReportSettings {
@@ -225,6 +262,7 @@ export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSe
     retention: DEFAULT_RETENTION_MILESTONES,
     retentionGraceDays: RETENTION_GRACE_DAYS,
     checkInEveryDays: CHECK_IN_SLOT_DAYS,
+    trajectoryLines: TRAJECTORY_LINES,
   };
 }
 
