@@ -9,6 +9,8 @@
 //   per-patient  check-ins of one patient with 10, 1,000 and 5,000 check-ins in the signal window, 1 connection
 //   panel        GET /api/v1/patients?limit=500&sort=risk vs the hand-written panel SQL served by the baseline, at
 //                each program size, 1 and 16 connections, with both statements' plans (EXPLAIN)
+//   outcomes     GET /api/v1/reports/outcomes (the program, as an admin) vs the hand-written SQL of the same figures
+//                (bench/src/outcomes-sql.ts), at each program size, 1 connection; the two answers are compared
 // and embedded (PGlite): the same ingest through `keel serve` on the embedded database, against PostgreSQL's.
 //
 // Usage: npm run bench -- [--quick] [--with-100k] [--database-url=postgres://…] [--engine=pglite|postgres]
@@ -21,6 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { addDays, endOfLocalDate, wallClock, zonedTimeToUtc } from '@keel/domain';
+import type { OutcomesReportResponse } from '@keel/contract';
 import type { AppDeps } from '../packages/server/src/app.ts';
 import { auditKeyringFromConfig, useAuditKeys } from '../packages/server/src/audit/audit-keys.ts';
 import { createSession } from '../packages/server/src/auth/session.service.ts';
@@ -38,6 +42,7 @@ import { generateProgram } from './src/generate.ts';
 import type { LoadResult, LoadSpec, LoadTarget } from './src/load-client.ts';
 import { loop, progressBar } from './src/measure.ts';
 import { handWrittenPanelSql } from './src/panel-sql.ts';
+import { outcomesDifferences, type SqlOutcomes } from './src/outcomes-compare.ts';
 import { runLoad, startBaseline, startKeel, stopLoadClient, type ServerProcess } from './src/processes.ts';
 
 const { values: argv, positionals } = parseArgs({
@@ -181,6 +186,7 @@ interface Program {
   heavy: { count: number; target: LoadTarget }[];
   clinicianId: string;
   clinicianToken: string;
+  adminToken: string;
   drop: () => Promise<void>;
 }
 
@@ -266,7 +272,7 @@ async function createProgram(engine: 'pglite' | 'postgres', patients: number, wi
     });
     if (toSettle.length > 0) log(`settled ${toSettle.length} patients' risk tiers in ${((Date.now() - settling) / 1000).toFixed(1)} s (${settled.errors} errors)`);
 
-    const session = async (userId: string, role: 'patient' | 'clinician') =>
+    const session = async (userId: string, role: 'patient' | 'clinician' | 'admin') =>
       (await createSession(database.db, { userId, role, mfaVerified: role !== 'patient', clientAddress: '127.0.0.1', now: new Date(), config })).token;
     const targetOf = async (p: { patientId: string; userId: string }): Promise<LoadTarget> => ({ path: p.patientId, token: await session(p.userId, 'patient') });
     const sampleTargets: LoadTarget[] = [];
@@ -274,6 +280,7 @@ async function createProgram(engine: 'pglite' | 'postgres', patients: number, wi
     const heavy: Program['heavy'] = [];
     for (const [i, p] of heavyPatients.entries()) heavy.push({ count: heavyCounts[i] ?? 10, target: await targetOf(p) });
     const clinicianToken = await session(generated.panelClinicianId, 'clinician');
+    const adminToken = await session(generated.adminUserId, 'admin');
     return {
       engine,
       patients,
@@ -285,6 +292,7 @@ async function createProgram(engine: 'pglite' | 'postgres', patients: number, wi
       heavy,
       clinicianId: generated.panelClinicianId,
       clinicianToken,
+      adminToken,
       drop,
     };
   } finally {
@@ -476,6 +484,52 @@ async function measurePanel(program: Program, keel: ServerProcess, base: ServerP
   }
 }
 
+/** The program's outcomes report (docs/outcomes-report.md): the API's answer against the hand-written SQL's. */
+async function measureOutcomes(program: Program, keel: ServerProcess, base: ServerProcess): Promise<void> {
+  // The default period, made explicit so both sides read the same one: the twelve months up to today, local days.
+  const database = await openDatabase({ kind: 'postgres', url: program.url ?? '', poolSize: 1 });
+  const timeZone = (await loadStoredProgramSettings(database.db)).settings.dosing.compliance.timeZone;
+  await database.close();
+  const to = wallClock(new Date(), timeZone).date;
+  const from = addDays(to, -364);
+  const instants = { from: zonedTimeToUtc(from, 0, timeZone).toISOString(), to: endOfLocalDate(to, timeZone).toISOString() };
+  const apiPath = `/api/v1/reports/outcomes?from=${from}&to=${to}`;
+  const sqlPath = `/outcomes?from=${instants.from}&to=${instants.to}`;
+
+  // The same figures, or the ratio means nothing: compare them once.
+  const [apiAnswer, sqlAnswer] = await Promise.all([
+    fetch(`${keel.url}${apiPath}`, { headers: { authorization: `Bearer ${program.adminToken}` } }).then((r) => r.json() as Promise<OutcomesReportResponse>),
+    fetch(`${base.url}${sqlPath}`).then((r) => r.json() as Promise<SqlOutcomes>),
+  ]);
+  const differences = outcomesDifferences(apiAnswer, sqlAnswer);
+  const differing = Object.keys(differences);
+  report.push(
+    differing.length === 0
+      ? `  outcomes: the API's figures and the hand-written SQL's agree (cohort ${apiAnswer.cohort.patients}, ${apiAnswer.safety.sessions} sessions, ${apiAnswer.engagement.checkIns.received} weekly check-in slots filled)`
+      : `  outcomes: ${differing.length} figures DIFFER between the API and the SQL: ${JSON.stringify(differences)}`,
+  );
+  const requests = Math.max(1, Math.min(latencyRequests, program.patients >= 10_000 ? 2 : 5));
+  const spec = (url: string, path: string, token?: string): LoadSpec => ({ url, method: 'GET', targets: [{ path, ...(token ? { token } : {}) }], connections: 1, amount: requests, seed: 41 });
+  const { sides } = await alternate(
+    `outcomes c=1 (${program.patients})`,
+    [
+      { name: `outcomes SQL (baseline), c=1`, spec: spec(base.url, sqlPath), server: base },
+      { name: `outcomes API, c=1`, spec: spec(keel.url, apiPath, program.adminToken), server: keel },
+    ],
+    (s) => ({ ...s, amount: 1 }),
+  );
+  const [sql, api] = sides;
+  if (!sql || !api) return;
+  report.push(`  ${describe(sql)}`, `  ${describe(api)}`);
+  const r = ratio(api, sql, (x) => x.meanMs);
+  report.push(`  outcomes ratio c=1 (API/SQL mean latency per round)   ${showSpread(r)}×`);
+  const at100k = program.patients >= 100_000;
+  target(
+    `outcomes report p50 ≤ 2 s, ${program.patients} patients: ${showSpread(p50(api), 0, ' ms')} (SQL ${showSpread(p50(sql), 0, ' ms')})${at100k ? '' : ' (the target is set at 100,000)'}`,
+    p50(api).median <= 2000 && differing.length === 0,
+  );
+}
+
 async function runProgram(engine: 'pglite' | 'postgres', patients: number): Promise<void> {
   const withIngest = patients === ingestPatients;
   const withPanel = engine === 'postgres' && panelPrograms.includes(patients);
@@ -488,7 +542,10 @@ async function runProgram(engine: 'pglite' | 'postgres', patients: number): Prom
       await measureIngest(program, keel, base);
       if (engine === 'postgres') await measurePerPatient(program, keel);
     }
-    if (withPanel && base) await measurePanel(program, keel, base);
+    if (withPanel && base) {
+      await measurePanel(program, keel, base);
+      await measureOutcomes(program, keel, base);
+    }
   } finally {
     await keel.stop();
     await base?.stop();

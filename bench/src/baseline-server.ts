@@ -4,7 +4,9 @@
 //                                        through fastify-type-provider-zod) and one INSERT of the same row, sent
 //                                        unnamed with parameters as Kysely sends the API's statements;
 //   GET  /panel?clinician=…&limit=…      the hand-written panel query (panel-sql.ts) as a named prepared statement,
-//                                        as the API runs its panel (db/prepared.ts), the rows sent as JSON.
+//                                        as the API runs its panel (db/prepared.ts), the rows sent as JSON;
+//   GET  /outcomes?from=…&to=…           the program's outcomes report as hand-written SQL (outcomes-sql.ts) over
+//                                        the period's instants, as of the earlier of its end and now.
 // No authentication, no audit, no logging: it is the floor the API's figures are compared with.
 // Environment: DATABASE_URL, PORT, POOL_MAX (the API's default pool size, 10, unless told).
 import Fastify from 'fastify';
@@ -12,6 +14,7 @@ import pg from 'pg';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkInRequest, patientParams } from '@keel/contract';
+import { outcomesSql } from './outcomes-sql.ts';
 import { handWrittenPanelSql, panelStatementName } from './panel-sql.ts';
 
 const url = process.env['DATABASE_URL'];
@@ -50,6 +53,12 @@ app.get('/panel', { schema: { querystring: z.object({ clinician: z.uuid(), limit
   const text = handWrittenPanelSql(request.query.limit);
   const result = await pool.query({ name: panelStatementName(text), text, values: [request.query.clinician, new Date()] });
   return { items: result.rows };
+});
+
+app.get('/outcomes', { schema: { querystring: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }) } }, async (request) => {
+  const asOf = new Date(Math.min(Date.parse(request.query.to), Date.now()));
+  const result = await pool.query(outcomesSql, [request.query.from, request.query.to, asOf]);
+  return result.rows[0]?.report;
 });
 
 app.get('/readyz', async () => ({ ok: true }));

@@ -57,6 +57,7 @@ export interface GenerateOptions {
 
 export interface GeneratedProgram {
   panelClinicianId: string;
+  adminUserId: string;
   patients: { patientId: string; userId: string }[];
   rows: number;
 }
@@ -240,6 +241,9 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       staff.push(c, `bench.clinician.${i}@keel.bench`, `Dr. Bench ${i}`, 'clinician', options.passwordHash, iso(nowMs - 200 * DAY));
       staff.push(k, `bench.coach.${i}@keel.bench`, `Coach Bench ${i}`, 'coach', options.passwordHash, iso(nowMs - 200 * DAY));
     }
+    // The medical director who reads the program's outcomes report.
+    const adminUserId = crypto.randomUUID();
+    staff.push(adminUserId, 'bench.admin@keel.bench', 'Bench Medical Director', 'admin', options.passwordHash, iso(nowMs - 200 * DAY));
     rows += await staff.flush(client);
     const panelClinicianId = clinicians[0] ?? '';
 
@@ -364,7 +368,7 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
     await client.query('INSERT INTO patient_panel_summary SELECT f.*, clock_timestamp() FROM patient_panel_facts f');
     rows += options.patients;
     await client.query('ANALYZE patient_panel_summary');
-    return { panelClinicianId, patients, rows };
+    return { panelClinicianId, adminUserId, patients, rows };
   } finally {
     await client.query('RESET session_replication_role').catch(() => undefined);
     client.release();
