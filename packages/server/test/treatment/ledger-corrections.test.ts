@@ -218,10 +218,22 @@ describe('a ledger that already has a problem', () => {
   it('on hand already fell below zero earlier: a correction that takes it below zero now is refused by the use-case, not left to the database', async () => {
     const w = await readyWorld(t, 2);
     const dispensed = await firstEntry(w);
-    // A disposal dated an hour before the dispense that supplied it: on hand is −1 between the two.
-    const occurredAt = new Date(t.clock.now().getTime() - HOUR).toISOString();
-    const disposal = await expectStatus(w.call('clinician', 'POST', `${ledgerUrl(w)}/disposals`, { kind: 'disposed', units: 1, manner: 'Destroyed, witnessed', occurredAt }), 201);
-    const disposalId = disposal.json<{ entry: { id: string } }>().entry.id;
+    // A disposal dated an hour before the dispense that supplied it (on hand −1 between the two), planted as an
+    // import would leave it: the API refuses to record one (ledger-writers.test.ts).
+    const disposalId = crypto.randomUUID();
+    await t.database.db
+      .insertInto('ledger_entries')
+      .values({
+        id: disposalId,
+        patient_id: w.patient.patientId,
+        kind: 'disposed',
+        units: 1,
+        occurred_at: new Date(t.clock.now().getTime() - HOUR),
+        recorded_by: w.clinician.id,
+        recorded_at: t.clock.now(),
+        manner: 'Destroyed, witnessed',
+      })
+      .execute();
     // −2 stays within the dispense of 2 but leaves −1 at home; the earlier dip is the one the reconciliation names.
     const refused = await expectStatus(correct(w, { correctsId: dispensed.id, deltaUnits: -2, reason: 'Nothing was dispensed' }), 422);
     expect(refused.json()).toMatchObject(refusal([{ field: 'deltaUnits', message: `On hand falls to -1 at entry ${disposalId}.` }]));

@@ -87,6 +87,9 @@ describe('a loss report', () => {
 describe('a disposal or a return', () => {
   it('of exactly what is on hand is recorded in full, with its audit row', async () => {
     const w = await readyWorld(t, 2);
+    // Dated an hour back, after the dispense (two hours back once the clock moves on).
+    t.clock.advance(2 * 3_600_000);
+    await w.refresh();
     const occurredAt = new Date(t.clock.now().getTime() - 3_600_000).toISOString();
     const disposed = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt }), 201);
     expect(disposed.json()).toMatchObject({ entry: { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt, recordedBy: w.clinician.id }, onHand: 0 });
@@ -97,6 +100,19 @@ describe('a disposal or a return', () => {
     expect(await audited(w, 'ledger.disposed')).toEqual([
       { action: 'ledger.disposed', actor_id: w.clinician.id, resource_type: 'ledger', outcome: 'success', detail: { units: 2 } },
     ]);
+  });
+
+  it('dated before the units it disposes of were dispensed is refused, naming the time; nothing is stored', async () => {
+    const w = await readyWorld(t, 2);
+    // The two units were dispensed now; a disposal dated an hour ago would have left on hand at −2 until now.
+    const occurredAt = new Date(t.clock.now().getTime() - 3_600_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: 'is before the units were on hand: 2 units dated then would leave fewer than none on hand' }] });
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
+    expect(await audited(w, 'ledger.disposed')).toEqual([]);
+    // The same disposal dated after the dispense is recorded, and the ledger stays correctable.
+    t.clock.advance(60_000);
+    await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt: t.clock.now().toISOString() }), 201);
   });
 
   it('without a time is recorded at the time it was recorded', async () => {

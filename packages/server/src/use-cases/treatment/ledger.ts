@@ -316,18 +316,28 @@ export async function recordDisposal(
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
     await lockLedgerBalance(tx, input.patientId);
-    const onHand = await onHandNow(tx, input.patientId);
+    const rows = await ledgerRows(tx, input.patientId);
+    const onHand = summarizeLedger(rows.map(toLedgerEntry)).onHand;
     if (input.units > onHand) throw validationFailed([{ field: 'units', message: `is more than the ${onHand} units on hand` }]);
-    const entry = await insertEntry(tx, {
+    const row = {
       id: crypto.randomUUID(),
       patient_id: input.patientId,
       kind: input.kind,
       units: input.units,
-      occurred_at: input.occurredAt ?? ctx.now,
+      occurred_at: input.occurredAt ? new Date(input.occurredAt) : ctx.now,
       recorded_by: ctx.actorId ?? '',
       recorded_at: ctx.now,
       manner: input.manner,
-    });
+    };
+    // A disposal dated in the past must also have been covered then, and at every entry since: the units must have
+    // been on hand at its time (not only now). The domain's running balance decides, as for a correction; a
+    // ledger that already dips below zero somewhere is judged on what is on hand now only.
+    const negative = (r: ReturnType<typeof reconcile>) => (r.kind === 'unreconciled' ? r.problems.some((p) => p.code === 'NEGATIVE_ON_HAND') : false);
+    const proposed = [...rows, { ...row, session_id: null, dispense_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, corrects_id: null, note: null }];
+    if (negative(reconcile(proposed.map(toLedgerEntry))) && !negative(reconcile(rows.map(toLedgerEntry)))) {
+      throw validationFailed([{ field: 'occurredAt', message: `is before the units were on hand: ${input.units} units dated then would leave fewer than none on hand` }]);
+    }
+    const entry = await insertEntry(tx, row);
     await writeAudit(tx, ctx, {
       action: `ledger.${input.kind}`,
       resourceType: 'ledger',
