@@ -115,6 +115,15 @@ describe('a disposal or a return', () => {
     await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt: t.clock.now().toISOString() }), 201);
   });
 
+  it('dated in the future (past five minutes of clock leeway) is refused; four minutes ahead is taken', async () => {
+    const w = await readyWorld(t, 2);
+    const at = (minutes: number) => new Date(t.clock.now().getTime() + minutes * 60_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: at(6) }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: 'cannot be in the future' }] });
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
+    await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: at(4) }), 201);
+  });
+
   it('without a time is recorded at the time it was recorded', async () => {
     const w = await readyWorld(t, 2);
     const returned = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier' }), 201);

@@ -316,6 +316,9 @@ export async function recordDisposal(
   return inTransaction(deps.database.db, async (tx) => {
     await lockPatientShared(tx, input.patientId);
     await lockLedgerBalance(tx, input.patientId);
+    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : ctx.now;
+    // A few minutes' leeway for the recorder's clock (the same five minutes a visit's time is allowed).
+    if (occurredAt.getTime() > ctx.now.getTime() + 5 * 60_000) throw validationFailed([{ field: 'occurredAt', message: 'cannot be in the future' }]);
     const rows = await ledgerRows(tx, input.patientId);
     const onHand = summarizeLedger(rows.map(toLedgerEntry)).onHand;
     if (input.units > onHand) throw validationFailed([{ field: 'units', message: `is more than the ${onHand} units on hand` }]);
@@ -324,7 +327,7 @@ export async function recordDisposal(
       patient_id: input.patientId,
       kind: input.kind,
       units: input.units,
-      occurred_at: input.occurredAt ? new Date(input.occurredAt) : ctx.now,
+      occurred_at: occurredAt,
       recorded_by: ctx.actorId ?? '',
       recorded_at: ctx.now,
       manner: input.manner,
