@@ -427,6 +427,25 @@ describe('instants given as epoch milliseconds', () => {
   });
 });
 
+describe('time to response to a tenth of a day', () => {
+  it('ties responses within the same tenth: one step with both events', () => {
+    const dose = Date.parse('2026-03-01T12:00:00.000Z');
+    const hours = (h: number) => dose + h * 3_600_000;
+    const patient = (id: string, respondedAtHours: number): ReportPatient => ({
+      ...empty(id, noon('2026-03-01')),
+      scores: { phq9: [{ id: `${id}-0`, at: noon('2026-02-28'), total: 20 }, { id: `${id}-1`, at: hours(respondedAtHours), total: 10 }] },
+    });
+    // Day 26 + 0.5 h → 26.0; day 26 + 1 h → 26.0; day 26 + 1.5 h → 26.1 (26.0625 rounds up).
+    const cohort = [patient('P', 26 * 24 + 0.5), patient('Q', 26 * 24 + 1), patient('R', 26 * 24 + 1.5)];
+    const ttr = programReport(cohort, period, now, settings).severity.phq9.timeToResponse;
+    expect(ttr.steps.map((s) => [s.time, s.atRisk, s.events, s.censored])).toEqual([
+      [26, 3, 2, 0],
+      [26.1, 1, 1, 0],
+    ]);
+    expect(ttr.steps.map((s) => s.survival)).toEqual([expect.closeTo(1 / 3, 12), 0]);
+  });
+});
+
 describe('the trajectory chart past its limit of lines', () => {
   it('draws an even sample, and the figures still count every patient', () => {
     const capped = programReport([A, B, C, D, E], period, now, { ...settings, trajectoryLines: 2 });

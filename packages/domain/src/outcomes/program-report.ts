@@ -302,6 +302,15 @@ function sortedScores(patient: ReportPatient, instrument: OutcomeInstrument): { 
     .sort((a, b) => a.ms - b.ms || a.point.id.localeCompare(b.point.id));
 }
 
+/**
+ * Days to a tenth, as the trajectories are drawn: the time-to-response curve steps at most ten times a day, so a
+ * program of thousands has a curve of at most a few thousand steps (one per patient otherwise), and patients
+ * responding within the same 2.4 hours are tied, events before censorings as usual.
+ */
+function tenthsOfDay(ms: number): number {
+  return Math.round((ms / DAY) * 10) / 10;
+}
+
 function instrumentReport(
   instrument: OutcomeInstrument,
   dosed: readonly Dosed[],
@@ -337,10 +346,10 @@ function instrumentReport(
     const first = onTreatment.find((s) => isResponse(baseline, s.point.total, settings.outcomes) === true);
     const last = onTreatment[onTreatment.length - 1] as { ms: number };
     if (first) {
-      timeToEvent.push({ time: (first.ms - d.firstDoseMs) / DAY, event: true });
+      timeToEvent.push({ time: tenthsOfDay(first.ms - d.firstDoseMs), event: true });
       behind.add(`${instrument}.responded`, d.patient.patientId);
     } else {
-      timeToEvent.push({ time: (last.ms - d.firstDoseMs) / DAY, event: false });
+      timeToEvent.push({ time: tenthsOfDay(last.ms - d.firstDoseMs), event: false });
     }
   }
 
@@ -399,7 +408,7 @@ function instrumentReport(
 
   const trajectories = evenSample(lines, settings.trajectoryLines).map(({ dose, scores }) => ({
     patientId: dose.patient.patientId,
-    points: scores.map((s) => ({ day: Math.round(((s.ms - dose.firstDoseMs) / DAY) * 10) / 10, total: s.point.total })),
+    points: scores.map((s) => ({ day: tenthsOfDay(s.ms - dose.firstDoseMs), total: s.point.total })),
   }));
   const steps = kaplanMeier(timeToEvent);
   return {
