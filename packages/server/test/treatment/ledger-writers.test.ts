@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordTestPdmpCheck } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { expectStatus, readyWorld, type World } from './treatment-world.ts';
+import { dispense, expectStatus, readyWorld, type World } from './treatment-world.ts';
 
 /**
  * The ledger's writers that take units off hand (losses, disposals and returns), read in full: the answer, the entry
@@ -84,6 +85,35 @@ describe('a loss report', () => {
   });
 });
 
+describe('a dispense dated a few minutes ahead', () => {
+  it('is on the ledger at the time it was recorded, so a loss recorded in between keeps the ledger reconciled', async () => {
+    const w = await readyWorld(t, 2);
+    await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 2, kind: 'lost', circumstances: 'Dropped them' }), 201);
+    const recordedAt = t.clock.now().toISOString();
+    const ahead = new Date(t.clock.now().getTime() + 4 * 60_000).toISOString();
+    await recordTestPdmpCheck(t, w.patient.patientId, w.clinician.id);
+    const filled = await expectStatus(
+      w.call('clinician', 'POST', `/api/v1/patients/${w.patient.patientId}/dispenses`, {
+        units: 2,
+        form: 'sublingual_tablet',
+        strengthMg: 300,
+        dispensedAt: ahead,
+        dispenser: 'Keel Test Pharmacy',
+        shipTo: '1 Test Road, Oakland, CA 94607',
+      }),
+      201,
+    );
+    expect(filled.json()).toMatchObject({ dispense: { dispensedAt: ahead } });
+    await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 2, kind: 'lost', circumstances: 'Dropped them again' }), 201);
+    const ledger = (await expectStatus(w.call('clinician', 'GET', `/api/v1/patients/${w.patient.patientId}/ledger`), 200)).json<{
+      entries: { kind: string; occurredAt: string }[];
+      reconciliation: { status: string };
+    }>();
+    expect(ledger.reconciliation.status).toBe('reconciled');
+    expect(ledger.entries.filter((e) => e.kind === 'dispensed').map((e) => e.occurredAt)).toContain(recordedAt);
+  });
+});
+
 describe('a disposal or a return', () => {
   it('of exactly what is on hand is recorded in full, with its audit row', async () => {
     const w = await readyWorld(t, 2);
@@ -107,12 +137,42 @@ describe('a disposal or a return', () => {
     // The two units were dispensed now; a disposal dated an hour ago would have left on hand at −2 until now.
     const occurredAt = new Date(t.clock.now().getTime() - 3_600_000).toISOString();
     const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt }), 422);
-    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: 'is before the units were on hand: 2 units dated then would leave fewer than none on hand' }] });
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: `is too early: 2 units removed then would leave on hand below zero on ${occurredAt}` }] });
     expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
     expect(await audited(w, 'ledger.disposed')).toEqual([]);
     // The same disposal dated after the dispense is recorded, and the ledger stays correctable.
     t.clock.advance(60_000);
     await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt: t.clock.now().toISOString() }), 201);
+  });
+
+  it('dated where it would take a later entry below zero is refused, naming when on hand would fall below zero', async () => {
+    const w = await readyWorld(t, 2);
+    const t0 = t.clock.now().getTime();
+    // Two dispensed at T0; both lost at T0 + 2 h; two more dispensed at T0 + 2 h 1 min.
+    t.clock.advance(2 * 3_600_000);
+    await w.refresh();
+    const lossAt = t.clock.now().toISOString();
+    await expectStatus(w.call('patient', 'POST', url(w, 'losses'), { units: 2, kind: 'lost', circumstances: 'Dropped them' }), 201);
+    t.clock.advance(60_000);
+    await w.refresh();
+    await dispense(w, 2);
+    // A disposal of two dated T0 + 1 h: both units were there then, but the loss at T0 + 2 h would find none.
+    const occurredAt = new Date(t0 + 3_600_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed, witnessed', occurredAt }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: `is too early: 2 units removed then would leave on hand below zero on ${lossAt}` }] });
+  });
+
+  it('dated before the last pill count is refused: the count stands for what was on hand then', async () => {
+    const w = await readyWorld(t, 2);
+    const t0 = t.clock.now().getTime();
+    t.clock.advance(2 * 3_600_000);
+    await w.refresh();
+    const countedAt = t.clock.now().toISOString();
+    await expectStatus(w.call('clinician', 'POST', url(w, 'counts'), { countedUnits: 2 }), 201);
+    const occurredAt = new Date(t0 + 3_600_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed, witnessed', occurredAt }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: `is before the pill count of ${countedAt}, which stands for what was on hand then` }] });
+    expect(await audited(w, 'ledger.disposed')).toEqual([]);
   });
 
   it('dated in the future (past five minutes of clock leeway) is refused; four minutes ahead is taken', async () => {

@@ -122,7 +122,10 @@ export async function recordDispense(
       patient_id: input.patientId,
       kind: 'dispensed',
       units: input.units,
-      occurred_at: input.dispensedAt,
+      // On the ledger no later than the moment it is recorded: a fill dated a few minutes ahead (a clock's skew, which
+      // the dispense record keeps as given) must not count toward what is on hand before it exists, or a loss or a
+      // dose recorded in between would take the running balance below zero.
+      occurred_at: new Date(Math.min(new Date(input.dispensedAt).getTime(), ctx.now.getTime())),
       recorded_by: ctx.actorId ?? '',
       recorded_at: ctx.now,
       dispense_id: id,
@@ -335,10 +338,17 @@ export async function recordDisposal(
     // A disposal dated in the past must also have been covered then, and at every entry since: the units must have
     // been on hand at its time (not only now). The domain's running balance decides, as for a correction; a
     // ledger that already dips below zero somewhere is judged on what is on hand now only.
-    const negative = (r: ReturnType<typeof reconcile>) => (r.kind === 'unreconciled' ? r.problems.some((p) => p.code === 'NEGATIVE_ON_HAND') : false);
+    // A count stands for what was in hand at its time: a disposal dated before the last one would contradict it.
+    const lastCount = rows.filter((r) => r.kind === 'counted').reduce<Date | null>((latest, r) => (latest && latest >= r.occurred_at ? latest : r.occurred_at), null);
+    if (lastCount && occurredAt < lastCount) {
+      throw validationFailed([{ field: 'occurredAt', message: `is before the pill count of ${lastCount.toISOString()}, which stands for what was on hand then` }]);
+    }
+    const negativeAt = (r: ReturnType<typeof reconcile>) => (r.kind === 'unreconciled' ? r.problems.find((p) => p.code === 'NEGATIVE_ON_HAND') : undefined);
     const proposed = [...rows, { ...row, session_id: null, dispense_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, corrects_id: null, note: null }];
-    if (negative(reconcile(proposed.map(toLedgerEntry))) && !negative(reconcile(rows.map(toLedgerEntry)))) {
-      throw validationFailed([{ field: 'occurredAt', message: `is before the units were on hand: ${input.units} units dated then would leave fewer than none on hand` }]);
+    const dip = negativeAt(reconcile(proposed.map(toLedgerEntry)));
+    if (dip && !negativeAt(reconcile(rows.map(toLedgerEntry)))) {
+      const at = rows.find((r) => r.id === dip.entryId)?.occurred_at ?? occurredAt;
+      throw validationFailed([{ field: 'occurredAt', message: `is too early: ${input.units} units removed then would leave on hand below zero on ${at.toISOString()}` }]);
     }
     const entry = await insertEntry(tx, row);
     await writeAudit(tx, ctx, {
