@@ -58,7 +58,7 @@ async function people() {
 type People = Awaited<ReturnType<typeof people>>;
 
 type Status = 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'expired';
-async function plantSession(p: People, fields: { status: Status; authorizedAt?: Date | null; expiresAt?: Date | null; startedAt?: Date | null }): Promise<string> {
+async function plantSession(p: People, fields: { status: Status; authorizedAt?: Date | null; expiresAt?: Date | null; startedAt?: Date | null; createdBy?: string }): Promise<string> {
   const id = crypto.randomUUID();
   // A session past its authorization was authorized (the table's checks): three hours ago unless given.
   const authorizedAt = fields.authorizedAt !== undefined ? fields.authorizedAt : fields.status === 'scheduled' || fields.status === 'aborted' ? null : at(-3 * 60 * MINUTE);
@@ -78,7 +78,7 @@ async function plantSession(p: People, fields: { status: Status; authorizedAt?: 
       completed_at: null,
       aborted_at: null,
       abort_reason: null,
-      created_by: p.patient.id,
+      created_by: fields.createdBy ?? p.patient.id,
       created_at: at(-2 * 60 * MINUTE),
       expired_at: fields.status === 'expired' ? expiresAt : null,
     })
@@ -87,9 +87,9 @@ async function plantSession(p: People, fields: { status: Status; authorizedAt?: 
 }
 
 /** An authorization with `units` set aside for its dose (an `administered` entry) out of 5 dispensed. */
-async function reserved(p: People, units: number, expiresAt: Date): Promise<{ sessionId: string; entryId: string }> {
+async function reserved(p: People, units: number, expiresAt: Date, createdBy?: string): Promise<{ sessionId: string; entryId: string }> {
   await insertDispense(t, p.patient.patientId, p.clinician.id, 5, at(-DAY));
-  const sessionId = await plantSession(p, { status: 'authorized', authorizedAt: at(-40 * MINUTE), expiresAt });
+  const sessionId = await plantSession(p, { status: 'authorized', authorizedAt: at(-40 * MINUTE), expiresAt, ...(createdBy ? { createdBy } : {}) });
   const entryId = await insertLedger(t, p.patient.patientId, p.patient.id, { kind: 'administered', units, at: at(-40 * MINUTE), sessionId });
   return { sessionId, entryId };
 }
@@ -142,7 +142,8 @@ const ABORTED_NOTE = 'The session was ended before it started: the dose was not 
 describe('expireLapsedAuthorizations', () => {
   it('expires a lapsed authorization and returns its reserved units with a correction recorded by the authorizer', async () => {
     const p = await people();
-    const { sessionId, entryId } = await reserved(p, 2, at(-10 * MINUTE));
+    // Booked by the clinician, authorized by the patient: the correction names the one who authorized it.
+    const { sessionId, entryId } = await reserved(p, 2, at(-10 * MINUTE), p.clinician.id);
     // The start's blocked evaluation by someone else is not the authorization.
     await gateEvaluation(p, sessionId, p.clinician.id, 'start', 'blocked');
     await gateEvaluation(p, sessionId, p.sitter.id, 'authorize', 'blocked');
