@@ -266,19 +266,21 @@ describe('expireLapsedAuthorizations', () => {
 
 describe('expireAuthorizationsJob', () => {
   it('expires every lapsed authorization, the oldest first, and leaves the open ones', async () => {
+    // A year before the other tests' sessions, so that the job's answer holds these alone.
+    const YEAR = 365 * DAY;
     const p = await people();
     const q = await people();
-    const a = await plantSession(p, { status: 'authorized', authorizedAt: at(-35 * MINUTE), expiresAt: at(-5 * MINUTE) });
-    const b = await plantSession(q, { status: 'authorized', authorizedAt: at(-50 * MINUTE), expiresAt: at(-20 * MINUTE) });
-    const c = await plantSession(q, { status: 'authorized', authorizedAt: at(-29 * MINUTE), expiresAt: at(1) });
-    const d = await plantSession(p, { status: 'authorized', authorizedAt: at(-30 * MINUTE), expiresAt: at(0) });
+    const a = await plantSession(p, { status: 'authorized', authorizedAt: at(-YEAR - 35 * MINUTE), expiresAt: at(-YEAR - 5 * MINUTE) });
+    const b = await plantSession(q, { status: 'authorized', authorizedAt: at(-YEAR - 50 * MINUTE), expiresAt: at(-YEAR - 20 * MINUTE) });
+    const c = await plantSession(q, { status: 'authorized', authorizedAt: at(-YEAR - 29 * MINUTE), expiresAt: at(-YEAR + 1) });
+    const d = await plantSession(p, { status: 'authorized', authorizedAt: at(-YEAR - 30 * MINUTE), expiresAt: at(-YEAR) });
 
-    const { expired } = await expireAuthorizationsJob(t.deps, t.clock.now());
-    expect(expired.filter((id) => [a, b, c, d].includes(id))).toEqual([b, a, d]);
+    expect(await expireAuthorizationsJob(t.deps, at(-YEAR))).toEqual({ expired: [b, a, d] });
     expect([(await sessionRow(a)).status, (await sessionRow(b)).status, (await sessionRow(c)).status, (await sessionRow(d)).status]).toEqual(['expired', 'expired', 'authorized', 'expired']);
+    expect((await sessionRow(b)).expired_at).toEqual(at(-YEAR));
     const job = await t.database.db.selectFrom('audit_log').select(['action', 'actor_id', 'actor_role', 'request_id', 'resource_id']).where('resource_id', '=', b).execute();
     expect(job).toEqual([{ action: 'session.authorization_expired', actor_id: null, actor_role: 'system', request_id: 'job:sessions.expire-authorizations', resource_id: b }]);
-    expect((await expireAuthorizationsJob(t.deps, t.clock.now())).expired.filter((id) => [a, b, c, d].includes(id))).toEqual([]);
+    expect(await expireAuthorizationsJob(t.deps, at(-YEAR))).toEqual({ expired: [] });
   });
 });
 
@@ -333,7 +335,8 @@ describe('startSession', () => {
   });
 
   it('takes the dose on a fresh decision: in progress, the live event, the first follow-up due and a successful audit row', async () => {
-    const w = await readyWorld(t);
+    // One unit dispensed: the authorization set it aside, and the start counts it as this session's own.
+    const w = await readyWorld(t, 1);
     const sessionId = await schedule(w);
     await prepare(w, sessionId);
     expect((await authorize(w, sessionId)).outcome).toBe('authorized');
@@ -349,6 +352,10 @@ describe('startSession', () => {
     ]);
     expect((await auditRows(w.patient.patientId)).filter((r) => r.action === 'session.start')).toEqual([
       { action: 'session.start', resource_type: 'session', resource_id: sessionId, patient_id: w.patient.patientId, outcome: 'success', actor_id: w.patient.id, detail: { evaluationId: evaluation.id, reasonCodes: [] } },
+    ]);
+    // The dose is evidence too: the warning signs are read again, and this patient's first tier is recorded for it.
+    expect(await t.database.db.selectFrom('risk_evaluations').select(['trigger', 'tier', 'previous_tier']).where('patient_id', '=', w.patient.patientId).execute()).toEqual([
+      { trigger: 'dose_taken', tier: 'low', previous_tier: null },
     ]);
   });
 
