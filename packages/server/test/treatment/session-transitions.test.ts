@@ -376,6 +376,18 @@ describe('startSession', () => {
     ]);
   });
 
+  it('makes no follow-up due for a dose the cadence does not ask for (the second, under every sixth)', async () => {
+    const w = await readyWorld(t);
+    await plantSession({ patient: w.patient, clinician: w.clinician, sitter: w.sitter }, { status: 'completed', authorizedAt: at(-4 * DAY - 10 * MINUTE), expiresAt: at(-4 * DAY + 20 * MINUTE), startedAt: at(-4 * DAY) });
+    const sessionId = await schedule(w);
+    await prepare(w, sessionId);
+    const decision = await authorize(w, sessionId);
+    expect(decision.outcome, JSON.stringify(decision.reasons)).toBe('authorized');
+    await startSession({ deps: t.deps, ctx: ctxOf(w.patient) }, { patientId: w.patient.patientId, sessionId });
+    expect((await sessionRow(sessionId)).status).toBe('in_progress');
+    expect(await t.database.db.selectFrom('follow_ups').select('cause').where('patient_id', '=', w.patient.patientId).execute()).toEqual([]);
+  });
+
   it('refuses to start a session that is not authorized', async () => {
     const p = await people();
     const sessionId = await plantSession(p, { status: 'scheduled' });
@@ -517,6 +529,22 @@ describe('completeSession', () => {
       ]);
     }
     expect((await sessionRow(sessionId)).status).toBe('in_progress');
+  });
+
+  it('adds the patient’s own "not yet" to what the sitter has not yet said', async () => {
+    const p = await people();
+    const sessionId = await dosed(p, 61);
+    const error = await refusal(completeSession(ucOf(p.patient), { patientId: p.patient.patientId, sessionId, ...post, sitterConfirmsBaseline: false }));
+    expect([error.message, error.extensions]).toEqual([
+      `The session stays open: ${NOT_CONFIRMED} ${PATIENT_NOT_BASELINE}`,
+      {
+        reasons: [
+          { code: 'SITTER_BASELINE_NOT_CONFIRMED', message: NOT_CONFIRMED },
+          { code: 'SITTER_SAYS_NOT_BASELINE', message: PATIENT_NOT_BASELINE },
+        ],
+        observationEndsAt: '2026-06-01T11:59:00.000Z',
+      },
+    ]);
   });
 
   it('refuses to complete a session that is not in progress', async () => {
