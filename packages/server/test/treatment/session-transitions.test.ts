@@ -569,9 +569,9 @@ describe('abortSession', () => {
     expect([correction?.units, correction?.corrects_id, correction?.recorded_by, correction?.note]).toEqual([2, entryId, p.patient.id, ABORTED_NOTE]);
     expect(await onHand(p.patient.patientId)).toBe(5);
     expect(await alerts(p.patient.patientId)).toEqual([]);
-    expect((await auditRows(p.patient.patientId)).map((r) => [r.action, r.resource_id, r.detail])).toEqual([
-      ['ledger.correction', correction?.id, { correctsId: entryId, deltaUnits: 2, sessionId, cause: 'dose_not_taken' }],
-      ['session.abort', sessionId, { fromStatus: 'authorized', afterDose: false, alertIds: [] }],
+    expect(await auditRows(p.patient.patientId)).toEqual([
+      { action: 'ledger.correction', resource_type: 'ledger', resource_id: correction?.id, patient_id: p.patient.patientId, outcome: 'success', actor_id: p.patient.id, detail: { correctsId: entryId, deltaUnits: 2, sessionId, cause: 'dose_not_taken' } },
+      { action: 'session.abort', resource_type: 'session', resource_id: sessionId, patient_id: p.patient.patientId, outcome: 'success', actor_id: p.patient.id, detail: { fromStatus: 'authorized', afterDose: false, alertIds: [] } },
     ]);
   });
 
