@@ -15,7 +15,7 @@ interface SqlCheckpoint {
 export interface SqlOutcomes {
   cohort: { patients: number; dosed: number };
   checkpoints: SqlCheckpoint[] | null;
-  timeToResponse: { instrument: string; n: number; responders: number }[] | null;
+  timeToResponse: { instrument: string; n: number; responders: number; medianDays: number | null }[] | null;
   sessions: number;
   adverseEvents: Record<string, number> | null;
   seriousAdverseEvents: number;
@@ -51,27 +51,39 @@ export function outcomesDifferences(api: OutcomesReportResponse, sql: SqlOutcome
   for (const severity of ['mild', 'moderate', 'severe'] as const) {
     pairs.push([`safety.adverseEvents.${severity}`, api.safety.adverseEvents.find((e) => e.severity === severity)?.count ?? 0, sql.adverseEvents?.[severity] ?? 0]);
   }
-  for (const a of api.safety.alerts) {
-    const s = sql.alerts?.find((x) => x.code === a.code);
-    pairs.push([`safety.alerts.${a.code}`, [a.count, a.unacknowledged], s ? [s.count, s.unacknowledged] : null]);
+  // Keyed figures are compared over the keys either side names, so a figure only one side has is a difference.
+  const keys = (...lists: (readonly string[])[]) => [...new Set(lists.flat())].sort();
+  for (const code of keys(api.safety.alerts.map((a) => a.code), (sql.alerts ?? []).map((a) => a.code))) {
+    const a = api.safety.alerts.find((x) => x.code === code);
+    const s = sql.alerts?.find((x) => x.code === code);
+    pairs.push([`safety.alerts.${code}`, a ? [a.count, a.unacknowledged] : null, s ? [s.count, s.unacknowledged] : null]);
   }
-  for (const s of api.dependence.signals) pairs.push([`dependence.signals.${s.code}`, s.onsets, sql.signals?.[s.code] ?? 0]);
-  for (const r of api.engagement.retention) {
-    const s = sql.retention?.[r.key];
-    pairs.push([`engagement.retention.${r.key}`, [r.retained.denominator, r.retained.numerator], s ? [s.eligible, s.retained] : [0, 0]]);
+  for (const code of keys(api.dependence.signals.map((s) => s.code), Object.keys(sql.signals ?? {}))) {
+    pairs.push([`dependence.signals.${code}`, api.dependence.signals.find((s) => s.code === code)?.onsets ?? 0, sql.signals?.[code] ?? 0]);
+  }
+  for (const key of keys(api.engagement.retention.map((r) => r.key), Object.keys(sql.retention ?? {}))) {
+    const r = api.engagement.retention.find((x) => x.key === key);
+    const s = sql.retention?.[key];
+    pairs.push([`engagement.retention.${key}`, r ? [r.retained.denominator, r.retained.numerator] : [0, 0], s ? [s.eligible, s.retained] : [0, 0]]);
   }
   for (const instrument of ['phq9', 'gad7'] as const) {
     const report = api.severity[instrument];
-    for (const c of report.checkpoints) {
-      const s = sql.checkpoints?.find((x) => x.instrument === instrument && x.key === c.key);
+    const sqlKeys = (sql.checkpoints ?? []).filter((x) => x.instrument === instrument).map((x) => x.key);
+    for (const key of keys(report.checkpoints.filter((c) => c.eligible > 0).map((c) => c.key), sqlKeys)) {
+      const c = report.checkpoints.find((x) => x.key === key);
+      const s = sql.checkpoints?.find((x) => x.instrument === instrument && x.key === key);
       pairs.push([
-        `${instrument}.${c.key}`,
-        [c.eligible, c.withBaseline, c.measured, c.response.numerator, c.remission.numerator],
+        `${instrument}.${key}`,
+        c ? [c.eligible, c.withBaseline, c.measured, c.response.numerator, c.remission.numerator] : [0, 0, 0, 0, 0],
         s ? [s.eligible, s.with_baseline, s.measured, s.response, s.remission] : [0, 0, 0, 0, 0],
       ]);
     }
     const t = sql.timeToResponse?.find((x) => x.instrument === instrument);
-    pairs.push([`${instrument}.timeToResponse`, [report.timeToResponse.n, report.timeToResponse.responders], t ? [Number(t.n), Number(t.responders)] : [0, 0]]);
+    pairs.push([
+      `${instrument}.timeToResponse`,
+      [report.timeToResponse.n, report.timeToResponse.responders, report.timeToResponse.medianDays],
+      t ? [Number(t.n), Number(t.responders), t.medianDays === null ? null : Number(t.medianDays)] : [0, 0, null],
+    ]);
   }
   const differences: Record<string, [unknown, unknown]> = {};
   for (const [name, a, s] of pairs) if (JSON.stringify(a) !== JSON.stringify(s)) differences[name] = [a, s];

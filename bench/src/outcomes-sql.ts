@@ -5,7 +5,8 @@
 // compares a set of them between the two answers, so the baseline is checked to be doing the same work.
 //
 // Parameters: $1 the period's start, $2 its end (the last local day's end), $3 as of (the earlier of the end and
-// now). A day is 86,400 s, as the domain counts days since the first dose (not calendar days).
+// now). A day is 86,400 s, as the domain counts days since the first dose (not calendar days); time to response is
+// read to a tenth of a day, as the report reads it.
 export const outcomesSql = `
 WITH
 first_dose AS (
@@ -74,7 +75,7 @@ followed AS (
   WHERE b.total > 0 GROUP BY b.patient_id, b.instrument
 ),
 km_times AS (
-  SELECT instrument, extract(epoch FROM coalesce(responded, last_score) - first_dose) / 86400 AS t,
+  SELECT instrument, round(extract(epoch FROM coalesce(responded, last_score) - first_dose) / 8640) / 10 AS t,
     count(*) FILTER (WHERE responded IS NOT NULL) AS events, count(*) AS here
   FROM followed GROUP BY instrument, t
 ),

@@ -226,7 +226,7 @@ function InstrumentView({ inst, name, report, open }: { inst: Instrument; name: 
         </ComposedChart>
       </ChartBox>
       <Text size="xs" c="dimmed">
-        Grey lines: {inst.trajectories.length < inst.baseline.n ? `an even sample of ${inst.trajectories.length} of the ${inst.baseline.n} patients’` : `each patient’s (${inst.trajectories.length})`} {name} scores by days since the first dose. Dark line: the median at each checkpoint; shaded band: 25th to 75th percentile.
+        Grey lines: {inst.trajectories.length < inst.baseline.n ? `an even sample of ${inst.trajectories.length} of the ${inst.baseline.n} patients’ ${name} scores` : `each patient’s ${name} scores (${inst.trajectories.length} patients)`} by days since the first dose. Dark line: the median at each checkpoint; shaded band: 25th to 75th percentile.
       </Text>
       <Table.ScrollContainer minWidth={720}>
         <Table striped withTableBorder data-testid={`outcomes-${key}-checkpoints`}>
