@@ -175,13 +175,40 @@ describe('a disposal or a return', () => {
     expect(await audited(w, 'ledger.disposed')).toEqual([]);
   });
 
-  it('dated in the future (past five minutes of clock leeway) is refused; four minutes ahead is taken', async () => {
+  it('dated in the future (past five minutes of clock leeway) is refused; exactly five minutes ahead is taken', async () => {
     const w = await readyWorld(t, 2);
     const at = (minutes: number) => new Date(t.clock.now().getTime() + minutes * 60_000).toISOString();
     const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: at(6) }), 422);
     expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: 'cannot be in the future' }] });
     expect((await stored(w)).map((e) => e.kind)).toEqual(['dispensed']);
-    await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: at(4) }), 201);
+    await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: at(5) }), 201);
+  });
+
+  it('dated before its units were on hand is refused even when the ledger is already unreconciled by another problem', async () => {
+    const w = await readyWorld(t, 2);
+    const dispensed = await t.database.db.selectFrom('ledger_entries').select('id').where('patient_id', '=', w.patient.patientId).executeTakeFirstOrThrow();
+    // A correction dated before the entry it names, planted as a faulty import would leave it: the ledger is
+    // unreconciled (CORRECTION_TARGET_INVALID), but on hand never falls below zero.
+    await t.database.db
+      .insertInto('ledger_entries')
+      .values({
+        id: crypto.randomUUID(),
+        patient_id: w.patient.patientId,
+        kind: 'correction',
+        units: 1,
+        occurred_at: new Date(t.clock.now().getTime() - 3_600_000),
+        recorded_by: w.clinician.id,
+        recorded_at: t.clock.now(),
+        corrects_id: dispensed.id,
+        note: 'Imported',
+      })
+      .execute();
+    // Two units dated half an hour ago, before the dispense of now: on hand would fall below zero then.
+    const occurredAt = new Date(t.clock.now().getTime() - 1_800_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 2, manner: 'Destroyed in a pouch, witnessed', occurredAt }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: `is too early: 2 units removed then would leave on hand below zero on ${occurredAt}` }] });
+    expect((await stored(w)).map((e) => e.kind)).toEqual(['correction', 'dispensed']);
+    expect(await audited(w, 'ledger.disposed')).toEqual([]);
   });
 
   it('without a time is recorded at the time it was recorded', async () => {
