@@ -55,6 +55,23 @@ async function onHandNow(db: Db, patientId: string): Promise<number> {
  * Appends a ledger entry. The database refuses any entry that would take on hand below zero (the ledger_balances
  * CHECK, the last line of I2); that refusal is a state conflict for the caller to act on, never a 500.
  */
+/** An entry not yet written, as the ledger's rows read it back (every column it leaves out is null): what the
+ * domain's reconciliation is asked to judge before the insert. */
+function asLedgerRow(entry: Pick<LedgerRow, 'id' | 'patient_id' | 'kind' | 'units' | 'occurred_at' | 'recorded_by' | 'recorded_at'> & Partial<LedgerRow>): LedgerRow {
+  return {
+    session_id: null,
+    dispense_id: null,
+    counted_units: null,
+    expected_units: null,
+    loss_kind: null,
+    circumstances: null,
+    manner: null,
+    corrects_id: null,
+    note: null,
+    ...entry,
+  };
+}
+
 async function insertEntry(tx: Tx, values: Insertable<LedgerEntriesTable>): Promise<LedgerRow> {
   try {
     return await tx.insertInto('ledger_entries').values(values).returningAll().executeTakeFirstOrThrow();
@@ -290,11 +307,7 @@ export async function recordCorrection(
     };
     // The domain's reconciliation decides whether the correction is admissible (stays within the entry it
     // corrects, never adds units against a count, never takes on hand below zero).
-    const proposed: LedgerRow[] = [
-      ...rows,
-      { ...entry, occurred_at: ctx.now, recorded_at: ctx.now, session_id: null, dispense_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, manner: null },
-    ];
-    const rec = reconcile(proposed.map(toLedgerEntry));
+    const rec = reconcile([...rows, asLedgerRow(entry)].map(toLedgerEntry));
     if (rec.kind === 'unreconciled') {
       const own = rec.problems.filter((p) => p.entryId === entry.id || p.entryId === input.correctsId || p.code === 'NEGATIVE_ON_HAND');
       if (own.length > 0) throw validationFailed(own.map((p) => ({ field: 'deltaUnits', message: p.message })));
@@ -335,17 +348,16 @@ export async function recordDisposal(
       recorded_at: ctx.now,
       manner: input.manner,
     };
-    // A disposal dated in the past must also have been covered then, and at every entry since: the units must have
-    // been on hand at its time (not only now). The domain's running balance decides, as for a correction; a
-    // ledger that already dips below zero somewhere is judged on what is on hand now only.
     // A count stands for what was in hand at its time: a disposal dated before the last one would contradict it.
     const lastCount = rows.filter((r) => r.kind === 'counted').reduce<Date | null>((latest, r) => (latest && latest >= r.occurred_at ? latest : r.occurred_at), null);
     if (lastCount && occurredAt < lastCount) {
       throw validationFailed([{ field: 'occurredAt', message: `is before the pill count of ${lastCount.toISOString()}, which stands for what was on hand then` }]);
     }
+    // A disposal dated in the past must also have been covered then, and at every entry since: the units must have
+    // been on hand at its time (not only now). The domain's running balance decides, as for a correction; a
+    // ledger that already dips below zero somewhere is judged on what is on hand now only.
     const negativeAt = (r: ReturnType<typeof reconcile>) => (r.kind === 'unreconciled' ? r.problems.find((p) => p.code === 'NEGATIVE_ON_HAND') : undefined);
-    const proposed = [...rows, { ...row, session_id: null, dispense_id: null, counted_units: null, expected_units: null, loss_kind: null, circumstances: null, corrects_id: null, note: null }];
-    const dip = negativeAt(reconcile(proposed.map(toLedgerEntry)));
+    const dip = negativeAt(reconcile([...rows, asLedgerRow(row)].map(toLedgerEntry)));
     if (dip && !negativeAt(reconcile(rows.map(toLedgerEntry)))) {
       const at = rows.find((r) => r.id === dip.entryId)?.occurred_at ?? occurredAt;
       throw validationFailed([{ field: 'occurredAt', message: `is too early: ${input.units} units removed then would leave on hand below zero on ${at.toISOString()}` }]);
