@@ -14,7 +14,7 @@
 // and embedded (PGlite): the same ingest through `keel serve` on the embedded database, against PostgreSQL's.
 //
 // Usage: npm run bench -- [--quick] [--with-100k] [--database-url=postgres://…] [--engine=pglite|postgres]
-//        [--rounds=5] [--seconds=5] [--latency-requests=100] [--keep]
+//        [--rounds=5] [--seconds=5] [--latency-requests=100] [--keep] [--only=ingest,per-patient,panel,outcomes]
 // (through npm, write --name=value). Without a URL, KEEL_BENCH_DATABASE_URL, then postgres://postgres@127.0.0.1:5432/postgres
 // is tried; if no PostgreSQL answers, only the embedded database is measured and the PostgreSQL targets are skipped.
 import { randomBytes } from 'node:crypto';
@@ -56,6 +56,7 @@ const { values: argv, positionals } = parseArgs({
     seconds: { type: 'string' },
     'latency-requests': { type: 'string' },
     keep: { type: 'boolean' },
+    only: { type: 'string' },
   },
 });
 // The root script is `npm run bench -w @keel/bench`, so `npm run bench -- --rounds 3` reaches this process as npm
@@ -82,6 +83,11 @@ const seconds = int(option('seconds'), quick ? 3 : 5, 'seconds');
 const latencyRequests = int(option('latency-requests'), quick ? 40 : 100, 'latency-requests');
 const ingestPatients = quick ? 1000 : 10_000;
 const panelPrograms = quick ? [1000] : [1000, 10_000, ...(flag('with-100k') ? [100_000] : [])];
+const scenarioNames = ['ingest', 'per-patient', 'panel', 'outcomes'] as const;
+const onlyArg = option('only');
+const only = new Set(onlyArg === undefined ? scenarioNames : onlyArg.split(',').map((n) => n.trim()));
+for (const name of only) if (!(scenarioNames as readonly string[]).includes(name)) throw new Error(`--only takes ${scenarioNames.join(', ')}`);
+const wants = (name: (typeof scenarioNames)[number]) => only.has(name);
 const panelSize = 500;
 const samplePatients = 1000;
 const heavyCounts = [10, 1000, 5000] as const;
@@ -539,12 +545,12 @@ async function runProgram(engine: 'pglite' | 'postgres', patients: number): Prom
   const base = engine === 'postgres' && program.url ? await startBaseline(program.url) : undefined;
   try {
     if (withIngest) {
-      await measureIngest(program, keel, base);
-      if (engine === 'postgres') await measurePerPatient(program, keel);
+      if (wants('ingest')) await measureIngest(program, keel, base);
+      if (engine === 'postgres' && wants('per-patient')) await measurePerPatient(program, keel);
     }
     if (withPanel && base) {
-      await measurePanel(program, keel, base);
-      await measureOutcomes(program, keel, base);
+      if (wants('panel')) await measurePanel(program, keel, base);
+      if (wants('outcomes')) await measureOutcomes(program, keel, base);
     }
   } finally {
     await keel.stop();
@@ -556,7 +562,8 @@ async function runProgram(engine: 'pglite' | 'postgres', patients: number): Prom
 const began = Date.now();
 try {
   for (const engine of engines) {
-    const sizes = engine === 'postgres' ? [...new Set([...panelPrograms, ingestPatients])].sort((a, b) => a - b) : [ingestPatients];
+    const programs = [...(wants('panel') || wants('outcomes') ? panelPrograms : []), ...(wants('ingest') || wants('per-patient') ? [ingestPatients] : [])];
+    const sizes = engine === 'postgres' ? [...new Set(programs)].sort((a, b) => a - b) : wants('ingest') ? [ingestPatients] : [];
     for (const patients of sizes) {
       try {
         await runProgram(engine, patients);

@@ -212,6 +212,14 @@ TABLE consent_signatures
   signed_at timestamp with time zone NOT NULL
   version integer NOT NULL
 
+TABLE craving_series
+  at timestamp with time zone NOT NULL
+  id uuid NOT NULL
+  patient_id uuid NOT NULL
+  score integer NOT NULL
+  src smallint NOT NULL
+  streak integer NOT NULL
+
 TABLE discharges
   clinician_id uuid NOT NULL
   discharged_at timestamp with time zone NOT NULL
@@ -949,6 +957,9 @@ consent_signatures.consent_signatures_pkey: PRIMARY KEY (id)
 consent_signatures.consent_signatures_signature_id_fkey: FOREIGN KEY (signature_id) REFERENCES signatures(id)
 consent_signatures.consent_signatures_signature_id_key: UNIQUE (signature_id)
 consent_signatures.consent_signatures_version_check: CHECK ((version > 0))
+craving_series.craving_series_pkey: PRIMARY KEY (patient_id, at, src, id)
+craving_series.craving_series_src_check: CHECK ((src = ANY (ARRAY[0, 1])))
+craving_series.craving_series_streak_check: CHECK ((streak >= 1))
 discharges.discharges_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
 discharges.discharges_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 discharges.discharges_pkey: PRIMARY KEY (id)
@@ -1278,6 +1289,8 @@ CREATE UNIQUE INDEX coaching_notes_pkey ON public.coaching_notes USING btree (id
 CREATE UNIQUE INDEX consent_signatures_patient_id_version_key ON public.consent_signatures USING btree (patient_id, version)
 CREATE UNIQUE INDEX consent_signatures_pkey ON public.consent_signatures USING btree (id)
 CREATE UNIQUE INDEX consent_signatures_signature_id_key ON public.consent_signatures USING btree (signature_id)
+CREATE UNIQUE INDEX craving_series_pkey ON public.craving_series USING btree (patient_id, at, src, id)
+CREATE INDEX craving_series_streak_idx ON public.craving_series USING btree (patient_id, streak, at, src, id)
 CREATE UNIQUE INDEX discharges_patient_key ON public.discharges USING btree (patient_id)
 CREATE UNIQUE INDEX discharges_pkey ON public.discharges USING btree (id)
 CREATE INDEX disclosure_consents_patient_idx ON public.disclosure_consents USING btree (patient_id, outside_clinician_id)
@@ -1409,11 +1422,17 @@ CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)
 CREATE CONSTRAINT TRIGGER alerts_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, severity ON public.alerts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER appointments_slots_check AFTER INSERT OR UPDATE ON public.appointments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION appointment_slots_consistent()
 CREATE TRIGGER assessments_append_only BEFORE DELETE OR UPDATE ON public.assessments FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER assessments_craving_series_insert AFTER INSERT ON public.assessments REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_assessments_changed()
+CREATE TRIGGER assessments_craving_series_truncate AFTER TRUNCATE ON public.assessments FOR EACH STATEMENT EXECUTE FUNCTION craving_series_assessments_changed()
 CREATE CONSTRAINT TRIGGER assessments_panel_summary AFTER INSERT ON public.assessments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER auth_sessions_notice AFTER DELETE OR UPDATE OF revoked_at, mfa_verified, user_id, token_hash, expires_at ON public.auth_sessions FOR EACH ROW EXECUTE FUNCTION auth_session_notice()
+CREATE TRIGGER check_ins_craving_series_delete AFTER DELETE ON public.check_ins REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
+CREATE TRIGGER check_ins_craving_series_insert AFTER INSERT ON public.check_ins REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
+CREATE TRIGGER check_ins_craving_series_truncate AFTER TRUNCATE ON public.check_ins FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
+CREATE TRIGGER check_ins_craving_series_update AFTER UPDATE ON public.check_ins REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
 CREATE TRIGGER consent_signatures_append_only BEFORE DELETE OR UPDATE ON public.consent_signatures FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_append_only BEFORE DELETE OR UPDATE ON public.dispenses FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_no_truncate BEFORE TRUNCATE ON public.dispenses FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
@@ -1514,6 +1533,14 @@ FUNCTION auth_session_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_session_notice() TO keel_app: EXECUTE
 FUNCTION auth_user_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_user_notice() TO keel_app: EXECUTE
+FUNCTION craving_series_assessments_changed() TO PUBLIC: EXECUTE
+FUNCTION craving_series_assessments_changed() TO keel_app: EXECUTE
+FUNCTION craving_series_check_ins_changed() TO PUBLIC: EXECUTE
+FUNCTION craving_series_check_ins_changed() TO keel_app: EXECUTE
+FUNCTION craving_series_rebuild() TO PUBLIC: EXECUTE
+FUNCTION craving_series_rebuild() TO keel_app: EXECUTE
+FUNCTION craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[]) TO PUBLIC: EXECUTE
+FUNCTION craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[]) TO keel_app: EXECUTE
 FUNCTION epoch_ms(p_at timestamp with time zone) TO PUBLIC: EXECUTE
 FUNCTION epoch_ms(p_at timestamp with time zone) TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
@@ -1557,6 +1584,7 @@ TABLE check_ins TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE clinician_visits TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE coaching_notes TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE consent_signatures TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE craving_series TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE discharges TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE disclosure_consents TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE disclosures TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1623,6 +1651,10 @@ audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 auth_session_notice() -> trigger
 auth_user_notice() -> trigger
+craving_series_assessments_changed() -> trigger
+craving_series_check_ins_changed() -> trigger
+craving_series_rebuild() -> void
+craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[]) -> void
 epoch_ms(p_at timestamp with time zone) -> bigint
 ledger_apply_entry() -> trigger
 live_events_notify() -> trigger
@@ -1764,6 +1796,96 @@ AS $function$
     END
     $function$
 
+CREATE OR REPLACE FUNCTION public.craving_series_assessments_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n
+              WHERE n.instrument = 'craving' AND n.total IS NOT NULL GROUP BY n.patient_id) t
+        HAVING count(*) > 0;
+      ELSE
+        PERFORM craving_series_rebuild();
+      END IF;
+      RETURN NULL;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.craving_series_check_ins_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n WHERE n.craving_0_10 IS NOT NULL GROUP BY n.patient_id) t
+        HAVING count(*) > 0;
+      ELSIF TG_OP = 'DELETE' THEN
+        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+        FROM (SELECT o.patient_id, min(o.submitted_at) AS from_at FROM removed o WHERE o.craving_0_10 IS NOT NULL GROUP BY o.patient_id) t
+        HAVING count(*) > 0;
+      ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+        FROM (SELECT r.patient_id, min(r.submitted_at) AS from_at
+              FROM (SELECT n.patient_id, n.submitted_at, n.craving_0_10 FROM added n
+                    UNION ALL SELECT o.patient_id, o.submitted_at, o.craving_0_10 FROM removed o) r
+              WHERE r.craving_0_10 IS NOT NULL GROUP BY r.patient_id) t
+        HAVING count(*) > 0;
+      ELSE
+        PERFORM craving_series_rebuild();
+      END IF;
+      RETURN NULL;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.craving_series_rebuild()
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      DELETE FROM craving_series;
+      PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg('-infinity'::timestamptz))
+      FROM (SELECT c.patient_id FROM check_ins c WHERE c.craving_0_10 IS NOT NULL
+            UNION SELECT a.patient_id FROM assessments a WHERE a.instrument = 'craving' AND a.total IS NOT NULL) t
+      HAVING count(*) > 0;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[])
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      INSERT INTO patient_risk (patient_id) SELECT DISTINCT u FROM unnest(p_patients) u ON CONFLICT (patient_id) DO NOTHING;
+      PERFORM 1 FROM patient_risk r WHERE r.patient_id = ANY (p_patients) ORDER BY r.patient_id FOR UPDATE;
+      DELETE FROM craving_series c
+      USING (SELECT u.patient_id, min(u.from_at) AS from_at FROM unnest(p_patients, p_froms) u(patient_id, from_at) GROUP BY u.patient_id) s
+      WHERE c.patient_id = s.patient_id AND c.at >= s.from_at;
+      INSERT INTO craving_series (patient_id, at, src, id, score, streak)
+      WITH s AS (SELECT u.patient_id, min(u.from_at) AS from_at FROM unnest(p_patients, p_froms) u(patient_id, from_at) GROUP BY u.patient_id),
+      p AS (SELECT s.patient_id, s.from_at, b.score AS prev_score, b.streak AS prev_streak FROM s
+            LEFT JOIN LATERAL (SELECT c.score, c.streak FROM craving_series c WHERE c.patient_id = s.patient_id AND c.at < s.from_at
+                               ORDER BY c.at DESC, c.src DESC, c.id DESC LIMIT 1) b ON true),
+      x AS (SELECT c.patient_id, c.submitted_at AS at, 0::smallint AS src, c.id, c.craving_0_10::integer AS score
+            FROM s JOIN check_ins c ON c.patient_id = s.patient_id AND c.submitted_at >= s.from_at
+            WHERE c.craving_0_10 IS NOT NULL
+            UNION ALL
+            SELECT a.patient_id, a.submitted_at, 1::smallint, a.id, a.total
+            FROM s JOIN assessments a ON a.patient_id = s.patient_id AND a.instrument = 'craving' AND a.submitted_at >= s.from_at
+            WHERE a.total IS NOT NULL),
+      o AS (SELECT x.*, p.prev_streak, row_number() OVER w AS n,
+                   CASE WHEN x.score > coalesce(lag(x.score) OVER w, p.prev_score) THEN 0 ELSE 1 END AS brk
+            FROM x JOIN p ON p.patient_id = x.patient_id
+            WINDOW w AS (PARTITION BY x.patient_id ORDER BY x.at, x.src, x.id)),
+      g AS (SELECT o.*, sum(o.brk) OVER (PARTITION BY o.patient_id ORDER BY o.n) AS grp FROM o)
+      SELECT g.patient_id, g.at, g.src, g.id, g.score,
+             (g.n - min(g.n) OVER (PARTITION BY g.patient_id, g.grp) + 1 + CASE WHEN g.grp = 0 THEN g.prev_streak ELSE 0 END)::integer
+      FROM g;
+    END
+    $function$
+
 CREATE OR REPLACE FUNCTION public.epoch_ms(p_at timestamp with time zone)
  RETURNS bigint
  LANGUAGE sql
@@ -1885,25 +2007,28 @@ AS $function$
                       UNION
                       SELECT h.id FROM check_ins h WHERE h.patient_id = p_patient AND h.submitted_at >= p_from
                         AND h.craving_0_10 >= p_craving_high)),
-        -- The latest run of p_rising strictly rising craving scores over the check-ins and craving checks of the
-        -- window, in time order (check-ins before checks at the same instant): a row breaks the run unless its
-        -- score is above the one before; the run ends at the last row whose unbroken streak reaches p_rising.
-        'craving_run', (WITH s AS (
-                          SELECT 'check_in'::text AS type, c.id, c.submitted_at AS at, c.craving_0_10::numeric AS score, 0 AS src
-                          FROM check_ins c WHERE c.patient_id = p_patient AND c.submitted_at >= p_from
-                            AND c.submitted_at <= p_now AND c.craving_0_10 IS NOT NULL
-                          UNION ALL
-                          SELECT 'assessment', a.id, a.submitted_at, a.total::numeric, 1
-                          FROM assessments a WHERE a.patient_id = p_patient AND a.instrument = 'craving'
-                            AND a.total IS NOT NULL AND a.submitted_at >= p_from AND a.submitted_at <= p_now),
-                        o AS (SELECT s.*, row_number() OVER w AS n,
-                                     CASE WHEN s.score > lag(s.score) OVER w THEN 0 ELSE 1 END AS brk
-                              FROM s WINDOW w AS (ORDER BY s.at, s.src, s.id)),
-                        g AS (SELECT o.*, sum(o.brk) OVER (ORDER BY o.n) AS grp FROM o),
-                        r AS (SELECT g.*, g.n - min(g.n) OVER (PARTITION BY g.grp) + 1 AS streak FROM g),
-                        e AS (SELECT max(r.n) AS end_n FROM r WHERE p_rising >= 2 AND r.streak >= p_rising)
-                        SELECT json_agg(json_build_object('type', r.type, 'id', r.id, 'at', epoch_ms(r.at), 'score', r.score) ORDER BY r.n)
-                        FROM r, e WHERE e.end_n IS NOT NULL AND r.n > e.end_n - p_rising AND r.n <= e.end_n),
+        -- The latest run of p_rising strictly rising craving scores within the window, read from the maintained
+        -- series: the latest score at or before p_now whose streak reaches p_rising ends it, one index probe per
+        -- streak length; it counts only when its first score is inside the window (an earlier end would lie further
+        -- back still, so there is then no run).
+        'craving_run', (WITH e AS (
+                          SELECT l.at, l.src, l.id
+                          FROM generate_series(p_rising, (SELECT max(m.streak) FROM craving_series m WHERE m.patient_id = p_patient)) k(streak)
+                          CROSS JOIN LATERAL (
+                            SELECT c.at, c.src, c.id FROM craving_series c
+                            WHERE c.patient_id = p_patient AND c.streak = k.streak AND c.at <= p_now
+                            ORDER BY c.at DESC, c.src DESC, c.id DESC LIMIT 1) l
+                          WHERE p_rising >= 2
+                          ORDER BY l.at DESC, l.src DESC, l.id DESC LIMIT 1),
+                        r AS (
+                          SELECT c.at, c.src, c.id, c.score FROM e
+                          CROSS JOIN LATERAL (
+                            SELECT c.at, c.src, c.id, c.score FROM craving_series c
+                            WHERE c.patient_id = p_patient AND (c.at, c.src, c.id) <= (e.at, e.src, e.id)
+                            ORDER BY c.at DESC, c.src DESC, c.id DESC LIMIT p_rising) c)
+                        SELECT json_agg(json_build_object('type', CASE r.src WHEN 0 THEN 'check_in' ELSE 'assessment' END,
+                                 'id', r.id, 'at', epoch_ms(r.at), 'score', r.score) ORDER BY r.at, r.src, r.id)
+                        FROM r HAVING min(r.at) >= p_from),
         'sitter_concerns', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'raised_at', epoch_ms(x.raised_at))), '[]')
                     FROM sitter_concerns x WHERE x.patient_id = p_patient AND x.raised_at >= p_from),
         'appointments', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'starts_at', epoch_ms(x.starts_at),

@@ -72,9 +72,25 @@ export interface PatientPanelSummaryTable {
   refreshed_at: Timestamp;
 }
 
+/**
+ * Each patient's craving scores (check-ins and craving checks) in the CRAVING rule's order, with the length of the
+ * strictly rising streak ending at each; maintained by triggers (migrations/0022-craving-series.ts), read by the
+ * warning-sign input. Written only by the database.
+ */
+export interface CravingSeriesTable {
+  patient_id: string;
+  at: Timestamp;
+  /** 0 a check-in, 1 a craving check: their order at one instant. */
+  src: number;
+  id: string;
+  score: number;
+  streak: number;
+}
+
 export interface MonitoringTables {
   check_ins: CheckInsTable;
   risk_evaluations: RiskEvaluationsTable;
   patient_risk: PatientRiskTable;
   patient_panel_summary: PatientPanelSummaryTable;
+  craving_series: CravingSeriesTable;
 }
