@@ -1280,6 +1280,7 @@ CREATE UNIQUE INDEX care_team_members_pkey ON public.care_team_members USING btr
 CREATE INDEX care_team_user_idx ON public.care_team_members USING btree (user_id, patient_id) WHERE (unassigned_at IS NULL)
 CREATE INDEX check_ins_craving_idx ON public.check_ins USING btree (patient_id, submitted_at) INCLUDE (craving_0_10, id)
 CREATE INDEX check_ins_flagged_idx ON public.check_ins USING btree (patient_id, submitted_at) WHERE (used_outside_session OR bladder_symptoms OR cognitive_complaint)
+CREATE INDEX check_ins_high_craving_idx ON public.check_ins USING btree (patient_id, craving_0_10, submitted_at) WHERE (craving_0_10 IS NOT NULL)
 CREATE INDEX check_ins_patient_time_idx ON public.check_ins USING btree (patient_id, submitted_at DESC)
 CREATE UNIQUE INDEX check_ins_pkey ON public.check_ins USING btree (id)
 CREATE INDEX clinician_visits_patient_idx ON public.clinician_visits USING btree (patient_id, occurred_at)
@@ -1533,6 +1534,8 @@ FUNCTION auth_session_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_session_notice() TO keel_app: EXECUTE
 FUNCTION auth_user_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_user_notice() TO keel_app: EXECUTE
+FUNCTION craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer) TO PUBLIC: EXECUTE
+FUNCTION craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer) TO keel_app: EXECUTE
 FUNCTION craving_series_assessments_changed() TO PUBLIC: EXECUTE
 FUNCTION craving_series_assessments_changed() TO keel_app: EXECUTE
 FUNCTION craving_series_check_ins_changed() TO PUBLIC: EXECUTE
@@ -1651,6 +1654,7 @@ audit_log_chain() -> trigger
 audit_row_digest(prev text, r audit_log) -> text
 auth_session_notice() -> trigger
 auth_user_notice() -> trigger
+craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer) -> void
 craving_series_assessments_changed() -> trigger
 craving_series_check_ins_changed() -> trigger
 craving_series_rebuild() -> void
@@ -1796,16 +1800,48 @@ AS $function$
     END
     $function$
 
+CREATE OR REPLACE FUNCTION public.craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+    DECLARE
+      v_last record;
+    BEGIN
+      PERFORM 1 FROM patient_risk r WHERE r.patient_id = p_patient FOR UPDATE;
+      IF NOT FOUND THEN
+        INSERT INTO patient_risk (patient_id) VALUES (p_patient) ON CONFLICT (patient_id) DO NOTHING;
+        PERFORM 1 FROM patient_risk r WHERE r.patient_id = p_patient FOR UPDATE;
+      END IF;
+      SELECT c.at, c.src, c.id, c.score, c.streak INTO v_last FROM craving_series c WHERE c.patient_id = p_patient
+      ORDER BY c.at DESC, c.src DESC, c.id DESC LIMIT 1;
+      IF NOT FOUND THEN
+        INSERT INTO craving_series (patient_id, at, src, id, score, streak) VALUES (p_patient, p_at, p_src, p_id, p_score, 1);
+      ELSIF (p_at, p_src, p_id) > (v_last.at, v_last.src, v_last.id) THEN
+        INSERT INTO craving_series (patient_id, at, src, id, score, streak)
+        VALUES (p_patient, p_at, p_src, p_id, p_score, CASE WHEN p_score > v_last.score THEN v_last.streak + 1 ELSE 1 END);
+      ELSE
+        PERFORM craving_series_refresh(ARRAY[p_patient], ARRAY[p_at]);
+      END IF;
+    END
+    $function$
+
 CREATE OR REPLACE FUNCTION public.craving_series_assessments_changed()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+    DECLARE
+      v_scores bigint;
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
-        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n
-              WHERE n.instrument = 'craving' AND n.total IS NOT NULL GROUP BY n.patient_id) t
-        HAVING count(*) > 0;
+        SELECT count(*) INTO v_scores FROM added n WHERE n.instrument = 'craving' AND n.total IS NOT NULL;
+        IF v_scores = 1 THEN
+          PERFORM craving_series_add(n.patient_id, n.submitted_at, 1::smallint, n.id, n.total)
+          FROM added n WHERE n.instrument = 'craving' AND n.total IS NOT NULL;
+        ELSIF v_scores > 1 THEN
+          PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+          FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n
+                WHERE n.instrument = 'craving' AND n.total IS NOT NULL GROUP BY n.patient_id) t;
+        END IF;
       ELSE
         PERFORM craving_series_rebuild();
       END IF;
@@ -1817,11 +1853,18 @@ CREATE OR REPLACE FUNCTION public.craving_series_check_ins_changed()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+    DECLARE
+      v_scores bigint;
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
-        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n WHERE n.craving_0_10 IS NOT NULL GROUP BY n.patient_id) t
-        HAVING count(*) > 0;
+        SELECT count(*) INTO v_scores FROM added n WHERE n.craving_0_10 IS NOT NULL;
+        IF v_scores = 1 THEN
+          PERFORM craving_series_add(n.patient_id, n.submitted_at, 0::smallint, n.id, n.craving_0_10)
+          FROM added n WHERE n.craving_0_10 IS NOT NULL;
+        ELSIF v_scores > 1 THEN
+          PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+          FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n WHERE n.craving_0_10 IS NOT NULL GROUP BY n.patient_id) t;
+        END IF;
       ELSIF TG_OP = 'DELETE' THEN
         PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
         FROM (SELECT o.patient_id, min(o.submitted_at) AS from_at FROM removed o WHERE o.craving_0_10 IS NOT NULL GROUP BY o.patient_id) t
@@ -2006,7 +2049,9 @@ AS $function$
                         AND (f.used_outside_session OR f.bladder_symptoms OR f.cognitive_complaint)
                       UNION
                       SELECT h.id FROM check_ins h WHERE h.patient_id = p_patient AND h.submitted_at >= p_from
-                        AND h.craving_0_10 >= p_craving_high)),
+                        -- One index probe per score from the threshold to 10 (check_ins_high_craving_idx), so the
+                        -- check-ins below it are not read at all.
+                        AND h.craving_0_10 = ANY (ARRAY(SELECT generate_series(p_craving_high, 10))))),
         -- The latest run of p_rising strictly rising craving scores within the window, read from the maintained
         -- series: the latest score at or before p_now whose streak reaches p_rising ends it, one index probe per
         -- streak length; it counts only when its first score is inside the window (an earlier end would lie further

@@ -11,7 +11,9 @@ import type { Database } from '../schema.ts';
  * touched (for a check-in submitted now, the one new row), under the patient's `patient_risk` lock, the lock every
  * check-in and assessment already takes, so two writers of one patient cannot compute from each other's half.
  * A truncate rebuilds the whole series. The reader asks for the latest score whose streak reaches the run length,
- * one index probe for each streak length (at most 11, since scores are whole numbers from 0 to 10).
+ * one index probe for each streak length (at most 11, since scores are whole numbers from 0 to 10). The check-ins
+ * with craving at or above the threshold, which the input carries as evidence, are found the same way: one probe
+ * per score from the threshold up, instead of a scan of every scored check-in of the window.
  */
 export async function up(db: Kysely<Database>): Promise<void> {
   await sql`
@@ -25,6 +27,8 @@ export async function up(db: Kysely<Database>): Promise<void> {
       PRIMARY KEY (patient_id, at, src, id)
     );
     CREATE INDEX craving_series_streak_idx ON craving_series (patient_id, streak, at, src, id);
+    -- The high-craving check-ins of the warning-sign input, found by score and time.
+    CREATE INDEX check_ins_high_craving_idx ON check_ins (patient_id, craving_0_10, submitted_at) WHERE craving_0_10 IS NOT NULL;
     COMMENT ON TABLE craving_series IS 'Derived from check_ins and craving assessments by triggers (migration 0022); never written by the application.';
 
     -- Recomputes the series of each patient from the paired instant on (the earliest a change touched), continuing
@@ -60,6 +64,32 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
 
+    -- One new score (a check-in or a craving check as the application writes them): when it comes after every score
+    -- of the series, its streak continues the last one's, which no other score changes; otherwise the series is
+    -- recomputed from it.
+    CREATE FUNCTION craving_series_add(p_patient uuid, p_at timestamptz, p_src smallint, p_id uuid, p_score integer) RETURNS void
+    LANGUAGE plpgsql VOLATILE AS $fn$
+    DECLARE
+      v_last record;
+    BEGIN
+      PERFORM 1 FROM patient_risk r WHERE r.patient_id = p_patient FOR UPDATE;
+      IF NOT FOUND THEN
+        INSERT INTO patient_risk (patient_id) VALUES (p_patient) ON CONFLICT (patient_id) DO NOTHING;
+        PERFORM 1 FROM patient_risk r WHERE r.patient_id = p_patient FOR UPDATE;
+      END IF;
+      SELECT c.at, c.src, c.id, c.score, c.streak INTO v_last FROM craving_series c WHERE c.patient_id = p_patient
+      ORDER BY c.at DESC, c.src DESC, c.id DESC LIMIT 1;
+      IF NOT FOUND THEN
+        INSERT INTO craving_series (patient_id, at, src, id, score, streak) VALUES (p_patient, p_at, p_src, p_id, p_score, 1);
+      ELSIF (p_at, p_src, p_id) > (v_last.at, v_last.src, v_last.id) THEN
+        INSERT INTO craving_series (patient_id, at, src, id, score, streak)
+        VALUES (p_patient, p_at, p_src, p_id, p_score, CASE WHEN p_score > v_last.score THEN v_last.streak + 1 ELSE 1 END);
+      ELSE
+        PERFORM craving_series_refresh(ARRAY[p_patient], ARRAY[p_at]);
+      END IF;
+    END
+    $fn$;
+
     CREATE FUNCTION craving_series_rebuild() RETURNS void LANGUAGE plpgsql VOLATILE AS $fn$
     BEGIN
       DELETE FROM craving_series;
@@ -72,11 +102,18 @@ export async function up(db: Kysely<Database>): Promise<void> {
 
     -- The statement triggers: each patient a statement touched, from the earliest instant it touched.
     CREATE FUNCTION craving_series_check_ins_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_scores bigint;
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
-        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n WHERE n.craving_0_10 IS NOT NULL GROUP BY n.patient_id) t
-        HAVING count(*) > 0;
+        SELECT count(*) INTO v_scores FROM added n WHERE n.craving_0_10 IS NOT NULL;
+        IF v_scores = 1 THEN
+          PERFORM craving_series_add(n.patient_id, n.submitted_at, 0::smallint, n.id, n.craving_0_10)
+          FROM added n WHERE n.craving_0_10 IS NOT NULL;
+        ELSIF v_scores > 1 THEN
+          PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+          FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n WHERE n.craving_0_10 IS NOT NULL GROUP BY n.patient_id) t;
+        END IF;
       ELSIF TG_OP = 'DELETE' THEN
         PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
         FROM (SELECT o.patient_id, min(o.submitted_at) AS from_at FROM removed o WHERE o.craving_0_10 IS NOT NULL GROUP BY o.patient_id) t
@@ -95,12 +132,19 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
     CREATE FUNCTION craving_series_assessments_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_scores bigint;
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
-        FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n
-              WHERE n.instrument = 'craving' AND n.total IS NOT NULL GROUP BY n.patient_id) t
-        HAVING count(*) > 0;
+        SELECT count(*) INTO v_scores FROM added n WHERE n.instrument = 'craving' AND n.total IS NOT NULL;
+        IF v_scores = 1 THEN
+          PERFORM craving_series_add(n.patient_id, n.submitted_at, 1::smallint, n.id, n.total)
+          FROM added n WHERE n.instrument = 'craving' AND n.total IS NOT NULL;
+        ELSIF v_scores > 1 THEN
+          PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg(t.from_at))
+          FROM (SELECT n.patient_id, min(n.submitted_at) AS from_at FROM added n
+                WHERE n.instrument = 'craving' AND n.total IS NOT NULL GROUP BY n.patient_id) t;
+        END IF;
       ELSE
         PERFORM craving_series_rebuild();
       END IF;
@@ -170,7 +214,9 @@ export async function up(db: Kysely<Database>): Promise<void> {
                         AND (f.used_outside_session OR f.bladder_symptoms OR f.cognitive_complaint)
                       UNION
                       SELECT h.id FROM check_ins h WHERE h.patient_id = p_patient AND h.submitted_at >= p_from
-                        AND h.craving_0_10 >= p_craving_high)),
+                        -- One index probe per score from the threshold to 10 (check_ins_high_craving_idx), so the
+                        -- check-ins below it are not read at all.
+                        AND h.craving_0_10 = ANY (ARRAY(SELECT generate_series(p_craving_high, 10))))),
         -- The latest run of p_rising strictly rising craving scores within the window, read from the maintained
         -- series: the latest score at or before p_now whose streak reaches p_rising ends it, one index probe per
         -- streak length; it counts only when its first score is inside the window (an earlier end would lie further
