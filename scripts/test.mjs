@@ -106,6 +106,8 @@ if (stage('postgres')) {
     console.log('\n▶ database and HTTP tests on PostgreSQL');
     // Without the engine-independent files, which the PGlite run covered.
     vitest('postgres', ['server'], { KEEL_TEST_ENGINE: 'postgres' }, engineIndependent);
+    // PgBouncer in transaction mode (scripts/pgbouncer.sh; .ci/run starts it): test/db/transaction-pooling.test.ts.
+    if (!process.env.KEEL_TEST_PGBOUNCER_URL) summary.push('skip transaction-pooling tests: KEEL_TEST_PGBOUNCER_URL is not set (scripts/pgbouncer.sh start)');
   } else {
     summary.push('skip PostgreSQL suite: KEEL_TEST_DATABASE_URL is not set');
   }

@@ -55,6 +55,17 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * How DATABASE_URL is pooled: `session` (PostgreSQL itself, or PgBouncer in session mode) or `transaction`
+   * (PgBouncer in transaction mode: no named prepared statements; LISTEN and the start-up lock go to
+   * KEEL_DIRECT_DATABASE_URL). docs/scaling.md.
+   */
+  KEEL_DB_POOLING: z.enum(['session', 'transaction']).default('session'),
+  /** PostgreSQL reached directly, not through a pooler, as the server's role: LISTEN and session-level locks. */
+  KEEL_DIRECT_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   KEEL_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   KEEL_DB_JOBS_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
   KEEL_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -113,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
     );
+  }
+  if (parsed.data.KEEL_DB_POOLING === 'transaction' && (!parsed.data.DATABASE_URL || !parsed.data.KEEL_DIRECT_DATABASE_URL)) {
+    throw new ConfigError([
+      {
+        variable: 'KEEL_DB_POOLING',
+        message: 'transaction pooling needs DATABASE_URL (the pooler) and KEEL_DIRECT_DATABASE_URL (PostgreSQL itself, for LISTEN and the start-up lock; docs/scaling.md)',
+      },
+    ]);
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.KEEL_AUDIT_KEY) {
     throw new ConfigError([{ variable: 'KEEL_AUDIT_KEY', message: 'is required when NODE_ENV=production (see docs/security.md)' }]);

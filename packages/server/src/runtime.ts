@@ -26,13 +26,18 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
         poolSize: config.KEEL_DB_POOL_MAX,
         jobsPoolSize: config.KEEL_DB_JOBS_POOL_MAX,
         connectTimeoutMs: config.KEEL_DB_CONNECT_TIMEOUT_MS,
+        pooling: config.KEEL_DB_POOLING,
+        ...(config.KEEL_DIRECT_DATABASE_URL ? { directUrl: config.KEEL_DIRECT_DATABASE_URL } : {}),
       })
     : openDatabase({ kind: 'pglite', dataDir: checkedDataDir(config.KEEL_DATA_DIR) });
 }
 
-/** The owner's connection for migrations and grants: KEEL_MIGRATION_DATABASE_URL, else the server's own. */
+/**
+ * The owner's connection for migrations and grants: KEEL_MIGRATION_DATABASE_URL, else the server's own — reached
+ * directly when DATABASE_URL is a transaction pooler, since the start-up lock is held for the session.
+ */
 export function openOwnerDatabase(config: Config): Promise<DatabaseHandle> {
-  const url = config.KEEL_MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
+  const url = config.KEEL_MIGRATION_DATABASE_URL ?? (config.KEEL_DB_POOLING === 'transaction' ? config.KEEL_DIRECT_DATABASE_URL : config.DATABASE_URL);
   return url
     ? openDatabase({ kind: 'postgres', url, poolSize: 2, jobsPoolSize: 1, connectTimeoutMs: config.KEEL_DB_CONNECT_TIMEOUT_MS })
     : openConfiguredDatabase(config);

@@ -15,6 +15,12 @@ export interface DatabaseHandle {
   readonly jobsPool: pg.Pool;
   readonly engine: Engine;
   /**
+   * Whether a statement may be prepared under a name and reused on later calls (db/prepared.ts): PostgreSQL reached
+   * directly or through a session pooler. Not the embedded database, not a transaction pooler (PgBouncer in
+   * transaction mode hands each transaction any server connection, where the name is unknown).
+   */
+  readonly namedStatements: boolean;
+  /**
    * PostgreSQL only: LISTEN on `channel` over a dedicated connection outside the pools (a pooled connection would
    * be handed to other work); `onNotify` gets each payload, `onLost` is called once if the connection drops.
    * Resolves to a function that closes it. The embedded database has no other process to hear from: undefined.
@@ -28,7 +34,17 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number; jobsPoolSize?: number; connectTimeoutMs?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      jobsPoolSize?: number;
+      connectTimeoutMs?: number;
+      /** `transaction`: `url` is PgBouncer in transaction mode (docs/scaling.md); default `session`. */
+      pooling?: 'session' | 'transaction';
+      /** PostgreSQL itself, for LISTEN (default `url`); required in practice with transaction pooling. */
+      directUrl?: string;
+    }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
@@ -41,8 +57,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const options = { connectionString: target.url, connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000 };
     const pool = guardPool(new pg.Pool({ ...options, max: target.poolSize ?? 10, fallback_application_name: 'keel' }));
     const jobsPool = guardPool(new pg.Pool({ ...options, max: target.jobsPoolSize ?? 3, fallback_application_name: 'keel-jobs' }));
+    // LISTEN holds its connection's session: never through a transaction pooler.
+    const listenOptions = { ...options, connectionString: target.directUrl ?? target.url };
     const listen = async (channel: string, onNotify: (payload: string) => void, onLost: () => void) => {
-      const client = new pg.Client({ ...options, application_name: 'keel-listen' });
+      const client = new pg.Client({ ...listenOptions, application_name: 'keel-listen' });
       let lost = false;
       const lose = () => {
         if (!lost) {
@@ -60,7 +78,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         await client.end().catch(() => undefined);
       };
     };
-    return { ...wrap(pool, jobsPool, 'postgres', async () => {
+    const namedStatements = (target.pooling ?? 'session') === 'session';
+    return { ...wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
       await jobsPool.end();
     }), listen };
   }
@@ -79,7 +98,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       target.kind === 'pglite-memory' && target.loadDataDir ? { loadDataDir: target.loadDataDir } : {},
     );
     const pool = guardPool(new pg.Pool(createPgConfig(pglite)));
-    return wrap(pool, pool, 'pglite', async () => {
+    return wrap(pool, pool, 'pglite', false, async () => {
       await pglite.close();
       release();
     });
@@ -107,7 +126,7 @@ export function guardPool(pool: pg.Pool): pg.Pool {
   return pool;
 }
 
-function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, after: () => Promise<void>): DatabaseHandle {
+function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, namedStatements: boolean, after: () => Promise<void>): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
@@ -115,6 +134,7 @@ function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, after: () => Pro
     pool,
     jobsPool,
     engine,
+    namedStatements,
     async close() {
       if (closed) return;
       closed = true;
