@@ -108,6 +108,8 @@ if (stage('postgres')) {
     vitest('postgres', ['server'], { KEEL_TEST_ENGINE: 'postgres' }, engineIndependent);
     // PgBouncer in transaction mode (scripts/pgbouncer.sh; .ci/run starts it): test/db/transaction-pooling.test.ts.
     if (!process.env.KEEL_TEST_PGBOUNCER_URL) summary.push('skip transaction-pooling tests: KEEL_TEST_PGBOUNCER_URL is not set (scripts/pgbouncer.sh start)');
+    // A primary and its streaming replica (scripts/replica-pair.sh; .ci/run starts them): test/db/read-replica.test.ts.
+    if (!process.env.KEEL_TEST_REPLICA_URL) summary.push('skip read-replica tests: KEEL_TEST_PRIMARY_URL and KEEL_TEST_REPLICA_URL are not set (scripts/replica-pair.sh start)');
   } else {
     summary.push('skip PostgreSQL suite: KEEL_TEST_DATABASE_URL is not set');
   }

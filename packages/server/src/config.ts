@@ -66,6 +66,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * A streaming replica for the reads that tolerate lag: the panel, timelines, the outcomes report, FHIR reads
+   * and search. Safety decisions and reads inside write transactions stay on DATABASE_URL (docs/scaling.md).
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   KEEL_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   KEEL_DB_JOBS_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
   KEEL_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -7,7 +7,15 @@ import { lockDataDir } from './data-dir-lock.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
-export interface DatabaseHandle {
+/** What a read runs on: the database itself, or its streaming replica (`reads`). */
+export interface ReadHandle {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  readonly engine: Engine;
+  readonly namedStatements: boolean;
+}
+
+export interface DatabaseHandle extends ReadHandle {
   readonly db: Kysely<Database>;
   /** The requests' pool (Kysely's). */
   readonly pool: pg.Pool;
@@ -26,6 +34,12 @@ export interface DatabaseHandle {
    * Resolves to a function that closes it. The embedded database has no other process to hear from: undefined.
    */
   readonly listen?: (channel: string, onNotify: (payload: string) => void, onLost: () => void) => Promise<() => Promise<void>>;
+  /**
+   * Where reads that tolerate replication lag go (DATABASE_READ_URL): the panel, timelines, the outcomes report,
+   * FHIR reads and search — never a safety decision, never a read inside a write transaction (docs/scaling.md).
+   * Without a replica, this handle itself.
+   */
+  readonly reads: ReadHandle;
   close(): Promise<void>;
 }
 
@@ -44,6 +58,8 @@ export type DatabaseTarget =
       pooling?: 'session' | 'transaction';
       /** PostgreSQL itself, for LISTEN (default `url`); required in practice with transaction pooling. */
       directUrl?: string;
+      /** A streaming replica for the reads that tolerate lag (`reads`); its pool has `poolSize` connections. */
+      readUrl?: string;
     }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob };
@@ -79,9 +95,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       };
     };
     const namedStatements = (target.pooling ?? 'session') === 'session';
-    return { ...wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
+    const readPool = target.readUrl
+      ? guardPool(new pg.Pool({ connectionString: target.readUrl, connectionTimeoutMillis: options.connectionTimeoutMillis, max: target.poolSize ?? 10, fallback_application_name: 'keel-reads' }))
+      : undefined;
+    const replica = readPool ? { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) }), pool: readPool, engine: 'postgres' as const, namedStatements: true } : undefined;
+    const handle = wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
       await jobsPool.end();
-    }), listen };
+      await replica?.db.destroy();
+    });
+    return { ...handle, reads: replica ?? handle, listen };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -129,12 +151,15 @@ export function guardPool(pool: pg.Pool): pg.Pool {
 function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, namedStatements: boolean, after: () => Promise<void>): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
-  return {
+  const handle: DatabaseHandle = {
     db,
     pool,
     jobsPool,
     engine,
     namedStatements,
+    get reads() {
+      return handle;
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -142,4 +167,5 @@ function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, namedStatements:
       await after();
     },
   };
+  return handle;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CompiledQuery } from 'kysely';
-import type { DatabaseHandle } from './database.ts';
+import type { ReadHandle } from './database.ts';
 
 /**
  * Runs a compiled query as a named prepared statement on PostgreSQL, so each pooled connection parses and plans it
@@ -10,7 +10,7 @@ import type { DatabaseHandle } from './database.ts';
  * pooler (`KEEL_DB_POOLING=transaction`: a name is known only to the server connection that prepared it), run it
  * unnamed, as Kysely would.
  */
-export async function executePrepared<Row>(database: DatabaseHandle, query: CompiledQuery<Row>): Promise<Row[]> {
+export async function executePrepared<Row>(database: ReadHandle, query: CompiledQuery<Row>): Promise<Row[]> {
   if (!database.namedStatements) return (await database.db.executeQuery(query)).rows;
   const name = `keel_${createHash('sha1').update(query.sql).digest('hex').slice(0, 20)}`;
   const result = await database.pool.query<Row & Record<string, unknown>>({ name, text: query.sql, values: [...query.parameters] });

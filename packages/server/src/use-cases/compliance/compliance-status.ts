@@ -15,7 +15,7 @@ import {
 } from '@keel/domain';
 import { sql } from 'kysely';
 import { writeAuditEntries } from '../../audit/audit-log.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
+import type { ReadHandle } from '../../db/database.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import type { Db } from '../../db/transaction.ts';
 import type { UseCase } from '../deps.ts';
@@ -83,7 +83,7 @@ export async function patientCompliance(uc: UseCase, patientId: string) {
  * the domain rule per row in memory. Five statements with the 500 ids as 500 parameters each, parsed and planned on
  * every call, cost more than the lookups themselves (docs/perf.md).
  */
-export async function complianceSummaries(database: DatabaseHandle, patientIds: readonly string[], settings: DosingSettings, now: Date): Promise<Map<string, { status: ComplianceStatus; reasonCodes: string[] }>> {
+export async function complianceSummaries(database: ReadHandle, patientIds: readonly string[], settings: DosingSettings, now: Date): Promise<Map<string, { status: ComplianceStatus; reasonCodes: string[] }>> {
   const out = new Map<string, { status: ComplianceStatus; reasonCodes: string[] }>();
   if (patientIds.length === 0) return out;
   const ids = [...patientIds];

@@ -135,7 +135,8 @@ export async function clinicianPanel(
         q = q.orderBy(sql`next_session_at ASC NULLS LAST`);
         break;
     }
-    return executePrepared(deps.database, q.orderBy('p.name').orderBy('p.id').limit(query.limit + 1).offset(offset).compile());
+    // The replica when there is one (DATABASE_READ_URL): the panel is a view, not a decision.
+    return executePrepared(deps.database.reads, q.orderBy('p.name').orderBy('p.id').limit(query.limit + 1).offset(offset).compile());
   };
   const seen = settingsSeen(deps.database);
   let settings = seen.settings;
@@ -159,7 +160,7 @@ export async function clinicianPanel(
     detail: { sort, limit: query.limit, offset, shown: page.length },
   });
   // Prescribing compliance per row, in two batched statements (clinicians only: coaches see no prescribing records).
-  const compliance = clinical ? await complianceSummaries(deps.database, page.map((r) => r.id), settings.dosing, ctx.now) : null;
+  const compliance = clinical ? await complianceSummaries(deps.database.reads, page.map((r) => r.id), settings.dosing, ctx.now) : null;
   const items = page.map((r): PanelRow => {
     const tier = r.evaluated_tier ?? r.intake_tier ?? null;
     const latest = r.phq9_latest === null || r.phq9_latest === undefined ? null : Number(r.phq9_latest);

@@ -122,7 +122,8 @@ export async function patientTimeline(
     .filter((b) => relation !== 'self' || b.type !== 'alert')
     .map((b) => b.sql(keysetFilter(b.type, keyset), n));
   const union = sql.join(parts, sql` UNION ALL `);
-  const db = deps.database.db;
+  // The replica when there is one (DATABASE_READ_URL): a view of the record, read by no decision.
+  const db = deps.database.reads.db;
   const result = await sql<{ type: TimelineType; id: string; at: Date; detail: Record<string, unknown> }>`
     SELECT type, id, at, detail FROM (${union}) t ORDER BY at DESC, id DESC LIMIT ${n}`.execute(db);
   const rows = result.rows;

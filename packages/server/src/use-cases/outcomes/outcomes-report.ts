@@ -268,7 +268,8 @@ export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSe
 
 /** Selects and loads the cohort and computes the report (no audit row: the callers write theirs). */
 export async function loadOutcomesReport({ deps, ctx }: UseCase, query: OutcomesReportQuery): Promise<LoadedReport> {
-  const db = deps.database.db;
+  // The replica when there is one (DATABASE_READ_URL): a report of the past, decided on by no rule.
+  const db = deps.database.reads.db;
   const settings = await loadProgramSettings(db);
   const timeZone = settings.dosing.compliance.timeZone;
   const period = periodOf(query, ctx.now, timeZone);

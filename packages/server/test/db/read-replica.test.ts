@@ -1,0 +1,142 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openConfiguredDatabase } from '../../src/runtime.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { onPostgres } from '../support/test-database.ts';
+import { assignCareTeam, createPatient } from '../support/factories.ts';
+import { authorize, codes, prepare, readyWorld, schedule, type World } from '../treatment/treatment-world.ts';
+
+// Reads that tolerate lag go to a streaming replica (DATABASE_READ_URL; docs/scaling.md): the panel, timelines,
+// the outcomes report, FHIR reads and search. Decisions stay on the primary. `.ci/run` starts a primary and its
+// replica (scripts/replica-pair.sh: initdb, pg_basebackup -R) and passes their URLs. The proof of routing is a
+// replica whose replay is paused: what is read there is stale, so a route that reads it does not see a write the
+// primary has, and a decision that saw the same staleness would let a dose through that the primary holds.
+const primaryBase = process.env.KEEL_TEST_PRIMARY_URL;
+const replicaBase = process.env.KEEL_TEST_REPLICA_URL;
+const withDb = (base: string, name: string) => {
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefined)('reads on a streaming replica', () => {
+  let handle: DatabaseHandle;
+  let t: TestContext;
+  let primary: pg.Client;
+  let replica: pg.Client;
+
+  /** Waits until the replica has replayed everything the primary has written so far. */
+  async function caughtUp(): Promise<void> {
+    const lsn = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
+    for (let i = 0; i < 200; i++) {
+      const done = await replica.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]);
+      if (done.rows[0]?.ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('the replica did not catch up within 5 s');
+  }
+
+  beforeAll(async () => {
+    const name = `keel_replica_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: String(primaryBase) });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    primary = new pg.Client({ connectionString: withDb(String(primaryBase), name) });
+    replica = new pg.Client({ connectionString: withDb(String(replicaBase), name) });
+    await primary.connect();
+    // The new database reaches the replica by replication like everything else.
+    for (let i = 0; i < 200; i++) {
+      try {
+        await replica.connect();
+        break;
+      } catch {
+        replica = new pg.Client({ connectionString: withDb(String(replicaBase), name) });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    handle = await openDatabase({ kind: 'postgres', url: withDb(String(primaryBase), name), readUrl: withDb(String(replicaBase), name), poolSize: 10 });
+    await migrateToLatest(handle.db);
+    t = await createTestApp({ database: handle });
+  }, 120_000);
+  afterAll(async () => {
+    await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+    await t.close();
+    await primary.end();
+    await replica.end();
+  });
+
+  it('is a replica: read-only, in recovery', async () => {
+    expect((await replica.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0]?.r).toBe(true);
+    await expect(handle.reads.db.insertInto('patient_risk').values({ patient_id: crypto.randomUUID() }).execute()).rejects.toThrow(/read-only transaction/);
+  });
+
+  it('serves the timeline, the panel and FHIR search from the replica while the gate decides on the primary', async () => {
+    const w: World & { planId: string } = await readyWorld(t);
+    const sessionId = await schedule(w);
+    await prepare(w, sessionId);
+    const timelineIds = async () =>
+      (await w.call('clinician', 'GET', `/api/v1/patients/${w.patient.patientId}/timeline?limit=100`)).json<{ items: { id: string }[] }>().items.map((i) => i.id);
+    const panelNames = async () => (await w.call('clinician', 'GET', '/api/v1/patients?sort=name&limit=100')).json<{ items: { name: string }[] }>().items.map((i) => i.name);
+    const observationIds = async () =>
+      (await w.call('patient', 'GET', `/fhir/R4/Observation?patient=Patient/${w.patient.patientId}`)).json<{ entry?: { resource: { id: string } }[] }>().entry?.map((e) => e.resource.id) ?? [];
+    await caughtUp();
+    const before = { timeline: await timelineIds(), panel: await panelNames(), observations: await observationIds() };
+
+    // The replica stops replaying: from now on what it serves is the record as it was.
+    await replica.query('SELECT pg_wal_replay_pause()');
+    // On the primary: a check-in, a new patient on the clinician's panel, and an alert that holds dosing.
+    const checkIn = await w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/check-ins`, {
+      mood0to10: 6, sleepHours: 7, craving0to10: 1, usedOutsideSession: false, bladderSymptoms: false, cognitiveComplaint: false, sideEffects: [],
+    });
+    expect(checkIn.statusCode, checkIn.body).toBe(201);
+    const checkInId = checkIn.json<{ checkIn: { id: string } }>().checkIn.id;
+    const gad7 = await w.call('patient', 'POST', `/api/v1/patients/${w.patient.patientId}/assessments`, {
+      instrument: 'gad7', answers: { q1: 1, q2: 1, q3: 1, q4: 0, q5: 0, q6: 1, q7: 0 }, context: 'followup',
+    });
+    expect(gad7.statusCode, gad7.body).toBe(201);
+    const joined = await createPatient(t, { name: 'Replica Newcomer' });
+    await assignCareTeam(t, joined.patientId, w.clinician.id, 'clinician');
+    const hold = crypto.randomUUID();
+    await handle.db
+      .insertInto('alerts')
+      .values({ id: hold, patient_id: w.patient.patientId, code: 'SERIOUS_ADVERSE_EVENT_REPORTED', severity: 'critical', holds_dosing: true, cause: `test:${hold}`, title: 'Held for review', patient_message: null, owner_id: null, raised_at: t.clock.now(), escalate_at: null, escalated_at: null, escalated_to: null, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution_action: null, resolution_note: null })
+      .execute();
+    expect((await primary.query('SELECT 1 FROM check_ins WHERE id = $1', [checkInId])).rowCount).toBe(1);
+
+    // The views read the replica: the check-in is not there yet.
+    expect(await timelineIds()).toEqual(before.timeline);
+    expect(await observationIds()).toEqual(before.observations);
+    expect(await panelNames()).toEqual(before.panel);
+    expect(before.panel).not.toContain('Replica Newcomer');
+    // The decision reads the primary: the hold written a moment ago blocks the dose.
+    const decided = await authorize(w, sessionId);
+    expect(decided.outcome).toBe('blocked');
+    expect(codes(decided)).toContain('ALERT_HOLDS_DOSING');
+
+    // Replay resumes: the views catch up.
+    await replica.query('SELECT pg_wal_replay_resume()');
+    await caughtUp();
+    expect(await timelineIds()).toContain(checkInId);
+    expect(await panelNames()).toContain('Replica Newcomer');
+    expect((await observationIds()).length).toBeGreaterThan(before.observations.length);
+  });
+});
+
+describe('the read replica setting', () => {
+  it('opens a second pool on DATABASE_READ_URL for the reads, and without it reads where it writes', async () => {
+    const urlOf = (pool: pg.Pool) => (pool as unknown as { options: { connectionString: string } }).options.connectionString;
+    const split = await openConfiguredDatabase(loadConfig({ DATABASE_URL: 'postgres://app@primary:5432/keel', DATABASE_READ_URL: 'postgres://app@replica:5432/keel' }));
+    const single = await openConfiguredDatabase(loadConfig({ DATABASE_URL: 'postgres://app@primary:5432/keel' }));
+    try {
+      expect([urlOf(split.pool), urlOf(split.reads.pool)]).toEqual(['postgres://app@primary:5432/keel', 'postgres://app@replica:5432/keel']);
+      expect(urlOf(single.reads.pool)).toBe('postgres://app@primary:5432/keel');
+    } finally {
+      await split.close();
+      await single.close();
+    }
+  });
+});
