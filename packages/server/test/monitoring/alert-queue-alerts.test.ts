@@ -6,7 +6,6 @@
 // clock starts at 2026-06-01T12:00:00.000Z in every test.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/audit/audit-log.ts';
-import type { Role } from '../../src/db/schema.ts';
 import { AppError } from '../../src/http/problem.ts';
 import { acknowledgeAlert, crisisFor, getAlert, listAlerts, patientOfAlert, resolveAlert } from '../../src/use-cases/alerts/alert-queue.ts';
 import { assignCareTeam, createPatient, createUser, type TestUser } from '../support/factories.ts';
@@ -27,7 +26,6 @@ beforeEach(() => {
 });
 
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000);
-const iso = (minutes: number) => at(minutes).toISOString();
 
 const ctxOf = (actor: TestUser): RequestContext => ({
   actorId: actor.id,
@@ -116,7 +114,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; detail: str
 }
 
 const list = (viewer: TestUser, query: { status: 'open' | 'acknowledged' | 'resolved' | 'all'; patientId?: string; limit?: number; cursor?: string }) =>
-  listAlerts(ucOf(viewer), { userId: viewer.id, role: viewer.role as Role }, { limit: 50, ...query });
+  listAlerts(ucOf(viewer), { userId: viewer.id, role: viewer.role }, { limit: 50, ...query });
 
 describe('getAlert and toAlert', () => {
   it('reads an alert in full for a clinician, with every person named', async () => {
