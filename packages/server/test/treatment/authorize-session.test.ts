@@ -176,7 +176,7 @@ describe('authorizeSession', () => {
     expect(await blockedTriggers(w.patient.patientId)).toEqual([]);
   });
 
-  it('authorizes the dose asked for when the plan allows it', async () => {
+  it('authorizes the dose asked for when it is the plan’s, and refuses another', async () => {
     const { w, sessionId } = await world(4);
     await prepare(w, sessionId);
     const response = await call(w, sessionId, { requestedDoseMg: 300 });
