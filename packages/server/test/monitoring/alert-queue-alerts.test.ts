@@ -240,8 +240,10 @@ describe('listAlerts', () => {
     const { clinician, coach, patient } = await people('First Patient');
     const second = await createPatient(t, { name: 'Second Patient' });
     await assignCareTeam(t, second.patientId, clinician.id, 'clinician');
-    const mine = await plant(patient.patientId, { status: 'resolved' });
-    const theirs = await plant(second.patientId);
+    // Same severity and time: the queue orders them by id, so the ids are chosen in order.
+    const [low, high] = [crypto.randomUUID(), crypto.randomUUID()].sort();
+    const mine = await plant(patient.patientId, { status: 'resolved', id: high });
+    const theirs = await plant(second.patientId, { id: low });
     expect((await list(clinician, { status: 'all', patientId: patient.patientId })).items.map((a) => a.id)).toEqual([mine]);
     expect((await list(clinician, { status: 'all', patientId: second.patientId })).items.map((a) => a.id)).toEqual([theirs]);
     expect((await list(clinician, { status: 'all' })).items.map((a) => a.id)).toEqual([theirs, mine]);
