@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts Debian's PgBouncer in transaction mode in front of the local PostgreSQL, for the transaction-pooling tests
 # (packages/server/test/db/transaction-pooling.test.ts) and for trying Keel behind it (docs/scaling.md):
-#   scripts/pgbouncer.sh start [port]   → prints the pooler's base URL (postgres://postgres@127.0.0.1:PORT)
+#   scripts/pgbouncer.sh start [port] [postgres-port]   → prints the pooler's base URL (postgres://postgres@127.0.0.1:PORT)
 #   scripts/pgbouncer.sh stop  [port]
-# Every database of 127.0.0.1:5432 is reachable through it by name. The server pool is kept small (4 connections per
+# Every database of the PostgreSQL at 127.0.0.1:postgres-port (default 5432) is reachable through it by name. The server pool is kept small (4 connections per
 # database and user) so that concurrent transactions of one client pool really land on different server connections.
 set -euo pipefail
 action="${1:-start}"
 port="${2:-6432}"
+target="${3:-5432}"
 dir="/tmp/keel-pgbouncer-${port}"
 case "$action" in
   start)
@@ -17,7 +18,7 @@ case "$action" in
     printf '"postgres" ""\n"keel_app" ""\n' > "$dir/userlist.txt"
     cat > "$dir/pgbouncer.ini" <<INI
 [databases]
-* = host=127.0.0.1 port=5432
+* = host=127.0.0.1 port=${target}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
