@@ -1,0 +1,404 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordTestPdmpCheck } from '../support/factories.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { createWorld, dispense, expectStatus, HOUR, MINUTE, readyWorld, signedPlan, type World } from './treatment-world.ts';
+
+/**
+ * The ledger's readers and the patient's medication requests, read in full: the ledger as the API answers it (every
+ * entry with every column, the totals, the stored balance, the reconciliation and the dispenses), the refill requests
+ * as listed, and a dose request with what it stores, audits and re-evaluates. Expected values are written out by hand.
+ */
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const base = (w: World, patient: 'patient' | 'otherPatient' = 'patient') => `/api/v1/patients/${w[patient].patientId}`;
+const at = (ms: number) => new Date(ms).toISOString();
+const db = () => t.database.db;
+
+/** Moves the clock on and signs everyone in again (the tokens' idle timeout). */
+async function later(w: World, ms: number): Promise<number> {
+  t.clock.advance(ms);
+  await w.refresh();
+  return t.clock.now().getTime();
+}
+
+/** A completed session and its `administered` entry, planted at `whenMs`. */
+async function plantDose(w: World, whenMs: number, units: number): Promise<{ sessionId: string; entryId: string }> {
+  const sessionId = crypto.randomUUID();
+  const entryId = crypto.randomUUID();
+  const when = new Date(whenMs);
+  await db()
+    .insertInto('dosing_sessions')
+    .values({
+      id: sessionId,
+      patient_id: w.patient.patientId,
+      plan_id: null,
+      status: 'completed',
+      scheduled_for: when,
+      authorized_at: when,
+      authorization_expires_at: new Date(whenMs + 30 * MINUTE),
+      dose_mg: 300,
+      started_at: when,
+      completed_at: new Date(whenMs + HOUR),
+      aborted_at: null,
+      abort_reason: null,
+      created_by: w.patient.id,
+      created_at: when,
+    })
+    .execute();
+  await db()
+    .insertInto('ledger_entries')
+    .values({ id: entryId, patient_id: w.patient.patientId, kind: 'administered', units, occurred_at: when, recorded_by: w.patient.id, recorded_at: when, session_id: sessionId })
+    .execute();
+  return { sessionId, entryId };
+}
+
+/** A dispense and its entry for the world's other patient, planted: it must never show on this patient's ledger. */
+async function plantOtherPatientDispense(w: World): Promise<void> {
+  const id = crypto.randomUUID();
+  const now = t.clock.now();
+  await db()
+    .insertInto('dispenses')
+    .values({
+      id,
+      patient_id: w.otherPatient.patientId,
+      substance: 'ketamine',
+      form: 'oral_solution',
+      strength_mg: 100,
+      units: 9,
+      dispensed_at: now,
+      patient_name: 'Someone Else',
+      ship_to: '9 Elsewhere Lane',
+      prescriber_id: w.clinician.id,
+      prescriber_dea_registration: 'FT1234563',
+      plan_id: null,
+      dispenser: 'Other Pharmacy',
+      recorded_by: w.clinician.id,
+      created_at: now,
+    })
+    .execute();
+  await db()
+    .insertInto('ledger_entries')
+    .values({ id: crypto.randomUUID(), patient_id: w.otherPatient.patientId, kind: 'dispensed', units: 9, occurred_at: now, recorded_by: w.clinician.id, recorded_at: now, dispense_id: id })
+    .execute();
+}
+
+describe('the ledger', () => {
+  it('of a new patient is empty, reconciled, with no count', async () => {
+    const w = await createWorld(t);
+    await plantOtherPatientDispense(w);
+    const ledger = await expectStatus(w.call('clinician', 'GET', `${base(w)}/ledger`), 200);
+    expect(ledger.json()).toEqual({
+      entries: [],
+      onHand: 0,
+      summary: { dispensed: 0, administered: 0, lost: 0, returned: 0, disposed: 0, corrected: 0 },
+      recordedOnHand: 0,
+      reconciliation: { status: 'reconciled', problems: [] },
+      dispenses: [],
+    });
+  });
+
+  it('reads every entry with every column, the totals, the stored balance and the dispenses in time order', async () => {
+    const w = await createWorld(t);
+    await signedPlan(w);
+    await plantOtherPatientDispense(w);
+    const t0 = t.clock.now().getTime();
+    await dispense(w, 6);
+    const fill = (await db().selectFrom('dispenses').select(['id', 'created_at']).where('patient_id', '=', w.patient.patientId).executeTakeFirstOrThrow()).id;
+    const fillEntry = (await db().selectFrom('ledger_entries').select('id').where('dispense_id', '=', fill).executeTakeFirstOrThrow()).id;
+
+    const t1 = await later(w, HOUR);
+    const dose = await plantDose(w, t1, 1);
+
+    const t2 = await later(w, HOUR);
+    const loss = await expectStatus(w.call('patient', 'POST', `${base(w)}/ledger/losses`, { units: 1, kind: 'stolen', circumstances: 'Bag taken from the car' }), 201);
+    const lossId = loss.json<{ entry: { id: string } }>().entry.id;
+
+    const t3 = await later(w, HOUR);
+    const returned = await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/disposals`, { kind: 'returned', units: 1, manner: 'Handed back at the clinic' }), 201);
+    const returnedId = returned.json<{ entry: { id: string } }>().entry.id;
+    expect(returned.json()).toMatchObject({ onHand: 3 });
+
+    // The loss turns out not to have happened: a correction restores its unit (judged through the entry not yet written).
+    const t4 = await later(w, HOUR);
+    const corrected = await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/corrections`, { correctsId: lossId, deltaUnits: 1, reason: 'Found in the coat pocket' }), 201);
+    const correctionId = corrected.json<{ entry: { id: string } }>().entry.id;
+    expect(corrected.json()).toMatchObject({ onHand: 4 });
+
+    // A second fill, dated before the clock (an hour back): the dispenses are listed by when they were dispensed.
+    const t5 = await later(w, HOUR);
+    await recordTestPdmpCheck(t, w.patient.patientId, w.clinician.id);
+    const second = await expectStatus(
+      w.call('clinician', 'POST', `${base(w)}/dispenses`, {
+        units: 2,
+        form: 'sublingual_tablet',
+        strengthMg: 150,
+        dispensedAt: at(t5 - 30 * MINUTE),
+        dispenser: 'Second Pharmacy',
+        shipTo: '3 Third Street, Oakland, CA 94607',
+      }),
+      201,
+    );
+    const secondBody = second.json<{ dispense: { id: string }; entry: { id: string }; onHand: number }>();
+    expect(secondBody.onHand).toBe(6);
+
+    const t6 = await later(w, HOUR);
+    const count = await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/counts`, { countedUnits: 6, note: 'Counted on video' }), 201);
+    const countId = count.json<{ entry: { id: string } }>().entry.id;
+    expect(count.json()).toMatchObject({ expectedUnits: 6, countedUnits: 6, discrepancy: 0, onHand: 6 });
+
+    const ledger = await expectStatus(w.call('clinician', 'GET', `${base(w)}/ledger`), 200);
+    const entry = (fields: Record<string, unknown>) => ({
+      sessionId: null,
+      dispenseId: null,
+      correctsId: null,
+      countedUnits: null,
+      expectedUnits: null,
+      lossKind: null,
+      circumstances: null,
+      manner: null,
+      note: null,
+      ...fields,
+    });
+    expect(ledger.json()).toEqual({
+      entries: [
+        entry({ id: fillEntry, kind: 'dispensed', units: 6, occurredAt: at(t0), recordedBy: w.clinician.id, recordedAt: at(t0), dispenseId: fill }),
+        entry({ id: dose.entryId, kind: 'administered', units: 1, occurredAt: at(t1), recordedBy: w.patient.id, recordedAt: at(t1), sessionId: dose.sessionId }),
+        entry({ id: lossId, kind: 'lost', units: 1, occurredAt: at(t2), recordedBy: w.patient.id, recordedAt: at(t2), lossKind: 'stolen', circumstances: 'Bag taken from the car' }),
+        entry({ id: returnedId, kind: 'returned', units: 1, occurredAt: at(t3), recordedBy: w.clinician.id, recordedAt: at(t3), manner: 'Handed back at the clinic' }),
+        entry({ id: correctionId, kind: 'correction', units: 1, occurredAt: at(t4), recordedBy: w.clinician.id, recordedAt: at(t4), correctsId: lossId, note: 'Found in the coat pocket' }),
+        entry({ id: secondBody.entry.id, kind: 'dispensed', units: 2, occurredAt: at(t5 - 30 * MINUTE), recordedBy: w.clinician.id, recordedAt: at(t5), dispenseId: secondBody.dispense.id }),
+        entry({ id: countId, kind: 'counted', units: 0, occurredAt: at(t6), recordedBy: w.clinician.id, recordedAt: at(t6), countedUnits: 6, expectedUnits: 6, note: 'Counted on video' }),
+      ],
+      onHand: 6,
+      summary: {
+        dispensed: 8,
+        administered: 1,
+        lost: 1,
+        returned: 1,
+        disposed: 0,
+        corrected: 1,
+        lastCount: { entryId: countId, countedAt: at(t6), expected: 6, counted: 6, discrepancy: 0 },
+      },
+      recordedOnHand: 6,
+      reconciliation: { status: 'reconciled', problems: [] },
+      dispenses: [
+        {
+          id: fill,
+          patientId: w.patient.patientId,
+          substance: 'ketamine',
+          form: 'sublingual_tablet',
+          strengthMg: 300,
+          units: 6,
+          dispensedAt: at(t0),
+          patientName: w.patient.name,
+          shipTo: '1 Test Road, Oakland, CA 94607',
+          prescriberId: w.clinician.id,
+          prescriberName: w.clinician.name,
+          prescriberDeaRegistration: 'FT1234563',
+          dispenser: 'Keel Test Pharmacy',
+          recordedBy: w.clinician.id,
+          createdAt: at(t0),
+        },
+        {
+          id: secondBody.dispense.id,
+          patientId: w.patient.patientId,
+          substance: 'ketamine',
+          form: 'sublingual_tablet',
+          strengthMg: 150,
+          units: 2,
+          dispensedAt: at(t5 - 30 * MINUTE),
+          patientName: w.patient.name,
+          shipTo: '3 Third Street, Oakland, CA 94607',
+          prescriberId: w.clinician.id,
+          prescriberName: w.clinician.name,
+          prescriberDeaRegistration: 'FT1234563',
+          dispenser: 'Second Pharmacy',
+          recordedBy: w.clinician.id,
+          createdAt: at(t5),
+        },
+      ],
+    });
+  });
+
+  it('lists the dispenses by when they were dispensed, not when they were recorded', async () => {
+    const w = await createWorld(t);
+    await signedPlan(w);
+    const now = t.clock.now().getTime();
+    await dispense(w, 2);
+    // Recorded second, dispensed two hours before the first.
+    await recordTestPdmpCheck(t, w.patient.patientId, w.clinician.id);
+    await expectStatus(
+      w.call('clinician', 'POST', `${base(w)}/dispenses`, { units: 3, form: 'sublingual_tablet', strengthMg: 300, dispensedAt: at(now - 2 * HOUR), dispenser: 'Earlier Pharmacy', shipTo: '1 Test Road' }),
+      201,
+    );
+    const ledger = (await expectStatus(w.call('patient', 'GET', `${base(w)}/ledger`), 200)).json<{ dispenses: { units: number; dispensedAt: string; dispenser: string }[] }>();
+    expect(ledger.dispenses.map((d) => [d.units, d.dispensedAt, d.dispenser])).toEqual([
+      [3, at(now - 2 * HOUR), 'Earlier Pharmacy'],
+      [2, at(now), 'Keel Test Pharmacy'],
+    ]);
+  });
+
+  it('that disagrees with its stored balance shows both, unreconciled, with the problem in words', async () => {
+    const w = await readyWorld(t, 3);
+    await db().updateTable('ledger_balances').set({ on_hand_units: 5 }).where('patient_id', '=', w.patient.patientId).execute();
+    const ledger = (await expectStatus(w.call('clinician', 'GET', `${base(w)}/ledger`), 200)).json<Record<string, unknown>>();
+    expect({ onHand: ledger.onHand, recordedOnHand: ledger.recordedOnHand, reconciliation: ledger.reconciliation }).toEqual({
+      onHand: 3,
+      recordedOnHand: 5,
+      reconciliation: { status: 'unreconciled', problems: [{ code: 'IDENTITY_MISMATCH', message: 'The recorded on-hand balance (5) disagrees with the ledger (3).' }] },
+    });
+  });
+
+  it('with a correction dated before the entry it names lists that problem with its entry', async () => {
+    const w = await readyWorld(t, 3);
+    const target = (await db().selectFrom('ledger_entries').select('id').where('patient_id', '=', w.patient.patientId).executeTakeFirstOrThrow()).id;
+    const planted = crypto.randomUUID();
+    const now = t.clock.now().getTime();
+    await db()
+      .insertInto('ledger_entries')
+      .values({ id: planted, patient_id: w.patient.patientId, kind: 'correction', units: -1, occurred_at: new Date(now - HOUR), recorded_by: w.clinician.id, recorded_at: new Date(now), corrects_id: target, note: 'Planted' })
+      .execute();
+    const ledger = (await expectStatus(w.call('clinician', 'GET', `${base(w)}/ledger`), 200)).json<Record<string, unknown>>();
+    expect({ onHand: ledger.onHand, recordedOnHand: ledger.recordedOnHand, reconciliation: ledger.reconciliation }).toEqual({
+      onHand: 2,
+      recordedOnHand: 2,
+      reconciliation: {
+        status: 'unreconciled',
+        problems: [
+          { code: 'CORRECTION_TARGET_INVALID', entryId: planted, message: `Correction ${planted} must name an original entry recorded before it.` },
+          { code: 'NEGATIVE_ON_HAND', entryId: planted, message: `On hand falls to -1 at entry ${planted}.` },
+        ],
+      },
+    });
+  });
+});
+
+describe('a pill count and a dispense', () => {
+  it('answer on hand from every kind of entry on the ledger', async () => {
+    const w = await readyWorld(t, 5);
+    await later(w, HOUR);
+    await plantDose(w, t.clock.now().getTime(), 1);
+    await later(w, HOUR);
+    await expectStatus(w.call('patient', 'POST', `${base(w)}/ledger/losses`, { units: 1, kind: 'lost', circumstances: 'Dropped one' }), 201);
+    await later(w, HOUR);
+    await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/disposals`, { kind: 'disposed', units: 1, manner: 'Destroyed, witnessed' }), 201);
+    await later(w, HOUR);
+    // 5 − 1 − 1 − 1 = 2 on hand; the count of 1 is one short.
+    const count = await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/counts`, { countedUnits: 1 }), 201);
+    expect(count.json()).toMatchObject({ entry: { countedUnits: 1, expectedUnits: 2 }, expectedUnits: 2, countedUnits: 1, discrepancy: -1, onHand: 2 });
+    // The shortfall raises COUNT_MISMATCH: the answer names it as stored, and only its id, code, severity and hold.
+    const mismatch = await db().selectFrom('alerts').select(['id', 'severity', 'holds_dosing']).where('patient_id', '=', w.patient.patientId).where('code', '=', 'COUNT_MISMATCH').executeTakeFirstOrThrow();
+    expect(count.json<{ alerts: unknown }>().alerts).toEqual([{ id: mismatch.id, code: 'COUNT_MISMATCH', severity: mismatch.severity, holdsDosing: mismatch.holds_dosing }]);
+    await later(w, HOUR);
+    await recordTestPdmpCheck(t, w.patient.patientId, w.clinician.id);
+    const filled = await expectStatus(
+      w.call('clinician', 'POST', `${base(w)}/dispenses`, { units: 4, form: 'sublingual_tablet', strengthMg: 300, dispensedAt: t.clock.now().toISOString(), dispenser: 'Keel Test Pharmacy', shipTo: '1 Test Road' }),
+      201,
+    );
+    expect(filled.json()).toMatchObject({ onHand: 6 });
+  });
+});
+
+describe('refill requests, as listed', () => {
+  async function plantRefill(w: World, fields: { patient?: 'patient' | 'otherPatient'; requestedAt: number; outcome: 'granted' | 'held'; answer?: string }) {
+    const id = crypto.randomUUID();
+    const answered = fields.answer !== undefined;
+    await db()
+      .insertInto('refill_requests')
+      .values({
+        id,
+        patient_id: w[fields.patient ?? 'patient'].patientId,
+        requested_by: w[fields.patient ?? 'patient'].id,
+        requested_at: new Date(fields.requestedAt),
+        eligible_from: fields.outcome === 'held' ? new Date(fields.requestedAt + 4 * 24 * HOUR) : new Date(fields.requestedAt - 24 * HOUR),
+        outcome: fields.outcome,
+        reasons: JSON.stringify(fields.outcome === 'held' ? [{ code: 'REFILL_TOO_EARLY', message: 'Too early (planted)' }] : []),
+        doses_on_hand: fields.outcome === 'granted' ? 1 : null,
+        plan_id: null,
+        note: fields.outcome === 'held' ? 'Going away' : null,
+        answer: answered ? (fields.answer ?? null) : null,
+        answered_by: answered ? w.clinician.id : null,
+        answered_at: answered ? new Date(fields.requestedAt + HOUR) : null,
+      })
+      .execute();
+    return id;
+  }
+
+  it('newest first, each in full, with the answer and who gave it; another patient’s are not listed', async () => {
+    const w = await createWorld(t);
+    const now = t.clock.now().getTime();
+    const older = await plantRefill(w, { requestedAt: now - 3 * 24 * HOUR, outcome: 'held', answer: 'Held until your count on the 12th.' });
+    const newer = await plantRefill(w, { requestedAt: now - 24 * HOUR, outcome: 'granted' });
+    await plantRefill(w, { patient: 'otherPatient', requestedAt: now - 2 * 24 * HOUR, outcome: 'granted' });
+    const expected = [
+      { id: newer, requestedAt: at(now - 24 * HOUR), outcome: 'granted', eligibleFrom: at(now - 2 * 24 * HOUR), reasons: [], dosesOnHand: 1, note: null, answer: null },
+      {
+        id: older,
+        requestedAt: at(now - 3 * 24 * HOUR),
+        outcome: 'held',
+        eligibleFrom: at(now + 24 * HOUR),
+        reasons: [{ code: 'REFILL_TOO_EARLY', message: 'Too early (planted)' }],
+        dosesOnHand: null,
+        note: 'Going away',
+        answer: { text: 'Held until your count on the 12th.', by: w.clinician.name, at: at(now - 3 * 24 * HOUR + HOUR) },
+      },
+    ];
+    expect((await expectStatus(w.call('patient', 'GET', `${base(w)}/refill-requests`), 200)).json()).toEqual({ items: expected });
+    // The clinician's answer is answered with the same list, the new answer in it.
+    const answered = await expectStatus(w.call('clinician', 'POST', `${base(w)}/refill-requests/${newer}/answer`, { answer: 'On its way.' }), 200);
+    expect(answered.json()).toEqual({ items: [{ ...expected[0], answer: { text: 'On its way.', by: w.clinician.name, at: at(now) } }, expected[1]] });
+  });
+});
+
+describe('a dose request', () => {
+  const doseRows = async (w: World) =>
+    db().selectFrom('dose_requests').selectAll().where('patient_id', '=', w.patient.patientId).orderBy('requested_at').execute();
+  const audits = async (w: World) =>
+    db()
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'resource_type', 'resource_id', 'patient_id', 'outcome', 'detail'])
+      .where('patient_id', '=', w.patient.patientId)
+      .where('action', '=', 'dose_request.create')
+      .orderBy('id')
+      .execute();
+
+  it('is stored with its note, audited, re-reads the warning signs, and tells the patient to keep to the plan', async () => {
+    const w = await readyWorld(t, 2);
+    const now = t.clock.now();
+    const answer = await expectStatus(w.call('patient', 'POST', `${base(w)}/dose-requests`, { kind: 'increase', note: 'It wears off too soon.' }), 201);
+    const id = answer.json<{ doseRequest: { id: string } }>().doseRequest.id;
+    expect(answer.json()).toEqual({
+      doseRequest: { id, requestedAt: at(now.getTime()), kind: 'increase' },
+      message: 'Your care team will review this. Keep taking only the dose in your plan; only your prescriber can change it.',
+    });
+    expect(await doseRows(w)).toEqual([
+      { id, patient_id: w.patient.patientId, requested_at: now, kind: 'increase', note: 'It wears off too soon.', answer: null, answered_by: null, answered_at: null },
+    ]);
+    expect(await audits(w)).toEqual([
+      { action: 'dose_request.create', actor_id: w.patient.id, resource_type: 'refill', resource_id: id, patient_id: w.patient.patientId, outcome: 'success', detail: { kind: 'increase' } },
+    ]);
+    const triggers = await db().selectFrom('risk_evaluations').select('trigger').where('patient_id', '=', w.patient.patientId).execute();
+    expect(triggers.map((e) => e.trigger)).toContain('dose_request');
+    // Asking for a higher dose is a warning sign: its alert reaches the care team.
+    const alerts = await db().selectFrom('alerts').select('code').where('patient_id', '=', w.patient.patientId).execute();
+    expect(alerts.map((a) => a.code)).toContain('DOSE_ESCALATION_PRESSURE');
+  });
+
+  it('without a note stores none; a tolerance report is stored as one', async () => {
+    const w = await createWorld(t);
+    const now = t.clock.now();
+    const answer = await expectStatus(w.call('patient', 'POST', `${base(w)}/dose-requests`, { kind: 'tolerance' }), 201);
+    const id = answer.json<{ doseRequest: { id: string } }>().doseRequest.id;
+    expect(answer.json()).toMatchObject({ doseRequest: { id, requestedAt: at(now.getTime()), kind: 'tolerance' } });
+    expect(await doseRows(w)).toEqual([
+      { id, patient_id: w.patient.patientId, requested_at: now, kind: 'tolerance', note: null, answer: null, answered_by: null, answered_at: null },
+    ]);
+    expect((await audits(w)).map((a) => a.detail)).toEqual([{ kind: 'tolerance' }]);
+  });
+});
