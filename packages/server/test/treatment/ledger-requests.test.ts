@@ -402,3 +402,193 @@ describe('a dose request', () => {
     expect((await audits(w)).map((a) => a.detail)).toEqual([{ kind: 'tolerance' }]);
   });
 });
+
+describe('a refill request', () => {
+  const refillRows = async (w: World) =>
+    db().selectFrom('refill_requests').selectAll().where('patient_id', '=', w.patient.patientId).orderBy('requested_at').execute();
+  const refillAudits = async (w: World) =>
+    db()
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'resource_type', 'resource_id', 'patient_id', 'outcome', 'detail'])
+      .where('patient_id', '=', w.patient.patientId)
+      .where('action', '=', 'refill.request')
+      .orderBy('id')
+      .execute();
+  const alertCodes = async (w: World) =>
+    (await db().selectFrom('alerts').select('code').where('patient_id', '=', w.patient.patientId).execute()).map((a) => a.code);
+  const ask = (w: World, body: Record<string, unknown> = {}) => w.call('patient', 'POST', `${base(w)}/refill-requests`, body);
+  const DAY = 24 * HOUR;
+  const TOO_EARLY = (eligibleFrom: string) => ({ code: 'REFILL_TOO_EARLY', message: `You still have enough medication for now. You can ask for a refill from ${eligibleFrom}.` });
+  const LIMIT = { code: 'REFILL_LIMIT_REACHED', message: 'Your prescription has used all of its 5 refills. Your clinician needs to write a new prescription.' };
+  const NO_PLAN = { code: 'NO_ACTIVE_PLAN', message: 'You do not have an active treatment plan, so no refill can be sent. Your clinician will be in touch.' };
+
+  /** A refill request planted at `whenMs`, as an earlier request would have left it. */
+  async function plantRequest(w: World, whenMs: number, outcome: 'granted' | 'held', patient: 'patient' | 'otherPatient' = 'patient') {
+    await db()
+      .insertInto('refill_requests')
+      .values({
+        id: crypto.randomUUID(),
+        patient_id: w[patient].patientId,
+        requested_by: w[patient].id,
+        requested_at: new Date(whenMs),
+        eligible_from: new Date(whenMs),
+        outcome,
+        reasons: JSON.stringify([]),
+        doses_on_hand: outcome === 'granted' ? 0 : null,
+        plan_id: null,
+        note: null,
+        answer: null,
+        answered_by: null,
+        answered_at: null,
+      })
+      .execute();
+  }
+
+  it('when the one dose on hand is the last before a refill is due is granted: stored, audited, re-evaluated, answered in full', async () => {
+    // One 300 mg tablet for a 300 mg dose: a session now, the next (the first without medication) 72 hours on; a
+    // refill may be released 3 days before that, which is now.
+    const w = await readyWorld(t, 1);
+    const now = t.clock.now();
+    const answer = await expectStatus(ask(w, { note: 'Running low' }), 201);
+    const id = answer.json<{ refillRequest: { id: string } }>().refillRequest.id;
+    expect(answer.json()).toEqual({
+      refillRequest: { id, requestedAt: at(now.getTime()), outcome: 'granted', eligibleFrom: at(now.getTime()), reasons: [], dosesOnHand: 1, note: 'Running low', answer: null },
+    });
+    expect(await refillRows(w)).toEqual([
+      {
+        id,
+        patient_id: w.patient.patientId,
+        requested_by: w.patient.id,
+        requested_at: now,
+        eligible_from: now,
+        outcome: 'granted',
+        reasons: [],
+        doses_on_hand: 1,
+        plan_id: w.planId,
+        note: 'Running low',
+        answer: null,
+        answered_by: null,
+        answered_at: null,
+      },
+    ]);
+    expect(await refillAudits(w)).toEqual([
+      { action: 'refill.request', actor_id: w.patient.id, resource_type: 'refill', resource_id: id, patient_id: w.patient.patientId, outcome: 'success', detail: { outcome: 'granted', reasonCodes: [] } },
+    ]);
+    const triggers = await db().selectFrom('risk_evaluations').select('trigger').where('patient_id', '=', w.patient.patientId).execute();
+    expect(triggers.map((e) => e.trigger)).toContain('refill_request');
+    expect(await alertCodes(w)).not.toContain('EARLY_REFILL_REQUEST');
+  });
+
+  it('with two doses on hand is held until four days from now, in words; the early ask raises its warning sign', async () => {
+    // Sessions could be now and in 72 hours; the third, the first without medication, once the first has left the
+    // 7-day window (two a week): in 7 days. Eligible 3 days before: 4 days from now.
+    const w = await readyWorld(t, 2);
+    const now = t.clock.now();
+    const eligibleFrom = at(now.getTime() + 4 * DAY);
+    const answer = await expectStatus(ask(w), 201);
+    const id = answer.json<{ refillRequest: { id: string } }>().refillRequest.id;
+    expect(answer.json()).toEqual({
+      refillRequest: { id, requestedAt: at(now.getTime()), outcome: 'held', eligibleFrom, reasons: [TOO_EARLY(eligibleFrom)], dosesOnHand: null, note: null, answer: null },
+    });
+    expect(await refillRows(w)).toEqual([
+      {
+        id,
+        patient_id: w.patient.patientId,
+        requested_by: w.patient.id,
+        requested_at: now,
+        eligible_from: new Date(now.getTime() + 4 * DAY),
+        outcome: 'held',
+        reasons: [TOO_EARLY(eligibleFrom)],
+        doses_on_hand: null,
+        plan_id: w.planId,
+        note: null,
+        answer: null,
+        answered_by: null,
+        answered_at: null,
+      },
+    ]);
+    expect((await refillAudits(w)).map((a) => a.detail)).toEqual([{ outcome: 'held', reasonCodes: ['REFILL_TOO_EARLY'] }]);
+    expect(await alertCodes(w)).toContain('EARLY_REFILL_REQUEST');
+  });
+
+  it('counts doses by the plan’s dose over the latest dispense’s strength: four 150 mg tablets are two 300 mg doses', async () => {
+    const w = await createWorld(t);
+    await signedPlan(w);
+    await dispense(w, 4, 150);
+    const eligibleFrom = at(t.clock.now().getTime() + 4 * DAY);
+    const answer = await expectStatus(ask(w), 201);
+    expect(answer.json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom, reasons: [TOO_EARLY(eligibleFrom)], dosesOnHand: null } });
+  });
+
+  it('without an active plan is held with no date, and names no plan', async () => {
+    const w = await createWorld(t);
+    const answer = await expectStatus(ask(w), 201);
+    expect(answer.json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom: null, reasons: [NO_PLAN], dosesOnHand: null } });
+    expect((await refillRows(w)).map((r) => [r.outcome, r.eligible_from, r.plan_id, r.reasons])).toEqual([['held', null, null, [NO_PLAN]]]);
+    expect((await refillAudits(w)).map((a) => a.detail)).toEqual([{ outcome: 'held', reasonCodes: ['NO_ACTIVE_PLAN'] }]);
+  });
+
+  it('counts the refills granted on this prescription only: not held ones, not those before it was signed, not another patient’s', async () => {
+    const w = await readyWorld(t, 1);
+    const signedAt = (await db().selectFrom('treatment_plans').select('signed_at').where('id', '=', w.planId).executeTakeFirstOrThrow()).signed_at;
+    const signedMs = new Date(signedAt ?? 0).getTime();
+    const now = await later(w, 2 * HOUR);
+    // Four granted on this plan (the first at the very instant it was signed), three held, two granted a month
+    // before it was signed (an earlier prescription), and five of another patient's.
+    await plantRequest(w, signedMs, 'granted');
+    for (const h of [1, 2, 3]) await plantRequest(w, signedMs + h * 10 * MINUTE, 'granted');
+    for (const h of [1, 2, 3]) await plantRequest(w, signedMs + h * 11 * MINUTE, 'held');
+    for (const d of [30, 31]) await plantRequest(w, signedMs - d * DAY, 'granted');
+    for (const h of [1, 2, 3, 4, 5]) await plantRequest(w, signedMs + h * MINUTE, 'granted', 'otherPatient');
+    // The fifth refill is granted; a sixth is held at the Schedule III limit.
+    const fifth = await expectStatus(ask(w), 201);
+    expect(fifth.json()).toMatchObject({ refillRequest: { outcome: 'granted', eligibleFrom: at(now), reasons: [], dosesOnHand: 1 } });
+    const sixth = await expectStatus(ask(w), 201);
+    expect(sixth.json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom: at(now), reasons: [LIMIT], dosesOnHand: null } });
+    expect((await refillAudits(w)).map((a) => a.detail)).toEqual([
+      { outcome: 'granted', reasonCodes: [] },
+      { outcome: 'held', reasonCodes: ['REFILL_LIMIT_REACHED'] },
+    ]);
+  });
+
+  /** A patient whose plan was signed, and one unit dispensed, at `signedMs` (the clock set back, then restored). */
+  const signedOn = async (signedMs: number) => {
+    const now = t.clock.now();
+    t.clock.set(new Date(signedMs));
+    const w = await readyWorld(t, 1);
+    t.clock.set(now);
+    await w.refresh();
+    return w;
+  };
+  const EXPIRED = {
+    code: 'PRESCRIPTION_EXPIRED',
+    message: 'Your prescription was signed more than 6 months ago, so it cannot be refilled. Your clinician needs to write a new prescription.',
+  };
+
+  it('on a prescription signed more than six months ago is held: a Schedule III prescription cannot be refilled after that', async () => {
+    // Its five refills were all granted in its first weeks, none in the last six months: they still count, and the
+    // prescription is past its window anyway. (Both used to be missed: the refills were counted back from today.)
+    const now = t.clock.now().getTime();
+    const signed = now - 213 * DAY;
+    const w = await signedOn(signed);
+    for (const d of [1, 2, 3, 4, 5]) await plantRequest(w, signed + d * DAY, 'granted');
+    const answer = await expectStatus(ask(w), 201);
+    expect(answer.json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom: at(now), reasons: [LIMIT, EXPIRED], dosesOnHand: null } });
+    expect((await refillAudits(w)).map((a) => a.detail)).toEqual([{ outcome: 'held', reasonCodes: ['REFILL_LIMIT_REACHED', 'PRESCRIPTION_EXPIRED'] }]);
+
+    // Without a refill used, the same: held for its age alone.
+    const v = await signedOn(signed);
+    expect((await expectStatus(ask(v), 201)).json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom: at(now), reasons: [EXPIRED], dosesOnHand: null } });
+  });
+
+  it('on a prescription one minute short of six months old is granted; at six months to the minute it is held', async () => {
+    // The test clock stands at 2026-06-01T12:00Z when the file starts; six calendar months before a moment in June
+    // is the same day and time in December.
+    const now = t.clock.now();
+    const sixMonthsBefore = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 6, now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes());
+    const w = await signedOn(sixMonthsBefore + MINUTE);
+    expect((await expectStatus(ask(w), 201)).json()).toMatchObject({ refillRequest: { outcome: 'granted', reasons: [], dosesOnHand: 1 } });
+    const v = await signedOn(sixMonthsBefore);
+    expect((await expectStatus(ask(v), 201)).json()).toMatchObject({ refillRequest: { outcome: 'held', reasons: [EXPIRED], dosesOnHand: null } });
+  });
+});

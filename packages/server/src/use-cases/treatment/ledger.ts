@@ -411,21 +411,28 @@ export async function requestRefill(uc: UseCase, input: { patientId: string; not
     const plan = await activePlan(tx, input.patientId);
     const terms = plan ? planTerms(plan) : null;
     const entries = (await ledgerRows(tx, input.patientId)).map(toLedgerEntry);
-    // Refills on the current prescription: granted requests since the plan was signed, within the Schedule III window.
-    const windowStart = new Date(ctx.now);
-    windowStart.setUTCMonth(windowStart.getUTCMonth() - settings.dosing.refill.windowMonths);
-    const since = plan?.signed_at && new Date(plan.signed_at) > windowStart ? new Date(plan.signed_at) : windowStart;
-    const granted = await tx
-      .selectFrom('refill_requests')
-      .select(sql<string>`count(*)`.as('n'))
-      .where('patient_id', '=', input.patientId)
-      .where('outcome', '=', 'granted')
-      .where('requested_at', '>=', since)
-      .executeTakeFirstOrThrow();
+    // Refills on the current prescription (the active plan): every request granted since it was signed. Its Schedule
+    // III window runs from that date, not back from today: once it has passed, the domain holds every refill (a
+    // window counted back from today let a prescription older than the window be refilled again).
+    const signedAt = plan?.signed_at ? new Date(plan.signed_at) : null;
+    const refills = signedAt
+      ? Number(
+          (
+            await tx
+              .selectFrom('refill_requests')
+              .select(sql<string>`count(*)`.as('n'))
+              .where('patient_id', '=', input.patientId)
+              .where('outcome', '=', 'granted')
+              .where('requested_at', '>=', signedAt)
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      : 0;
     const decision = refillEligibility({
       entries,
       plan: terms,
-      refillsInWindow: Number(granted.n),
+      prescriptionSignedAt: signedAt ? signedAt.toISOString() : null,
+      refillsInWindow: refills,
       unitsPerDose: await unitsPerDose(tx, input.patientId, terms?.currentDoseMg ?? null),
       now: ctx.now,
       settings: settings.dosing,
