@@ -551,6 +551,22 @@ describe('a refill request', () => {
     ]);
   });
 
+  it('counts the refills dispensed on this prescription too: after the first fill and five refills it is held, after four it is granted', async () => {
+    // A clinician may dispense a refill without a request: the request must not be granted a fill the dispense's
+    // compliance check will refuse. Each fill is one unit; all but one unit are then disposed of, so a refill is due.
+    const fills = async (n: number) => {
+      const w = await readyWorld(t, 1);
+      for (let i = 1; i < n; i++) await dispense(w, 1);
+      await expectStatus(w.call('clinician', 'POST', `${base(w)}/ledger/disposals`, { kind: 'returned', units: n - 1, manner: 'Handed back at the clinic' }), 201);
+      return w;
+    };
+    const now = at(t.clock.now().getTime());
+    const six = await fills(6);
+    expect((await expectStatus(ask(six), 201)).json()).toMatchObject({ refillRequest: { outcome: 'held', eligibleFrom: now, reasons: [LIMIT], dosesOnHand: null } });
+    const five = await fills(5);
+    expect((await expectStatus(ask(five), 201)).json()).toMatchObject({ refillRequest: { outcome: 'granted', eligibleFrom: now, reasons: [], dosesOnHand: 1 } });
+  });
+
   /** A patient whose plan was signed, and one unit dispensed, at `signedMs` (the clock set back, then restored). */
   const signedOn = async (signedMs: number) => {
     const now = t.clock.now();

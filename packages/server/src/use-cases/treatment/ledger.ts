@@ -399,6 +399,19 @@ function refillView(r: {
   };
 }
 
+/** Refills used on the plan signed at `signedAt`: the granted requests since then, or the fills after the first. */
+async function refillsOn(tx: Tx, patientId: string, planId: string, signedAt: Date): Promise<number> {
+  const granted = await tx
+    .selectFrom('refill_requests')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('patient_id', '=', patientId)
+    .where('outcome', '=', 'granted')
+    .where('requested_at', '>=', signedAt)
+    .executeTakeFirstOrThrow();
+  const fills = await tx.selectFrom('dispenses').select(sql<string>`count(*)`.as('n')).where('plan_id', '=', planId).executeTakeFirstOrThrow();
+  return Math.max(Number(granted.n), Number(fills.n) - 1);
+}
+
 /**
  * A refill is granted only from its eligible date (domain `refillEligibility`); a held one is stored with its
  * reasons: REFILL_TOO_EARLY is the evidence of the EARLY_REFILL_REQUEST warning sign.
@@ -411,23 +424,13 @@ export async function requestRefill(uc: UseCase, input: { patientId: string; not
     const plan = await activePlan(tx, input.patientId);
     const terms = plan ? planTerms(plan) : null;
     const entries = (await ledgerRows(tx, input.patientId)).map(toLedgerEntry);
-    // Refills on the current prescription (the active plan): every request granted since it was signed. Its Schedule
-    // III window runs from that date, not back from today: once it has passed, the domain holds every refill (a
-    // window counted back from today let a prescription older than the window be refilled again).
+    // Refills on the current prescription (the active plan), counted from its signature: its Schedule III window runs
+    // from that date, not back from today, and once it has passed the domain holds every refill (a window counted
+    // back from today let a prescription older than the window be refilled again). A refill is a request granted
+    // since the signature or a fill after the first on the plan (a clinician may dispense one unasked), whichever is
+    // more: the dispense's compliance check counts the fills, and must not refuse a refill this request granted.
     const signedAt = plan?.signed_at ? new Date(plan.signed_at) : null;
-    const refills = signedAt
-      ? Number(
-          (
-            await tx
-              .selectFrom('refill_requests')
-              .select(sql<string>`count(*)`.as('n'))
-              .where('patient_id', '=', input.patientId)
-              .where('outcome', '=', 'granted')
-              .where('requested_at', '>=', signedAt)
-              .executeTakeFirstOrThrow()
-          ).n,
-        )
-      : 0;
+    const refills = plan && signedAt ? await refillsOn(tx, input.patientId, plan.id, signedAt) : 0;
     const decision = refillEligibility({
       entries,
       plan: terms,
