@@ -9,7 +9,7 @@
 //
 // Like the session gate: every failing reason is reported, and anything missing or unreadable fails closed.
 import type { DosingSettings } from '../settings/program-settings.ts';
-import { addMonthsMs, daysToMs, instantOf, parseInstant, toIso } from '../settings/time-units.ts';
+import { daysToMs, instantOf, parseInstant, toIso } from '../settings/time-units.ts';
 import { addDays, daysBetween, endOfLocalDate, isIsoDate, isValidTimeZone, wallClock } from '../settings/zoned-time.ts';
 
 export const PATHWAY_KINDS = ['in_person_evaluation', 'telemedicine_flexibility', 'special_registration', 'referral_from_in_person_clinician'] as const;
@@ -146,6 +146,18 @@ function pdmpWindowDays(action: ComplianceAction, settings: DosingSettings): num
 }
 
 const ACTION_WORDS: Record<ComplianceAction, string> = { sign_plan: 'signing the plan', dispense: 'this dispense', dose: 'a dose' };
+
+/**
+ * Adds `months` calendar months to an instant (clamped to the month's last day, as a prescription's window runs). The
+ * refill request (`refillEligibility`) ends a prescription's window by the same arithmetic as the dispense's check.
+ */
+export function addMonthsMs(ms: number, months: number): number {
+  const d = new Date(ms);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return target.getTime();
+}
 
 function settingsReadable(settings: DosingSettings): boolean {
   const c: unknown = isObject(settings) ? settings.compliance : undefined;

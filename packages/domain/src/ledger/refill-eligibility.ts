@@ -4,7 +4,8 @@
 // REFILL_TOO_EARLY is what the server records as that signal's evidence.
 import type { DosingSettings } from '../settings/program-settings.ts';
 import { validateDosingSettings } from '../settings/program-settings.ts';
-import { addMonthsMs, daysToMs, instantOf, parseInstant, toIso } from '../settings/time-units.ts';
+import { addMonthsMs } from '../compliance/prescribing-compliance.ts';
+import { daysToMs, instantOf, parseInstant, toIso } from '../settings/time-units.ts';
 import type { TreatmentPlanTerms } from '../plan/plan-terms.ts';
 import { effectiveLimits, planShapeErrors } from '../plan/plan-rules.ts';
 import { projectSessionTimes } from '../plan/session-pace.ts';

@@ -84,15 +84,3 @@ export function instantOf(now: unknown): number | null {
 }
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
-
-/**
- * Adds `months` calendar months to an instant (clamped to the month's last day, as a prescription's window runs):
- * the prescribing compliance check of a dispense and the refill request count a Schedule III window alike.
- */
-export function addMonthsMs(ms: number, months: number): number {
-  const d = new Date(ms);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
-  return target.getTime();
-}
