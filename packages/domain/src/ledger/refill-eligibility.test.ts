@@ -147,6 +147,11 @@ describe('refillEligibility: each decision in full', () => {
       },
     ],
     ['a plan without a signature date', { prescriptionSignedAt: null }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    [
+      'a plan that cannot be read, signed long ago: no plan, and nothing said of its age',
+      { plan: samplePlanTerms({ goals: [] }), prescriptionSignedAt: '2024-01-10T12:00:00.000Z' },
+      { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] },
+    ],
     ['a plan whose signature date cannot be read', { prescriptionSignedAt: 'not a date' }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
     [
       'an unreadable plan with an unreadable signature date: the input cannot be judged',
