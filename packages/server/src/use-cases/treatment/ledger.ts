@@ -190,22 +190,31 @@ function dispenseView(d: Omit<DispenseRow, 'prescriber_name'>, prescriberName: s
   };
 }
 
+/**
+ * The ledger as one snapshot: the entries, the stored balance and the dispenses are read in one repeatable-read
+ * transaction. Read one statement at a time, an entry committed between the entries and the balance made the view
+ * report a mismatch (IDENTITY_MISMATCH) that was never there.
+ */
 export async function getLedger({ deps }: UseCase, patientId: string) {
-  const db = deps.database.db;
-  const rows = await ledgerRows(db, patientId);
-  const recorded = await recordedOnHand(db, patientId);
-  const entries = rows.map(toLedgerEntry);
-  const rec = reconcile(entries, recorded);
-  const { onHand, ...totals } = rec.summary;
-  const dispenses = await loadDispenses(db, patientId);
-  return {
-    entries: rows.map(ledgerEntryView),
-    onHand,
-    summary: totals,
-    recordedOnHand: recorded,
-    reconciliation: { status: rec.kind, problems: rec.kind === 'unreconciled' ? [...rec.problems] : [] },
-    dispenses: dispenses.map((d) => dispenseView(d, d.prescriber_name)),
-  };
+  return deps.database.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (db) => {
+      const rows = await ledgerRows(db, patientId);
+      const recorded = await recordedOnHand(db, patientId);
+      const entries = rows.map(toLedgerEntry);
+      const rec = reconcile(entries, recorded);
+      const { onHand, ...totals } = rec.summary;
+      const dispenses = await loadDispenses(db, patientId);
+      return {
+        entries: rows.map(ledgerEntryView),
+        onHand,
+        summary: totals,
+        recordedOnHand: recorded,
+        reconciliation: { status: rec.kind, problems: rec.kind === 'unreconciled' ? [...rec.problems] : [] },
+        dispenses: dispenses.map((d) => dispenseView(d, d.prescriber_name)),
+      };
+    });
 }
 
 /** A pill count records what was counted against what the ledger expected; it does not move on hand. */
