@@ -6,8 +6,10 @@ import { createWorld, dispense, expectStatus, HOUR, MINUTE, readyWorld, signedPl
 
 /**
  * The ledger's readers and the patient's medication requests, read in full: the ledger as the API answers it (every
- * entry with every column, the totals, the stored balance, the reconciliation and the dispenses), the refill requests
- * as listed, and a dose request with what it stores, audits and re-evaluates. Expected values are written out by hand.
+ * entry with every column, the totals, the stored balance, the reconciliation and the dispenses; on PostgreSQL, one
+ * snapshot while an entry is written), the refill requests as listed, a refill request with what it decides, stores,
+ * audits and re-evaluates (the Schedule III limit counted from the prescription's signature, by requests and by
+ * fills, and its six-month window), and a dose request likewise. Expected values are written out by hand.
  */
 let t: TestContext;
 beforeAll(async () => {
