@@ -22,8 +22,8 @@ export interface RefillRequestInput {
    */
   readonly prescriptionSignedAt: string | null;
   /**
-   * Refills already issued on the current prescription within its Schedule III window (the original fill is not
-   * a refill). The server counts them; the limit comes from `settings.refill`.
+   * Refills already used on the current prescription since it was signed (the original fill is not a refill). The
+   * server counts them; the limit comes from `settings.refill`, and the window from `prescriptionSignedAt`.
    */
   readonly refillsInWindow: number;
   /** Ledger units one session's dose uses (1 for unit-dose packs; e.g. 2 for a 300 mg dose of 150 mg tablets). */
