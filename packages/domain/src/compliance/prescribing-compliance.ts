@@ -147,8 +147,11 @@ function pdmpWindowDays(action: ComplianceAction, settings: DosingSettings): num
 
 const ACTION_WORDS: Record<ComplianceAction, string> = { sign_plan: 'signing the plan', dispense: 'this dispense', dose: 'a dose' };
 
-/** Adds `months` calendar months to an instant (clamped to the month's last day, as a prescription's window runs). */
-function addMonthsMs(ms: number, months: number): number {
+/**
+ * Adds `months` calendar months to an instant (clamped to the month's last day, as a prescription's window runs). The
+ * refill request (`refillEligibility`) ends a prescription's window by the same arithmetic as the dispense's check.
+ */
+export function addMonthsMs(ms: number, months: number): number {
   const d = new Date(ms);
   const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();

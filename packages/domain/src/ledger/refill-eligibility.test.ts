@@ -14,6 +14,8 @@ const administered = (msAgo: number) => ago(msAgo, { kind: 'administered', units
 const input = (over: Partial<RefillRequestInput>): RefillRequestInput => ({
   entries: [],
   plan: samplePlanTerms(),
+  // Two months before now: well inside the six-month window.
+  prescriptionSignedAt: '2025-01-10T12:00:00.000Z',
   refillsInWindow: 0,
   unitsPerDose: 1,
   now,
@@ -92,6 +94,10 @@ describe('refillEligibility', () => {
 describe('refillEligibility: each decision in full', () => {
   const INVALID = { code: 'REFILL_INPUT_INVALID', message: 'We could not check your refill. Your care team will review it.' };
   const NO_PLAN = { code: 'NO_ACTIVE_PLAN', message: 'You do not have an active treatment plan, so no refill can be sent. Your clinician will be in touch.' };
+  const EXPIRED = {
+    code: 'PRESCRIPTION_EXPIRED',
+    message: 'Your prescription was signed more than 6 months ago, so it cannot be refilled. Your clinician needs to write a new prescription.',
+  };
   const UNRECONCILED = { code: 'LEDGER_UNRECONCILED', message: 'Your medication record needs checking by your care team before a refill can be sent.' };
   const table: [string, Partial<RefillRequestInput>, unknown][] = [
     [
@@ -113,7 +119,45 @@ describe('refillEligibility: each decision in full', () => {
       { entries: [dispensed(10 * MS_PER_DAY, 1), administered(5 * MS_PER_DAY)] },
       { kind: 'granted', eligibleFrom: '2025-03-07T12:00:00.000Z', projectedRunOutAt: '2025-03-10T12:00:00.000Z', dosesOnHand: 0 },
     ],
-    ['no plan: no date either', { plan: null }, { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] }],
+    ['no plan: no date either', { plan: null, prescriptionSignedAt: null }, { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] }],
+    // A Schedule III prescription cannot be refilled six months after its date (21 USC 829(b)), refills left or not:
+    // signed 2024-09-10T12:00Z, its window ends at now exactly.
+    [
+      'a prescription signed six months ago to the millisecond, nothing on hand: held, with the date it would have had',
+      { prescriptionSignedAt: '2024-09-10T12:00:00.000Z', entries: [dispensed(10 * MS_PER_DAY, 1), administered(5 * MS_PER_DAY)] },
+      { kind: 'held', eligibleFrom: '2025-03-07T12:00:00.000Z', reasons: [EXPIRED] },
+    ],
+    [
+      'a prescription one millisecond short of six months old: granted',
+      { prescriptionSignedAt: '2024-09-10T12:00:00.001Z', entries: [dispensed(10 * MS_PER_DAY, 1), administered(5 * MS_PER_DAY)] },
+      { kind: 'granted', eligibleFrom: '2025-03-07T12:00:00.000Z', projectedRunOutAt: '2025-03-10T12:00:00.000Z', dosesOnHand: 0 },
+    ],
+    [
+      // 2024-08-31 plus six months is the last day of February: 2025-02-28T12:00Z, before now.
+      'a prescription signed on the 31st: its window ends on the last day of the sixth month; every reason together',
+      { prescriptionSignedAt: '2024-08-31T12:00:00.000Z', refillsInWindow: 5, entries: [dispensed(MS_PER_DAY, 4)] },
+      {
+        kind: 'held',
+        eligibleFrom: '2025-03-21T12:00:00.000Z',
+        reasons: [
+          { code: 'REFILL_LIMIT_REACHED', message: 'Your prescription has used all of its 5 refills. Your clinician needs to write a new prescription.' },
+          EXPIRED,
+          { code: 'REFILL_TOO_EARLY', message: 'You still have enough medication for now. You can ask for a refill from 2025-03-21T12:00:00.000Z.' },
+        ],
+      },
+    ],
+    ['a plan without a signature date', { prescriptionSignedAt: null }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    [
+      'a plan that cannot be read, signed long ago: no plan, and nothing said of its age',
+      { plan: samplePlanTerms({ goals: [] }), prescriptionSignedAt: '2024-01-10T12:00:00.000Z' },
+      { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] },
+    ],
+    ['a plan whose signature date cannot be read', { prescriptionSignedAt: 'not a date' }, { kind: 'held', eligibleFrom: null, reasons: [INVALID] }],
+    [
+      'an unreadable plan with an unreadable signature date: the input cannot be judged',
+      { plan: samplePlanTerms({ goals: [] }), prescriptionSignedAt: 'not a date' },
+      { kind: 'held', eligibleFrom: null, reasons: [INVALID] },
+    ],
     ['a plan that cannot be read counts as no plan', { plan: samplePlanTerms({ goals: [] }) }, { kind: 'held', eligibleFrom: null, reasons: [NO_PLAN] }],
     [
       'an unreconciled ledger: no date',

@@ -4,6 +4,7 @@
 // REFILL_TOO_EARLY is what the server records as that signal's evidence.
 import type { DosingSettings } from '../settings/program-settings.ts';
 import { validateDosingSettings } from '../settings/program-settings.ts';
+import { addMonthsMs } from '../compliance/prescribing-compliance.ts';
 import { daysToMs, instantOf, parseInstant, toIso } from '../settings/time-units.ts';
 import type { TreatmentPlanTerms } from '../plan/plan-terms.ts';
 import { effectiveLimits, planShapeErrors } from '../plan/plan-rules.ts';
@@ -16,8 +17,13 @@ export interface RefillRequestInput {
   /** Terms of the active signed plan, or null. */
   readonly plan: TreatmentPlanTerms | null;
   /**
-   * Refills already issued on the current prescription within its Schedule III window (the original fill is not
-   * a refill). The server counts them; the limit comes from `settings.refill`.
+   * When the active plan (the prescription) was signed, or null without one. A Schedule III prescription cannot be
+   * refilled once `settings.refill.windowMonths` have passed since its date, whatever refills it has left.
+   */
+  readonly prescriptionSignedAt: string | null;
+  /**
+   * Refills already used on the current prescription since it was signed (the original fill is not a refill). The
+   * server counts them; the limit comes from `settings.refill`, and the window from `prescriptionSignedAt`.
    */
   readonly refillsInWindow: number;
   /** Ledger units one session's dose uses (1 for unit-dose packs; e.g. 2 for a 300 mg dose of 150 mg tablets). */
@@ -29,6 +35,7 @@ export interface RefillRequestInput {
 export type RefillReasonCode =
   | 'NO_ACTIVE_PLAN'
   | 'REFILL_LIMIT_REACHED'
+  | 'PRESCRIPTION_EXPIRED'
   | 'REFILL_TOO_EARLY'
   | 'LEDGER_UNRECONCILED'
   | 'REFILL_INPUT_INVALID';
@@ -71,7 +78,10 @@ function decide(input: RefillRequestInput): RefillDecision {
   const reasons: RefillReason[] = [];
   const nowMs = instantOf(input.now);
   const settingsOk = validateDosingSettings(settings).length === 0;
-  if (nowMs === null || !settingsOk || !Number.isInteger(unitsPerDose) || unitsPerDose < 1 || !Number.isInteger(refillsInWindow) || refillsInWindow < 0) {
+  // A plan without a readable signature date cannot be judged against its refill window.
+  const signedMs = parseInstant(input.prescriptionSignedAt);
+  const signedOk = plan === null || signedMs !== null;
+  if (nowMs === null || !settingsOk || !signedOk || !Number.isInteger(unitsPerDose) || unitsPerDose < 1 || !Number.isInteger(refillsInWindow) || refillsInWindow < 0) {
     return {
       kind: 'held',
       eligibleFrom: null,
@@ -90,6 +100,14 @@ function decide(input: RefillRequestInput): RefillDecision {
     reasons.push({
       code: 'REFILL_LIMIT_REACHED',
       message: `Your prescription has used all of its ${settings.refill.maxRefills} refills. Your clinician needs to write a new prescription.`,
+    });
+  }
+  // 21 USC 829(b): no refill more than `windowMonths` after the prescription's date (its window ends at the same
+  // instant of that later month, or its last day, as the dispense's compliance check counts it).
+  if (planUsable && signedMs !== null && nowMs >= addMonthsMs(signedMs, settings.refill.windowMonths)) {
+    reasons.push({
+      code: 'PRESCRIPTION_EXPIRED',
+      message: `Your prescription was signed more than ${settings.refill.windowMonths} months ago, so it cannot be refilled. Your clinician needs to write a new prescription.`,
     });
   }
   const rec = reconcile(entries);

@@ -190,22 +190,31 @@ function dispenseView(d: Omit<DispenseRow, 'prescriber_name'>, prescriberName: s
   };
 }
 
+/**
+ * The ledger as one snapshot: the entries, the stored balance and the dispenses are read in one repeatable-read
+ * transaction. Read one statement at a time, an entry committed between the entries and the balance made the view
+ * report a mismatch (IDENTITY_MISMATCH) that was never there.
+ */
 export async function getLedger({ deps }: UseCase, patientId: string) {
-  const db = deps.database.db;
-  const rows = await ledgerRows(db, patientId);
-  const recorded = await recordedOnHand(db, patientId);
-  const entries = rows.map(toLedgerEntry);
-  const rec = reconcile(entries, recorded);
-  const { onHand, ...totals } = rec.summary;
-  const dispenses = await loadDispenses(db, patientId);
-  return {
-    entries: rows.map(ledgerEntryView),
-    onHand,
-    summary: totals,
-    recordedOnHand: recorded,
-    reconciliation: { status: rec.kind, problems: rec.kind === 'unreconciled' ? [...rec.problems] : [] },
-    dispenses: dispenses.map((d) => dispenseView(d, d.prescriber_name)),
-  };
+  return deps.database.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (db) => {
+      const rows = await ledgerRows(db, patientId);
+      const recorded = await recordedOnHand(db, patientId);
+      const entries = rows.map(toLedgerEntry);
+      const rec = reconcile(entries, recorded);
+      const { onHand, ...totals } = rec.summary;
+      const dispenses = await loadDispenses(db, patientId);
+      return {
+        entries: rows.map(ledgerEntryView),
+        onHand,
+        summary: totals,
+        recordedOnHand: recorded,
+        reconciliation: { status: rec.kind, problems: rec.kind === 'unreconciled' ? [...rec.problems] : [] },
+        dispenses: dispenses.map((d) => dispenseView(d, d.prescriber_name)),
+      };
+    });
 }
 
 /** A pill count records what was counted against what the ledger expected; it does not move on hand. */
@@ -399,6 +408,19 @@ function refillView(r: {
   };
 }
 
+/** Refills used on the plan signed at `signedAt`: the granted requests since then, or the fills after the first. */
+async function refillsOn(tx: Tx, patientId: string, planId: string, signedAt: Date): Promise<number> {
+  const granted = await tx
+    .selectFrom('refill_requests')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('patient_id', '=', patientId)
+    .where('outcome', '=', 'granted')
+    .where('requested_at', '>=', signedAt)
+    .executeTakeFirstOrThrow();
+  const fills = await tx.selectFrom('dispenses').select(sql<string>`count(*)`.as('n')).where('plan_id', '=', planId).executeTakeFirstOrThrow();
+  return Math.max(Number(granted.n), Number(fills.n) - 1);
+}
+
 /**
  * A refill is granted only from its eligible date (domain `refillEligibility`); a held one is stored with its
  * reasons: REFILL_TOO_EARLY is the evidence of the EARLY_REFILL_REQUEST warning sign.
@@ -411,21 +433,18 @@ export async function requestRefill(uc: UseCase, input: { patientId: string; not
     const plan = await activePlan(tx, input.patientId);
     const terms = plan ? planTerms(plan) : null;
     const entries = (await ledgerRows(tx, input.patientId)).map(toLedgerEntry);
-    // Refills on the current prescription: granted requests since the plan was signed, within the Schedule III window.
-    const windowStart = new Date(ctx.now);
-    windowStart.setUTCMonth(windowStart.getUTCMonth() - settings.dosing.refill.windowMonths);
-    const since = plan?.signed_at && new Date(plan.signed_at) > windowStart ? new Date(plan.signed_at) : windowStart;
-    const granted = await tx
-      .selectFrom('refill_requests')
-      .select(sql<string>`count(*)`.as('n'))
-      .where('patient_id', '=', input.patientId)
-      .where('outcome', '=', 'granted')
-      .where('requested_at', '>=', since)
-      .executeTakeFirstOrThrow();
+    // Refills on the current prescription (the active plan), counted from its signature: its Schedule III window runs
+    // from that date, not back from today, and once it has passed the domain holds every refill (a window counted
+    // back from today let a prescription older than the window be refilled again). A refill is a request granted
+    // since the signature or a fill after the first on the plan (a clinician may dispense one unasked), whichever is
+    // more: the dispense's compliance check counts the fills, and must not refuse a refill this request granted.
+    const signedAt = plan?.signed_at ? new Date(plan.signed_at) : null;
+    const refills = plan && signedAt ? await refillsOn(tx, input.patientId, plan.id, signedAt) : 0;
     const decision = refillEligibility({
       entries,
       plan: terms,
-      refillsInWindow: Number(granted.n),
+      prescriptionSignedAt: signedAt ? signedAt.toISOString() : null,
+      refillsInWindow: refills,
       unitsPerDose: await unitsPerDose(tx, input.patientId, terms?.currentDoseMg ?? null),
       now: ctx.now,
       settings: settings.dosing,
