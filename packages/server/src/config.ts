@@ -74,6 +74,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** The most replication lag DATABASE_READ_URL may have; past it, or unreachable, reads go to the primary. */
+  KEEL_READ_MAX_LAG_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   KEEL_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   KEEL_DB_JOBS_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
   KEEL_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -28,7 +28,7 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
         connectTimeoutMs: config.KEEL_DB_CONNECT_TIMEOUT_MS,
         pooling: config.KEEL_DB_POOLING,
         ...(config.KEEL_DIRECT_DATABASE_URL ? { directUrl: config.KEEL_DIRECT_DATABASE_URL } : {}),
-        ...(config.DATABASE_READ_URL ? { readUrl: config.DATABASE_READ_URL } : {}),
+        ...(config.DATABASE_READ_URL ? { readUrl: config.DATABASE_READ_URL, readMaxLagMs: config.KEEL_READ_MAX_LAG_MS } : {}),
       })
     : openDatabase({ kind: 'pglite', dataDir: checkedDataDir(config.KEEL_DATA_DIR) });
 }

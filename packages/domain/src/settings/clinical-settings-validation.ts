@@ -55,6 +55,13 @@ export function validateMonitoringSettings(settings: MonitoringSettings): FieldE
   }
   const signs = isRecord(s.warningSigns) ? s.warningSigns : {};
   within(errors, 'warningSigns.lookbackDays', signs.lookbackDays, 30, 365, 'warning signs are read over one month to one year');
+  // A run of rising craving scores: a whole number of scores, at least two (one score does not rise) and at most 11
+  // (scores run from 0 to 10, so no longer strictly rising run exists and the sign could never be raised).
+  const craving = isRecord(signs.craving) ? signs.craving : {};
+  within(errors, 'warningSigns.craving.risingCheckIns', craving.risingCheckIns, 2, 11, 'a rise is read over 2 to 11 consecutive craving scores, which run from 0 to 10');
+  if (isFiniteNumber(craving.risingCheckIns) && !Number.isInteger(craving.risingCheckIns)) {
+    errors.push({ field: 'warningSigns.craving.risingCheckIns', code: 'NOT_A_WHOLE_NUMBER', message: 'warningSigns.craving.risingCheckIns must be a whole number of craving scores.' });
+  }
   const cadence = isRecord(s.cadence) && isRecord(s.cadence.recurring) ? s.cadence.recurring : {};
   for (const [code, c] of Object.entries(cadence)) {
     if (isRecord(c)) within(errors, `cadence.recurring.${code}.everyDays`, c.everyDays, 1, 180, 'every questionnaire recurs at least twice a year');

@@ -60,6 +60,8 @@ export type DatabaseTarget =
       directUrl?: string;
       /** A streaming replica for the reads that tolerate lag (`reads`); its pool has `poolSize` connections. */
       readUrl?: string;
+      /** The most replication lag `reads` accepts (default 5,000 ms); past it, or with the replica unreachable, reads go to the primary. */
+      readMaxLagMs?: number;
     }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob };
@@ -98,12 +100,37 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const readPool = target.readUrl
       ? guardPool(new pg.Pool({ connectionString: target.readUrl, connectionTimeoutMillis: options.connectionTimeoutMillis, max: target.poolSize ?? 10, fallback_application_name: 'keel-reads' }))
       : undefined;
-    const replica = readPool ? { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) }), pool: readPool, engine: 'postgres' as const, namedStatements: true } : undefined;
+    // The replica is reached the way the primary is: through a transaction pooler, no named statements there either.
+    const replica = readPool ? { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) }), pool: readPool, engine: 'postgres' as const, namedStatements } : undefined;
+    // The replica serves reads only while it is reachable and at most `readMaxLagMs` behind, measured every second;
+    // otherwise (and until the first measurement) the reads go to the primary.
+    let replicaFit = false;
+    const maxLagMs = target.readMaxLagMs ?? 5000;
+    const measure = async () => {
+      if (!readPool) return;
+      try {
+        const lag = await readPool.query<{ lag_ms: number | null; standby: boolean }>(
+          `SELECT pg_is_in_recovery() AS standby,
+                  CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+                       ELSE extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000 END AS lag_ms`,
+        );
+        const row = lag.rows[0];
+        replicaFit = row !== undefined && (!row.standby || (row.lag_ms !== null && Number(row.lag_ms) <= maxLagMs));
+      } catch {
+        replicaFit = false;
+      }
+    };
+    const timer = readPool ? setInterval(() => void measure(), 1000) : undefined;
+    timer?.unref();
+    void measure();
     const handle = wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
+      clearInterval(timer);
       await jobsPool.end();
       await replica?.db.destroy();
     });
-    return { ...handle, reads: replica ?? handle, listen };
+    const opened = { ...handle, listen };
+    Object.defineProperty(opened, 'reads', { get: () => (replica && replicaFit ? replica : handle), enumerable: true });
+    return opened;
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');

@@ -28,6 +28,15 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
   let primary: pg.Client;
   let replica: pg.Client;
 
+  /** Waits until the handle's reads go to the replica (`true`) or to the primary (`false`); it measures every second. */
+  async function onReplica(h: DatabaseHandle, want: boolean): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      if ((h.reads.pool !== h.pool) === want) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the reads did not move to the ${want ? 'replica' : 'primary'} within 5 s`);
+  }
+
   /** Waits until the replica has replayed everything the primary has written so far. */
   async function caughtUp(): Promise<void> {
     const lsn = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
@@ -58,9 +67,11 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
-    handle = await openDatabase({ kind: 'postgres', url: withDb(String(primaryBase), name), readUrl: withDb(String(replicaBase), name), poolSize: 10 });
+    // A lag bound far above this test's pause, so that the paused replica keeps serving (its own test is below).
+    handle = await openDatabase({ kind: 'postgres', url: withDb(String(primaryBase), name), readUrl: withDb(String(replicaBase), name), poolSize: 10, readMaxLagMs: 600_000 });
     await migrateToLatest(handle.db);
     t = await createTestApp({ database: handle });
+    await onReplica(handle, true);
   }, 120_000);
   afterAll(async () => {
     await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
@@ -74,7 +85,7 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
     await expect(handle.reads.db.insertInto('patient_risk').values({ patient_id: crypto.randomUUID() }).execute()).rejects.toThrow(/read-only transaction/);
   });
 
-  it('serves the timeline, the panel and FHIR search from the replica while the gate decides on the primary', async () => {
+  it('serves the timeline and the panel from the replica while the gate and FHIR read the primary', async () => {
     const w: World & { planId: string } = await readyWorld(t);
     const sessionId = await schedule(w);
     await prepare(w, sessionId);
@@ -109,8 +120,9 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
 
     // The views read the replica: the check-in is not there yet.
     expect(await timelineIds()).toEqual(before.timeline);
-    expect(await observationIds()).toEqual(before.observations);
     expect(await panelNames()).toEqual(before.panel);
+    // FHIR reads the primary (a client syncing with _since must never miss a row): the assessment is there.
+    expect((await observationIds()).length).toBeGreaterThan(before.observations.length);
     expect(before.panel).not.toContain('Replica Newcomer');
     // The decision reads the primary: the hold written a moment ago blocks the dose.
     const decided = await authorize(w, sessionId);
@@ -122,17 +134,74 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
     await caughtUp();
     expect(await timelineIds()).toContain(checkInId);
     expect(await panelNames()).toContain('Replica Newcomer');
-    expect((await observationIds()).length).toBeGreaterThan(before.observations.length);
+  });
+});
+
+describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefined)('a replica too far behind, or down', () => {
+  it('sends the reads to the primary while the replica lags past the bound, and back once it catches up', async () => {
+    const name = `keel_replica_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: String(primaryBase) });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    let replica: pg.Client | undefined;
+    for (let i = 0; i < 200 && !replica; i++) {
+      const c = new pg.Client({ connectionString: withDb(String(replicaBase), name) });
+      try {
+        await c.connect();
+        replica = c;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    if (!replica) throw new Error('the new database did not reach the replica');
+    const h = await openDatabase({ kind: 'postgres', url: withDb(String(primaryBase), name), readUrl: withDb(String(replicaBase), name), poolSize: 4, readMaxLagMs: 300 });
+    const wait = async (want: boolean) => {
+      for (let i = 0; i < 100; i++) {
+        if ((h.reads.pool !== h.pool) === want) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    };
+    try {
+      await h.pool.query('CREATE TABLE lag_probe (n integer)');
+      expect(await wait(true)).toBe(true);
+      await replica.query('SELECT pg_wal_replay_pause()');
+      await h.pool.query('INSERT INTO lag_probe VALUES (1)');
+      // Over 300 ms behind: the next measurement sends the reads to the primary, which has the row.
+      expect(await wait(false)).toBe(true);
+      expect((await h.reads.pool.query('SELECT count(*)::int AS n FROM lag_probe')).rows[0]).toEqual({ n: 1 });
+      await replica.query('SELECT pg_wal_replay_resume()');
+      expect(await wait(true)).toBe(true);
+      expect((await h.reads.pool.query('SELECT count(*)::int AS n FROM lag_probe')).rows[0]).toEqual({ n: 1 });
+    } finally {
+      await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await replica.end();
+      await h.close();
+    }
+  });
+
+  it('reads from the primary when the replica cannot be reached', async () => {
+    const h = await openDatabase({ kind: 'postgres', url: String(primaryBase), readUrl: 'postgres://postgres@127.0.0.1:1/postgres', poolSize: 2, connectTimeoutMs: 500 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(h.reads.pool).toBe(h.pool);
+      expect((await h.reads.pool.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    } finally {
+      await h.close();
+    }
   });
 });
 
 describe('the read replica setting', () => {
-  it('opens a second pool on DATABASE_READ_URL for the reads, and without it reads where it writes', async () => {
+  it('reads where it writes without DATABASE_READ_URL, and with it until the replica is measured fit', async () => {
     const urlOf = (pool: pg.Pool) => (pool as unknown as { options: { connectionString: string } }).options.connectionString;
     const split = await openConfiguredDatabase(loadConfig({ DATABASE_URL: 'postgres://app@primary:5432/keel', DATABASE_READ_URL: 'postgres://app@replica:5432/keel' }));
     const single = await openConfiguredDatabase(loadConfig({ DATABASE_URL: 'postgres://app@primary:5432/keel' }));
     try {
-      expect([urlOf(split.pool), urlOf(split.reads.pool)]).toEqual(['postgres://app@primary:5432/keel', 'postgres://app@replica:5432/keel']);
+      // Until the replica is measured (it cannot be here: there is no such host) the reads go to the primary.
+      expect(urlOf(split.reads.pool)).toBe('postgres://app@primary:5432/keel');
+      expect(urlOf(split.pool)).toBe('postgres://app@primary:5432/keel');
       expect(urlOf(single.reads.pool)).toBe('postgres://app@primary:5432/keel');
     } finally {
       await split.close();

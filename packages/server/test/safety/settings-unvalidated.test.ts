@@ -47,6 +47,17 @@ describe('monitoring settings an administrator applies alone', () => {
     expect((await openAlerts(w)).map((a) => a.code)).toContain('SESSION_EMERGENCY');
   });
 
+  it('a craving run length that is not a whole number from 2 to 11 is refused — the database would read a different run than the rule, or none', async () => {
+    const w = await readyWorld(t);
+    for (const risingCheckIns of [2.5, 1, 12, 2 ** 31]) {
+      const change = await put(w, { monitoring: { warningSigns: { craving: { risingCheckIns } } } });
+      expect(change.statusCode, String(risingCheckIns)).toBe(422);
+      expect(change.body).toContain('warningSigns.craving.risingCheckIns');
+    }
+    // A whole number in range is taken (applied, or proposed for a second clinician's signature when it relaxes the rule).
+    expect([200, 202]).toContain((await put(w, { monitoring: { warningSigns: { craving: { risingCheckIns: 4 } } } })).statusCode);
+  });
+
   it('a sitter-check interval of 0 minutes is refused (applied, every GET of an in-progress session loops forever and freezes the server)', async () => {
     const w = await readyWorld(t);
     // Not exercised further here: sitterCheckSlots(…, intervalMinutes = 0) never returns (checked outside the suite),

@@ -15,11 +15,12 @@ import { loadPatientRecord, programUpdatedAt, type LoadOptions } from './load-pa
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
 /**
- * Every resource of one patient's record, as the export maps it (one transaction: a consistent snapshot), for FHIR
- * reads and search: on the replica when there is one (DATABASE_READ_URL).
+ * Every resource of one patient's record, as the export maps it (one transaction: a consistent snapshot). Read on the
+ * primary, never a replica: a client syncing with `_since` takes the bundle's time as its next starting point, so a
+ * row the replica had not yet replayed would never reach it (docs/scaling.md).
  */
 export async function patientResources(deps: UseCaseDeps, patientId: string, now: Date, options: LoadOptions = {}): Promise<FhirResource[] | null> {
-  return inTransaction(deps.database.reads.db, async (tx) => {
+  return inTransaction(deps.database.db, async (tx) => {
     const record = await loadPatientRecord(tx, patientId, options);
     return record ? patientRecordResources(fhirProgram(deps), record, now.toISOString()) : null;
   });
