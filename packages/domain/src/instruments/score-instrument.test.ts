@@ -389,6 +389,12 @@ describe('invalid and incomplete answer sets', () => {
     expect(scoreInstrument('phq9', [0, 1] as unknown as Answers).kind).toBe('invalid');
   });
 
+  it('only the C-SSRS result carries a risk: the others have no `risk` key at all', () => {
+    expect(scored(scoreInstrument('phq9', phq9(3)))).not.toHaveProperty('risk');
+    expect(scored(scoreInstrument('gad7', gad7(3)))).not.toHaveProperty('risk');
+    expect(scored(scoreInstrument('cssrs-screen', { q1: true, q2: false, q6: false }))).toHaveProperty('risk', 'low');
+  });
+
   it('an unknown instrument code is its own outcome', () => {
     expect(scoreInstrument('beck', {})).toEqual({ kind: 'unknown_instrument', code: 'beck' });
     expect(scoreInstrument('toString', {})).toEqual({ kind: 'unknown_instrument', code: 'toString' });
