@@ -38,6 +38,10 @@ export async function applyGrants(db: Kysely<Database>): Promise<boolean> {
     REVOKE ALL ON audit_chain_heads FROM ${role};
     GRANT SELECT ON audit_chain_heads TO ${role};
     REVOKE ALL ON keel_migrations, keel_migrations_lock FROM ${role};
+    REVOKE ALL ON craving_series FROM ${role};
+    GRANT SELECT ON craving_series TO ${role};
+    REVOKE EXECUTE ON FUNCTION craving_series_refresh(uuid[], timestamptz[]), craving_series_add(uuid, timestamptz, smallint, uuid, integer),
+      craving_series_rebuild() FROM PUBLIC, ${role};
     GRANT SELECT ON keel_migrations TO ${role};
   `.execute(db);
   const boss = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'pgboss'`.execute(db);

@@ -1534,16 +1534,10 @@ FUNCTION auth_session_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_session_notice() TO keel_app: EXECUTE
 FUNCTION auth_user_notice() TO PUBLIC: EXECUTE
 FUNCTION auth_user_notice() TO keel_app: EXECUTE
-FUNCTION craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer) TO PUBLIC: EXECUTE
-FUNCTION craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer) TO keel_app: EXECUTE
 FUNCTION craving_series_assessments_changed() TO PUBLIC: EXECUTE
 FUNCTION craving_series_assessments_changed() TO keel_app: EXECUTE
 FUNCTION craving_series_check_ins_changed() TO PUBLIC: EXECUTE
 FUNCTION craving_series_check_ins_changed() TO keel_app: EXECUTE
-FUNCTION craving_series_rebuild() TO PUBLIC: EXECUTE
-FUNCTION craving_series_rebuild() TO keel_app: EXECUTE
-FUNCTION craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[]) TO PUBLIC: EXECUTE
-FUNCTION craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[]) TO keel_app: EXECUTE
 FUNCTION epoch_ms(p_at timestamp with time zone) TO PUBLIC: EXECUTE
 FUNCTION epoch_ms(p_at timestamp with time zone) TO keel_app: EXECUTE
 FUNCTION ledger_apply_entry() TO PUBLIC: EXECUTE
@@ -1587,7 +1581,7 @@ TABLE check_ins TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE clinician_visits TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE coaching_notes TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE consent_signatures TO keel_app: DELETE, INSERT, SELECT, UPDATE
-TABLE craving_series TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE craving_series TO keel_app: SELECT
 TABLE discharges TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE disclosure_consents TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE disclosures TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1803,6 +1797,8 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.craving_series_add(p_patient uuid, p_at timestamp with time zone, p_src smallint, p_id uuid, p_score integer)
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
     DECLARE
       v_last record;
@@ -1828,6 +1824,8 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.craving_series_assessments_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
     DECLARE
       v_scores bigint;
@@ -1852,6 +1850,8 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.craving_series_check_ins_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
     DECLARE
       v_scores bigint;
@@ -1886,6 +1886,8 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.craving_series_rebuild()
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
     BEGIN
       DELETE FROM craving_series;
@@ -1899,6 +1901,8 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.craving_series_refresh(p_patients uuid[], p_froms timestamp with time zone[])
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
     BEGIN
       INSERT INTO patient_risk (patient_id) SELECT DISTINCT u FROM unnest(p_patients) u ON CONFLICT (patient_id) DO NOTHING;

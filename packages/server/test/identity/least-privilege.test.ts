@@ -67,6 +67,15 @@ describe.skipIf(!onPostgres)('the server’s role', () => {
     await denied(sql`INSERT INTO audit_chain_heads (chain_key, last_seq, last_hash) VALUES ('forged', 0, '')`.execute(server.db));
   });
 
+  it('may read the craving series but not write it or call its functions: only the triggers keep it', async () => {
+    await server.db.selectFrom('craving_series').select('id').limit(1).execute();
+    await denied(sql`DELETE FROM craving_series`.execute(server.db));
+    await denied(sql`TRUNCATE craving_series`.execute(server.db));
+    await denied(sql`INSERT INTO craving_series (patient_id, at, src, id, score, streak) VALUES (gen_random_uuid(), now(), 0, gen_random_uuid(), 5, 9)`.execute(server.db));
+    await denied(sql`SELECT craving_series_add(gen_random_uuid(), now(), 0::smallint, gen_random_uuid(), 5)`.execute(server.db));
+    await denied(sql`SELECT craving_series_rebuild()`.execute(server.db));
+  });
+
   it('may not alter the table, disable or drop its triggers, or switch triggers off for its session', async () => {
     await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(server.db));
     await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(server.db));

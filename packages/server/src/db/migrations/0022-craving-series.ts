@@ -10,7 +10,9 @@ import type { Database } from '../schema.ts';
  * tables keep it exact: an insert, update or delete recomputes the patient's series from the earliest instant it
  * touched (for a check-in submitted now, the one new row), under the patient's `patient_risk` lock, the lock every
  * check-in and assessment already takes, so two writers of one patient cannot compute from each other's half.
- * A truncate rebuilds the whole series. The reader asks for the latest score whose streak reaches the run length,
+ * A truncate rebuilds the whole series. The functions run as the owner (SECURITY DEFINER), and the server's role may
+ * only read the table and call none of them directly (db/roles.ts), so the series cannot be edited out of step with
+ * its sources. The reader asks for the latest score whose streak reaches the run length,
  * one index probe for each streak length (at most 11, since scores are whole numbers from 0 to 10). The check-ins
  * with craving at or above the threshold, which the input carries as evidence, are found the same way: one probe
  * per score from the threshold up, instead of a scan of every scored check-in of the window.
@@ -34,7 +36,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
     -- Recomputes the series of each patient from the paired instant on (the earliest a change touched), continuing
     -- the streak of the score just before it.
     CREATE FUNCTION craving_series_refresh(p_patients uuid[], p_froms timestamptz[]) RETURNS void
-    LANGUAGE plpgsql VOLATILE AS $fn$
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     BEGIN
       INSERT INTO patient_risk (patient_id) SELECT DISTINCT u FROM unnest(p_patients) u ON CONFLICT (patient_id) DO NOTHING;
       PERFORM 1 FROM patient_risk r WHERE r.patient_id = ANY (p_patients) ORDER BY r.patient_id FOR UPDATE;
@@ -68,7 +70,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
     -- of the series, its streak continues the last one's, which no other score changes; otherwise the series is
     -- recomputed from it.
     CREATE FUNCTION craving_series_add(p_patient uuid, p_at timestamptz, p_src smallint, p_id uuid, p_score integer) RETURNS void
-    LANGUAGE plpgsql VOLATILE AS $fn$
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     DECLARE
       v_last record;
     BEGIN
@@ -90,7 +92,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
 
-    CREATE FUNCTION craving_series_rebuild() RETURNS void LANGUAGE plpgsql VOLATILE AS $fn$
+    CREATE FUNCTION craving_series_rebuild() RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     BEGIN
       DELETE FROM craving_series;
       PERFORM craving_series_refresh(array_agg(t.patient_id), array_agg('-infinity'::timestamptz))
@@ -101,7 +103,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
     $fn$;
 
     -- The statement triggers: each patient a statement touched, from the earliest instant it touched.
-    CREATE FUNCTION craving_series_check_ins_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    CREATE FUNCTION craving_series_check_ins_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     DECLARE
       v_scores bigint;
     BEGIN
@@ -131,7 +133,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
       RETURN NULL;
     END
     $fn$;
-    CREATE FUNCTION craving_series_assessments_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    CREATE FUNCTION craving_series_assessments_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     DECLARE
       v_scores bigint;
     BEGIN
