@@ -175,6 +175,38 @@ describe('a disposal or a return', () => {
     expect(await audited(w, 'ledger.disposed')).toEqual([]);
   });
 
+  it('is judged against the latest of several pill counts, and one dated at that count or after it is taken', async () => {
+    const w = await readyWorld(t, 4);
+    const t0 = t.clock.now().getTime();
+    // Counts at T0 + 1 h and T0 + 2 h, both of the four units on hand.
+    t.clock.advance(3_600_000);
+    await w.refresh();
+    await expectStatus(w.call('clinician', 'POST', url(w, 'counts'), { countedUnits: 4 }), 201);
+    t.clock.advance(3_600_000);
+    await w.refresh();
+    const lastCountAt = t.clock.now().toISOString();
+    await expectStatus(w.call('clinician', 'POST', url(w, 'counts'), { countedUnits: 4 }), 201);
+    t.clock.advance(3_600_000);
+    await w.refresh();
+    // Between the two counts: before the latest, refused naming it (not the first).
+    const between = new Date(t0 + 90 * 60_000).toISOString();
+    const refused = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 1, manner: 'Destroyed, witnessed', occurredAt: between }), 422);
+    expect(refused.json()).toMatchObject({ errors: [{ field: 'occurredAt', message: `is before the pill count of ${lastCountAt}, which stands for what was on hand then` }] });
+    // Exactly at the latest count, and after it: taken.
+    const atCount = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'disposed', units: 1, manner: 'Destroyed, witnessed', occurredAt: lastCountAt }), 201);
+    expect(atCount.json()).toMatchObject({ entry: { kind: 'disposed', units: 1, occurredAt: lastCountAt }, onHand: 3 });
+    const after = new Date(t0 + 150 * 60_000).toISOString();
+    const later = await expectStatus(w.call('clinician', 'POST', url(w, 'disposals'), { kind: 'returned', units: 1, manner: 'Returned by courier', occurredAt: after }), 201);
+    expect(later.json()).toMatchObject({ entry: { kind: 'returned', units: 1, occurredAt: after }, onHand: 2 });
+    expect((await stored(w)).map((e) => [e.kind, e.units])).toEqual([
+      ['dispensed', 4],
+      ['counted', 0],
+      ['counted', 0],
+      ['disposed', 1],
+      ['returned', 1],
+    ]);
+  });
+
   it('dated in the future (past five minutes of clock leeway) is refused; exactly five minutes ahead is taken', async () => {
     const w = await readyWorld(t, 2);
     const at = (minutes: number) => new Date(t.clock.now().getTime() + minutes * 60_000).toISOString();
