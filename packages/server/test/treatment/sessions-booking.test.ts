@@ -1,0 +1,488 @@
+// Booking a dosing session, the sitter's check schedule and the sitter's end-of-session statement
+// (use-cases/treatment/sessions.ts: createSession, listSessions, sitterCheckSlots, recordSitterBaseline), called
+// directly on rows planted for each test. Each test reads back what was written (the session row, the audit row,
+// the baseline row) and the answer in full; a refusal by its code, status and words. Expected values are written out
+// by hand from the planted rows and the program's default limits (72 hours between sessions, at most 2 in any 7
+// days, a sitter check every 15 minutes with 5 minutes' grace); the clock starts at 2026-06-01T12:00:00.000Z.
+import type { RequestContext } from '../../src/audit/audit-log.ts';
+import { AppError } from '../../src/http/problem.ts';
+import { createSession, listSessions, recordSitterBaseline, sitterCheckSlots } from '../../src/use-cases/treatment/sessions.ts';
+import { samplePlanTerms } from '@keel/domain';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assignCareTeam, assignSitter, createPatient, createUser, type TestUser } from '../support/factories.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { DAY, HOUR, MINUTE } from './treatment-world.ts';
+
+const T0 = '2026-06-01T12:00:00.000Z';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+beforeEach(() => {
+  t.clock.set(T0);
+});
+
+const at = (ms: number) => new Date(Date.parse(T0) + ms);
+
+const ctxOf = (actor: TestUser): RequestContext => ({
+  actorId: actor.id,
+  actorRole: actor.role,
+  requestId: 'req-booking',
+  clientAddress: '203.0.113.7',
+  now: t.clock.now(),
+});
+const ucOf = (actor: TestUser) => ({ deps: t.deps, ctx: ctxOf(actor) });
+
+async function people() {
+  const clinician = await createUser(t, 'clinician');
+  const sitter = await createUser(t, 'sitter');
+  const patient = await createPatient(t);
+  await assignCareTeam(t, patient.patientId, clinician.id, 'clinician');
+  await assignSitter(t, patient.patientId, sitter.id, patient.id);
+  return { clinician, sitter, patient };
+}
+type People = Awaited<ReturnType<typeof people>>;
+
+type Status = 'scheduled' | 'authorized' | 'in_progress' | 'completed' | 'aborted' | 'missed' | 'expired';
+/** A session row; a dosed one (started) carries an authorization three hours before its start unless given. */
+async function plantSession(
+  p: People,
+  fields: { status: Status; scheduledFor: Date; startedAt?: Date | null; authorizedAt?: Date | null; expiresAt?: Date | null; createdAt?: Date },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const startedAt = fields.startedAt ?? null;
+  const authorizedAt = fields.authorizedAt !== undefined ? fields.authorizedAt : startedAt !== null ? new Date(startedAt.getTime() - 10 * MINUTE) : null;
+  const expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : authorizedAt === null ? null : new Date(authorizedAt.getTime() + 30 * MINUTE);
+  await t.database.db
+    .insertInto('dosing_sessions')
+    .values({
+      id,
+      patient_id: p.patient.patientId,
+      plan_id: null,
+      status: fields.status,
+      scheduled_for: fields.scheduledFor,
+      authorized_at: authorizedAt,
+      authorization_expires_at: expiresAt,
+      dose_mg: authorizedAt === null ? null : 300,
+      started_at: startedAt,
+      completed_at: fields.status === 'completed' ? new Date((startedAt ?? fields.scheduledFor).getTime() + 2 * HOUR) : null,
+      aborted_at: fields.status === 'aborted' ? fields.scheduledFor : null,
+      abort_reason: fields.status === 'aborted' ? 'Patient unwell' : null,
+      created_by: p.patient.id,
+      created_at: fields.createdAt ?? at(-10 * DAY),
+      expired_at: fields.status === 'expired' ? expiresAt : null,
+    })
+    .execute();
+  return id;
+}
+
+async function plantPlan(p: People, minHoursBetweenSessions: number): Promise<string> {
+  const id = crypto.randomUUID();
+  await t.database.db
+    .insertInto('treatment_plans')
+    .values({
+      id,
+      patient_id: p.patient.patientId,
+      version: 1,
+      status: 'active',
+      terms: JSON.stringify(samplePlanTerms({ minHoursBetweenSessions })),
+      terms_sha256: 'test',
+      created_by: p.clinician.id,
+      created_at: at(-20 * DAY),
+      updated_at: at(-20 * DAY),
+      based_on_id: null,
+      signed_by: p.clinician.id,
+      signed_at: at(-20 * DAY),
+      signature_id: null,
+      supersedes_id: null,
+    })
+    .execute();
+  return id;
+}
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+const sessionsOf = (patientId: string) =>
+  t.database.db
+    .selectFrom('dosing_sessions')
+    .select(['status', 'scheduled_for', 'plan_id', 'authorized_at', 'dose_mg', 'started_at', 'completed_at', 'aborted_at', 'abort_reason', 'created_by', 'created_at', 'authorization_expires_at', 'expired_at'])
+    .where('patient_id', '=', patientId)
+    .orderBy('scheduled_for')
+    .execute();
+
+const auditRows = (patientId: string) =>
+  t.database.db
+    .selectFrom('audit_log')
+    .select(['action', 'resource_type', 'resource_id', 'patient_id', 'outcome', 'actor_id', 'actor_role', 'detail'])
+    .where('patient_id', '=', patientId)
+    .where('action', 'in', ['session.schedule', 'session.sitter_baseline'])
+    .orderBy('id')
+    .execute();
+
+const INTERVAL_72 = 'Sessions must be at least 72 hours apart, and this time is closer than that to another session.';
+const WEEKLY_2 = 'At most 2 sessions fit in any 7 days, and this time would make one more.';
+
+describe('createSession', () => {
+  it('books a free time: the row, the answer and the audit row, with the active plan named', async () => {
+    const p = await people();
+    const planId = await plantPlan(p, 72);
+    const view = await createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: '2026-06-02T09:30:00.000Z' });
+    expect(view).toEqual({
+      id: view.id,
+      patientId: p.patient.patientId,
+      planId,
+      status: 'scheduled',
+      scheduledFor: '2026-06-02T09:30:00.000Z',
+      authorizedAt: null,
+      authorizationExpiresAt: null,
+      expiredAt: null,
+      doseMg: null,
+      startedAt: null,
+      completedAt: null,
+      abortedAt: null,
+      abortReason: null,
+      createdAt: T0,
+      gateEvaluations: [],
+    });
+    expect(view.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await sessionsOf(p.patient.patientId)).toEqual([
+      {
+        status: 'scheduled',
+        scheduled_for: new Date('2026-06-02T09:30:00.000Z'),
+        plan_id: planId,
+        authorized_at: null,
+        dose_mg: null,
+        started_at: null,
+        completed_at: null,
+        aborted_at: null,
+        abort_reason: null,
+        created_by: p.patient.id,
+        created_at: new Date(T0),
+        authorization_expires_at: null,
+        expired_at: null,
+      },
+    ]);
+    expect(await auditRows(p.patient.patientId)).toEqual([
+      { action: 'session.schedule', resource_type: 'session', resource_id: view.id, patient_id: p.patient.patientId, outcome: 'success', actor_id: p.patient.id, actor_role: 'patient', detail: {} },
+    ]);
+  });
+
+  it('without an active plan the session names none', async () => {
+    const p = await people();
+    const view = await createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: '2026-06-02T09:30:00.000Z' });
+    expect(view.planId).toBe(null);
+    expect((await sessionsOf(p.patient.patientId)).map((s) => s.plan_id)).toEqual([null]);
+  });
+
+  it('refuses a time inside the interval of a dose taken: 422, the reason, the earliest time, nothing written', async () => {
+    const p = await people();
+    await plantSession(p, { status: 'completed', scheduledFor: at(-DAY), startedAt: at(-DAY) });
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: T0 }));
+    expect([error.code, error.status, error.detail]).toEqual(['BOOKING_REFUSED', 422, INTERVAL_72]);
+    expect(error.errors).toEqual([{ field: 'scheduledFor', message: INTERVAL_72 }]);
+    expect(error.extensions).toEqual({ reasons: [{ code: 'BOOKING_INSIDE_INTERVAL', message: INTERVAL_72 }], earliestAllowedAt: '2026-06-03T12:00:00.000Z' });
+    expect((await sessionsOf(p.patient.patientId)).map((s) => s.status)).toEqual(['completed']);
+    expect(await auditRows(p.patient.patientId)).toEqual([]);
+  });
+
+  it("the plan's longer interval is the one applied", async () => {
+    const p = await people();
+    await plantPlan(p, 96);
+    await plantSession(p, { status: 'completed', scheduledFor: at(-4 * DAY + HOUR), startedAt: at(-4 * DAY + HOUR) });
+    const message = 'Sessions must be at least 96 hours apart, and this time is closer than that to another session.';
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: T0 }));
+    expect([error.code, error.detail, error.extensions]).toEqual([
+      'BOOKING_REFUSED',
+      message,
+      { reasons: [{ code: 'BOOKING_INSIDE_INTERVAL', message }], earliestAllowedAt: '2026-06-01T13:00:00.000Z' },
+    ]);
+  });
+
+  it('every reason at once, joined by a space, and the earliest time that clears both', async () => {
+    const p = await people();
+    await plantSession(p, { status: 'completed', scheduledFor: at(-6 * DAY), startedAt: at(-6 * DAY) });
+    await plantSession(p, { status: 'completed', scheduledFor: at(-DAY), startedAt: at(-DAY) });
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: T0 }));
+    expect([error.code, error.status, error.detail]).toEqual(['BOOKING_REFUSED', 422, `${INTERVAL_72} ${WEEKLY_2}`]);
+    expect(error.errors).toEqual([{ field: 'scheduledFor', message: `${INTERVAL_72} ${WEEKLY_2}` }]);
+    expect(error.extensions).toEqual({
+      reasons: [
+        { code: 'BOOKING_INSIDE_INTERVAL', message: INTERVAL_72 },
+        { code: 'BOOKING_WEEKLY_MAXIMUM', message: WEEKLY_2 },
+      ],
+      earliestAllowedAt: '2026-06-03T12:00:00.000Z',
+    });
+  });
+
+  it('the weekly maximum alone: two doses three days apart in the week', async () => {
+    const p = await people();
+    await plantSession(p, { status: 'completed', scheduledFor: at(-6 * DAY), startedAt: at(-6 * DAY) });
+    await plantSession(p, { status: 'aborted', scheduledFor: at(-3 * DAY), startedAt: at(-3 * DAY) });
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: T0 }));
+    expect([error.code, error.detail, error.extensions]).toEqual(['BOOKING_REFUSED', WEEKLY_2, { reasons: [{ code: 'BOOKING_WEEKLY_MAXIMUM', message: WEEKLY_2 }], earliestAllowedAt: '2026-06-02T12:00:00.000Z' }]);
+  });
+
+  it('an open authorization counts as a dose at its authorization time', async () => {
+    const p = await people();
+    await plantSession(p, { status: 'authorized', scheduledFor: at(-20 * MINUTE), authorizedAt: at(-10 * MINUTE), expiresAt: at(20 * MINUTE) });
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: at(DAY).toISOString() }));
+    expect([error.code, error.detail, error.extensions]).toEqual(['BOOKING_REFUSED', INTERVAL_72, { reasons: [{ code: 'BOOKING_INSIDE_INTERVAL', message: INTERVAL_72 }], earliestAllowedAt: '2026-06-04T11:50:00.000Z' }]);
+  });
+
+  it('a lapsed authorization is expired first and does not count', async () => {
+    const p = await people();
+    const lapsed = await plantSession(p, { status: 'authorized', scheduledFor: at(-HOUR), authorizedAt: at(-50 * MINUTE), expiresAt: at(-20 * MINUTE) });
+    const view = await createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: at(DAY).toISOString() });
+    expect(view.scheduledFor).toBe('2026-06-02T12:00:00.000Z');
+    const row = await t.database.db.selectFrom('dosing_sessions').select(['status', 'expired_at']).where('id', '=', lapsed).executeTakeFirstOrThrow();
+    // Expired when noticed, at the booking.
+    expect(row).toEqual({ status: 'expired', expired_at: new Date(T0) });
+  });
+
+  it('another upcoming booking crowds the time, in either direction', async () => {
+    const p = await people();
+    await plantSession(p, { status: 'scheduled', scheduledFor: at(2 * DAY) });
+    const error = await refusal(createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: at(3 * DAY).toISOString() }));
+    expect([error.code, error.detail, error.extensions]).toEqual(['BOOKING_REFUSED', INTERVAL_72, { reasons: [{ code: 'BOOKING_INSIDE_INTERVAL', message: INTERVAL_72 }], earliestAllowedAt: '2026-06-06T12:00:00.000Z' }]);
+  });
+
+  it('a booking whose time has come (or passed), or that is no longer scheduled, does not crowd a new one', async () => {
+    const p = await people();
+    // Scheduled exactly now: not upcoming. Scheduled an hour ago: not upcoming. Upcoming but expired or missed: not scheduled.
+    await plantSession(p, { status: 'scheduled', scheduledFor: at(0) });
+    await plantSession(p, { status: 'scheduled', scheduledFor: at(-HOUR) });
+    await plantSession(p, { status: 'expired', scheduledFor: at(2 * DAY), authorizedAt: at(-2 * HOUR), expiresAt: at(-90 * MINUTE) });
+    await plantSession(p, { status: 'missed', scheduledFor: at(2 * DAY + HOUR) });
+    const view = await createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: at(DAY).toISOString() });
+    expect(view.status).toBe('scheduled');
+    expect((await sessionsOf(p.patient.patientId)).map((s) => [s.status, s.scheduled_for.toISOString()])).toEqual([
+      ['scheduled', '2026-06-01T11:00:00.000Z'],
+      ['scheduled', '2026-06-01T12:00:00.000Z'],
+      ['scheduled', '2026-06-02T12:00:00.000Z'],
+      ['expired', '2026-06-03T12:00:00.000Z'],
+      ['missed', '2026-06-03T13:00:00.000Z'],
+    ]);
+  });
+
+  it("another patient's sessions do not count", async () => {
+    const p = await people();
+    const q = await people();
+    await plantSession(q, { status: 'completed', scheduledFor: at(-DAY), startedAt: at(-DAY) });
+    const view = await createSession(ucOf(p.patient), { patientId: p.patient.patientId, scheduledFor: T0 });
+    expect(view.patientId).toBe(p.patient.patientId);
+  });
+});
+
+describe('listSessions', () => {
+  async function evaluation(p: People, sessionId: string, evaluatedAt: Date, stage: 'authorize' | 'start', outcome: 'authorized' | 'blocked'): Promise<string> {
+    const id = crypto.randomUUID();
+    const reasons = outcome === 'blocked' ? [{ code: 'VITALS_MISSING', message: 'No vitals.' }] : [];
+    await t.database.db
+      .insertInto('gate_evaluations')
+      .values({ id, patient_id: p.patient.patientId, session_id: sessionId, evaluated_at: evaluatedAt, outcome, reason_codes: reasons.map((r) => r.code), reasons: JSON.stringify(reasons), dose_mg: outcome === 'authorized' ? 300 : null, actor_id: p.patient.id, stage, inputs: JSON.stringify({}) })
+      .execute();
+    return id;
+  }
+
+  it('every session of the patient, latest first, each with its evaluations in order', async () => {
+    const p = await people();
+    const q = await people();
+    const early = await plantSession(p, { status: 'completed', scheduledFor: at(-5 * DAY), startedAt: at(-5 * DAY), createdAt: at(-6 * DAY) });
+    const late = await plantSession(p, { status: 'scheduled', scheduledFor: at(DAY), createdAt: at(-HOUR) });
+    await plantSession(q, { status: 'scheduled', scheduledFor: at(2 * DAY) });
+    const second = await evaluation(p, early, at(-5 * DAY - 5 * MINUTE), 'start', 'authorized');
+    const first = await evaluation(p, early, at(-5 * DAY - 20 * MINUTE), 'authorize', 'blocked');
+    const list = await listSessions(ucOf(p.patient), p.patient.patientId);
+    expect(list).toEqual([
+      {
+        id: late,
+        patientId: p.patient.patientId,
+        planId: null,
+        status: 'scheduled',
+        scheduledFor: '2026-06-02T12:00:00.000Z',
+        authorizedAt: null,
+        authorizationExpiresAt: null,
+        expiredAt: null,
+        doseMg: null,
+        startedAt: null,
+        completedAt: null,
+        abortedAt: null,
+        abortReason: null,
+        createdAt: '2026-06-01T11:00:00.000Z',
+        gateEvaluations: [],
+      },
+      {
+        id: early,
+        patientId: p.patient.patientId,
+        planId: null,
+        status: 'completed',
+        scheduledFor: '2026-05-27T12:00:00.000Z',
+        authorizedAt: '2026-05-27T11:50:00.000Z',
+        authorizationExpiresAt: '2026-05-27T12:20:00.000Z',
+        expiredAt: null,
+        doseMg: 300,
+        startedAt: '2026-05-27T12:00:00.000Z',
+        completedAt: '2026-05-27T14:00:00.000Z',
+        abortedAt: null,
+        abortReason: null,
+        createdAt: '2026-05-26T12:00:00.000Z',
+        gateEvaluations: [
+          { id: first, stage: 'authorize', evaluatedAt: '2026-05-27T11:40:00.000Z', outcome: 'blocked', reasons: [{ code: 'VITALS_MISSING', message: 'No vitals.' }], doseMg: null },
+          { id: second, stage: 'start', evaluatedAt: '2026-05-27T11:55:00.000Z', outcome: 'authorized', reasons: [], doseMg: 300 },
+        ],
+      },
+    ]);
+  });
+
+  it('a patient without sessions has an empty list', async () => {
+    const p = await people();
+    expect(await listSessions(ucOf(p.patient), p.patient.patientId)).toEqual([]);
+  });
+});
+
+describe('sitterCheckSlots (every 15 minutes, 5 minutes of grace)', () => {
+  const S = at(0);
+  const m = (minutes: number) => at(minutes * MINUTE);
+  const slots = (endedAt: Date | null, now: Date, checks: Date[], interval = 15, grace = 5) => sitterCheckSlots(S, endedAt, now, checks, interval, grace);
+
+  it('nothing before the dose, and nothing on a schedule that could not end', () => {
+    expect(sitterCheckSlots(null, null, m(60), [], 15, 5)).toEqual([]);
+    expect(slots(null, m(60), [], 0)).toEqual([]);
+    expect(slots(null, m(60), [], -15)).toEqual([]);
+    expect(slots(null, m(60), [], Number.NaN)).toEqual([]);
+    expect(slots(null, m(60), [], Number.POSITIVE_INFINITY)).toEqual([]);
+    expect(slots(null, m(60), [], 15, Number.NaN)).toEqual([]);
+    expect(slots(null, m(60), [], 15, Number.POSITIVE_INFINITY)).toEqual([]);
+  });
+
+  it('the first slot is due one interval after the start, not at it', () => {
+    expect(slots(null, m(14), [])).toEqual([]);
+    expect(slots(null, m(15), [])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'due', recordedAt: null }]);
+  });
+
+  it('a slot is still due at the end of its grace and missed after it', () => {
+    expect(slots(null, m(20), [])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'due', recordedAt: null }]);
+    expect(slots(null, m(21), [])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'missed', recordedAt: null }]);
+  });
+
+  it('a check at the end of the grace counts; one at the start of the interval does not', () => {
+    expect(slots(null, m(21), [m(20)])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:20:00.000Z' }]);
+    expect(slots(null, m(21), [m(0)])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'missed', recordedAt: null }]);
+    expect(slots(null, m(21), [new Date(m(20).getTime() + 1)])).toEqual([{ dueAt: '2026-06-01T12:15:00.000Z', status: 'missed', recordedAt: null }]);
+  });
+
+  it('each check answers one slot only, taken in time order whatever the order given', () => {
+    expect(slots(null, m(40), [m(18)])).toEqual([
+      { dueAt: '2026-06-01T12:15:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:18:00.000Z' },
+      { dueAt: '2026-06-01T12:30:00.000Z', status: 'missed', recordedAt: null },
+    ]);
+    expect(slots(null, m(40), [m(19), m(18)])).toEqual([
+      { dueAt: '2026-06-01T12:15:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:18:00.000Z' },
+      { dueAt: '2026-06-01T12:30:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:19:00.000Z' },
+    ]);
+  });
+
+  it('a live session: recorded, missed and due slots up to now', () => {
+    expect(slots(null, m(47), [m(44), m(14)])).toEqual([
+      { dueAt: '2026-06-01T12:15:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:14:00.000Z' },
+      { dueAt: '2026-06-01T12:30:00.000Z', status: 'missed', recordedAt: null },
+      { dueAt: '2026-06-01T12:45:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:44:00.000Z' },
+    ]);
+  });
+
+  it('an ended session: slots up to its end only, and an unanswered one is missed even within its grace', () => {
+    expect(slots(m(32), m(100), [m(14)])).toEqual([
+      { dueAt: '2026-06-01T12:15:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:14:00.000Z' },
+      { dueAt: '2026-06-01T12:30:00.000Z', status: 'missed', recordedAt: null },
+    ]);
+    expect(slots(m(30), m(31), [])).toEqual([
+      { dueAt: '2026-06-01T12:15:00.000Z', status: 'missed', recordedAt: null },
+      { dueAt: '2026-06-01T12:30:00.000Z', status: 'missed', recordedAt: null },
+    ]);
+  });
+
+  it('another interval and grace are honoured', () => {
+    expect(slots(null, m(23), [m(12)], 10, 2)).toEqual([
+      { dueAt: '2026-06-01T12:10:00.000Z', status: 'recorded', recordedAt: '2026-06-01T12:12:00.000Z' },
+      { dueAt: '2026-06-01T12:20:00.000Z', status: 'missed', recordedAt: null },
+    ]);
+  });
+});
+
+describe('recordSitterBaseline', () => {
+  const baselineRows = (sessionId: string) =>
+    t.database.db.selectFrom('sitter_baseline_confirmations').select(['id', 'patient_id', 'session_id', 'sitter_user_id', 'confirmed_at', 'back_to_baseline', 'note']).where('session_id', '=', sessionId).execute();
+
+  it('records the statement during the session: the row, the audit row and the answer', async () => {
+    const p = await people();
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: at(-HOUR), startedAt: at(-HOUR) });
+    const answer = await recordSitterBaseline(ucOf(p.sitter), { patientId: p.patient.patientId, sessionId, sitterUserId: p.sitter.id, backToBaseline: true, note: 'Chatting normally' });
+    expect(answer).toEqual({ confirmedAt: T0, backToBaseline: true, sitterUserId: p.sitter.id });
+    const rows = await baselineRows(sessionId);
+    expect(rows).toEqual([{ id: rows[0]?.id, patient_id: p.patient.patientId, session_id: sessionId, sitter_user_id: p.sitter.id, confirmed_at: new Date(T0), back_to_baseline: true, note: 'Chatting normally' }]);
+    expect(await auditRows(p.patient.patientId)).toEqual([
+      {
+        action: 'session.sitter_baseline',
+        resource_type: 'sitter_check',
+        resource_id: rows[0]?.id,
+        patient_id: p.patient.patientId,
+        outcome: 'success',
+        actor_id: p.sitter.id,
+        actor_role: 'sitter',
+        detail: { sessionId, backToBaseline: true },
+      },
+    ]);
+  });
+
+  it('"not yet" after the session, without a note', async () => {
+    const p = await people();
+    const sessionId = await plantSession(p, { status: 'completed', scheduledFor: at(-3 * HOUR), startedAt: at(-3 * HOUR) });
+    const answer = await recordSitterBaseline(ucOf(p.sitter), { patientId: p.patient.patientId, sessionId, sitterUserId: p.sitter.id, backToBaseline: false });
+    expect(answer).toEqual({ confirmedAt: T0, backToBaseline: false, sitterUserId: p.sitter.id });
+    expect((await baselineRows(sessionId)).map((r) => [r.sitter_user_id, r.back_to_baseline, r.note])).toEqual([[p.sitter.id, false, null]]);
+    expect((await auditRows(p.patient.patientId)).map((r) => r.detail)).toEqual([{ sessionId, backToBaseline: false }]);
+  });
+
+  it("another patient's session is not found, and nothing is written", async () => {
+    const p = await people();
+    const q = await people();
+    const sessionId = await plantSession(q, { status: 'in_progress', scheduledFor: at(-HOUR), startedAt: at(-HOUR) });
+    const error = await refusal(recordSitterBaseline(ucOf(p.sitter), { patientId: p.patient.patientId, sessionId, sitterUserId: p.sitter.id, backToBaseline: true }));
+    expect([error.code, error.status, error.detail]).toEqual(['NOT_FOUND', 404, 'No session here, or you do not have access to it.']);
+    expect(await baselineRows(sessionId)).toEqual([]);
+    expect(await auditRows(p.patient.patientId)).toEqual([]);
+    expect(await auditRows(q.patient.patientId)).toEqual([]);
+  });
+
+  it.each([
+    ['scheduled', 'a scheduled session'],
+    ['authorized', 'an authorized session'],
+    ['aborted', 'an ended session'],
+    ['missed', 'a missed session'],
+    ['expired', 'an expired session'],
+  ] as const)('refused on %s: 409 naming the state', async (status, state) => {
+    const p = await people();
+    const authorized = status === 'authorized' || status === 'expired';
+    const sessionId = await plantSession(p, {
+      status,
+      scheduledFor: at(-HOUR),
+      authorizedAt: authorized ? at(-50 * MINUTE) : null,
+      expiresAt: status === 'authorized' ? at(10 * MINUTE) : status === 'expired' ? at(-20 * MINUTE) : null,
+    });
+    const error = await refusal(recordSitterBaseline(ucOf(p.sitter), { patientId: p.patient.patientId, sessionId, sitterUserId: p.sitter.id, backToBaseline: true }));
+    expect([error.code, error.status, error.detail, error.extensions]).toEqual(['CONFLICT', 409, `The sitter's end-of-session confirmation cannot be recorded on ${state}.`, { sessionStatus: status }]);
+    expect(await baselineRows(sessionId)).toEqual([]);
+    expect(await auditRows(p.patient.patientId)).toEqual([]);
+  });
+});
