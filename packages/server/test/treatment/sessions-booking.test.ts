@@ -6,10 +6,10 @@
 // days, a sitter check every 15 minutes with 5 minutes' grace); the clock starts at 2026-06-01T12:00:00.000Z.
 import type { RequestContext } from '../../src/audit/audit-log.ts';
 import { AppError } from '../../src/http/problem.ts';
-import { createSession, listSessions, recordSitterBaseline, sitterCheckSlots } from '../../src/use-cases/treatment/sessions.ts';
+import { createSession, getSession, listSessions, recordSitterBaseline, sitterCheckSlots } from '../../src/use-cases/treatment/sessions.ts';
 import { samplePlanTerms } from '@keel/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assignCareTeam, assignSitter, createPatient, createUser, type TestUser } from '../support/factories.ts';
+import { assignCareTeam, assignSitter, createPatient, createUser, signIn, type TestUser } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { DAY, HOUR, MINUTE } from './treatment-world.ts';
 
@@ -484,5 +484,247 @@ describe('recordSitterBaseline', () => {
     expect([error.code, error.status, error.detail, error.extensions]).toEqual(['CONFLICT', 409, `The sitter's end-of-session confirmation cannot be recorded on ${state}.`, { sessionStatus: status }]);
     expect(await baselineRows(sessionId)).toEqual([]);
     expect(await auditRows(p.patient.patientId)).toEqual([]);
+  });
+});
+
+describe('getSession', () => {
+  const db = () => t.database.db;
+  async function authSessionOf(user: TestUser): Promise<string> {
+    await signIn(t, user);
+    return (await db().selectFrom('auth_sessions').select('id').where('user_id', '=', user.id).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+  }
+  async function attest(p: People, sessionId: string, attestedAt: Date, present: boolean, sober: boolean): Promise<string> {
+    const id = crypto.randomUUID();
+    await db()
+      .insertInto('sitter_attestations')
+      .values({ id, patient_id: p.patient.patientId, session_id: sessionId, sitter_user_id: p.sitter.id, auth_session_id: await authSessionOf(p.sitter), present, sober, attested_at: attestedAt })
+      .execute();
+    return id;
+  }
+  async function sitterCheck(p: People, sessionId: string, checkedAt: Date, concern = false): Promise<string> {
+    const id = crypto.randomUUID();
+    await db()
+      .insertInto('sitter_checks')
+      .values({ id, patient_id: p.patient.patientId, session_id: sessionId, sitter_user_id: p.sitter.id, checked_at: checkedAt, responsive: !concern, breathing_normally: true, concern, note: null })
+      .execute();
+    return id;
+  }
+  async function baseline(p: People, sessionId: string, confirmedAt: Date, back: boolean): Promise<void> {
+    await db()
+      .insertInto('sitter_baseline_confirmations')
+      .values({ id: crypto.randomUUID(), patient_id: p.patient.patientId, session_id: sessionId, sitter_user_id: p.sitter.id, confirmed_at: confirmedAt, back_to_baseline: back, note: null })
+      .execute();
+  }
+  async function alert(p: People, sessionId: string, code: string, raisedAt: Date, status: 'open' | 'acknowledged' | 'resolved', title: string): Promise<string> {
+    const id = crypto.randomUUID();
+    await db()
+      .insertInto('alerts')
+      .values({ id, patient_id: p.patient.patientId, code, severity: 'critical', holds_dosing: false, cause: `test:${id}`, title, evidence: JSON.stringify([{ type: 'session', id: sessionId }]), status, raised_at: raisedAt })
+      .execute();
+    return id;
+  }
+
+  const noRecord = { sitterAttestations: [], vitals: [], checklists: [], adverseEvents: [], assessment: null, sitterBaseline: null, emergency: null };
+
+  it('a session in progress: every record in order, the check schedule, the recovery and the latest open emergency', async () => {
+    const p = await people();
+    const S = at(-30 * MINUTE);
+    const m = (minutes: number) => new Date(S.getTime() + minutes * MINUTE);
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: m(-20), startedAt: S, createdAt: m(-60) });
+    const other = await plantSession(p, { status: 'scheduled', scheduledFor: at(5 * DAY) });
+    const late = await attest(p, sessionId, m(-5), true, true);
+    const early = await attest(p, sessionId, m(-15), true, false);
+    const post = crypto.randomUUID();
+    const pre = crypto.randomUUID();
+    await db().insertInto('session_vitals').values({ id: post, patient_id: p.patient.patientId, session_id: sessionId, phase: 'during', systolic_mmhg: 131, diastolic_mmhg: 84, heart_rate_bpm: 80, spo2_pct: null, taken_at: m(20), recorded_by: p.patient.id }).execute();
+    await db().insertInto('session_vitals').values({ id: pre, patient_id: p.patient.patientId, session_id: sessionId, phase: 'pre', systolic_mmhg: 124, diastolic_mmhg: 78, heart_rate_bpm: 72, spo2_pct: 98, taken_at: m(-12), recorded_by: p.patient.id }).execute();
+    const checklist = crypto.randomUUID();
+    await db()
+      .insertInto('session_checklists')
+      .values({ id: checklist, patient_id: p.patient.patientId, session_id: sessionId, attested_at: m(-10), fasted_hours: 6.5, alcohol_24h: false, sedatives_24h: true, cannabis_24h: false, new_medication: true, safe_setting: true, recorded_by: p.patient.id })
+      .execute();
+    const c29 = await sitterCheck(p, sessionId, m(29), true);
+    const c14 = await sitterCheck(p, sessionId, m(14));
+    await sitterCheck(p, other, m(16));
+    const ae2 = crypto.randomUUID();
+    const ae1 = crypto.randomUUID();
+    await db().insertInto('adverse_events').values({ id: ae2, patient_id: p.patient.patientId, session_id: sessionId, reported_by: p.sitter.id, reported_at: m(25), kind: 'vomiting', severity: 'moderate', serious: false, description: 'Once', resolved_at: null, resolved_by: null }).execute();
+    await db().insertInto('adverse_events').values({ id: ae1, patient_id: p.patient.patientId, session_id: sessionId, reported_by: p.sitter.id, reported_at: m(10), kind: 'nausea', severity: 'mild', serious: false, description: 'Brief', resolved_at: m(18), resolved_by: p.clinician.id }).execute();
+    await baseline(p, sessionId, m(28), false);
+    await baseline(p, sessionId, m(20), true);
+    await alert(p, sessionId, 'SESSION_EMERGENCY', m(10), 'open', 'Older emergency');
+    const latest = await alert(p, sessionId, 'SITTER_CHECK_OVERDUE', m(15), 'acknowledged', 'Check overdue');
+    await alert(p, sessionId, 'SERIOUS_ADVERSE_EVENT_REPORTED', m(22), 'resolved', 'Resolved one');
+    await alert(p, other, 'SERIOUS_ADVERSE_EVENT_REPORTED', m(24), 'open', 'Another session');
+    await alert(p, sessionId, 'VITALS_OUT_OF_RANGE', m(26), 'open', 'Another code');
+    const view = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect(view).toEqual({
+      id: sessionId,
+      patientId: p.patient.patientId,
+      planId: null,
+      status: 'in_progress',
+      scheduledFor: '2026-06-01T11:10:00.000Z',
+      authorizedAt: '2026-06-01T11:20:00.000Z',
+      authorizationExpiresAt: '2026-06-01T11:50:00.000Z',
+      expiredAt: null,
+      doseMg: 300,
+      startedAt: '2026-06-01T11:30:00.000Z',
+      completedAt: null,
+      abortedAt: null,
+      abortReason: null,
+      createdAt: '2026-06-01T10:30:00.000Z',
+      gateEvaluations: [],
+      sitterAttestations: [
+        { id: early, sitterUserId: p.sitter.id, attestedAt: '2026-06-01T11:15:00.000Z', present: true, sober: false },
+        { id: late, sitterUserId: p.sitter.id, attestedAt: '2026-06-01T11:25:00.000Z', present: true, sober: true },
+      ],
+      vitals: [
+        { id: pre, phase: 'pre', takenAt: '2026-06-01T11:18:00.000Z', systolicMmHg: 124, diastolicMmHg: 78, heartRateBpm: 72, spo2Pct: 98 },
+        { id: post, phase: 'during', takenAt: '2026-06-01T11:50:00.000Z', systolicMmHg: 131, diastolicMmHg: 84, heartRateBpm: 80, spo2Pct: null },
+      ],
+      checklists: [{ id: checklist, attestedAt: '2026-06-01T11:20:00.000Z', fastedHours: 6.5, alcohol24h: false, sedatives24h: true, cannabis24h: false, newMedication: true, safeSetting: true }],
+      sitterChecks: {
+        intervalMinutes: 15,
+        graceMinutes: 5,
+        recorded: [
+          { id: c14, checkedAt: '2026-06-01T11:44:00.000Z', responsive: true, breathingNormally: true, concern: false },
+          { id: c29, checkedAt: '2026-06-01T11:59:00.000Z', responsive: false, breathingNormally: true, concern: true },
+        ],
+        expected: [
+          { dueAt: '2026-06-01T11:45:00.000Z', status: 'recorded', recordedAt: '2026-06-01T11:44:00.000Z' },
+          { dueAt: '2026-06-01T12:00:00.000Z', status: 'recorded', recordedAt: '2026-06-01T11:59:00.000Z' },
+        ],
+        missedCount: 0,
+      },
+      adverseEvents: [
+        { id: ae1, reportedAt: '2026-06-01T11:40:00.000Z', kind: 'nausea', severity: 'mild', serious: false, resolvedAt: '2026-06-01T11:48:00.000Z' },
+        { id: ae2, reportedAt: '2026-06-01T11:55:00.000Z', kind: 'vomiting', severity: 'moderate', serious: false, resolvedAt: null },
+      ],
+      assessment: null,
+      sitterBaseline: { confirmedAt: '2026-06-01T11:58:00.000Z', backToBaseline: false, sitterUserId: p.sitter.id },
+      recovery: {
+        observationEndsAt: '2026-06-01T12:30:00.000Z',
+        minObservationMinutes: 60,
+        sitterBaseline: 'not_yet',
+        canComplete: false,
+        waitingFor: [
+          { code: 'OBSERVATION_TIME_NOT_MET', message: 'Stay in observation, lying down with your sitter, until at least 60 minutes after the dose.' },
+          { code: 'SITTER_SAYS_NOT_BASELINE', message: 'Your sitter says you are not back to your usual self yet. Stay lying down with your sitter; the session stays open until they confirm.' },
+        ],
+      },
+      emergency: { alertId: latest, raisedAt: '2026-06-01T11:45:00.000Z', title: 'Check overdue' },
+    });
+  });
+
+  it('past the observation time with the sitter\'s confirmation: may complete; every unanswered slot missed', async () => {
+    const p = await people();
+    const S = at(-70 * MINUTE);
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: S, startedAt: S });
+    await attest(p, sessionId, new Date(S.getTime() - 5 * MINUTE), true, true);
+    await baseline(p, sessionId, at(-5 * MINUTE), true);
+    const view = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect(view.sitterChecks).toEqual({
+      intervalMinutes: 15,
+      graceMinutes: 5,
+      recorded: [],
+      expected: [
+        { dueAt: '2026-06-01T11:05:00.000Z', status: 'missed', recordedAt: null },
+        { dueAt: '2026-06-01T11:20:00.000Z', status: 'missed', recordedAt: null },
+        { dueAt: '2026-06-01T11:35:00.000Z', status: 'missed', recordedAt: null },
+        { dueAt: '2026-06-01T11:50:00.000Z', status: 'missed', recordedAt: null },
+      ],
+      missedCount: 4,
+    });
+    expect(view.recovery).toEqual({ observationEndsAt: '2026-06-01T11:50:00.000Z', minObservationMinutes: 60, sitterBaseline: 'confirmed', canComplete: true, waitingFor: [] });
+    expect(view.emergency).toBe(null);
+  });
+
+  it('confirmed but inside the observation time: confirmed, not yet complete', async () => {
+    const p = await people();
+    const S = at(-50 * MINUTE);
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: S, startedAt: S });
+    await attest(p, sessionId, new Date(S.getTime() - 5 * MINUTE), true, true);
+    await baseline(p, sessionId, at(-2 * MINUTE), true);
+    const view = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect(view.recovery).toEqual({
+      observationEndsAt: '2026-06-01T12:10:00.000Z',
+      minObservationMinutes: 60,
+      sitterBaseline: 'confirmed',
+      canComplete: false,
+      waitingFor: [{ code: 'OBSERVATION_TIME_NOT_MET', message: 'Stay in observation, lying down with your sitter, until at least 60 minutes after the dose.' }],
+    });
+  });
+
+  it('no confirmation yet: pending', async () => {
+    const p = await people();
+    const S = at(-10 * MINUTE);
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: S, startedAt: S });
+    const view = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect(view.sitterChecks.expected).toEqual([]);
+    expect(view.recovery).toEqual({
+      observationEndsAt: '2026-06-01T12:50:00.000Z',
+      minObservationMinutes: 60,
+      sitterBaseline: 'pending',
+      canComplete: false,
+      waitingFor: [
+        { code: 'OBSERVATION_TIME_NOT_MET', message: 'Stay in observation, lying down with your sitter, until at least 60 minutes after the dose.' },
+        { code: 'SITTER_BASELINE_NOT_CONFIRMED', message: 'Your sitter has not yet confirmed, from their own account, that you are back to your usual self.' },
+      ],
+    });
+  });
+
+  it('a completed session: its assessment, no recovery, and the schedule ends at its completion', async () => {
+    const p = await people();
+    const S = at(-3 * HOUR);
+    const sessionId = await plantSession(p, { status: 'completed', scheduledFor: S, startedAt: S });
+    await sitterCheck(p, sessionId, new Date(S.getTime() + 100 * MINUTE));
+    await db()
+      .insertInto('post_session_assessments')
+      .values({ id: crypto.randomUUID(), patient_id: p.patient.patientId, session_id: sessionId, side_effects: ['nausea', 'dizziness'], dissociation_0_10: 6, nausea_0_10: 3, mood_0_10: 7, sitter_confirms_baseline: true, submitted_by: p.patient.id, submitted_at: at(-HOUR) })
+      .execute();
+    const view = await getSession(ucOf(p.patient), p.patient.patientId, sessionId);
+    expect(view.status).toBe('completed');
+    expect(view.completedAt).toBe('2026-06-01T11:00:00.000Z');
+    expect(view.assessment).toEqual({ sideEffects: ['nausea', 'dizziness'], dissociation0to10: 6, nausea0to10: 3, mood0to10: 7, sitterConfirmsBaseline: true, submittedAt: '2026-06-01T11:00:00.000Z' });
+    expect(view.recovery).toBe(null);
+    // Completed two hours after the 09:00 dose: eight slots, the seventh (10:45) answered at 10:40.
+    expect(view.sitterChecks.expected.map((s) => [s.dueAt.slice(11, 16), s.status])).toEqual([
+      ['09:15', 'missed'],
+      ['09:30', 'missed'],
+      ['09:45', 'missed'],
+      ['10:00', 'missed'],
+      ['10:15', 'missed'],
+      ['10:30', 'missed'],
+      ['10:45', 'recorded'],
+      ['11:00', 'missed'],
+    ]);
+    expect(view.sitterChecks.missedCount).toBe(7);
+  });
+
+  it('an aborted session after the dose: the schedule ends at the abort', async () => {
+    const p = await people();
+    const S = at(-HOUR);
+    const sessionId = await plantSession(p, { status: 'aborted', scheduledFor: at(-32 * MINUTE), startedAt: S });
+    const view = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect([view.abortedAt, view.abortReason, view.recovery]).toEqual(['2026-06-01T11:28:00.000Z', 'Patient unwell', null]);
+    expect(view.sitterChecks.expected).toEqual([
+      { dueAt: '2026-06-01T11:15:00.000Z', status: 'missed', recordedAt: null },
+    ]);
+    expect(view.sitterChecks.missedCount).toBe(1);
+  });
+
+  it('a scheduled session: nothing recorded, no schedule, no recovery', async () => {
+    const p = await people();
+    const sessionId = await plantSession(p, { status: 'scheduled', scheduledFor: at(DAY) });
+    const view = await getSession(ucOf(p.patient), p.patient.patientId, sessionId);
+    expect(view).toMatchObject({ ...noRecord, status: 'scheduled', recovery: null, sitterChecks: { intervalMinutes: 15, graceMinutes: 5, recorded: [], expected: [], missedCount: 0 } });
+  });
+
+  it("another patient's session is not found", async () => {
+    const p = await people();
+    const q = await people();
+    const sessionId = await plantSession(q, { status: 'scheduled', scheduledFor: at(DAY) });
+    const error = await refusal(getSession(ucOf(p.clinician), p.patient.patientId, sessionId));
+    expect([error.code, error.status, error.detail]).toEqual(['NOT_FOUND', 404, 'No session here, or you do not have access to it.']);
   });
 });
