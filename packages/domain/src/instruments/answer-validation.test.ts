@@ -96,6 +96,9 @@ describe('validateAnswers', () => {
       { item: 'e', message: 'object is not an allowed answer (allowed: false, true)' },
     ]],
     ['an out-of-range number', { a: 4, b: false }, [{ item: 'a', message: '4 is not an allowed answer (allowed: 0, 1, 2, 3)' }]],
+    ['nor does it decide the items after it: d is neither required nor refused', { a: 1, b: 'no', c: true }, [
+      { item: 'b', message: '"no" is not an allowed answer (allowed: false, true)' },
+    ]],
     ['an answer to an item whose controlling answer is invalid is neither kept nor refused', { a: 1, b: 'no', c: true, d: true }, [
       { item: 'b', message: '"no" is not an allowed answer (allowed: false, true)' },
     ]],
