@@ -720,6 +720,24 @@ describe('getSession', () => {
     expect(view).toMatchObject({ ...noRecord, status: 'scheduled', recovery: null, sitterChecks: { intervalMinutes: 15, graceMinutes: 5, recorded: [], expected: [], missedCount: 0 } });
   });
 
+  it('its gate evaluations, and each emergency code on its own', async () => {
+    const p = await people();
+    const S = at(-20 * MINUTE);
+    const sessionId = await plantSession(p, { status: 'in_progress', scheduledFor: S, startedAt: S });
+    const evaluationId = crypto.randomUUID();
+    await db()
+      .insertInto('gate_evaluations')
+      .values({ id: evaluationId, patient_id: p.patient.patientId, session_id: sessionId, evaluated_at: at(-30 * MINUTE), outcome: 'authorized', reason_codes: [], reasons: JSON.stringify([]), dose_mg: 300, actor_id: p.patient.id, stage: 'authorize', inputs: JSON.stringify({}) })
+      .execute();
+    const first = await getSession(ucOf(p.clinician), p.patient.patientId, sessionId);
+    expect([first.gateEvaluations, first.emergency]).toEqual([[{ id: evaluationId, stage: 'authorize', evaluatedAt: '2026-06-01T11:30:00.000Z', outcome: 'authorized', reasons: [], doseMg: 300 }], null]);
+    const emergency = await alert(p, sessionId, 'SESSION_EMERGENCY', at(-10 * MINUTE), 'open', 'Something is wrong');
+    expect((await getSession(ucOf(p.clinician), p.patient.patientId, sessionId)).emergency).toEqual({ alertId: emergency, raisedAt: '2026-06-01T11:50:00.000Z', title: 'Something is wrong' });
+    await db().updateTable('alerts').set({ status: 'resolved' }).where('id', '=', emergency).execute();
+    const serious = await alert(p, sessionId, 'SERIOUS_ADVERSE_EVENT_REPORTED', at(-15 * MINUTE), 'open', 'Serious event');
+    expect((await getSession(ucOf(p.clinician), p.patient.patientId, sessionId)).emergency).toEqual({ alertId: serious, raisedAt: '2026-06-01T11:45:00.000Z', title: 'Serious event' });
+  });
+
   it("another patient's session is not found", async () => {
     const p = await people();
     const q = await people();
