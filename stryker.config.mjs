@@ -16,6 +16,8 @@ export default {
     'packages/domain/src/monitoring/alert-rules.ts',
     'packages/domain/src/instruments/*.instrument.ts',
     'packages/domain/src/instruments/score-instrument.ts',
+    'packages/domain/src/instruments/answer-validation.ts',
+    'packages/domain/src/instruments/instrument-helpers.ts',
     'packages/domain/src/monitoring/outcomes.ts',
   ],
   coverageAnalysis: 'perTest',
