@@ -343,6 +343,10 @@ describe('recordChecklist', () => {
   });
 });
 
+/** The warning-sign evaluations the record set off: what set each off, and the signals it found. */
+const riskEvaluations = (patientId: string) =>
+  t.database.db.selectFrom('risk_evaluations').select(['trigger', 'signal_codes', 'evaluated_at']).where('patient_id', '=', patientId).orderBy('evaluated_at').execute();
+
 const concernRows = (patientId: string) =>
   t.database.db.selectFrom('sitter_concerns').select(['id', 'session_id', 'sitter_user_id', 'raised_at', 'emergency', 'note']).where('patient_id', '=', patientId).orderBy('raised_at').execute();
 
@@ -362,6 +366,7 @@ describe('recordSitterCheck', () => {
     expect(await concernRows(p.patient.patientId)).toEqual([]);
     expect(await alertRows(p.patient.patientId)).toEqual([]);
     expect(await outbox('concern:%')).toEqual([]);
+    expect(await riskEvaluations(p.patient.patientId)).toEqual([]);
     expect(await audits(p.patient.patientId, 'session.sitter_check')).toEqual([
       {
         action: 'session.sitter_check',
@@ -406,6 +411,7 @@ describe('recordSitterCheck', () => {
     expect((await audits(p.patient.patientId, 'session.sitter_check')).map((a) => a.detail)).toEqual([
       { sessionId, responsive: false, breathingNormally: true, concern: false, alertIds: [emergency.id, warning.id] },
     ]);
+    expect(await riskEvaluations(p.patient.patientId)).toEqual([{ trigger: 'sitter_check', signal_codes: ['SITTER_CONCERN'], evaluated_at: new Date(T0) }]);
   });
 
   it('abnormal breathing alone is an emergency too', async () => {
@@ -442,6 +448,11 @@ describe('recordSitterCheck', () => {
     expect(await t.database.db.selectFrom('sitter_checks').select('session_id').where('patient_id', '=', p.patient.patientId).orderBy('session_id').execute()).toEqual(
       [{ session_id: completed }, { session_id: abortedAfterDose }].sort((a, b) => (a.session_id < b.session_id ? -1 : 1)),
     );
+    // A session marked in progress is open to checks even were its start time missing.
+    const inProgress = await session(p, 'in_progress');
+    await t.database.db.updateTable('dosing_sessions').set({ started_at: null }).where('id', '=', inProgress).execute();
+    expect((await check(p, inProgress, { responsive: true, breathingNormally: true, concern: false })).emergencyGuidance).toBeNull();
+    expect(await t.database.db.selectFrom('sitter_checks').select('session_id').where('session_id', '=', inProgress).execute()).toEqual([{ session_id: inProgress }]);
     const scheduled = await session(p, 'scheduled');
     const authorized = await session(p, 'authorized');
     const other = await people();
@@ -598,6 +609,7 @@ describe('raiseSitterConcern', () => {
       alerts: [{ id: alerts[0]!.id, code: 'SITTER_CONCERN', severity: 'moderate' }],
     });
     expect(await concernRows(p.patient.patientId)).toEqual([{ id: answer.concern.id, session_id: sessionId, sitter_user_id: p.sitter.id, raised_at: new Date(T0), emergency: false, note: 'Talking about leaving' }]);
+    expect(await riskEvaluations(p.patient.patientId)).toEqual([{ trigger: 'sitter_concern', signal_codes: ['SITTER_CONCERN'], evaluated_at: new Date(T0) }]);
     expect(await liveEvents(p.patient.patientId)).toEqual([
       ...(await liveEvents(p.patient.patientId)).filter((e) => e.kind !== 'sitter.concern'),
       { session_id: sessionId, kind: 'sitter.concern', at: new Date(T0), payload: { concernId: answer.concern.id } },
