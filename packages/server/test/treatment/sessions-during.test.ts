@@ -539,6 +539,14 @@ describe('reportAdverseEvent and listAdverseEvents', () => {
     expect(moderate).toEqual({ adverseEvent: { id: moderate.adverseEvent.id, reportedAt: T0, serious: false }, emergencyGuidance: null, alerts: [] });
   });
 
+  it('without a session, locks the patient row first: an unknown patient is refused by name, writing nothing', async () => {
+    const unknown = crypto.randomUUID();
+    const p = await people();
+    const error = await refusal(reportAdverseEvent(ucOf(p.clinician), { patientId: unknown, kind: 'fall', severity: 'severe', serious: true, description: 'x' }));
+    expect(refusalOf(error)).toEqual({ code: 'NOT_FOUND', status: 404, detail: 'No patient here, or you do not have access to it.', extensions: {} });
+    expect(await eventRows(unknown)).toEqual([]);
+  });
+
   it('refuses another patient’s session, writing nothing', async () => {
     const p = await people();
     const other = await people();
