@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { openReplica, type Replica } from './replica.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -97,40 +98,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       };
     };
     const namedStatements = (target.pooling ?? 'session') === 'session';
-    const readPool = target.readUrl
-      ? guardPool(new pg.Pool({ connectionString: target.readUrl, connectionTimeoutMillis: options.connectionTimeoutMillis, max: target.poolSize ?? 10, fallback_application_name: 'keel-reads' }))
+    // The replica serves reads only while it is reachable and at most `readMaxLagMs` behind; otherwise (and until
+    // it is first measured) they go to the primary.
+    const replica = target.readUrl
+      ? openReplica(target.readUrl, { poolSize: target.poolSize ?? 10, connectTimeoutMs: options.connectionTimeoutMillis, namedStatements, maxLagMs: target.readMaxLagMs ?? 5000 }, guardPool)
       : undefined;
-    // The replica is reached the way the primary is: through a transaction pooler, no named statements there either.
-    const replica = readPool ? { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) }), pool: readPool, engine: 'postgres' as const, namedStatements } : undefined;
-    // The replica serves reads only while it is reachable and at most `readMaxLagMs` behind, measured every second;
-    // otherwise (and until the first measurement) the reads go to the primary.
-    let replicaFit = false;
-    const maxLagMs = target.readMaxLagMs ?? 5000;
-    const measure = async () => {
-      if (!readPool) return;
-      try {
-        const lag = await readPool.query<{ lag_ms: number | null; standby: boolean }>(
-          `SELECT pg_is_in_recovery() AS standby,
-                  CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-                       ELSE extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000 END AS lag_ms`,
-        );
-        const row = lag.rows[0];
-        replicaFit = row !== undefined && (!row.standby || (row.lag_ms !== null && Number(row.lag_ms) <= maxLagMs));
-      } catch {
-        replicaFit = false;
-      }
-    };
-    const timer = readPool ? setInterval(() => void measure(), 1000) : undefined;
-    timer?.unref();
-    void measure();
-    const handle = wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
-      clearInterval(timer);
+    return wrap(pool, jobsPool, 'postgres', namedStatements, async () => {
       await jobsPool.end();
-      await replica?.db.destroy();
-    });
-    const opened = { ...handle, listen };
-    Object.defineProperty(opened, 'reads', { get: () => (replica && replicaFit ? replica : handle), enumerable: true });
-    return opened;
+      await replica?.close();
+    }, { listen, replica });
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -175,7 +151,14 @@ export function guardPool(pool: pg.Pool): pg.Pool {
   return pool;
 }
 
-function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, namedStatements: boolean, after: () => Promise<void>): DatabaseHandle {
+function wrap(
+  pool: pg.Pool,
+  jobsPool: pg.Pool,
+  engine: Engine,
+  namedStatements: boolean,
+  after: () => Promise<void>,
+  postgres: { listen?: DatabaseHandle['listen']; replica?: Replica | undefined } = {},
+): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   const handle: DatabaseHandle = {
@@ -184,8 +167,9 @@ function wrap(pool: pg.Pool, jobsPool: pg.Pool, engine: Engine, namedStatements:
     jobsPool,
     engine,
     namedStatements,
+    ...(postgres.listen ? { listen: postgres.listen } : {}),
     get reads() {
-      return handle;
+      return postgres.replica?.fit() ? postgres.replica.handle : handle;
     },
     async close() {
       if (closed) return;
