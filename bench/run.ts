@@ -43,7 +43,7 @@ import type { LoadResult, LoadSpec, LoadTarget } from './src/load-client.ts';
 import { loop, progressBar } from './src/measure.ts';
 import { handWrittenPanelSql } from './src/panel-sql.ts';
 import { outcomesDifferences, type SqlOutcomes } from './src/outcomes-compare.ts';
-import { runLoad, startBaseline, startKeel, stopLoadClient, type ServerProcess } from './src/processes.ts';
+import { postgresCpuMs, runLoad, startBaseline, startKeel, stopLoadClient, type ServerProcess } from './src/processes.ts';
 
 const { values: argv, positionals } = parseArgs({
   allowPositionals: true,
@@ -136,11 +136,19 @@ const showSpread = (s: Spread, digits = 2, unit = '') => `${num(s.median, digits
 interface Side {
   name: string;
   runs: LoadResult[];
+  /** Per round: CPU milliseconds per request of the server process and of PostgreSQL (NaN where not measurable). */
+  cpu: { server: number; database: number }[];
 }
 const perSecond = (side: Side) => spread(side.runs.map((r) => r.perSecond));
 const p50 = (side: Side) => spread(side.runs.map((r) => r.p50Ms));
 const mean = (side: Side) => spread(side.runs.map((r) => r.meanMs));
 const p99 = (side: Side) => spread(side.runs.map((r) => r.p99Ms));
+/** CPU per request over the rounds: the server process's and PostgreSQL's (this machine's /proc). */
+const cpuPerRequest = (side: Side) => {
+  const server = spread(side.cpu.map((c) => c.server));
+  const database = spread(side.cpu.map((c) => c.database));
+  return Number.isFinite(server.median) ? `CPU per request: server ${showSpread(server, 2, ' ms')}${Number.isFinite(database.median) ? `, PostgreSQL ${showSpread(database, 2, ' ms')}` : ''}` : '';
+};
 const failures = (side: Side) => side.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
 // A run of a fixed number of requests at c=1 measures latency: its mean stands where a timed run's req/s does.
 const describe = (side: Side) =>
@@ -149,15 +157,27 @@ const describe = (side: Side) =>
 const ratio = (a: Side, b: Side, of: (r: LoadResult) => number) => spread(a.runs.map((r, i) => of(r) / of(b.runs[i] ?? r)));
 
 /** Runs the sides in alternating rounds (a, b, c, a, b, c, …) after one unmeasured warm-up run of each. */
-async function alternate(label: string, sides: { name: string; spec: LoadSpec; server?: ServerProcess }[], warmup: (spec: LoadSpec) => LoadSpec): Promise<{ sides: Side[]; logBytesPer1000?: number }> {
+async function alternate(
+  label: string,
+  sides: { name: string; spec: LoadSpec; server?: ServerProcess }[],
+  warmup: (spec: LoadSpec) => LoadSpec,
+  engine: 'pglite' | 'postgres' = 'postgres',
+): Promise<{ sides: Side[]; logBytesPer1000?: number }> {
+  const databaseCpu = () => (engine === 'postgres' ? postgresCpuMs() : Number.NaN);
   for (const s of sides) await runLoad(warmup(s.spec));
-  const out: Side[] = sides.map((s) => ({ name: s.name, runs: [] }));
+  const out: Side[] = sides.map((s) => ({ name: s.name, runs: [], cpu: [] }));
   let logBytes = 0;
   let loggedRequests = 0;
   for (let round = 0; round < rounds; round++) {
     for (const [i, s] of sides.entries()) {
       const before = s.server?.logBytes() ?? 0;
+      const cpuBefore = { server: s.server?.cpuMs() ?? Number.NaN, database: databaseCpu() };
       const result = await runLoad({ ...s.spec, seed: s.spec.seed + round });
+      const served = Math.max(1, result.requests);
+      out[i]?.cpu.push({
+        server: ((s.server?.cpuMs() ?? Number.NaN) - cpuBefore.server) / served,
+        database: (databaseCpu() - cpuBefore.database) / served,
+      });
       if (s.server && s.name.startsWith('API')) {
         logBytes += s.server.logBytes() - before;
         loggedRequests += result.requests;
@@ -188,7 +208,11 @@ interface Program {
   dataDir?: string;
   generateSeconds: number;
   rows: number;
+  /** The API's ingest patients, each with its own session. */
   sample: LoadTarget[];
+  /** The bare insert's patients: as many, none of them the API's (its rows are never evaluated, so written into the
+   *  API's patients they would be new, unassessed warning-sign evidence for the API's next check-in to raise). */
+  baselineSample: LoadTarget[];
   heavy: { count: number; target: LoadTarget }[];
   clinicianId: string;
   clinicianToken: string;
@@ -250,7 +274,9 @@ async function createProgram(engine: 'pglite' | 'postgres', patients: number, wi
     const config = loadConfig({ NODE_ENV: 'production', KEEL_DEMO: 'off', KEEL_STAFF_MFA: 'optional', KEEL_LOG_LEVEL: 'silent', KEEL_JOBS: 'off', KEEL_PUBLIC_URL: 'http://127.0.0.1', KEEL_AUDIT_KEY: auditKey });
     useAuditKeys(auditKeyringFromConfig(config));
     const deps: AppDeps = { config, database, clock: systemClock, notifier: new OutboxNotifier({ email: new ConsoleTransport(() => undefined), webhook: null }), jobs };
-    const sample = withIngest ? generated.patients.slice(0, Math.min(samplePatients, generated.patients.length - heavyCounts.length)) : [];
+    const perSide = Math.min(samplePatients, Math.floor((generated.patients.length - heavyCounts.length) / 2));
+    const sample = withIngest ? generated.patients.slice(0, perSide) : [];
+    const baselineSample = withIngest ? generated.patients.slice(perSide, 2 * perSide) : [];
     const heavyPatients = withIngest ? generated.patients.slice(-heavyCounts.length) : [];
     // Patients whose signal window holds exactly 10, 1,000 and 5,000 check-ins, spread over the last three days.
     for (const [i, p] of heavyPatients.entries()) {
@@ -295,6 +321,7 @@ async function createProgram(engine: 'pglite' | 'postgres', patients: number, wi
       generateSeconds,
       rows: generated.rows,
       sample: sampleTargets,
+      baselineSample: baselineSample.map((p) => ({ path: p.patientId })),
       heavy,
       clinicianId: generated.panelClinicianId,
       clinicianToken,
@@ -329,7 +356,6 @@ function keelEnv(program: Program): Record<string, string> {
 
 const checkInTargets = (targets: LoadTarget[], prefix: string): LoadTarget[] =>
   targets.map((t) => ({ path: `${prefix}/patients/${t.path}/check-ins`, ...(t.token ? { token: t.token } : {}) }));
-const unauthenticated = (targets: LoadTarget[]): LoadTarget[] => targets.map((t) => ({ path: t.path }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // EXPLAIN of the panel statements, as their named prepared statements run them (after five executions)
@@ -394,7 +420,7 @@ async function measureIngest(program: Program, keel: ServerProcess, base: Server
   const checkIn = (server: ServerProcess, prefix: string, auth: boolean, connections: number, amount?: number): LoadSpec => ({
     url: server.url,
     method: 'POST',
-    targets: checkInTargets(auth ? program.sample : unauthenticated(program.sample), prefix),
+    targets: checkInTargets(auth ? program.sample : program.baselineSample, prefix),
     body: 'check-in',
     connections,
     ...(amount ? { amount } : { seconds }),
@@ -406,8 +432,8 @@ async function measureIngest(program: Program, keel: ServerProcess, base: Server
       ...(base ? [{ name: `bare insert (baseline), c=${connections}`, spec: checkIn(base, '', false, connections, amount), server: base }] : []),
       { name: `API check-in, c=${connections}`, spec: checkIn(keel, '/api/v1', true, connections, amount), server: keel },
     ];
-    const { sides: measured, logBytesPer1000 } = await alternate(`ingest c=${connections} (${program.engine})`, sides, connections === 1 ? warmByAmount : warmByTime);
-    for (const s of measured) report.push(`  ${describe(s)}`);
+    const { sides: measured, logBytesPer1000 } = await alternate(`ingest c=${connections} (${program.engine})`, sides, connections === 1 ? warmByAmount : warmByTime, program.engine);
+    for (const s of measured) report.push(`  ${describe(s)}`, ...(cpuPerRequest(s) ? [`      ${cpuPerRequest(s)}`] : []));
     const api = measured[measured.length - 1];
     if (!api) continue;
     if (connections === 16) {
@@ -474,7 +500,7 @@ async function measurePanel(program: Program, keel: ServerProcess, base: ServerP
     ], connections === 1 ? warmByAmount : warmByTime);
     const [s, a] = sides;
     if (!s || !a) continue;
-    report.push(`  ${describe(s)}`, `  ${describe(a)}`);
+    for (const side of [s, a]) report.push(`  ${describe(side)}`, ...(cpuPerRequest(side) ? [`      ${cpuPerRequest(side)}`] : []));
     if (connections === 1) {
       const r = ratio(a, s, (x) => x.meanMs);
       report.push(`  panel ratio c=1 (API/SQL mean latency per round)   ${showSpread(r)}×`);

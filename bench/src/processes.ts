@@ -1,6 +1,7 @@
 // Child processes of the benchmark: the Keel server as `keel serve` runs in production, the baseline server, and
 // the load client. Each is its own Node process; they talk over 127.0.0.1 sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
 import path from 'node:path';
@@ -27,6 +28,8 @@ export interface ServerProcess {
   url: string;
   /** Bytes the process has written to stdout (its log) so far. */
   logBytes(): number;
+  /** CPU time (user + system) the process has used so far, in milliseconds; NaN where /proc cannot tell. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -66,12 +69,56 @@ function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, port
     clearTimeout(timer);
   };
   return waitReady(url, child, name, 180_000, () => stderr).then(
-    () => ({ url, logBytes: () => bytes, stop }),
+    () => ({ url, logBytes: () => bytes, cpuMs: () => (child.pid === undefined ? Number.NaN : processCpuMs(child.pid)), stop }),
     async (error: unknown) => {
       await stop();
       throw error;
     },
   );
+}
+
+// Linux's clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every Linux this runs on).
+const ticksPerSecond = 100;
+
+/** A process's CPU time (utime + stime) from /proc, in milliseconds; NaN when it cannot be read. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The CPU time every PostgreSQL process on this machine has used so far (the server, its backends, its background
+ * workers), in milliseconds; NaN when none is visible (a remote server, or no /proc). Backends that exit between
+ * two readings take their time with them, so the bench reads it around runs whose connections stay open.
+ */
+export function postgresCpuMs(): number {
+  let total = 0;
+  let seen = 0;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return Number.NaN;
+  }
+  for (const pid of entries) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const ms = processCpuMs(Number(pid));
+    if (Number.isFinite(ms)) {
+      total += ms;
+      seen += 1;
+    }
+  }
+  return seen > 0 ? total : Number.NaN;
 }
 
 /** `keel serve` as production runs it: NODE_ENV=production, info logging to stdout, jobs on. */
