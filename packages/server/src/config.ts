@@ -113,6 +113,18 @@ export const configSchema = z.object({
   /** Where signed checkpoints of the audit chain heads are appended (JSON lines); also posted to the webhook. */
   KEEL_AUDIT_CHECKPOINT_FILE: z.string().min(1).default('./.keel/audit-checkpoints.jsonl'),
   KEEL_AUDIT_CHECKPOINT_CRON: z.string().min(9).default('17 * * * *'),
+  /**
+   * Months of audit log kept in the live table before a month is detached as `archived_audit_log_YYYY_MM` for export
+   * (docs/scaling.md): at least 72, six years (45 CFR 164.316(b)(2)).
+   */
+  KEEL_RETAIN_AUDIT_MONTHS: z.coerce.number().int().min(72, 'must be at least 72 (six years)').max(1200).default(84),
+  /** Months of check-ins and assessments kept live: 0 keeps every month (the default), otherwise at least 72. */
+  KEEL_RETAIN_RECORD_MONTHS: z.coerce
+    .number()
+    .int()
+    .max(1200)
+    .refine((n) => n === 0 || n >= 72, 'must be 0 (keep every month) or at least 72 (six years)')
+    .default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

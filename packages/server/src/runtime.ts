@@ -8,6 +8,7 @@ import { demoEnabled, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 import { applyGrants } from './db/roles.ts';
+import { applyRetention, maintainTimePartitionsAt } from './db/time-partitions.ts';
 import { PgBossJobQueue } from './jobs/job-queue.ts';
 import { OutboxNotifier, transportsFromConfig } from './notifications/notifier.ts';
 import { seedDemo, demoSignIns } from './demo/seed-demo.ts';
@@ -176,6 +177,11 @@ async function prepareSteps(owner: DatabaseHandle, config: Config, log: (line: s
     if (grants === 'not-permitted') log('Grants not applied: the migrating role may not create the keel_app role (docs/security.md).');
   } else if (owner.engine === 'postgres') {
     grants = 'not-owner';
+  }
+  if (isOwner) {
+    await applyRetention(owner.db, config);
+    const changes = await maintainTimePartitionsAt(owner.db, new Date());
+    for (const c of changes.filter((x) => x.action === 'detached')) log(`Detached ${c.partition} (past ${c.table}'s retention): export it, then drop it.`);
   }
   let seeded = false;
   if (seed && demoEnabled(config) && (await databaseIsEmpty(owner))) {

@@ -9,7 +9,7 @@ export const appRole = 'keel_app';
  * owner after every migration, under the start-up lock, and idempotent: the server's role may read and write the
  * program's tables, but on the audit log only SELECT and INSERT (no UPDATE, DELETE or TRUNCATE; not being the
  * owner it cannot ALTER the table or disable its triggers), only SELECT on the chain heads (the chain functions
- * run as the owner), and only SELECT on the migration table. A table added by a later migration is covered the
+ * run as the owner), only SELECT on the migration table, and nothing on a table's monthly partitions. A table added by a later migration is covered the
  * next time this runs. Returns false when the role does not exist and the owner may not create it.
  */
 export async function applyGrants(db: Kysely<Database>): Promise<boolean> {
@@ -43,6 +43,24 @@ export async function applyGrants(db: Kysely<Database>): Promise<boolean> {
     REVOKE EXECUTE ON FUNCTION craving_series_refresh(uuid[], timestamptz[]), craving_series_add(uuid, timestamptz, smallint, uuid, integer),
       craving_series_rebuild() FROM PUBLIC, ${role};
     GRANT SELECT ON keel_migrations TO ${role};
+    -- Time partitions (migration 0023): the policy and the archived chain heads are the owner's; maintenance is
+    -- reached only through time_partitions_maintain(), which applies the owner's policy as of the database's clock;
+    -- the months and the archived months are reached only through their table (a write straight into a month would
+    -- miss the table's statement triggers).
+    REVOKE ALL ON time_partitioned_tables, audit_archived_heads FROM ${role};
+    GRANT SELECT ON time_partitioned_tables, audit_archived_heads TO ${role};
+    REVOKE EXECUTE ON FUNCTION time_partition_create(text, date), time_partitions_maintain_at(timestamptz, integer),
+      time_partition_default_months(text, text), time_partitions_maintain() FROM PUBLIC, ${role};
+    GRANT EXECUTE ON FUNCTION time_partitions_maintain() TO ${role};
+    DO $do$
+    DECLARE r record;
+    BEGIN
+      FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+               WHERE ns.nspname = 'public' AND c.relkind = 'r' AND (c.relispartition OR left(c.relname, 9) = 'archived_') LOOP
+        EXECUTE format('REVOKE ALL ON %I FROM ${role}', r.relname);
+      END LOOP;
+    END
+    $do$;
   `.execute(db);
   const boss = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'pgboss'`.execute(db);
   if (boss.rows[0]?.n === 1) {

@@ -5,7 +5,8 @@ import type { Database } from './schema.ts';
  * A deterministic text picture of the `public` schema: tables and columns, constraints, indexes, triggers, views
  * with their definitions, functions with their whole bodies, row-level security and its policies, and the
  * privileges granted to the server's role and to PUBLIC (the owner's own privileges are left out: they follow from
- * ownership and differ between PostgreSQL versions). It is checked in as `schema.snapshot.sql`; a test fails when
+ * ownership and differ between PostgreSQL versions). A partitioned table is shown once, with its partition key; its
+ * partitions (the months that exist depend on the day the database was made, migration 0023) are left out. It is checked in as `schema.snapshot.sql`; a test fails when
  * the migrations (followed by `applyGrants`) produce anything else, so a change to a trigger function's body, a
  * view or a grant is always a reviewed diff.
  */
@@ -17,22 +18,31 @@ export async function schemaSnapshot(db: Kysely<Database>): Promise<string> {
     FROM information_schema.columns c
     JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+      AND NOT EXISTS (SELECT 1 FROM pg_class pc JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                      WHERE pn.nspname = 'public' AND pc.relname = c.table_name AND pc.relispartition)
     ORDER BY c.table_name, c.column_name`.execute(db);
+  const partitionKeys = await sql<{ name: string; key: string }>`
+    SELECT c.relname AS name, pg_get_partkeydef(c.oid) AS key
+    FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+    WHERE ns.nspname = 'public' AND c.relkind = 'p'`.execute(db);
+  const keyOf = new Map(partitionKeys.rows.map((r) => [r.name, r.key]));
   const constraints = await sql<{ table_name: string; name: string; def: string }>`
     SELECT rel.relname AS table_name, con.conname AS name, pg_get_constraintdef(con.oid) AS def
     FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
     JOIN pg_namespace ns ON ns.oid = rel.relnamespace
     -- PostgreSQL 18 (PGlite) lists NOT NULL as constraints; 15 does not. The column list already carries them.
-    WHERE ns.nspname = 'public' AND con.contype <> 'n'
+    WHERE ns.nspname = 'public' AND con.contype <> 'n' AND NOT rel.relispartition
     ORDER BY rel.relname, con.conname`.execute(db);
   const indexes = await sql<{ tablename: string; indexname: string; indexdef: string }>`
-    SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
-    ORDER BY tablename, indexname`.execute(db);
+    SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i
+    JOIN pg_class c ON c.relname = i.tablename JOIN pg_namespace ns ON ns.oid = c.relnamespace AND ns.nspname = i.schemaname
+    WHERE i.schemaname = 'public' AND NOT c.relispartition
+    ORDER BY i.tablename, i.indexname`.execute(db);
   const triggers = await sql<{ table_name: string; name: string; def: string }>`
     SELECT rel.relname AS table_name, tg.tgname AS name, pg_get_triggerdef(tg.oid) AS def
     FROM pg_trigger tg JOIN pg_class rel ON rel.oid = tg.tgrelid
     JOIN pg_namespace ns ON ns.oid = rel.relnamespace
-    WHERE ns.nspname = 'public' AND NOT tg.tgisinternal
+    WHERE ns.nspname = 'public' AND NOT tg.tgisinternal AND NOT rel.relispartition
     ORDER BY rel.relname, tg.tgname`.execute(db);
   const functions = await sql<{ name: string; args: string; result: string; def: string | null }>`
     SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS args,
@@ -63,7 +73,7 @@ export async function schemaSnapshot(db: Kysely<Database>): Promise<string> {
       SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || c.relname AS object, c.relowner AS owner,
              (aclexplode(coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)))).*
       FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
-      WHERE ns.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+      WHERE ns.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition
       UNION ALL
       SELECT 'FUNCTION ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.proowner,
              (aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))).*
@@ -84,7 +94,8 @@ export async function schemaSnapshot(db: Kysely<Database>): Promise<string> {
     } else {
       if (table) out.push('');
       table = c.table_name;
-      out.push(`TABLE ${table}`);
+      const key = keyOf.get(table);
+      out.push(`TABLE ${table}${key ? ` PARTITION BY ${key}` : ''}`);
     }
     const def = c.column_default ? ` DEFAULT ${c.column_default}` : '';
     out.push(`  ${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}${def}`);

@@ -85,7 +85,7 @@ TABLE appointments
   status_changed_at timestamp with time zone
   status_changed_by uuid
 
-TABLE assessments
+TABLE assessments PARTITION BY RANGE (submitted_at)
   answers jsonb NOT NULL
   band text NOT NULL
   context text NOT NULL
@@ -100,13 +100,20 @@ TABLE assessments
   total integer
   version text NOT NULL
 
+TABLE audit_archived_heads
+  archive text NOT NULL
+  archived_at timestamp with time zone NOT NULL
+  chain_key text NOT NULL
+  hash text NOT NULL
+  seq bigint NOT NULL
+
 TABLE audit_chain_heads
   chain_key text NOT NULL
   checkpointed_seq bigint NOT NULL DEFAULT 0
   last_hash text NOT NULL
   last_seq bigint NOT NULL
 
-TABLE audit_log
+TABLE audit_log PARTITION BY RANGE (at)
   action text NOT NULL
   actor_id uuid
   actor_role text
@@ -164,7 +171,7 @@ TABLE care_team_members
   unassigned_at timestamp with time zone
   user_id uuid NOT NULL
 
-TABLE check_ins
+TABLE check_ins PARTITION BY RANGE (submitted_at)
   bladder_symptoms boolean NOT NULL
   cognitive_complaint boolean NOT NULL
   craving_0_10 smallint
@@ -820,6 +827,11 @@ TABLE support_contacts
   relationship text
   removed_at timestamp with time zone
 
+TABLE time_partitioned_tables
+  partition_column text NOT NULL
+  retain_months integer NOT NULL DEFAULT 0
+  table_name text NOT NULL
+
 TABLE treatment_plans
   based_on_id uuid
   created_at timestamp with time zone NOT NULL
@@ -910,13 +922,15 @@ assessments.assessments_context_check: CHECK ((context = ANY (ARRAY['intake'::te
 assessments.assessments_intake_id_fkey: FOREIGN KEY (intake_id) REFERENCES intakes(id)
 assessments.assessments_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
 assessments.assessments_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
-assessments.assessments_pkey: PRIMARY KEY (id)
+assessments.assessments_pkey: PRIMARY KEY (id, submitted_at)
 assessments.assessments_risk_check: CHECK ((risk = ANY (ARRAY['none'::text, 'low'::text, 'moderate'::text, 'high'::text])))
 assessments.assessments_submitted_by_fkey: FOREIGN KEY (submitted_by) REFERENCES users(id)
+audit_archived_heads.audit_archived_heads_pkey: PRIMARY KEY (chain_key)
+audit_archived_heads.audit_archived_heads_seq_check: CHECK ((seq >= 1))
 audit_chain_heads.audit_chain_heads_pkey: PRIMARY KEY (chain_key)
-audit_log.audit_log_chain_key_seq_key: UNIQUE (chain_key, seq)
+audit_log.audit_log_chain_key_seq_key: UNIQUE (chain_key, seq, at)
 audit_log.audit_log_outcome_check: CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
-audit_log.audit_log_pkey: PRIMARY KEY (id)
+audit_log.audit_log_pkey: PRIMARY KEY (id, at)
 auth_sessions.auth_sessions_pkey: PRIMARY KEY (id)
 auth_sessions.auth_sessions_token_hash_key: UNIQUE (token_hash)
 auth_sessions.auth_sessions_user_id_fkey: FOREIGN KEY (user_id) REFERENCES users(id)
@@ -940,7 +954,7 @@ care_team_members.care_team_members_user_id_fkey: FOREIGN KEY (user_id) REFERENC
 check_ins.check_ins_craving_0_10_check: CHECK (((craving_0_10 >= 0) AND (craving_0_10 <= 10)))
 check_ins.check_ins_mood_0_10_check: CHECK (((mood_0_10 >= 0) AND (mood_0_10 <= 10)))
 check_ins.check_ins_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
-check_ins.check_ins_pkey: PRIMARY KEY (id)
+check_ins.check_ins_pkey: PRIMARY KEY (id, submitted_at)
 check_ins.check_ins_sleep_hours_check: CHECK (((sleep_hours >= (0)::numeric) AND (sleep_hours <= (24)::numeric)))
 check_ins.check_ins_submitted_by_fkey: FOREIGN KEY (submitted_by) REFERENCES users(id)
 clinician_visits.clinician_visits_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
@@ -1219,6 +1233,8 @@ sitter_concerns.sitter_concerns_session_id_fkey: FOREIGN KEY (session_id) REFERE
 sitter_concerns.sitter_concerns_sitter_user_id_fkey: FOREIGN KEY (sitter_user_id) REFERENCES users(id)
 support_contacts.support_contacts_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 support_contacts.support_contacts_pkey: PRIMARY KEY (id)
+time_partitioned_tables.time_partitioned_tables_pkey: PRIMARY KEY (table_name)
+time_partitioned_tables.time_partitioned_tables_retain_months_check: CHECK (((retain_months = 0) OR (retain_months >= 72)))
 treatment_plans.treatment_plans_based_on_id_fkey: FOREIGN KEY (based_on_id) REFERENCES treatment_plans(id)
 treatment_plans.treatment_plans_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
 treatment_plans.treatment_plans_panel_summary: TRIGGER DEFERRABLE INITIALLY DEFERRED
@@ -1258,16 +1274,17 @@ CREATE INDEX appointments_patient_idx ON public.appointments USING btree (patien
 CREATE UNIQUE INDEX appointments_pkey ON public.appointments USING btree (id)
 CREATE INDEX appointments_sitter_idx ON public.appointments USING btree (sitter_user_id, starts_at) WHERE (sitter_user_id IS NOT NULL)
 CREATE INDEX appointments_staff_idx ON public.appointments USING btree (staff_id, starts_at)
-CREATE INDEX assessments_patient_idx ON public.assessments USING btree (patient_id, instrument, submitted_at)
-CREATE UNIQUE INDEX assessments_pkey ON public.assessments USING btree (id)
-CREATE INDEX monitoring_assessments_patient_time_idx ON public.assessments USING btree (patient_id, submitted_at)
+CREATE INDEX assessments_patient_idx ON ONLY public.assessments USING btree (patient_id, instrument, submitted_at)
+CREATE UNIQUE INDEX assessments_pkey ON ONLY public.assessments USING btree (id, submitted_at)
+CREATE INDEX monitoring_assessments_patient_time_idx ON ONLY public.assessments USING btree (patient_id, submitted_at)
+CREATE UNIQUE INDEX audit_archived_heads_pkey ON public.audit_archived_heads USING btree (chain_key)
 CREATE UNIQUE INDEX audit_chain_heads_pkey ON public.audit_chain_heads USING btree (chain_key)
-CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, at)
-CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at)
-CREATE UNIQUE INDEX audit_log_chain_key_seq_key ON public.audit_log USING btree (chain_key, seq)
-CREATE INDEX audit_log_patient_ids_idx ON public.audit_log USING gin (patient_ids)
-CREATE INDEX audit_log_patient_idx ON public.audit_log USING btree (patient_id, at)
-CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (id)
+CREATE INDEX audit_log_actor_idx ON ONLY public.audit_log USING btree (actor_id, at)
+CREATE INDEX audit_log_at_idx ON ONLY public.audit_log USING btree (at)
+CREATE UNIQUE INDEX audit_log_chain_key_seq_key ON ONLY public.audit_log USING btree (chain_key, seq, at)
+CREATE INDEX audit_log_patient_ids_idx ON ONLY public.audit_log USING gin (patient_ids)
+CREATE INDEX audit_log_patient_idx ON ONLY public.audit_log USING btree (patient_id, at)
+CREATE UNIQUE INDEX audit_log_pkey ON ONLY public.audit_log USING btree (id, at)
 CREATE UNIQUE INDEX auth_sessions_pkey ON public.auth_sessions USING btree (id)
 CREATE UNIQUE INDEX auth_sessions_token_hash_key ON public.auth_sessions USING btree (token_hash)
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL)
@@ -1278,11 +1295,11 @@ CREATE INDEX availability_weekly_staff_idx ON public.availability_weekly USING b
 CREATE UNIQUE INDEX care_team_active_key ON public.care_team_members USING btree (patient_id, user_id) WHERE (unassigned_at IS NULL)
 CREATE UNIQUE INDEX care_team_members_pkey ON public.care_team_members USING btree (id)
 CREATE INDEX care_team_user_idx ON public.care_team_members USING btree (user_id, patient_id) WHERE (unassigned_at IS NULL)
-CREATE INDEX check_ins_craving_idx ON public.check_ins USING btree (patient_id, submitted_at) INCLUDE (craving_0_10, id)
-CREATE INDEX check_ins_flagged_idx ON public.check_ins USING btree (patient_id, submitted_at) WHERE (used_outside_session OR bladder_symptoms OR cognitive_complaint)
-CREATE INDEX check_ins_high_craving_idx ON public.check_ins USING btree (patient_id, craving_0_10, submitted_at) WHERE (craving_0_10 IS NOT NULL)
-CREATE INDEX check_ins_patient_time_idx ON public.check_ins USING btree (patient_id, submitted_at DESC)
-CREATE UNIQUE INDEX check_ins_pkey ON public.check_ins USING btree (id)
+CREATE INDEX check_ins_craving_idx ON ONLY public.check_ins USING btree (patient_id, submitted_at) INCLUDE (craving_0_10, id)
+CREATE INDEX check_ins_flagged_idx ON ONLY public.check_ins USING btree (patient_id, submitted_at) WHERE (used_outside_session OR bladder_symptoms OR cognitive_complaint)
+CREATE INDEX check_ins_high_craving_idx ON ONLY public.check_ins USING btree (patient_id, craving_0_10, submitted_at) WHERE (craving_0_10 IS NOT NULL)
+CREATE INDEX check_ins_patient_time_idx ON ONLY public.check_ins USING btree (patient_id, submitted_at DESC)
+CREATE UNIQUE INDEX check_ins_pkey ON ONLY public.check_ins USING btree (id, submitted_at)
 CREATE INDEX clinician_visits_patient_idx ON public.clinician_visits USING btree (patient_id, occurred_at)
 CREATE UNIQUE INDEX clinician_visits_pkey ON public.clinician_visits USING btree (id)
 CREATE INDEX coaching_notes_patient_idx ON public.coaching_notes USING btree (patient_id, created_at)
@@ -1412,6 +1429,7 @@ CREATE INDEX sitter_concerns_patient_idx ON public.sitter_concerns USING btree (
 CREATE UNIQUE INDEX sitter_concerns_pkey ON public.sitter_concerns USING btree (id)
 CREATE INDEX support_contacts_patient_idx ON public.support_contacts USING btree (patient_id) WHERE (removed_at IS NULL)
 CREATE UNIQUE INDEX support_contacts_pkey ON public.support_contacts USING btree (id)
+CREATE UNIQUE INDEX time_partitioned_tables_pkey ON public.time_partitioned_tables USING btree (table_name)
 CREATE UNIQUE INDEX treatment_plans_one_active ON public.treatment_plans USING btree (patient_id) WHERE (status = 'active'::text)
 CREATE UNIQUE INDEX treatment_plans_patient_id_version_key ON public.treatment_plans USING btree (patient_id, version)
 CREATE INDEX treatment_plans_patient_idx ON public.treatment_plans USING btree (patient_id, version)
@@ -1558,6 +1576,7 @@ FUNCTION patient_panel_summary_touch() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_touch() TO keel_app: EXECUTE
 FUNCTION reject_modification() TO PUBLIC: EXECUTE
 FUNCTION reject_modification() TO keel_app: EXECUTE
+FUNCTION time_partitions_maintain() TO keel_app: EXECUTE
 FUNCTION treatment_plan_guard() TO PUBLIC: EXECUTE
 FUNCTION treatment_plan_guard() TO keel_app: EXECUTE
 SEQUENCE audit_log_id_seq TO keel_app: SELECT, USAGE
@@ -1571,6 +1590,7 @@ TABLE appointment_reminders TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE appointment_slots TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE appointments TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE assessments TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE audit_archived_heads TO keel_app: SELECT
 TABLE audit_chain_heads TO keel_app: SELECT
 TABLE audit_log TO keel_app: INSERT, SELECT
 TABLE auth_sessions TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1636,6 +1656,7 @@ TABLE sitter_baseline_confirmations TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE sitter_checks TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE sitter_concerns TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE support_contacts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE time_partitioned_tables TO keel_app: SELECT
 TABLE treatment_plans TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE users TO keel_app: DELETE, INSERT, SELECT, UPDATE
 
@@ -1663,6 +1684,10 @@ patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
 reject_modification() -> trigger
+time_partition_create(p_table text, p_month date) -> boolean
+time_partition_default_months(p_table text, p_column text) -> SETOF date
+time_partitions_maintain() -> TABLE(table_name text, partition_name text, action text)
+time_partitions_maintain_at(p_now timestamp with time zone, p_months_ahead integer) -> TABLE(table_name text, partition_name text, action text)
 treatment_plan_guard() -> trigger
 
 -- function bodies
@@ -2175,6 +2200,119 @@ AS $function$
     BEGIN
       RAISE EXCEPTION 'table % is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.time_partition_create(p_table text, p_month date)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    DECLARE
+      v_column text;
+      v_from timestamptz := (date_trunc('month', p_month)::date::text || ' 00:00:00+00')::timestamptz;
+      v_to timestamptz := ((date_trunc('month', p_month) + interval '1 month')::date::text || ' 00:00:00+00')::timestamptz;
+      v_name text := p_table || '_' || to_char(p_month, 'YYYY_MM');
+      v_default text := p_table || '_default';
+      v_moving boolean;
+    BEGIN
+      SELECT partition_column INTO STRICT v_column FROM time_partitioned_tables WHERE table_name = p_table;
+      -- Self-exclusive, so two maintainers take turns; reads and writes of the table go on.
+      EXECUTE format('LOCK TABLE %I IN SHARE UPDATE EXCLUSIVE MODE', p_table);
+      IF EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = p_table::regclass AND c.relname = v_name) THEN
+        RETURN false;
+      END IF;
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name, p_table);
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= %L AND %I < %L)', v_default, v_column, v_from, v_column, v_to)
+        INTO v_moving;
+      IF v_moving THEN
+        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', p_table, v_default);
+        EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
+                       v_default, v_column, v_from, v_column, v_to, v_name);
+      END IF;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', p_table, v_name, v_from, v_to);
+      IF v_moving THEN
+        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', p_table, v_default);
+      END IF;
+      -- Reached through the parent only (db/roles.ts): a write straight into a month would miss the parent's
+      -- statement triggers.
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'keel_app') THEN
+        EXECUTE format('REVOKE ALL ON %I FROM keel_app', v_name);
+      END IF;
+      RETURN true;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.time_partition_default_months(p_table text, p_column text)
+ RETURNS SETOF date
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    BEGIN
+      RETURN QUERY EXECUTE format('SELECT DISTINCT date_trunc(''month'', %I AT TIME ZONE ''UTC'')::date FROM %I', p_column, p_table || '_default');
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.time_partitions_maintain()
+ RETURNS TABLE(table_name text, partition_name text, action text)
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+      SELECT * FROM time_partitions_maintain_at(now(), 3)
+    $function$
+
+CREATE OR REPLACE FUNCTION public.time_partitions_maintain_at(p_now timestamp with time zone, p_months_ahead integer)
+ RETURNS TABLE(table_name text, partition_name text, action text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    DECLARE
+      t record;
+      m date;
+      v_current date := date_trunc('month', p_now AT TIME ZONE 'UTC')::date;
+      p record;
+    BEGIN
+      FOR t IN SELECT * FROM time_partitioned_tables ORDER BY 1 LOOP
+        FOR m IN
+          SELECT g::date FROM generate_series(v_current, v_current + make_interval(months => greatest(p_months_ahead, 0)), interval '1 month') g
+          UNION
+          SELECT x FROM time_partition_default_months(t.table_name, t.partition_column) x
+          ORDER BY 1
+        LOOP
+          IF time_partition_create(t.table_name, m) THEN
+            table_name := t.table_name; partition_name := t.table_name || '_' || to_char(m, 'YYYY_MM'); action := 'created';
+            RETURN NEXT;
+          END IF;
+        END LOOP;
+        CONTINUE WHEN t.retain_months = 0;
+        FOR p IN
+          SELECT c.relname
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = t.table_name::regclass AND c.relname ~ ('^' || t.table_name || '_[0-9]{4}_[0-9]{2}$')
+            AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month')
+                <= v_current - make_interval(months => t.retain_months)
+          ORDER BY c.relname
+        LOOP
+          IF t.table_name = 'audit_log' THEN
+            EXECUTE format(
+              'INSERT INTO audit_archived_heads (chain_key, seq, hash, archived_at, archive)
+               SELECT DISTINCT ON (chain_key) chain_key, seq, hash, %L::timestamptz, %L FROM %I ORDER BY chain_key, seq DESC
+               ON CONFLICT (chain_key) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
+                 archived_at = EXCLUDED.archived_at, archive = EXCLUDED.archive
+               WHERE EXCLUDED.seq > audit_archived_heads.seq',
+              p_now, 'archived_' || p.relname, p.relname);
+          END IF;
+          EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, p.relname);
+          EXECUTE format('ALTER TABLE %I RENAME TO %I', p.relname, 'archived_' || p.relname);
+          table_name := t.table_name; partition_name := 'archived_' || p.relname; action := 'detached';
+          RETURN NEXT;
+        END LOOP;
+      END LOOP;
     END
     $function$
 

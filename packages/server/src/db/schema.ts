@@ -235,6 +235,23 @@ export interface AuditChainHeadsTable {
   checkpointed_seq: Generated<number>;
 }
 
+/** Per chain, the last audit row in a month detached past retention (migration 0023); verification resumes there. */
+export interface AuditArchivedHeadsTable {
+  chain_key: string;
+  seq: number;
+  hash: string;
+  archived_at: Date;
+  archive: string;
+}
+
+/** The monthly-partitioned tables and their retention (migration 0023, db/time-partitions.ts). */
+export interface TimePartitionedTablesTable {
+  table_name: string;
+  partition_column: string;
+  /** Months kept live; 0 keeps every month. */
+  retain_months: Generated<number>;
+}
+
 export type AlertSeverity = 'low' | 'moderate' | 'high' | 'critical';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export interface AlertEvidence {
@@ -364,6 +381,8 @@ export interface Database extends IntakeTables, TreatmentTables, MonitoringTable
   signal_alert_evidence: SignalAlertEvidenceTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
+  audit_archived_heads: AuditArchivedHeadsTable;
+  time_partitioned_tables: TimePartitionedTablesTable;
   on_call_shifts: OnCallShiftsTable;
   live_events: LiveEventsTable;
   session_channel_messages: SessionChannelMessagesTable;

@@ -19,6 +19,7 @@ export const queueNames = [
   'compliance.notices',
   'on-call.gap-notices',
   'live-events.prune',
+  'partitions.maintain',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

@@ -10,6 +10,7 @@ import { monitoringJobs, type MonitoringJob } from './monitoring-jobs.ts';
 import type { PgBossJobQueue, QueueName } from './job-queue.ts';
 import { activeAuditKeys } from '../audit/audit-keys.ts';
 import { checkpointSinkFromConfig, exportAuditCheckpoint } from '../audit/audit-checkpoint.ts';
+import { maintainTimePartitions } from '../db/time-partitions.ts';
 
 const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
   await sendDueAppointmentReminders(deps, now);
@@ -28,9 +29,18 @@ export const onCallGapNoticesJob: MonitoringJob = (deps, _data, now) => sendOnCa
 export const pruneLiveEventsJob: MonitoringJob = (deps, _data, now) => pruneLiveEvents(deps.database.db, now);
 
 /**
+ * The monthly partitions (docs/scaling.md): three months ahead created, a default partition's rows moved into their
+ * month, months past retention detached. PostgreSQL and the embedded database alike.
+ */
+export const maintainPartitionsJob: MonitoringJob = async (deps) => {
+  await maintainTimePartitions(deps.database.db);
+};
+
+/**
  * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before),
  * the staff inbox's overdue-reply sweep, the daily compliance notices (13:00 UTC, morning in the US), the daily
- * on-call gap notices (14:00 UTC) and the hourly pruning of the live board's events.
+ * on-call gap notices (14:00 UTC), the hourly pruning of the live board's events and the daily partition
+ * maintenance (03:41 UTC).
  */
 export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   ...monitoringJobs,
@@ -39,6 +49,7 @@ export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; c
   { queue: 'compliance.notices', handler: complianceNoticesJob, cron: '0 13 * * *' },
   { queue: 'on-call.gap-notices', handler: onCallGapNoticesJob, cron: '0 14 * * *' },
   { queue: 'live-events.prune', handler: pruneLiveEventsJob, cron: '17 * * * *' },
+  { queue: 'partitions.maintain', handler: maintainPartitionsJob, cron: '41 3 * * *' },
 ];
 
 /**

@@ -115,6 +115,9 @@ describe(`the hand-written table types against the migrated database (${testEngi
              c.is_nullable
       FROM information_schema.columns c
       WHERE c.table_schema = 'public'
+        -- A partitioned table's months (migration 0023) are reached through it; the table itself is typed.
+        AND NOT EXISTS (SELECT 1 FROM pg_class pc JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                        WHERE pn.nspname = 'public' AND pc.relname = c.table_name AND pc.relispartition)
       ORDER BY c.table_name, c.ordinal_position`.execute(database.db);
     const inDatabase = new Map<string, Map<string, TypedColumn>>();
     for (const r of rows.rows) {

@@ -76,6 +76,29 @@ describe.skipIf(!onPostgres)('the server’s role', () => {
     await denied(sql`SELECT craving_series_rebuild()`.execute(server.db));
   });
 
+  it('reaches the monthly partitions only through their table, and may not change their retention', async () => {
+    const months = await sql<{ p: string }>`
+      SELECT c.relname AS p FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'audit_log'::regclass ORDER BY c.relname`.execute(server.db);
+    const names = months.rows.map((r) => r.p);
+    expect(names).toContain('audit_log_default');
+    expect(names.filter((n) => /^audit_log_\d{4}_\d{2}$/.test(n)).length).toBeGreaterThanOrEqual(4);
+    for (const month of names) {
+      await denied(sql`SELECT 1 FROM ${sql.table(month)} LIMIT 1`.execute(server.db));
+      await denied(sql`DELETE FROM ${sql.table(month)}`.execute(server.db));
+    }
+    await denied(sql`INSERT INTO check_ins_default (id, patient_id, submitted_at, mood_0_10, sleep_hours, used_outside_session, bladder_symptoms, cognitive_complaint)
+      VALUES (gen_random_uuid(), gen_random_uuid(), now(), 5, 7, false, false, false)`.execute(server.db));
+    await denied(sql`UPDATE time_partitioned_tables SET retain_months = 0`.execute(server.db));
+    await denied(sql`DELETE FROM audit_archived_heads`.execute(server.db));
+    // Maintenance with a clock of its own choosing, or a month made by hand, would let it archive early.
+    await denied(sql`SELECT * FROM time_partitions_maintain_at(now() + interval '100 years', 0)`.execute(server.db));
+    await denied(sql`SELECT time_partition_create('audit_log', '2040-01-01')`.execute(server.db));
+    // What the daily job runs: the owner's policy as of the database's clock.
+    await sql`SELECT * FROM time_partitions_maintain()`.execute(server.db);
+    expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
+  });
+
   it('may not alter the table, disable or drop its triggers, or switch triggers off for its session', async () => {
     await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(server.db));
     await denied(sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(server.db));
