@@ -364,7 +364,7 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
     // As a running program has them: every generated row in its month's partition (maintenance moves them out of
     // the default partition, docs/scaling.md), and the craving series that the triggers keep (migration 0022),
     // which did not run in replica mode.
-    await client.query('SELECT count(*) FROM time_partitions_maintain_at(now(), 3)');
+    for (const table of ['assessments', 'audit_log', 'check_ins']) await client.query('SELECT count(*) FROM time_partitions_maintain_at($1, now(), 3)', [table]);
     await client.query('SELECT craving_series_rebuild()');
     // Statistics first: the summary is built by the view's per-patient index lookups, which the planner only
     // chooses once it knows the tables' sizes (without them the 100,000-patient build ran for many minutes).

@@ -179,9 +179,11 @@ async function prepareSteps(owner: DatabaseHandle, config: Config, log: (line: s
     grants = 'not-owner';
   }
   if (isOwner) {
+    // A failure here costs a month's partition, not the start: rows wait in the default partition until the next run.
     await applyRetention(owner.db, config);
-    const changes = await maintainTimePartitionsAt(owner.db, new Date());
+    const { changes, failed } = await maintainTimePartitionsAt(owner.db, new Date());
     for (const c of changes.filter((x) => x.action === 'detached')) log(`Detached ${c.partition} (past ${c.table}'s retention): export it, then drop it.`);
+    for (const f of failed) log(`Partition maintenance of ${f.table} did not run (${f.error}); the daily job will try again.`);
   }
   let seeded = false;
   if (seed && demoEnabled(config) && (await databaseIsEmpty(owner))) {

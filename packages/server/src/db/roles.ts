@@ -49,9 +49,12 @@ export async function applyGrants(db: Kysely<Database>): Promise<boolean> {
     -- miss the table's statement triggers).
     REVOKE ALL ON time_partitioned_tables, audit_archived_heads FROM ${role};
     GRANT SELECT ON time_partitioned_tables, audit_archived_heads TO ${role};
-    REVOKE EXECUTE ON FUNCTION time_partition_create(text, date), time_partitions_maintain_at(timestamptz, integer),
-      time_partition_default_months(text, text), time_partitions_maintain() FROM PUBLIC, ${role};
-    GRANT EXECUTE ON FUNCTION time_partitions_maintain() TO ${role};
+    REVOKE EXECUTE ON FUNCTION time_partition_create(text, date), time_partitions_maintain_at(text, timestamptz, integer),
+      time_partition_default_months(text, text), time_partitions_maintain(text) FROM PUBLIC, ${role};
+    GRANT EXECUTE ON FUNCTION time_partitions_maintain(text) TO ${role};
+    -- Nobody but the owner creates objects in the schema (PostgreSQL 15's default; a database upgraded from an
+    -- earlier version still lets PUBLIC), so no one can take the name of a month before maintenance makes it.
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     DO $do$
     DECLARE r record;
     BEGIN

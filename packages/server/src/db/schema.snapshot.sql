@@ -1576,7 +1576,7 @@ FUNCTION patient_panel_summary_touch() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_touch() TO keel_app: EXECUTE
 FUNCTION reject_modification() TO PUBLIC: EXECUTE
 FUNCTION reject_modification() TO keel_app: EXECUTE
-FUNCTION time_partitions_maintain() TO keel_app: EXECUTE
+FUNCTION time_partitions_maintain(p_table text) TO keel_app: EXECUTE
 FUNCTION treatment_plan_guard() TO PUBLIC: EXECUTE
 FUNCTION treatment_plan_guard() TO keel_app: EXECUTE
 SEQUENCE audit_log_id_seq TO keel_app: SELECT, USAGE
@@ -1686,8 +1686,8 @@ patient_panel_summary_touch() -> trigger
 reject_modification() -> trigger
 time_partition_create(p_table text, p_month date) -> boolean
 time_partition_default_months(p_table text, p_column text) -> SETOF date
-time_partitions_maintain() -> TABLE(table_name text, partition_name text, action text)
-time_partitions_maintain_at(p_now timestamp with time zone, p_months_ahead integer) -> TABLE(table_name text, partition_name text, action text)
+time_partitions_maintain(p_table text) -> TABLE(table_name text, partition_name text, action text)
+time_partitions_maintain_at(p_table text, p_now timestamp with time zone, p_months_ahead integer) -> TABLE(table_name text, partition_name text, action text)
 treatment_plan_guard() -> trigger
 
 -- function bodies
@@ -2215,27 +2215,22 @@ AS $function$
       v_to timestamptz := ((date_trunc('month', p_month) + interval '1 month')::date::text || ' 00:00:00+00')::timestamptz;
       v_name text := p_table || '_' || to_char(p_month, 'YYYY_MM');
       v_default text := p_table || '_default';
-      v_moving boolean;
     BEGIN
       SELECT partition_column INTO STRICT v_column FROM time_partitioned_tables WHERE table_name = p_table;
-      -- Self-exclusive, so two maintainers take turns; reads and writes of the table go on.
+      -- Self-exclusive, so two maintainers take turns.
       EXECUTE format('LOCK TABLE %I IN SHARE UPDATE EXCLUSIVE MODE', p_table);
       IF EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = p_table::regclass AND c.relname = v_name) THEN
         RETURN false;
       END IF;
       EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name, p_table);
-      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= %L AND %I < %L)', v_default, v_column, v_from, v_column, v_to)
-        INTO v_moving;
-      IF v_moving THEN
-        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', p_table, v_default);
-        EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
-                       v_default, v_column, v_from, v_column, v_to, v_name);
-      END IF;
+      -- Always through the detached default partition: a row of the month written to it between a look and an
+      -- ATTACH would make the ATTACH fail.
+      EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', p_table, v_default);
+      EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
+                     v_default, v_column, v_from, v_column, v_to, v_name);
       EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', p_table, v_name, v_from, v_to);
-      IF v_moving THEN
-        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', p_table, v_default);
-      END IF;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', p_table, v_default);
       -- Reached through the parent only (db/roles.ts): a write straight into a month would miss the parent's
       -- statement triggers.
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'keel_app') THEN
@@ -2256,62 +2251,75 @@ AS $function$
     END
     $function$
 
-CREATE OR REPLACE FUNCTION public.time_partitions_maintain()
+CREATE OR REPLACE FUNCTION public.time_partitions_maintain(p_table text)
  RETURNS TABLE(table_name text, partition_name text, action text)
- LANGUAGE sql
+ LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
 AS $function$
-      SELECT * FROM time_partitions_maintain_at(now(), 3)
+    BEGIN
+      RETURN QUERY SELECT * FROM time_partitions_maintain_at(p_table, now(), 3);
+    END
     $function$
 
-CREATE OR REPLACE FUNCTION public.time_partitions_maintain_at(p_now timestamp with time zone, p_months_ahead integer)
+CREATE OR REPLACE FUNCTION public.time_partitions_maintain_at(p_table text, p_now timestamp with time zone, p_months_ahead integer)
  RETURNS TABLE(table_name text, partition_name text, action text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
 AS $function$
     DECLARE
-      t record;
+      t time_partitioned_tables%ROWTYPE;
       m date;
       v_current date := date_trunc('month', p_now AT TIME ZONE 'UTC')::date;
+      v_last date;
+      v_cutoff date;
+      v_archive text;
       p record;
     BEGIN
-      FOR t IN SELECT * FROM time_partitioned_tables ORDER BY 1 LOOP
-        FOR m IN
-          SELECT g::date FROM generate_series(v_current, v_current + make_interval(months => greatest(p_months_ahead, 0)), interval '1 month') g
-          UNION
-          SELECT x FROM time_partition_default_months(t.table_name, t.partition_column) x
-          ORDER BY 1
-        LOOP
-          IF time_partition_create(t.table_name, m) THEN
-            table_name := t.table_name; partition_name := t.table_name || '_' || to_char(m, 'YYYY_MM'); action := 'created';
-            RETURN NEXT;
-          END IF;
-        END LOOP;
-        CONTINUE WHEN t.retain_months = 0;
-        FOR p IN
-          SELECT c.relname
-          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = t.table_name::regclass AND c.relname ~ ('^' || t.table_name || '_[0-9]{4}_[0-9]{2}$')
-            AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month')
-                <= v_current - make_interval(months => t.retain_months)
-          ORDER BY c.relname
-        LOOP
-          IF t.table_name = 'audit_log' THEN
-            EXECUTE format(
-              'INSERT INTO audit_archived_heads (chain_key, seq, hash, archived_at, archive)
-               SELECT DISTINCT ON (chain_key) chain_key, seq, hash, %L::timestamptz, %L FROM %I ORDER BY chain_key, seq DESC
-               ON CONFLICT (chain_key) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
-                 archived_at = EXCLUDED.archived_at, archive = EXCLUDED.archive
-               WHERE EXCLUDED.seq > audit_archived_heads.seq',
-              p_now, 'archived_' || p.relname, p.relname);
-          END IF;
-          EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, p.relname);
-          EXECUTE format('ALTER TABLE %I RENAME TO %I', p.relname, 'archived_' || p.relname);
-          table_name := t.table_name; partition_name := 'archived_' || p.relname; action := 'detached';
+      SELECT * INTO STRICT t FROM time_partitioned_tables x WHERE x.table_name = p_table;
+      v_last := (v_current + make_interval(months => greatest(p_months_ahead, 0)))::date;
+      v_cutoff := CASE WHEN t.retain_months = 0 THEN (v_current - interval '100 years')::date
+                       ELSE (v_current - make_interval(months => t.retain_months))::date END;
+      FOR m IN
+        SELECT g::date FROM generate_series(v_current, v_last, interval '1 month') g
+        UNION
+        SELECT x FROM time_partition_default_months(t.table_name, t.partition_column) x WHERE x >= v_cutoff AND x <= v_last
+        ORDER BY 1
+      LOOP
+        IF time_partition_create(t.table_name, m) THEN
+          table_name := t.table_name; partition_name := t.table_name || '_' || to_char(m, 'YYYY_MM'); action := 'created';
           RETURN NEXT;
+        END IF;
+      END LOOP;
+      IF t.retain_months = 0 THEN
+        RETURN;
+      END IF;
+      FOR p IN
+        SELECT c.relname
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = t.table_name::regclass AND c.relname ~ ('^' || t.table_name || '_[0-9]{4}_[0-9]{2}$')
+          AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month') <= v_cutoff
+        ORDER BY c.relname
+      LOOP
+        v_archive := 'archived_' || p.relname;
+        WHILE to_regclass(v_archive) IS NOT NULL LOOP
+          v_archive := 'archived_' || p.relname || '_' || substr(md5(random()::text), 1, 6);
         END LOOP;
+        IF t.table_name = 'audit_log' THEN
+          EXECUTE format(
+            'INSERT INTO audit_archived_heads (chain_key, seq, hash, archived_at, archive)
+             SELECT DISTINCT ON (chain_key) chain_key, seq, hash, %L::timestamptz, %L FROM %I ORDER BY chain_key, seq DESC
+             ON CONFLICT (chain_key) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
+               archived_at = EXCLUDED.archived_at, archive = EXCLUDED.archive
+             WHERE EXCLUDED.seq > audit_archived_heads.seq',
+            p_now, v_archive, p.relname);
+        END IF;
+        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, p.relname);
+        EXECUTE format('ALTER TABLE %I RENAME TO %I', p.relname, v_archive);
+        table_name := t.table_name; partition_name := v_archive; action := 'detached';
+        RETURN NEXT;
       END LOOP;
     END
     $function$

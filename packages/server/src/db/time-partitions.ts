@@ -9,7 +9,17 @@ export interface PartitionChange {
   action: 'created' | 'detached';
 }
 
+/** What one run of maintenance did, and the tables it could not maintain this time (a lock not had in time). */
+export interface PartitionMaintenance {
+  changes: PartitionChange[];
+  failed: { table: string; error: string }[];
+}
+
 type Db = Kysely<Database>;
+type Row = { table_name: string; partition_name: string; action: PartitionChange['action'] };
+
+/** The monthly-partitioned tables (migration 0023). */
+export const timePartitionedTables = ['assessments', 'audit_log', 'check_ins'] as const;
 
 /**
  * Writes the retention policy from configuration (docs/scaling.md, "Time partitions"): the audit log's months are
@@ -24,18 +34,33 @@ export async function applyRetention(owner: Db, config: Pick<Config, 'KEEL_RETAI
 }
 
 /**
- * Maintenance as of `at` (the owner at start-up, and tests): the current month and the `monthsAhead` after it
- * created, every row of a default partition moved into its month, each month past its retention detached.
+ * Each table in a transaction of its own, so that a table whose lock is not had in time (or any other failure) costs
+ * that table this run, not the others; the rows a skipped month would have taken wait in the default partition.
  */
-export async function maintainTimePartitionsAt(owner: Db, at: Date, monthsAhead = 3): Promise<PartitionChange[]> {
-  const result = await sql<{ table_name: string; partition_name: string; action: PartitionChange['action'] }>`
-    SELECT table_name, partition_name, action FROM time_partitions_maintain_at(${at}::timestamptz, ${monthsAhead}::integer)`.execute(owner);
-  return result.rows.map((r) => ({ table: r.table_name, partition: r.partition_name, action: r.action }));
+async function eachTable(run: (table: string) => Promise<Row[]>): Promise<PartitionMaintenance> {
+  const out: PartitionMaintenance = { changes: [], failed: [] };
+  for (const table of timePartitionedTables) {
+    try {
+      for (const r of await run(table)) out.changes.push({ table: r.table_name, partition: r.partition_name, action: r.action });
+    } catch (error) {
+      out.failed.push({ table, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Maintenance as of `at` (the owner at start-up, and tests): the current month and the `monthsAhead` after it
+ * created, the default partition's rows between the retention cut-off and those months moved into their month, each
+ * month past its retention detached.
+ */
+export function maintainTimePartitionsAt(owner: Db, at: Date, monthsAhead = 3): Promise<PartitionMaintenance> {
+  return eachTable(async (table) =>
+    (await sql<Row>`SELECT table_name, partition_name, action FROM time_partitions_maintain_at(${table}, ${at}::timestamptz, ${monthsAhead}::integer)`.execute(owner)).rows,
+  );
 }
 
 /** The daily job's maintenance (the server's role): as of the database's clock, three months ahead, the owner's policy. */
-export async function maintainTimePartitions(db: Db): Promise<PartitionChange[]> {
-  const result = await sql<{ table_name: string; partition_name: string; action: PartitionChange['action'] }>`
-    SELECT table_name, partition_name, action FROM time_partitions_maintain()`.execute(db);
-  return result.rows.map((r) => ({ table: r.table_name, partition: r.partition_name, action: r.action }));
+export function maintainTimePartitions(db: Db): Promise<PartitionMaintenance> {
+  return eachTable(async (table) => (await sql<Row>`SELECT table_name, partition_name, action FROM time_partitions_maintain(${table})`.execute(db)).rows);
 }

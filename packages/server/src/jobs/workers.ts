@@ -33,7 +33,9 @@ export const pruneLiveEventsJob: MonitoringJob = (deps, _data, now) => pruneLive
  * month, months past retention detached. PostgreSQL and the embedded database alike.
  */
 export const maintainPartitionsJob: MonitoringJob = async (deps) => {
-  await maintainTimePartitions(deps.database.db);
+  const { failed } = await maintainTimePartitions(deps.database.db);
+  // Retried by pg-boss with backoff; the tables that did run keep their months.
+  if (failed.length > 0) throw new Error(`partition maintenance failed for ${failed.map((f) => `${f.table} (${f.error})`).join(', ')}`);
 };
 
 /**

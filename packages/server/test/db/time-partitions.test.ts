@@ -65,16 +65,19 @@ describe(`monthly time partitions (${testEngine})`, () => {
       { t: 'audit_log', key: 'RANGE (at)' },
       { t: 'check_ins', key: 'RANGE (submitted_at)' },
     ]);
+    // The migration archives nothing: start-up writes the configured retention (84 months for the audit log).
     const policy = await db.selectFrom('time_partitioned_tables').selectAll().orderBy('table_name').execute();
     expect(policy).toEqual([
       { table_name: 'assessments', partition_column: 'submitted_at', retain_months: 0 },
-      { table_name: 'audit_log', partition_column: 'at', retain_months: 84 },
+      { table_name: 'audit_log', partition_column: 'at', retain_months: 0 },
       { table_name: 'check_ins', partition_column: 'submitted_at', retain_months: 0 },
     ]);
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
   });
 
   it('create the current month and the three after it, each holding exactly its UTC month, once', async () => {
-    const changes = await maintainTimePartitionsAt(db, new Date('2031-05-17T12:00:00Z'));
+    const { changes, failed } = await maintainTimePartitionsAt(db, new Date('2031-05-17T12:00:00Z'));
+    expect(failed).toEqual([]);
     const created = changes.filter((c) => c.table === 'check_ins').map((c) => [c.partition, c.action]);
     expect(created).toEqual([
       ['check_ins_2031_05', 'created'],
@@ -83,16 +86,21 @@ describe(`monthly time partitions (${testEngine})`, () => {
       ['check_ins_2031_08', 'created'],
     ]);
     expect(changes.filter((c) => c.table === 'audit_log').map((c) => c.partition)).toEqual(['audit_log_2031_05', 'audit_log_2031_06', 'audit_log_2031_07', 'audit_log_2031_08']);
-    expect(await maintainTimePartitionsAt(db, new Date('2031-05-17T12:00:00Z'))).toEqual([]);
+    expect(await maintainTimePartitionsAt(db, new Date('2031-05-17T12:00:00Z'))).toEqual({ changes: [], failed: [] });
 
     const p = await createPatient(t);
     const lastOfMay = await checkIn(p.patientId, p.id, '2031-05-31T23:59:59.999Z', 1);
     const firstOfJune = await checkIn(p.patientId, p.id, '2031-06-01T00:00:00Z', 2);
-    // 23:30 on 31 August in New York is already September in UTC: no month covers it yet.
+    // 23:30 on 31 August in New York is already September in UTC: no month covers it yet (and a clock far ahead
+    // makes no month: the row waits in the default partition).
     const september = await checkIn(p.patientId, p.id, '2031-08-31T23:30:00-04:00', 3);
     expect(await partitionOf('check_ins', { column: 'id', value: lastOfMay })).toBe('check_ins_2031_05');
     expect(await partitionOf('check_ins', { column: 'id', value: firstOfJune })).toBe('check_ins_2031_06');
     expect(await partitionOf('check_ins', { column: 'id', value: september })).toBe('check_ins_default');
+    const farAhead = await checkIn(p.patientId, p.id, '2400-01-01T00:00:00Z', 3);
+    const again = await maintainTimePartitionsAt(db, new Date('2031-05-17T12:00:00Z'));
+    expect(again).toEqual({ changes: [], failed: [] });
+    expect(await partitionOf('check_ins', { column: 'id', value: farAhead })).toBe('check_ins_default');
   });
 
   it('take a row no month covers into the default partition, and move it into its month when the month is made', async () => {
@@ -112,7 +120,7 @@ describe(`monthly time partitions (${testEngine})`, () => {
     ]);
 
     // As of June 2019 (a later clock would archive the 2019 audit month: 84 months' retention).
-    const changes = await maintainTimePartitionsAt(db, new Date('2019-06-15T12:00:00Z'));
+    const { changes } = await maintainTimePartitionsAt(db, new Date('2019-06-15T12:00:00Z'));
     expect(changes).toEqual(
       expect.arrayContaining([
         { table: 'check_ins', partition: 'check_ins_2019_03', action: 'created' },
@@ -129,7 +137,9 @@ describe(`monthly time partitions (${testEngine})`, () => {
     expect(await partitionOf('assessments', { column: 'id', value: check })).toBe('assessments_2019_03');
     expect(await partitionOf('audit_log', { column: 'action', value: 'test.early' })).toBe('audit_log_2019_03');
     const left = await sql<{ n: number }>`
-      SELECT (SELECT count(*) FROM check_ins_default) + (SELECT count(*) FROM assessments_default) + (SELECT count(*) FROM audit_log_default) AS n`.execute(db);
+      SELECT (SELECT count(*) FROM check_ins_default WHERE patient_id = ${p.patientId})
+           + (SELECT count(*) FROM assessments_default WHERE patient_id = ${p.patientId})
+           + (SELECT count(*) FROM audit_log_default WHERE chain_key = ${p.patientId}) AS n`.execute(db);
     expect(Number(left.rows[0]?.n)).toBe(0);
     // Moving is not a change to the record: the series is as it was, and the chain verifies.
     expect(await db.selectFrom('craving_series').select(['id', 'score', 'streak']).where('patient_id', '=', p.patientId).orderBy('at').execute()).toEqual(seriesBefore);
@@ -148,7 +158,7 @@ describe(`monthly time partitions (${testEngine})`, () => {
 
     await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 72, KEEL_RETAIN_RECORD_MONTHS: 0 });
     // As of April 2018, 72 months back is April 2012: March 2012 (and every month before it) has passed.
-    const changes = await maintainTimePartitionsAt(db, new Date('2018-04-15T00:00:00Z'), 0);
+    const { changes } = await maintainTimePartitionsAt(db, new Date('2018-04-15T00:00:00Z'), 0);
     const detached = changes.filter((c) => c.action === 'detached');
     expect(detached).toEqual([{ table: 'audit_log', partition: 'archived_audit_log_2012_03', action: 'detached' }]);
     // The check-ins are kept (retention 0): February 2012 is still in the live table.
@@ -164,6 +174,24 @@ describe(`monthly time partitions (${testEngine})`, () => {
     const head = await db.selectFrom('audit_archived_heads').select(['seq', 'hash', 'archive']).where('chain_key', '=', p.patientId).executeTakeFirstOrThrow();
     const second = await sql<{ hash: string }>`SELECT hash FROM archived_audit_log_2012_03 WHERE chain_key = ${p.patientId} AND seq = 2`.execute(db);
     expect(head).toEqual({ seq: 2, hash: second.rows[0]!.hash, archive: 'archived_audit_log_2012_03' });
+    expect((await verifyAuditChain(db, { keys })).breaks).toEqual([]);
+
+    // A row written now with an instant in the archived month (a clock far behind) is not given a month past
+    // retention to be archived with: it waits in the default partition, and maintenance goes on.
+    await audit(p.patientId, '2012-03-25T10:00:00Z', 'test.back-dated');
+    expect(await maintainTimePartitionsAt(db, new Date('2018-04-15T00:00:00Z'), 0)).toEqual({ changes: [], failed: [] });
+    expect(await partitionOf('audit_log', { column: 'action', value: 'test.back-dated' })).toBe('audit_log_default');
+    expect((await verifyAuditChain(db, { keys })).breaks).toEqual([]);
+
+    // A head written by hand to skip the chain's live rows (to hide a removed prefix) is not the archive's.
+    await sql`UPDATE audit_archived_heads SET seq = 3, hash = (SELECT hash FROM audit_log WHERE chain_key = ${p.patientId} AND seq = 3) WHERE chain_key = ${p.patientId}`.execute(db);
+    const forged = (await verifyAuditChain(db, { keys })).breaks.filter((b) => b.chainKey === p.patientId);
+    expect(forged.map((b) => [b.seq, b.problem])).toEqual([
+      [3, 'archived_head_mismatch'],
+      [3, 'sequence_gap'],
+      [3, 'prev_hash_mismatch'],
+    ]);
+    await sql`UPDATE audit_archived_heads SET seq = 2, hash = ${head.hash} WHERE chain_key = ${p.patientId}`.execute(db);
     expect((await verifyAuditChain(db, { keys })).breaks).toEqual([]);
 
     // Without the archived head the live chain starts at seq 3 and does not continue anything it can check.

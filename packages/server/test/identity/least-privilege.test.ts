@@ -92,10 +92,10 @@ describe.skipIf(!onPostgres)('the server’s role', () => {
     await denied(sql`UPDATE time_partitioned_tables SET retain_months = 0`.execute(server.db));
     await denied(sql`DELETE FROM audit_archived_heads`.execute(server.db));
     // Maintenance with a clock of its own choosing, or a month made by hand, would let it archive early.
-    await denied(sql`SELECT * FROM time_partitions_maintain_at(now() + interval '100 years', 0)`.execute(server.db));
+    await denied(sql`SELECT * FROM time_partitions_maintain_at('audit_log', now() + interval '100 years', 0)`.execute(server.db));
     await denied(sql`SELECT time_partition_create('audit_log', '2040-01-01')`.execute(server.db));
     // What the daily job runs: the owner's policy as of the database's clock.
-    await sql`SELECT * FROM time_partitions_maintain()`.execute(server.db);
+    for (const table of ['assessments', 'audit_log', 'check_ins']) await sql`SELECT * FROM time_partitions_maintain(${table})`.execute(server.db);
     expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
   });
 

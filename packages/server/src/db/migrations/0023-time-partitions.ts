@@ -30,7 +30,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
     );
     COMMENT ON TABLE time_partitioned_tables IS 'Monthly-partitioned tables and their retention in months (0: keep); written by the owner at start-up (migration 0023).';
     INSERT INTO time_partitioned_tables (table_name, partition_column, retain_months) VALUES
-      ('check_ins', 'submitted_at', 0), ('assessments', 'submitted_at', 0), ('audit_log', 'at', 84);
+      ('check_ins', 'submitted_at', 0), ('assessments', 'submitted_at', 0), ('audit_log', 'at', 0);
 
     CREATE TABLE audit_archived_heads (
       chain_key text PRIMARY KEY,
@@ -43,7 +43,9 @@ export async function up(db: Kysely<Database>): Promise<void> {
 
     -- The month partition of p_table for the month holding p_month: created when missing, with the default
     -- partition's rows of that month moved into it (detached while they move, so that its copies of the table's row
-    -- triggers, the append-only ones among them, do not apply to the move). True when it was created.
+    -- triggers, the append-only ones among them, do not apply to the move). True when it was created. Creating a
+    -- month takes a lock that waits for the table's readers and writers to finish with the default partition, and
+    -- blocks new ones meanwhile: bounded by the caller's lock_timeout.
     CREATE FUNCTION time_partition_create(p_table text, p_month date) RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     DECLARE
@@ -52,27 +54,22 @@ export async function up(db: Kysely<Database>): Promise<void> {
       v_to timestamptz := ((date_trunc('month', p_month) + interval '1 month')::date::text || ' 00:00:00+00')::timestamptz;
       v_name text := p_table || '_' || to_char(p_month, 'YYYY_MM');
       v_default text := p_table || '_default';
-      v_moving boolean;
     BEGIN
       SELECT partition_column INTO STRICT v_column FROM time_partitioned_tables WHERE table_name = p_table;
-      -- Self-exclusive, so two maintainers take turns; reads and writes of the table go on.
+      -- Self-exclusive, so two maintainers take turns.
       EXECUTE format('LOCK TABLE %I IN SHARE UPDATE EXCLUSIVE MODE', p_table);
       IF EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = p_table::regclass AND c.relname = v_name) THEN
         RETURN false;
       END IF;
       EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name, p_table);
-      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= %L AND %I < %L)', v_default, v_column, v_from, v_column, v_to)
-        INTO v_moving;
-      IF v_moving THEN
-        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', p_table, v_default);
-        EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
-                       v_default, v_column, v_from, v_column, v_to, v_name);
-      END IF;
+      -- Always through the detached default partition: a row of the month written to it between a look and an
+      -- ATTACH would make the ATTACH fail.
+      EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', p_table, v_default);
+      EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
+                     v_default, v_column, v_from, v_column, v_to, v_name);
       EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', p_table, v_name, v_from, v_to);
-      IF v_moving THEN
-        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', p_table, v_default);
-      END IF;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', p_table, v_default);
       -- Reached through the parent only (db/roles.ts): a write straight into a month would miss the parent's
       -- statement triggers.
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'keel_app') THEN
@@ -82,58 +79,71 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
 
-    -- Creates the months from the current one through p_months_ahead after it and every month the default partition
-    -- holds rows of; detaches (and renames archived_…) each month whose end is more than retain_months months before
-    -- the current month. One row per partition created or detached.
-    CREATE FUNCTION time_partitions_maintain_at(p_now timestamptz, p_months_ahead integer)
+    -- One table's maintenance as of p_now, in the caller's transaction (one per table, db/time-partitions.ts):
+    -- creates the current month and the p_months_ahead after it, and the month of every row the default partition
+    -- holds between the retention cut-off and the last of those (a row outside stays in the default partition: a
+    -- month past retention is not made only to be archived, and a clock far ahead does not make months without
+    -- end); detaches, and renames archived_…, each month whose end is at or before the cut-off (the current month's
+    -- start less retain_months). One row per partition created or detached.
+    CREATE FUNCTION time_partitions_maintain_at(p_table text, p_now timestamptz, p_months_ahead integer)
     RETURNS TABLE (table_name text, partition_name text, action text)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     DECLARE
-      t record;
+      t time_partitioned_tables%ROWTYPE;
       m date;
       v_current date := date_trunc('month', p_now AT TIME ZONE 'UTC')::date;
+      v_last date;
+      v_cutoff date;
+      v_archive text;
       p record;
     BEGIN
-      FOR t IN SELECT * FROM time_partitioned_tables ORDER BY 1 LOOP
-        FOR m IN
-          SELECT g::date FROM generate_series(v_current, v_current + make_interval(months => greatest(p_months_ahead, 0)), interval '1 month') g
-          UNION
-          SELECT x FROM time_partition_default_months(t.table_name, t.partition_column) x
-          ORDER BY 1
-        LOOP
-          IF time_partition_create(t.table_name, m) THEN
-            table_name := t.table_name; partition_name := t.table_name || '_' || to_char(m, 'YYYY_MM'); action := 'created';
-            RETURN NEXT;
-          END IF;
-        END LOOP;
-        CONTINUE WHEN t.retain_months = 0;
-        FOR p IN
-          SELECT c.relname
-          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = t.table_name::regclass AND c.relname ~ ('^' || t.table_name || '_[0-9]{4}_[0-9]{2}$')
-            AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month')
-                <= v_current - make_interval(months => t.retain_months)
-          ORDER BY c.relname
-        LOOP
-          IF t.table_name = 'audit_log' THEN
-            EXECUTE format(
-              'INSERT INTO audit_archived_heads (chain_key, seq, hash, archived_at, archive)
-               SELECT DISTINCT ON (chain_key) chain_key, seq, hash, %L::timestamptz, %L FROM %I ORDER BY chain_key, seq DESC
-               ON CONFLICT (chain_key) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
-                 archived_at = EXCLUDED.archived_at, archive = EXCLUDED.archive
-               WHERE EXCLUDED.seq > audit_archived_heads.seq',
-              p_now, 'archived_' || p.relname, p.relname);
-          END IF;
-          EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, p.relname);
-          EXECUTE format('ALTER TABLE %I RENAME TO %I', p.relname, 'archived_' || p.relname);
-          table_name := t.table_name; partition_name := 'archived_' || p.relname; action := 'detached';
+      SELECT * INTO STRICT t FROM time_partitioned_tables x WHERE x.table_name = p_table;
+      v_last := (v_current + make_interval(months => greatest(p_months_ahead, 0)))::date;
+      v_cutoff := CASE WHEN t.retain_months = 0 THEN (v_current - interval '100 years')::date
+                       ELSE (v_current - make_interval(months => t.retain_months))::date END;
+      FOR m IN
+        SELECT g::date FROM generate_series(v_current, v_last, interval '1 month') g
+        UNION
+        SELECT x FROM time_partition_default_months(t.table_name, t.partition_column) x WHERE x >= v_cutoff AND x <= v_last
+        ORDER BY 1
+      LOOP
+        IF time_partition_create(t.table_name, m) THEN
+          table_name := t.table_name; partition_name := t.table_name || '_' || to_char(m, 'YYYY_MM'); action := 'created';
           RETURN NEXT;
+        END IF;
+      END LOOP;
+      IF t.retain_months = 0 THEN
+        RETURN;
+      END IF;
+      FOR p IN
+        SELECT c.relname
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = t.table_name::regclass AND c.relname ~ ('^' || t.table_name || '_[0-9]{4}_[0-9]{2}$')
+          AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month') <= v_cutoff
+        ORDER BY c.relname
+      LOOP
+        v_archive := 'archived_' || p.relname;
+        WHILE to_regclass(v_archive) IS NOT NULL LOOP
+          v_archive := 'archived_' || p.relname || '_' || substr(md5(random()::text), 1, 6);
         END LOOP;
+        IF t.table_name = 'audit_log' THEN
+          EXECUTE format(
+            'INSERT INTO audit_archived_heads (chain_key, seq, hash, archived_at, archive)
+             SELECT DISTINCT ON (chain_key) chain_key, seq, hash, %L::timestamptz, %L FROM %I ORDER BY chain_key, seq DESC
+             ON CONFLICT (chain_key) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash,
+               archived_at = EXCLUDED.archived_at, archive = EXCLUDED.archive
+             WHERE EXCLUDED.seq > audit_archived_heads.seq',
+            p_now, v_archive, p.relname);
+        END IF;
+        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, p.relname);
+        EXECUTE format('ALTER TABLE %I RENAME TO %I', p.relname, v_archive);
+        table_name := t.table_name; partition_name := v_archive; action := 'detached';
+        RETURN NEXT;
       END LOOP;
     END
     $fn$;
 
-    -- The months (UTC) of the rows in a table's default partition: the months maintenance must create.
+    -- The months (UTC) of the rows in a table's default partition: the months maintenance may create.
     CREATE FUNCTION time_partition_default_months(p_table text, p_column text) RETURNS SETOF date
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     BEGIN
@@ -141,25 +151,32 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
 
-    -- What the server's daily job runs: maintenance as of the database's own clock, three months ahead. The
-    -- retention it applies is the owner's (time_partitioned_tables), not the caller's.
-    CREATE FUNCTION time_partitions_maintain() RETURNS TABLE (table_name text, partition_name text, action text)
-    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
-      SELECT * FROM time_partitions_maintain_at(now(), 3)
+    -- What the server's daily job runs, once per table: maintenance as of the database's own clock, three months
+    -- ahead, waiting at most five seconds for a lock. The retention it applies is the owner's
+    -- (time_partitioned_tables), not the caller's.
+    CREATE FUNCTION time_partitions_maintain(p_table text) RETURNS TABLE (table_name text, partition_name text, action text)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp SET lock_timeout = '5s' AS $fn$
+    BEGIN
+      RETURN QUERY SELECT * FROM time_partitions_maintain_at(p_table, now(), 3);
+    END
     $fn$;
+
+    REVOKE EXECUTE ON FUNCTION time_partition_create(text, date), time_partitions_maintain_at(text, timestamptz, integer),
+      time_partition_default_months(text, text), time_partitions_maintain(text) FROM PUBLIC;
   `.execute(db);
 
   await partitionCheckIns(db);
   await partitionAssessments(db);
   await partitionAuditLog(db);
-  // The months the existing rows fall in, and the three ahead; the default partitions end up empty.
-  await sql`SELECT count(*) FROM time_partitions_maintain_at(now(), 3)`.execute(db);
+  // The three months ahead. Nothing is archived here: the policy above keeps every month until start-up writes
+  // the configured retention (db/time-partitions.ts).
+  for (const table of ['assessments', 'audit_log', 'check_ins']) await sql`SELECT count(*) FROM time_partitions_maintain_at(${table}, now(), 3)`.execute(db);
 }
 
 /**
  * Index names are schema-wide: the unpartitioned table's are renamed out of the way before the partitioned table
- * takes them. Its rows are copied in once the months exist (maintenance runs after the three tables are converted,
- * moving them out of the default partition), and it is dropped.
+ * takes them. The months its rows fall in are made first (monthsOf), so they are copied once, straight into their
+ * months; then it is dropped.
  */
 const setAside = (table: string) => sql`
   ALTER TABLE ${sql.ref(table)} RENAME TO ${sql.ref(`${table}_unpartitioned`)};
@@ -173,6 +190,13 @@ const setAside = (table: string) => sql`
   END
   $do$;
 `;
+
+/** Creates the month partitions of every month (UTC) the unpartitioned table has rows in. */
+const monthsOf = (table: string, column: string) => sql`
+  SELECT count(*) FROM (
+    SELECT time_partition_create(${table}, m)
+    FROM (SELECT DISTINCT date_trunc('month', ${sql.ref(column)} AT TIME ZONE 'UTC')::date AS m FROM ${sql.table(`${table}_unpartitioned`)}) months
+  ) created`;
 
 async function partitionCheckIns(db: Kysely<Database>): Promise<void> {
   await setAside('check_ins').execute(db);
@@ -193,6 +217,9 @@ async function partitionCheckIns(db: Kysely<Database>): Promise<void> {
       CONSTRAINT check_ins_pkey PRIMARY KEY (id, submitted_at)
     ) PARTITION BY RANGE (submitted_at);
     CREATE TABLE check_ins_default PARTITION OF check_ins DEFAULT;
+  `.execute(db);
+  await monthsOf('check_ins', 'submitted_at').execute(db);
+  await sql`
     INSERT INTO check_ins (id, patient_id, submitted_at, submitted_by, mood_0_10, sleep_hours, craving_0_10, used_outside_session,
                            bladder_symptoms, cognitive_complaint, side_effects, note)
       SELECT id, patient_id, submitted_at, submitted_by, mood_0_10, sleep_hours, craving_0_10, used_outside_session,
@@ -240,6 +267,9 @@ async function partitionAssessments(db: Kysely<Database>): Promise<void> {
       CONSTRAINT assessments_pkey PRIMARY KEY (id, submitted_at)
     ) PARTITION BY RANGE (submitted_at);
     CREATE TABLE assessments_default PARTITION OF assessments DEFAULT;
+  `.execute(db);
+  await monthsOf('assessments', 'submitted_at').execute(db);
+  await sql`
     INSERT INTO assessments (id, patient_id, intake_id, instrument, version, answers, total, band, risk, flags, context, submitted_by, submitted_at)
       SELECT id, patient_id, intake_id, instrument, version, answers, total, band, risk, flags, context, submitted_by, submitted_at
       FROM assessments_unpartitioned;
@@ -291,6 +321,9 @@ async function partitionAuditLog(db: Kysely<Database>): Promise<void> {
     ) PARTITION BY RANGE (at);
     ALTER SEQUENCE audit_log_id_seq OWNED BY audit_log.id;
     CREATE TABLE audit_log_default PARTITION OF audit_log DEFAULT;
+  `.execute(db);
+  await monthsOf('audit_log', 'at').execute(db);
+  await sql`
     INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, outcome, request_id,
                            client_address, detail, chain_key, seq, prev_hash, hash, key_id, patient_ids)
       SELECT id, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, outcome, request_id,
