@@ -1928,6 +1928,7 @@ CREATE OR REPLACE FUNCTION public.craving_series_refresh(p_patients uuid[], p_fr
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
     BEGIN
       INSERT INTO patient_risk (patient_id) SELECT DISTINCT u FROM unnest(p_patients) u ON CONFLICT (patient_id) DO NOTHING;
@@ -2033,6 +2034,7 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer)
  RETURNS json
  LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
     DECLARE
       v_tier text;
@@ -2158,6 +2160,7 @@ AS $function$
 CREATE OR REPLACE FUNCTION public.patient_panel_summary_refresh(p_patient uuid)
  RETURNS void
  LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
     BEGIN
       INSERT INTO patient_panel_summary (patient_id, refreshed_at) VALUES (p_patient, clock_timestamp())

@@ -168,6 +168,15 @@ export async function up(db: Kysely<Database>): Promise<void> {
   await partitionCheckIns(db);
   await partitionAssessments(db);
   await partitionAuditLog(db);
+  // The functions that read the partitioned tables on every write keep one generic plan per connection: left to
+  // choose, PL/pgSQL judged the generic plan (every month's partition in it, pruned when it runs) dearer than a plan
+  // made for each call, and re-planned the warning-sign read on every check-in — 4 ms instead of 1 (docs/perf.md).
+  await sql`
+    ALTER FUNCTION monitoring_signal_input(uuid, timestamptz, timestamptz, boolean, timestamptz, integer, integer)
+      SET plan_cache_mode = force_generic_plan;
+    ALTER FUNCTION patient_panel_summary_refresh(uuid) SET plan_cache_mode = force_generic_plan;
+    ALTER FUNCTION craving_series_refresh(uuid[], timestamptz[]) SET plan_cache_mode = force_generic_plan;
+  `.execute(db);
   // The three months ahead. Nothing is archived here: the policy above keeps every month until start-up writes
   // the configured retention (db/time-partitions.ts).
   for (const table of ['assessments', 'audit_log', 'check_ins']) await sql`SELECT count(*) FROM time_partitions_maintain_at(${table}, now(), 3)`.execute(db);
