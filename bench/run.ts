@@ -145,8 +145,12 @@ const mean = (side: Side) => spread(side.runs.map((r) => r.meanMs));
 const p99 = (side: Side) => spread(side.runs.map((r) => r.p99Ms));
 /** CPU per request over the rounds: the server process's and PostgreSQL's (this machine's /proc). */
 const cpuPerRequest = (side: Side) => {
-  const server = spread(side.cpu.map((c) => c.server));
-  const database = spread(side.cpu.map((c) => c.database));
+  const measured = (values: number[]) => {
+    const finite = values.filter(Number.isFinite);
+    return finite.length > 0 ? spread(finite) : { min: Number.NaN, median: Number.NaN, max: Number.NaN };
+  };
+  const server = measured(side.cpu.map((c) => c.server));
+  const database = measured(side.cpu.map((c) => c.database));
   return Number.isFinite(server.median) ? `CPU per request: server ${showSpread(server, 2, ' ms')}${Number.isFinite(database.median) ? `, PostgreSQL ${showSpread(database, 2, ' ms')}` : ''}` : '';
 };
 const failures = (side: Side) => side.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
@@ -174,9 +178,12 @@ async function alternate(
       const cpuBefore = { server: s.server?.cpuMs() ?? Number.NaN, database: databaseCpu() };
       const result = await runLoad({ ...s.spec, seed: s.spec.seed + round });
       const served = Math.max(1, result.requests);
+      // A PostgreSQL backend that exits during a run (an idle pool connection closed) takes its time with it; such a
+      // reading is left out rather than shown as a negative cost.
+      const perRequest = (used: number) => (used >= 0 ? used / served : Number.NaN);
       out[i]?.cpu.push({
-        server: ((s.server?.cpuMs() ?? Number.NaN) - cpuBefore.server) / served,
-        database: (databaseCpu() - cpuBefore.database) / served,
+        server: perRequest((s.server?.cpuMs() ?? Number.NaN) - cpuBefore.server),
+        database: perRequest(databaseCpu() - cpuBefore.database),
       });
       if (s.server && s.name.startsWith('API')) {
         logBytes += s.server.logBytes() - before;
