@@ -267,21 +267,19 @@ interface Row {
   detail: unknown;
 }
 
-/** How long after an archived month's end a row of that month's chain may still carry an earlier sequence. */
-const stragglerMs = 60 * 60 * 1000;
-
 /**
- * Where each chain resumes after its months were archived (detached past retention, migration 0023): the last row
- * archived, which the live chain's next row must continue. While the archived month's table is still in the
- * database (until the operator has exported and dropped it), the recorded head must be a row of it, of that chain,
- * with that hash and a valid seal, and the month must be the one the name says: a head written by hand to hide a
+ * Where each chain resumes after its months were archived (detached past retention, migration 0023; only a prefix
+ * of a chain is ever archived): the last row archived, which the live chain's next row must continue. While the
+ * archived month's table is still in the database (until the operator has exported and dropped it), the recorded
+ * head must be a row of it (read through audit_archived_head_row, as the server's role may not read the month), of
+ * that chain, with that hash and a valid seal, and of the month its name says: a head written by hand to hide a
  * removed prefix of a chain is reported (`archived_head_mismatch`) and not trusted. Once the archive is dropped the
  * head is taken as recorded (docs/security.md).
  */
-async function archivedHeads(db: Kysely<Database>, keys: AuditKeyring, breaks: ChainBreak[]): Promise<Map<string, { seq: number; hash: string; monthEnd: number }>> {
+async function archivedHeads(db: Kysely<Database>, keys: AuditKeyring, breaks: ChainBreak[]): Promise<Map<string, { seq: number; hash: string }>> {
   const heads = await sql<{ chain_key: string; seq: string; hash: string; archive: string; present: boolean }>`
     SELECT chain_key, seq, hash, archive, to_regclass(archive) IS NOT NULL AS present FROM audit_archived_heads ORDER BY chain_key`.execute(db);
-  const out = new Map<string, { seq: number; hash: string; monthEnd: number }>();
+  const out = new Map<string, { seq: number; hash: string }>();
   for (const h of heads.rows) {
     const seq = Number(h.seq);
     const month = /^archived_audit_log_(\d{4})_(\d{2})(?:_[0-9a-f]{6})?$/.exec(h.archive);
@@ -294,16 +292,16 @@ async function archivedHeads(db: Kysely<Database>, keys: AuditKeyring, breaks: C
       const rows = await sql<Row>`
         SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash, a.key_id, NULL AS legacy_digest, a.at, a.actor_id, a.actor_role, a.action,
                a.resource_type, a.resource_id, a.patient_id, a.patient_ids, a.outcome, a.request_id, a.client_address, a.detail
-        FROM ${sql.table(h.archive)} a WHERE a.chain_key = ${h.chain_key} AND a.seq = ${seq}`.execute(db);
+        FROM audit_archived_head_row(${h.chain_key}) a`.execute(db);
       const r = rows.rows[0];
       const sealed = r && r.key_id !== null ? auditRowHash(keys, r.key_id, { ...r, id: Number(r.id), key_id: r.key_id, seq }) : undefined;
       const inMonth = r ? new Date(r.at).toISOString().slice(0, 7) === `${month[1]}-${month[2]}` : false;
-      if (!r || r.hash !== h.hash || sealed !== r.hash || !inMonth) {
+      if (!r || Number(r.seq) !== seq || r.hash !== h.hash || sealed !== r.hash || !inMonth) {
         bad();
         continue;
       }
     }
-    out.set(h.chain_key, { seq, hash: h.hash, monthEnd: Date.UTC(Number(month[1]), Number(month[2]), 1) });
+    out.set(h.chain_key, { seq, hash: h.hash });
   }
   return out;
 }
@@ -358,16 +356,6 @@ export async function verifyAuditChain(
         current = { key: r.chain_key, seq: resume?.seq ?? 0, hash: resume?.hash ?? '', keyed: resume !== undefined, id: r.id };
       }
       const at = (problem: ChainBreak['problem']) => breaks.push({ chainKey: r.chain_key, seq, id: r.id, problem });
-      const resume = archived.get(r.chain_key);
-      if (resume && seq <= resume.seq) {
-        // A row the archive's last row follows but that lives in the next month: its instant was taken before its
-        // turn in the chain, so it can only be a moment past the archived month's end. Its place in the chain is
-        // checked with the archive; its seal here.
-        const expected = r.key_id === null ? undefined : auditRowHash(keys, r.key_id, { ...r, id: Number(r.id), key_id: r.key_id, seq });
-        if (expected !== r.hash) at('hash_mismatch');
-        if (new Date(r.at).getTime() > resume.monthEnd + stragglerMs) at('sequence_gap');
-        continue;
-      }
       if (seq !== current.seq + 1) at('sequence_gap');
       if (r.prev_hash !== current.hash) at('prev_hash_mismatch');
       const cp = checkpoints.get(r.chain_key);

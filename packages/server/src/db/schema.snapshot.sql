@@ -1538,6 +1538,8 @@ VIEW patient_panel_facts AS
 -- grants (to anyone but the owner)
 FUNCTION appointment_slots_consistent() TO PUBLIC: EXECUTE
 FUNCTION appointment_slots_consistent() TO keel_app: EXECUTE
+FUNCTION audit_archived_head_row(p_chain text) TO PUBLIC: EXECUTE
+FUNCTION audit_archived_head_row(p_chain text) TO keel_app: EXECUTE
 FUNCTION audit_chain_lock(p_keys text[]) TO PUBLIC: EXECUTE
 FUNCTION audit_chain_lock(p_keys text[]) TO keel_app: EXECUTE
 FUNCTION audit_checkpoint_done(p_keys text[], p_seqs bigint[]) TO PUBLIC: EXECUTE
@@ -1662,6 +1664,7 @@ TABLE users TO keel_app: DELETE, INSERT, SELECT, UPDATE
 
 -- functions
 appointment_slots_consistent() -> trigger
+audit_archived_head_row(p_chain text) -> SETOF audit_log
 audit_chain_lock(p_keys text[]) -> TABLE(chain_key text, last_seq bigint, last_hash text)
 audit_checkpoint_done(p_keys text[], p_seqs bigint[]) -> void
 audit_checkpoint_pending() -> TABLE(chain_key text, last_seq bigint, last_hash text)
@@ -1718,6 +1721,23 @@ AS $function$
       END IF;
       RETURN NULL;
     END;
+    $function$
+
+CREATE OR REPLACE FUNCTION public.audit_archived_head_row(p_chain text)
+ RETURNS SETOF audit_log
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    DECLARE
+      h audit_archived_heads%ROWTYPE;
+    BEGIN
+      SELECT * INTO h FROM audit_archived_heads x WHERE x.chain_key = p_chain;
+      IF NOT FOUND OR to_regclass(h.archive) IS NULL THEN
+        RETURN;
+      END IF;
+      RETURN QUERY EXECUTE format('SELECT * FROM %I WHERE chain_key = $1 AND seq = $2', h.archive) USING p_chain, h.seq;
+    END
     $function$
 
 CREATE OR REPLACE FUNCTION public.audit_chain_lock(p_keys text[])
@@ -2271,6 +2291,7 @@ CREATE OR REPLACE FUNCTION public.time_partitions_maintain_at(p_table text, p_no
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
 AS $function$
     DECLARE
       t time_partitioned_tables%ROWTYPE;
@@ -2279,6 +2300,7 @@ AS $function$
       v_last date;
       v_cutoff date;
       v_archive text;
+      v_held boolean;
       p record;
     BEGIN
       SELECT * INTO STRICT t FROM time_partitioned_tables x WHERE x.table_name = p_table;
@@ -2306,6 +2328,17 @@ AS $function$
           AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month') <= v_cutoff
         ORDER BY c.relname
       LOOP
+        IF t.table_name = 'audit_log' THEN
+          EXECUTE format(
+            'SELECT EXISTS (SELECT 1 FROM (SELECT chain_key, max(seq) AS last FROM %I GROUP BY chain_key) h
+               JOIN audit_log a ON a.chain_key = h.chain_key AND a.seq < h.last
+               WHERE a.tableoid <> %L::regclass)', p.relname, p.relname) INTO v_held;
+          IF v_held THEN
+            table_name := t.table_name; partition_name := p.relname; action := 'held';
+            RETURN NEXT;
+            EXIT;
+          END IF;
+        END IF;
         v_archive := 'archived_' || p.relname;
         WHILE to_regclass(v_archive) IS NOT NULL LOOP
           v_archive := 'archived_' || p.relname || '_' || substr(md5(random()::text), 1, 6);

@@ -2,11 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from './schema.ts';
 
-/** A partition maintenance made: a month created, or one past its retention detached as `archived_…`. */
+/**
+ * A partition maintenance made: a month created, one past its retention detached as `archived_…`, or an audit month
+ * past retention held live because a chain in it is not whole up to its last row there (migration 0023).
+ */
 export interface PartitionChange {
   table: string;
   partition: string;
-  action: 'created' | 'detached';
+  action: 'created' | 'detached' | 'held';
 }
 
 /** What one run of maintenance did, and the tables it could not maintain this time (a lock not had in time). */

@@ -206,6 +206,23 @@ describe(`monthly time partitions (${testEngine})`, () => {
     await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
   });
 
+  it('hold an audit month past retention while a chain in it continues below its last row in a later month', async () => {
+    const p = await createPatient(t);
+    await audit(p.patientId, '2011-06-10T10:00:00Z', 'test.june'); // seq 1
+    await audit(p.patientId, '2011-08-02T10:00:00Z', 'test.august'); // seq 2
+    await audit(p.patientId, '2011-06-25T10:00:00Z', 'test.june-late'); // seq 3, its instant from a clock behind
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 72, KEEL_RETAIN_RECORD_MONTHS: 0 });
+    await maintainTimePartitionsAt(db, new Date('2011-09-15T00:00:00Z'), 0);
+    expect(await partitionOf('audit_log', { column: 'action', value: 'test.june-late' })).toBe('audit_log_2011_06');
+    // June 2011 holds seq 1 and 3, but seq 2 is in August: archiving June would archive a chain with a hole in it.
+    const { changes } = await maintainTimePartitionsAt(db, new Date('2018-04-15T00:00:00Z'), 0);
+    expect(changes.filter((c) => c.action !== 'created')).toEqual([{ table: 'audit_log', partition: 'audit_log_2011_06', action: 'held' }]);
+    expect(await partitionOf('audit_log', { column: 'action', value: 'test.june' })).toBe('audit_log_2011_06');
+    expect(await db.selectFrom('audit_archived_heads').select('seq').where('chain_key', '=', p.patientId).execute()).toEqual([]);
+    expect((await verifyAuditChain(db, { keys })).breaks).toEqual([]);
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
+  });
+
   it('never keep the audit log under six years: the policy table and the configuration both refuse it', async () => {
     await expect(applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 71, KEEL_RETAIN_RECORD_MONTHS: 0 })).rejects.toThrow();
     await expect(applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 60 })).rejects.toThrow();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain, writeAudit } from '../../src/audit/audit-log.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { applyGrants } from '../../src/db/roles.ts';
+import { applyRetention, maintainTimePartitionsAt } from '../../src/db/time-partitions.ts';
 import { createTestDatabase, onPostgres } from '../support/test-database.ts';
 import { createTestApp, testConfig, type TestContext } from '../support/test-app.ts';
 import { prepareDatabase } from '../../src/runtime.ts';
@@ -94,6 +95,18 @@ describe.skipIf(!onPostgres)('the server’s role', () => {
     // Maintenance with a clock of its own choosing, or a month made by hand, would let it archive early.
     await denied(sql`SELECT * FROM time_partitions_maintain_at('audit_log', now() + interval '100 years', 0)`.execute(server.db));
     await denied(sql`SELECT time_partition_create('audit_log', '2040-01-01')`.execute(server.db));
+    // Verification as this role reads an archived month's last rows through the owner's function, not the month.
+    const chain = crypto.randomUUID();
+    const at = (iso: string) => ({ ...ctx, now: new Date(iso) });
+    await writeAudit(owner.db, at('2012-03-10T10:00:00Z'), { action: 'test.archived', resourceType: 'test', patientId: chain, outcome: 'success' });
+    await writeAudit(owner.db, at('2012-05-10T10:00:00Z'), { action: 'test.kept', resourceType: 'test', patientId: chain, outcome: 'success' });
+    await applyRetention(owner.db, { KEEL_RETAIN_AUDIT_MONTHS: 72, KEEL_RETAIN_RECORD_MONTHS: 0 });
+    await maintainTimePartitionsAt(owner.db, new Date('2012-05-15T00:00:00Z'), 0);
+    const { changes } = await maintainTimePartitionsAt(owner.db, new Date('2018-04-15T00:00:00Z'), 0);
+    expect(changes.filter((c) => c.action === 'detached').map((c) => c.partition)).toEqual(['archived_audit_log_2012_03']);
+    await denied(sql`SELECT 1 FROM archived_audit_log_2012_03`.execute(server.db));
+    expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);
+    await applyRetention(owner.db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
     // What the daily job runs: the owner's policy as of the database's clock.
     for (const table of ['assessments', 'audit_log', 'check_ins']) await sql`SELECT * FROM time_partitions_maintain(${table})`.execute(server.db);
     expect((await verifyAuditChain(server.db, { keys })).breaks).toEqual([]);

@@ -85,9 +85,14 @@ export async function up(db: Kysely<Database>): Promise<void> {
     -- month past retention is not made only to be archived, and a clock far ahead does not make months without
     -- end); detaches, and renames archived_…, each month whose end is at or before the cut-off (the current month's
     -- start less retain_months). One row per partition created or detached.
+    --
+    -- An audit month is archived only when every chain in it is whole up to its last row there: no row of the chain
+    -- outside the month has a lower sequence (one written with an instant from a clock behind, or taken a moment
+    -- before its turn). Otherwise the month, and every later one, is held ('held') and kept live, so that each
+    -- chain's archived rows are always a prefix of it and verification resumes exactly after them.
     CREATE FUNCTION time_partitions_maintain_at(p_table text, p_now timestamptz, p_months_ahead integer)
     RETURNS TABLE (table_name text, partition_name text, action text)
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp SET lock_timeout = '5s' AS $fn$
     DECLARE
       t time_partitioned_tables%ROWTYPE;
       m date;
@@ -95,6 +100,7 @@ export async function up(db: Kysely<Database>): Promise<void> {
       v_last date;
       v_cutoff date;
       v_archive text;
+      v_held boolean;
       p record;
     BEGIN
       SELECT * INTO STRICT t FROM time_partitioned_tables x WHERE x.table_name = p_table;
@@ -122,6 +128,17 @@ export async function up(db: Kysely<Database>): Promise<void> {
           AND (to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month') <= v_cutoff
         ORDER BY c.relname
       LOOP
+        IF t.table_name = 'audit_log' THEN
+          EXECUTE format(
+            'SELECT EXISTS (SELECT 1 FROM (SELECT chain_key, max(seq) AS last FROM %I GROUP BY chain_key) h
+               JOIN audit_log a ON a.chain_key = h.chain_key AND a.seq < h.last
+               WHERE a.tableoid <> %L::regclass)', p.relname, p.relname) INTO v_held;
+          IF v_held THEN
+            table_name := t.table_name; partition_name := p.relname; action := 'held';
+            RETURN NEXT;
+            EXIT;
+          END IF;
+        END IF;
         v_archive := 'archived_' || p.relname;
         WHILE to_regclass(v_archive) IS NOT NULL LOOP
           v_archive := 'archived_' || p.relname || '_' || substr(md5(random()::text), 1, 6);
@@ -168,6 +185,23 @@ export async function up(db: Kysely<Database>): Promise<void> {
   await partitionCheckIns(db);
   await partitionAssessments(db);
   await partitionAuditLog(db);
+  // Over the partitioned audit log's row type (created after it).
+  await sql`
+    -- The archived row a chain resumes after, read from its archived month while that table is still here: for
+    -- verification, which runs as the server's role, and which the archived month itself does not admit.
+    CREATE FUNCTION audit_archived_head_row(p_chain text) RETURNS SETOF audit_log
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    DECLARE
+      h audit_archived_heads%ROWTYPE;
+    BEGIN
+      SELECT * INTO h FROM audit_archived_heads x WHERE x.chain_key = p_chain;
+      IF NOT FOUND OR to_regclass(h.archive) IS NULL THEN
+        RETURN;
+      END IF;
+      RETURN QUERY EXECUTE format('SELECT * FROM %I WHERE chain_key = $1 AND seq = $2', h.archive) USING p_chain, h.seq;
+    END
+    $fn$;
+  `.execute(db);
   // The functions that read the partitioned tables on every write keep one generic plan per connection: left to
   // choose, PL/pgSQL judged the generic plan (every month's partition in it, pruned when it runs) dearer than a plan
   // made for each call, and re-planned the warning-sign read on every check-in — 4 ms instead of 1 (docs/perf.md).
