@@ -290,11 +290,13 @@ async function archivedHeads(db: Kysely<Database>, keys: AuditKeyring, breaks: C
     }
     if (h.present) {
       const rows = await sql<Row>`
-        SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash, a.key_id, NULL AS legacy_digest, a.at, a.actor_id, a.actor_role, a.action,
+        SELECT a.id, a.chain_key, a.seq, a.prev_hash, a.hash, a.key_id,
+               CASE WHEN a.key_id IS NULL THEN audit_row_digest(a.prev_hash, a) END AS legacy_digest, a.at, a.actor_id, a.actor_role, a.action,
                a.resource_type, a.resource_id, a.patient_id, a.patient_ids, a.outcome, a.request_id, a.client_address, a.detail
         FROM audit_archived_head_row(${h.chain_key}) a`.execute(db);
       const r = rows.rows[0];
-      const sealed = r && r.key_id !== null ? auditRowHash(keys, r.key_id, { ...r, id: Number(r.id), key_id: r.key_id, seq }) : undefined;
+      // A row from before the chain was keyed carries the unkeyed digest (verifyAuditChain says when those are trusted).
+      const sealed = !r ? undefined : r.key_id === null ? (r.legacy_digest ?? undefined) : auditRowHash(keys, r.key_id, { ...r, id: Number(r.id), key_id: r.key_id, seq });
       const inMonth = r ? new Date(r.at).toISOString().slice(0, 7) === `${month[1]}-${month[2]}` : false;
       if (!r || Number(r.seq) !== seq || r.hash !== h.hash || sealed !== r.hash || !inMonth) {
         bad();
