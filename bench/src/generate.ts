@@ -371,6 +371,8 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
     await client.query('ANALYZE');
     // The triggers that maintain the panel summary did not run in replica mode: build it from its view, set-wise.
     await client.query('INSERT INTO patient_panel_summary SELECT f.*, clock_timestamp() FROM patient_panel_facts f');
+    // Nor did the outcome facts' marks: every patient is marked, for the server to take their facts (bench/run.ts).
+    await client.query('INSERT INTO outcome_facts_stale (patient_id, marked_at) SELECT id, now() FROM patients ON CONFLICT DO NOTHING');
     rows += options.patients;
     await client.query('ANALYZE patient_panel_summary');
     return { panelClinicianId, adminUserId, patients, rows };

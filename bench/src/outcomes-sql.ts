@@ -113,16 +113,19 @@ last_contact AS (
   SELECT patient_id, max(at) AS at FROM contact WHERE at <= $3 GROUP BY patient_id
 ),
 milestone(key, days) AS (VALUES ('w8', 56), ('m6', 182)),
+-- Weekly slots counted from each first dose; observed when wholly between the period's start and the end.
 slots AS (
-  SELECT d.id, greatest(d.first_dose, $1) AS start,
-    floor(extract(epoch FROM d.ended - greatest(d.first_dose, $1)) / (7 * 86400))::int AS n
-  FROM dosed d WHERE d.ended > greatest(d.first_dose, $1)
+  SELECT d.id, d.first_dose,
+    greatest(0, ceil(extract(epoch FROM $1 - d.first_dose) / (7 * 86400)))::int AS first,
+    floor(extract(epoch FROM d.ended - d.first_dose) / (7 * 86400))::int AS last
+  FROM dosed d
 ),
 filled AS (
-  SELECT s.id, s.n, count(DISTINCT floor(extract(epoch FROM c.submitted_at - s.start) / (7 * 86400))) AS filled
-  FROM slots s LEFT JOIN check_ins c ON c.patient_id = s.id AND c.submitted_at >= s.start
-    AND c.submitted_at < s.start + s.n * 7 * interval '86400 seconds'
-  WHERE s.n > 0 GROUP BY s.id, s.n
+  SELECT s.id, s.last - s.first AS n, count(DISTINCT floor(extract(epoch FROM c.submitted_at - s.first_dose) / (7 * 86400))) AS filled
+  FROM slots s LEFT JOIN check_ins c ON c.patient_id = s.id
+    AND c.submitted_at >= s.first_dose + s.first * 7 * interval '86400 seconds'
+    AND c.submitted_at < s.first_dose + s.last * 7 * interval '86400 seconds'
+  WHERE s.last > s.first GROUP BY s.id, s.first, s.last
 )
 SELECT json_build_object(
   'cohort', (SELECT json_build_object('patients', (SELECT count(*) FROM cohort), 'dosed', (SELECT count(*) FROM dosed))),
@@ -164,6 +167,6 @@ SELECT json_build_object(
   'checkIns', (SELECT json_build_object('patients', count(*), 'expected', sum(n), 'received', sum(filled),
      'medianPatientAdherence', percentile_cont(0.5) WITHIN GROUP (ORDER BY filled::float8 / n)) FROM filled),
   'integration', (SELECT json_build_object('scheduled', count(*), 'attended', count(*) FILTER (WHERE a.status = 'completed'))
-     FROM appointments a JOIN dosed d ON d.id = a.patient_id
+     FROM appointments a JOIN cohort c ON c.id = a.patient_id
      WHERE a.kind = 'integration' AND a.status IN ('completed', 'missed') AND a.starts_at BETWEEN $1 AND $3)
 ) AS report`;

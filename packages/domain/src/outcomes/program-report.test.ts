@@ -5,7 +5,10 @@ import {
   DEFAULT_REPORT_CHECKPOINTS,
   patientOutcomeRow,
   DEFAULT_RETENTION_MILESTONES,
+  patientReportFacts,
   programReport,
+  reportFromFacts,
+  reportPeriodEvents,
   type ProgramReportSettings,
   type ReportPatient,
   evenSample,
@@ -268,8 +271,13 @@ describe('the program report on a hand-worked cohort', () => {
   });
 
   it('engagement: check-in adherence (one per day, two on one day count once) and integration sessions', () => {
-    expect(report.engagement.checkIns).toMatchObject({ patients: 4, expected: 271 + 91 + 60 + 213, received: 6 });
-    expect(report.engagement.checkIns.medianPatientAdherence).toBeCloseTo((2 / 271 + 1 / 91) / 2, 12);
+    // Daily slots from each first dose (noon), observed when wholly between the period start (5 March 00:00) and the
+    // end (1 December 00:00, or B's discharge 1 July noon). A: slots 4–273 (3.5 days in, 274.5 days to the end) =
+    // 270; its 5 March 08:00 check-in is in slot 3, before the period, and 5 March 20:00 and 6 March 08:00 share slot 4.
+    // B: 0–90 = 91, slot 1 filled. C: 60.5 days = 60, slots 1 and 2. D: 213.5 days = 213, slot 202 (20 November).
+    expect(report.engagement.checkIns).toMatchObject({ patients: 4, expected: 270 + 91 + 60 + 213, received: 1 + 1 + 2 + 1 });
+    // Per patient 1/270, 1/91, 2/60, 1/213: the median of four is the mean of 1/213 and 1/91.
+    expect(report.engagement.checkIns.medianPatientAdherence).toBeCloseTo((1 / 213 + 1 / 91) / 2, 12);
     expect(report.engagement.integration.scheduled).toBe(3);
     expect(report.engagement.integration.attended).toMatchObject({ numerator: 2, denominator: 3 });
   });
@@ -337,6 +345,87 @@ describe('the program report over random cohorts', () => {
         expect(b.engagement.retention).toEqual(a.engagement.retention);
       }),
     );
+  });
+});
+
+describe('facts taken over the whole record', () => {
+  // What the server keeps per patient (docs/outcomes-report.md, "Performance"): facts over every row, read by a
+  // report as of now. With nothing dated after now they must give the report programReport gives from the rows.
+  const day = 86_400_000;
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  const at = (d: number) => new Date(start + d * day).toISOString();
+  const dayArb = fc.integer({ min: 0, max: 700 * 24 }).map((h) => h / 24);
+  const patientArb = fc.record({
+    dose: fc.option(dayArb, { nil: null }),
+    ended: fc.option(dayArb, { nil: null }),
+    phq9: fc.array(fc.record({ d: dayArb, total: fc.integer({ min: 0, max: 27 }) }), { maxLength: 10 }),
+    gad7: fc.array(fc.record({ d: dayArb, total: fc.integer({ min: 0, max: 21 }) }), { maxLength: 6 }),
+    checkIns: fc.array(dayArb, { maxLength: 30 }),
+    sessions: fc.array(dayArb, { maxLength: 6 }),
+    risk: fc.array(fc.record({ d: dayArb, tier: fc.constantFrom('low' as const, 'elevated' as const, 'high' as const), codes: fc.subarray(['CRAVING', 'EARLY_REFILL_REQUEST', 'LOST_OR_STOLEN']) }), { maxLength: 5 }),
+    integration: fc.array(fc.record({ d: dayArb, attended: fc.boolean() }), { maxLength: 4 }),
+    alerts: fc.array(fc.record({ d: dayArb, holds: fc.boolean(), ackAfter: fc.option(fc.integer({ min: 0, max: 600 }), { nil: null }) }), { maxLength: 3 }),
+  });
+  type Raw = typeof patientArb extends fc.Arbitrary<infer T> ? T : never;
+  const build = (raw: Raw[]): ReportPatient[] =>
+    raw.map((r, i) => ({
+      ...empty(`p${i}`, r.dose === null ? null : at(r.dose)),
+      endedAt: r.ended === null ? null : at(r.ended),
+      scores: {
+        phq9: r.phq9.map((s, j) => ({ id: `${i}-p${j}`, at: at(s.d), total: s.total })),
+        gad7: r.gad7.map((s, j) => ({ id: `${i}-g${j}`, at: at(s.d), total: s.total })),
+      },
+      checkIns: r.checkIns.map(at),
+      sessions: r.sessions.map((d, j) => ({ id: `${i}-s${j}`, dosedAt: at(d) })),
+      riskEvaluations: r.risk.map((e) => ({ at: at(e.d), tier: e.tier, signalCodes: e.codes })),
+      integrationSessions: r.integration.map((s) => ({ at: at(s.d), attended: s.attended })),
+      alerts: r.alerts.map((a, j) =>
+        alert(`${i}-a${j}`, 'CRAVING', at(a.d), { holdsDosing: a.holds, acknowledgedAt: a.ackAfter === null ? null : at(a.d + a.ackAfter / 1440) }),
+      ),
+    }));
+
+  it('give the same report as the rows, for any period that ends at or after now', () => {
+    fc.assert(
+      fc.property(fc.array(patientArb, { maxLength: 20 }), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 40 }), (raw, fromDay, pastNow) => {
+        const patients = build(raw);
+        const now = new Date(start + 700 * day);
+        const period = { from: at(fromDay), to: at(700 + pastNow) };
+        const fromRows = programReport(patients, period, now, settings);
+        const byId = new Map(patients.map((p) => [p.patientId, p]));
+        const fromFacts = reportFromFacts(
+          patients.map((p) => patientReportFacts(p, Number.POSITIVE_INFINITY, settings)),
+          reportPeriodEvents(patients, Date.parse(period.from), now.getTime()),
+          (id, instrument) => byId.get(id)?.scores[instrument] ?? [],
+          period,
+          now,
+          settings,
+        );
+        expect(fromFacts).toEqual(fromRows);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('A: the facts the figures read, worked by hand', () => {
+    const facts = patientReportFacts(A, now.getTime(), settings);
+    // Daily slots from 1 March noon: check-ins on 5 March 08:00 (slot 3), 20:00 and 6 March 08:00 (slot 4).
+    expect(facts).toEqual({
+      patientId: 'A',
+      firstDoseMs: Date.parse(noon('2026-03-01')),
+      endedMs: null,
+      instruments: {
+        phq9: { baseline: 20, checkpoints: [12, 9, 4, 3, null], respondedMs: Date.parse(noon('2026-04-26')), lastMs: Date.parse(noon('2026-08-30')) },
+        gad7: { baseline: null, checkpoints: [null, null, null, null, null], respondedMs: null, lastMs: null },
+      },
+      lastContactMs: Date.parse(noon('2026-08-30')),
+      checkInSlots: '00011',
+      onsets: [
+        [Date.parse(noon('2026-03-03')), 'CRAVING'],
+        [Date.parse(noon('2026-03-20')), 'EARLY_REFILL_REQUEST'],
+        [Date.parse(noon('2026-05-01')), 'CRAVING'],
+      ],
+      highRiskMs: [Date.parse(noon('2026-03-20'))],
+    });
   });
 });
 

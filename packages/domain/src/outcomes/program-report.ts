@@ -17,7 +17,7 @@ import {
   kaplanMeierMedian,
   mean,
   median,
-  quantile,
+  quantiles,
   ratePer,
   wilsonInterval,
   type KaplanMeierStep,
@@ -255,11 +255,69 @@ export interface ProgramReport {
   readonly safety: SafetyReport;
   readonly dependence: DependenceReport;
   readonly engagement: EngagementReport;
-  /** Figure key → the patients behind it (drill-down). Keys are listed in docs/outcomes-report.md. */
+  /** Figure key → how many patients are behind it. Keys are listed in docs/outcomes-report.md. */
+  readonly figures: Readonly<Record<string, number>>;
+  /** Figure key → the patients behind it (drill-down), each list made when first read. */
   readonly patientsBehind: Readonly<Record<string, readonly string[]>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The report in two stages (docs/outcomes-report.md, "Performance"): each patient's record reduced to the few facts
+// the figures read (`patientReportFacts`, independent of the period), and the period's events; `reportFromFacts`
+// turns those into the figures. `programReport` runs both over the full record; the server can instead read facts
+// it keeps up to date on write, so a program's report reads one narrow row per patient.
+
+/** What the figures read of one instrument's scores. */
+export interface InstrumentFacts {
+  /** The last score before the first dose when it is above 0 (a baseline of 0 cannot fall by a percentage). */
+  readonly baseline: number | null;
+  /** Per checkpoint (the settings' order): the score nearest it within its window, whether or not the window has closed. */
+  readonly checkpoints: readonly (number | null)[];
+  /** The first score from the first dose on that meets response against the baseline (epoch ms). */
+  readonly respondedMs: number | null;
+  /** The last score from the first dose on (epoch ms). */
+  readonly lastMs: number | null;
+}
+
+/** What the figures read of one patient's record, as of a time; nothing in it depends on the report's period. */
+export interface PatientReportFacts {
+  readonly patientId: string;
+  /** The first dose (epoch ms); null when there was none by the time the facts were taken. */
+  readonly firstDoseMs: number | null;
+  readonly endedMs: number | null;
+  /** Null for a patient with no dose. */
+  readonly instruments: Readonly<Record<OutcomeInstrument, InstrumentFacts>> | null;
+  /** The last contact: a score, a check-in, a dose or an attended integration session (epoch ms). */
+  readonly lastContactMs: number | null;
+  /** One character per check-in slot counted from the first dose: '1' when it holds a check-in (up to the last one). */
+  readonly checkInSlots: string;
+  /** Warning-sign onsets: a signal present in an evaluation and absent from the one before, [epoch ms, code]. */
+  readonly onsets: readonly (readonly [number, string])[];
+  /** The evaluations of tier high (epoch ms). */
+  readonly highRiskMs: readonly number[];
+}
+
+/**
+ * The period's events of the cohort's patients (dated in [from, asOf]). The frequent ones (doses, gate refusals,
+ * integration sessions: hundreds of thousands a year in a large program) come counted, with the patients behind
+ * each count; the rare ones one by one.
+ */
+export interface ReportPeriodEvents {
+  /** Sessions in which a dose was taken in the period. */
+  readonly sessionsDosed: number;
+  readonly adverseEvents: readonly (ReportAdverseEvent & { readonly patientId: string })[];
+  /** Gate evaluations that refused a session: how many, of how many sessions, by reason; the patients behind each. */
+  readonly gateBlocks: {
+    readonly evaluations: number;
+    readonly sessions: number;
+    readonly patientIds: readonly string[];
+    readonly byReason: readonly { readonly code: string; readonly count: number; readonly patientIds: readonly string[] }[];
+  };
+  /** Alerts raised in the period. */
+  readonly alerts: readonly (ReportAlert & { readonly patientId: string })[];
+  /** Integration sessions in the period: attended, missed, and the patients who missed one. */
+  readonly integration: { readonly attended: number; readonly missed: number; readonly missedBy: readonly string[] };
+}
 
 const DAY = MS_PER_DAY;
 const MINUTE = 60_000;
@@ -274,31 +332,83 @@ function isoText(at: ReportInstant | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** Collects figure key → patient ids, each patient once per key, in the order first seen. */
+/** The patients behind one figure, each once, flagged by their place in the cohort. */
+class Figure {
+  readonly seen: Uint8Array;
+  count = 0;
+  constructor(private readonly indexOf: ReadonlyMap<string, number>) {
+    this.seen = new Uint8Array(indexOf.size);
+  }
+  /** A patient by id (the period's events); an id outside the cohort is not behind any figure. */
+  addId(patientId: string): void {
+    const index = this.indexOf.get(patientId);
+    if (index !== undefined) this.add(index);
+  }
+  add(index: number): void {
+    if (this.seen[index] === 1) return;
+    this.seen[index] = 1;
+    this.count += 1;
+  }
+}
+
+/**
+ * Collects figure key → patients. Patients are flagged by their place in the cohort rather than hashed by id, and
+ * a loop takes its figures' handles once: a program's report adds millions.
+ */
 class Behind {
-  private readonly map = new Map<string, Set<string>>();
-  add(key: string, patientId: string): void {
-    let set = this.map.get(key);
-    if (!set) {
-      set = new Set();
-      this.map.set(key, set);
+  private readonly figures = new Map<string, Figure>();
+  private readonly indexOf: Map<string, number>;
+  constructor(private readonly ids: readonly string[]) {
+    this.indexOf = new Map();
+    for (let i = 0; i < ids.length; i++) this.indexOf.set(ids[i] as string, i);
+  }
+  figure(key: string): Figure {
+    let figure = this.figures.get(key);
+    if (!figure) {
+      figure = new Figure(this.indexOf);
+      this.figures.set(key, figure);
     }
-    set.add(patientId);
+    return figure;
   }
-  record(): Record<string, string[]> {
-    return Object.fromEntries([...this.map.entries()].map(([k, v]) => [k, [...v]]));
+  add(key: string, index: number): void {
+    this.figure(key).add(index);
+  }
+  /** A patient by id (the period's events). */
+  addId(key: string, patientId: string): void {
+    this.figure(key).addId(patientId);
+  }
+  /** The figures with a patient behind them (a handle taken for a loop that added nobody is not a figure). */
+  private withPatients(): [string, Figure][] {
+    return [...this.figures.entries()].filter(([, f]) => f.count > 0);
+  }
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.withPatients().map(([k, f]) => [k, f.count]));
+  }
+  /**
+   * Figure key → patient ids in cohort order, each list made when it is first read (a report names the patients of
+   * one figure at a time).
+   */
+  record(): Record<string, readonly string[]> {
+    const record: Record<string, readonly string[]> = {};
+    for (const [key, figure] of this.withPatients()) {
+      let ids: string[] | null = null;
+      const list = (): string[] => {
+        if (ids) return ids;
+        ids = [];
+        for (let i = 0; i < figure.seen.length; i++) if (figure.seen[i] === 1) ids.push(this.ids[i] as string);
+        return ids;
+      };
+      Object.defineProperty(record, key, { enumerable: true, get: list });
+    }
+    return record;
   }
 }
 
-interface Dosed {
-  readonly patient: ReportPatient;
-  readonly firstDoseMs: number;
-}
-
-function sortedScores(patient: ReportPatient, instrument: OutcomeInstrument): { ms: number; point: ReportScore }[] {
-  return (patient.scores[instrument] ?? [])
+/** A patient's scores of one instrument up to asOf, in time order (ties by id), unreadable instants left out. */
+function sortedScores(series: readonly ReportScore[] | undefined, asOfMs: number): { ms: number; point: ReportScore }[] {
+  return (series ?? [])
     .map((point) => ({ ms: instant(point.at), point }))
-    .filter((s): s is { ms: number; point: ReportScore } => s.ms !== null)
+    .filter((s): s is { ms: number; point: ReportScore } => s.ms !== null && s.ms <= asOfMs)
     .sort((a, b) => a.ms - b.ms || a.point.id.localeCompare(b.point.id));
 }
 
@@ -311,83 +421,253 @@ function tenthsOfDay(ms: number): number {
   return Math.round((ms / DAY) * 10) / 10;
 }
 
+/** The first dose as the report reads it: none when it is unreadable or after asOf. */
+function firstDoseOf(patient: ReportPatient, asOfMs: number): number | null {
+  const ms = instant(patient.firstDoseAt);
+  return ms === null || ms > asOfMs ? null : ms;
+}
+
+function instrumentFacts(series: readonly ReportScore[] | undefined, firstDoseMs: number, asOfMs: number, settings: ProgramReportSettings): InstrumentFacts {
+  const scores = sortedScores(series, asOfMs);
+  const onTreatment = scores.filter((s) => s.ms >= firstDoseMs);
+  const before = scores.filter((s) => s.ms < firstDoseMs);
+  const baselineTotal = before[before.length - 1]?.point.total;
+  const baseline = baselineTotal !== undefined && baselineTotal > 0 ? baselineTotal : null;
+  const points = onTreatment.map((s) => s.point);
+  return {
+    baseline,
+    checkpoints: settings.checkpoints.map((cp) => nearestInWindow(points, firstDoseMs + cp.days * DAY, cp.windowDays * DAY)?.total ?? null),
+    respondedMs: baseline === null ? null : (onTreatment.find((s) => isResponse(baseline, s.point.total, settings.outcomes) === true)?.ms ?? null),
+    lastMs: onTreatment[onTreatment.length - 1]?.ms ?? null,
+  };
+}
+
+/** The risk evaluations up to asOf in time order: onsets (a signal new since the previous one) and high tiers. */
+function riskFacts(patient: ReportPatient, asOfMs: number): Pick<PatientReportFacts, 'onsets' | 'highRiskMs'> {
+  const evaluations = patient.riskEvaluations
+    .map((e) => ({ ms: instant(e.at), e }))
+    .filter((x): x is { ms: number; e: ReportRiskEvaluation } => x.ms !== null && x.ms <= asOfMs)
+    .sort((a, b) => a.ms - b.ms);
+  const onsets: [number, string][] = [];
+  const highRiskMs: number[] = [];
+  let previous = new Set<string>();
+  for (const { ms, e } of evaluations) {
+    const present = new Set(e.signalCodes);
+    for (const code of present) if (!previous.has(code)) onsets.push([ms, code]);
+    if (e.tier === 'high') highRiskMs.push(ms);
+    previous = present;
+  }
+  return { onsets, highRiskMs };
+}
+
+/** Any contact a patient made up to asOf: a score, a check-in, a dose, an attended integration session. */
+function lastContact(patient: ReportPatient, asOfMs: number): number | null {
+  let last: number | null = null;
+  const see = (at: ReportInstant) => {
+    const ms = instant(at);
+    if (ms !== null && ms <= asOfMs && (last === null || ms > last)) last = ms;
+  };
+  for (const series of Object.values(patient.scores)) for (const s of series ?? []) see(s.at);
+  for (const at of patient.checkIns) see(at);
+  for (const s of patient.sessions) see(s.dosedAt);
+  for (const s of patient.integrationSessions) if (s.attended) see(s.at);
+  return last;
+}
+
+/** The check-in slots from the first dose: '1' for a slot holding a check-in dated up to asOf, '0' for one without. */
+function checkInSlots(checkIns: readonly ReportInstant[], firstDoseMs: number, asOfMs: number, slotMs: number): string {
+  const filled: number[] = [];
+  for (const at of checkIns) {
+    const ms = instant(at);
+    if (ms === null || ms < firstDoseMs || ms > asOfMs) continue;
+    filled.push(Math.floor((ms - firstDoseMs) / slotMs));
+  }
+  if (filled.length === 0) return '';
+  const slots = new Array<string>(Math.max(...filled) + 1).fill('0');
+  for (const k of filled) slots[k] = '1';
+  return slots.join('');
+}
+
+/**
+ * The facts of one patient's record as of `asOfMs` (rows dated after it are not read). The server keeps them per
+ * patient, taken over the whole record (`asOfMs` = Infinity), for a report as of now.
+ */
+export function patientReportFacts(patient: ReportPatient, asOfMs: number, settings: ProgramReportSettings): PatientReportFacts {
+  const firstDoseMs = firstDoseOf(patient, asOfMs);
+  const endedMs = instant(patient.endedAt);
+  const dosed = firstDoseMs !== null;
+  return {
+    patientId: patient.patientId,
+    firstDoseMs,
+    endedMs,
+    instruments: dosed
+      ? {
+          phq9: instrumentFacts(patient.scores.phq9, firstDoseMs, asOfMs, settings),
+          gad7: instrumentFacts(patient.scores.gad7, firstDoseMs, asOfMs, settings),
+        }
+      : null,
+    lastContactMs: lastContact(patient, asOfMs),
+    checkInSlots: dosed ? checkInSlots(patient.checkIns, firstDoseMs, asOfMs, settings.checkInEveryDays * DAY) : '',
+    ...riskFacts(patient, asOfMs),
+  };
+}
+
+/** The events of `patients` dated in [fromMs, asOfMs]. */
+export function reportPeriodEvents(patients: readonly ReportPatient[], fromMs: number, asOfMs: number): ReportPeriodEvents {
+  const inPeriod = (at: ReportInstant | null): boolean => {
+    const ms = instant(at);
+    return ms !== null && ms >= fromMs && ms <= asOfMs;
+  };
+  let sessionsDosed = 0;
+  let attended = 0;
+  let missed = 0;
+  const missedBy = new Set<string>();
+  const adverseEvents: ReportPeriodEvents['adverseEvents'][number][] = [];
+  const alerts: ReportPeriodEvents['alerts'][number][] = [];
+  let blockEvaluations = 0;
+  const blockedSessions = new Set<string>();
+  const blockedPatients = new Set<string>();
+  const reasons = new Map<string, { count: number; patientIds: Set<string> }>();
+  for (const p of patients) {
+    const patientId = p.patientId;
+    for (const s of p.sessions) if (inPeriod(s.dosedAt)) sessionsDosed += 1;
+    for (const e of p.adverseEvents) if (inPeriod(e.at)) adverseEvents.push({ ...e, patientId });
+    for (const b of p.gateBlocks) {
+      if (!inPeriod(b.at)) continue;
+      blockEvaluations += 1;
+      blockedSessions.add(b.sessionId);
+      blockedPatients.add(patientId);
+      for (const code of new Set(b.reasonCodes)) {
+        const reason = reasons.get(code) ?? { count: 0, patientIds: new Set<string>() };
+        reason.count += 1;
+        reason.patientIds.add(patientId);
+        reasons.set(code, reason);
+      }
+    }
+    for (const a of p.alerts) if (inPeriod(a.raisedAt)) alerts.push({ ...a, patientId });
+    for (const s of p.integrationSessions) {
+      if (!inPeriod(s.at)) continue;
+      if (s.attended) attended += 1;
+      else {
+        missed += 1;
+        missedBy.add(patientId);
+      }
+    }
+  }
+  return {
+    sessionsDosed,
+    adverseEvents,
+    gateBlocks: {
+      evaluations: blockEvaluations,
+      sessions: blockedSessions.size,
+      patientIds: [...blockedPatients],
+      byReason: [...reasons.entries()].map(([code, r]) => ({ code, count: r.count, patientIds: [...r.patientIds] })),
+    },
+    alerts,
+    integration: { attended, missed, missedBy: [...missedBy] },
+  };
+}
+
+/** A dosed patient's facts (first dose by asOf, the instruments read). */
+interface Dosed {
+  /** The patient's place in the cohort. */
+  readonly index: number;
+  readonly facts: PatientReportFacts;
+  readonly firstDoseMs: number;
+  readonly instruments: Readonly<Record<OutcomeInstrument, InstrumentFacts>>;
+}
+
+/** The patients whose lines the trajectory chart draws, per instrument: dosed with a baseline, evenly sampled. */
+function trajectoryLines(dosed: readonly Dosed[], instrument: OutcomeInstrument, settings: ProgramReportSettings): Dosed[] {
+  return evenSample(
+    dosed.filter((d) => d.instruments[instrument].baseline !== null),
+    settings.trajectoryLines,
+  );
+}
+
+/** The scores of the patients whose lines are drawn, per instrument (the caller loads only these). */
+export type TrajectoryScores = (patientId: string, instrument: OutcomeInstrument) => readonly ReportScore[];
+
 function instrumentReport(
   instrument: OutcomeInstrument,
   dosed: readonly Dosed[],
   asOfMs: number,
   settings: ProgramReportSettings,
+  scoresOf: TrajectoryScores,
   behind: Behind,
 ): InstrumentReport {
+  const n = dosed.length;
+  // Written as plain loops over typed arrays: a program's report runs them over a hundred thousand patients.
+  const read = dosed.map((d) => d.instruments[instrument]);
   const baselines: number[] = [];
   let baselineMissing = 0;
-  const lines: { dose: Dosed; scores: { ms: number; point: ReportScore }[] }[] = [];
+  const missingBaseline = behind.figure(`${instrument}.baseline.missing`);
+  const responded = behind.figure(`${instrument}.responded`);
   const timeToEvent: { time: number; event: boolean }[] = [];
   let notFollowed = 0;
-  const perPatient: { dose: Dosed; baseline: number | null; onTreatment: ReportScore[] }[] = [];
 
-  for (const d of dosed) {
-    const scores = sortedScores(d.patient, instrument).filter((s) => s.ms <= asOfMs);
-    const before = scores.filter((s) => s.ms < d.firstDoseMs);
-    const baselineScore = before[before.length - 1];
-    const onTreatment = scores.filter((s) => s.ms >= d.firstDoseMs);
-    const baseline = baselineScore && baselineScore.point.total > 0 ? baselineScore.point.total : null;
-    perPatient.push({ dose: d, baseline, onTreatment: onTreatment.map((s) => s.point) });
-    if (baseline === null || !baselineScore) {
+  for (let i = 0; i < n; i++) {
+    const d = dosed[i] as Dosed;
+    const facts = read[i] as InstrumentFacts;
+    if (facts.baseline === null) {
       baselineMissing += 1;
-      behind.add(`${instrument}.baseline.missing`, d.patient.patientId);
+      missingBaseline.add(d.index);
       continue;
     }
-    baselines.push(baseline);
-    lines.push({ dose: d, scores: [baselineScore, ...onTreatment] });
-    if (onTreatment.length === 0) {
+    baselines.push(facts.baseline);
+    if (facts.lastMs === null) {
       notFollowed += 1;
       continue;
     }
-    const first = onTreatment.find((s) => isResponse(baseline, s.point.total, settings.outcomes) === true);
-    const last = onTreatment[onTreatment.length - 1] as { ms: number };
-    if (first) {
-      timeToEvent.push({ time: tenthsOfDay(first.ms - d.firstDoseMs), event: true });
-      behind.add(`${instrument}.responded`, d.patient.patientId);
+    if (facts.respondedMs !== null) {
+      timeToEvent.push({ time: tenthsOfDay(facts.respondedMs - d.firstDoseMs), event: true });
+      responded.add(d.index);
     } else {
-      timeToEvent.push({ time: tenthsOfDay(last.ms - d.firstDoseMs), event: false });
+      timeToEvent.push({ time: tenthsOfDay(facts.lastMs - d.firstDoseMs), event: false });
     }
   }
 
-  const checkpoints = settings.checkpoints.map((cp): CheckpointReport => {
+  const changes = new Float64Array(n);
+  const totals = new Float64Array(n);
+  const checkpoints = settings.checkpoints.map((cp, k): CheckpointReport => {
     let eligible = 0;
     let withBaseline = 0;
     let responders = 0;
     let remitters = 0;
-    const changes: number[] = [];
-    const totals: number[] = [];
+    let measured = 0;
     const prefix = `${instrument}.${cp.key}`;
-    for (const { dose, baseline, onTreatment } of perPatient) {
-      const targetMs = dose.firstDoseMs + cp.days * DAY;
-      const windowMs = cp.windowDays * DAY;
+    const [missingFigure, measuredFigure, responseFigure, remissionFigure] = ['missing', 'measured', 'response', 'remission'].map((key) => behind.figure(`${prefix}.${key}`)) as [Figure, Figure, Figure, Figure];
+    const closesAfterMs = (cp.days + cp.windowDays) * DAY;
+    const remissionBelow = settings.outcomes.remissionBelow[instrument];
+    for (let i = 0; i < n; i++) {
+      const d = dosed[i] as Dosed;
       // Counted only once the window has closed, so a published figure does not move as late scores arrive.
-      if (asOfMs < targetMs + windowMs) continue;
+      if (asOfMs < d.firstDoseMs + closesAfterMs) continue;
       eligible += 1;
+      const facts = read[i] as InstrumentFacts;
+      const baseline = facts.baseline;
       if (baseline === null) continue;
       withBaseline += 1;
-      const point = nearestInWindow(onTreatment, targetMs, windowMs);
-      const id = dose.patient.patientId;
-      if (!point) {
-        behind.add(`${prefix}.missing`, id);
+      const total = facts.checkpoints[k] ?? null;
+      if (total === null) {
+        missingFigure.add(d.index);
         continue;
       }
-      behind.add(`${prefix}.measured`, id);
-      changes.push(point.total - baseline);
-      totals.push(point.total);
-      if (isResponse(baseline, point.total, settings.outcomes) === true) {
+      measuredFigure.add(d.index);
+      changes[measured] = total - baseline;
+      totals[measured] = total;
+      measured += 1;
+      if (isResponse(baseline, total, settings.outcomes) === true) {
         responders += 1;
-        behind.add(`${prefix}.response`, id);
+        responseFigure.add(d.index);
       }
-      if (point.total < settings.outcomes.remissionBelow[instrument]) {
+      if (total < remissionBelow) {
         remitters += 1;
-        behind.add(`${prefix}.remission`, id);
+        remissionFigure.add(d.index);
       }
     }
-    const measured = totals.length;
+    const measuredChanges = changes.subarray(0, measured);
+    const measuredTotals = totals.subarray(0, measured);
     return {
       key: cp.key,
       label: cp.label,
@@ -398,18 +678,21 @@ function instrumentReport(
       measured,
       missing: withBaseline - measured,
       followUp: wilsonInterval(measured, withBaseline),
-      meanChange: mean(changes),
-      medianChange: median(changes),
-      scores: { p25: totals.length ? quantile(totals, 0.25) : null, median: median(totals), p75: totals.length ? quantile(totals, 0.75) : null },
+      meanChange: mean(measuredChanges),
+      medianChange: quantiles(measuredChanges, [0.5])[0] ?? null,
+      scores: quartiles(measuredTotals),
       response: wilsonInterval(responders, measured),
       remission: wilsonInterval(remitters, measured),
     };
   });
 
-  const trajectories = evenSample(lines, settings.trajectoryLines).map(({ dose, scores }) => ({
-    patientId: dose.patient.patientId,
-    points: scores.map((s) => ({ day: tenthsOfDay(s.ms - dose.firstDoseMs), total: s.point.total })),
-  }));
+  // Each drawn line: the baseline score and every score from the first dose on, in days since the first dose.
+  const trajectories = trajectoryLines(dosed, instrument, settings).map((d) => {
+    const scores = sortedScores(scoresOf(d.facts.patientId, instrument), asOfMs);
+    const before = scores.filter((s) => s.ms < d.firstDoseMs);
+    const line = [...before.slice(-1), ...scores.filter((s) => s.ms >= d.firstDoseMs)];
+    return { patientId: d.facts.patientId, points: line.map((s) => ({ day: tenthsOfDay(s.ms - d.firstDoseMs), total: s.point.total })) };
+  });
   const steps = kaplanMeier(timeToEvent);
   return {
     instrument,
@@ -436,74 +719,67 @@ export function evenSample<T>(items: readonly T[], limit: number): T[] {
 }
 
 function durationSummary(minutes: readonly number[]): DurationSummary {
-  return { n: minutes.length, medianMinutes: median(minutes), p90Minutes: quantile(minutes, 0.9) };
+  const [medianMinutes = null, p90Minutes = null] = quantiles(minutes, [0.5, 0.9]);
+  return { n: minutes.length, medianMinutes, p90Minutes };
 }
 
-function safetyReport(patients: readonly ReportPatient[], inPeriod: (ms: number | null) => boolean, behind: Behind): SafetyReport {
-  let sessions = 0;
+function quartiles(values: ArrayLike<number>): ScoreBand {
+  const [p25 = null, median = null, p75 = null] = quantiles(values, [0.25, 0.5, 0.75]);
+  return { p25, median, p75 };
+}
+
+function safetyReport(events: ReportPeriodEvents, inPeriod: (ms: number | null) => boolean, behind: Behind): SafetyReport {
   const severityCounts = new Map<AdverseEventSeverity, number>(ADVERSE_EVENT_SEVERITIES.map((s) => [s, 0]));
   const serious: (Omit<ReportAdverseEvent, 'at'> & { at: string; patientId: string })[] = [];
-  let blockEvaluations = 0;
-  const blockedSessions = new Set<string>();
-  const reasons = new Map<string, number>();
   const alertsByCode = new Map<string, { count: number; unacknowledged: number; minutes: number[] }>();
   let escalations = 0;
 
-  for (const p of patients) {
-    const id = p.patientId;
-    for (const s of p.sessions) if (inPeriod(instant(s.dosedAt))) sessions += 1;
-    for (const e of p.adverseEvents) {
-      if (!inPeriod(instant(e.at))) continue;
-      severityCounts.set(e.severity, (severityCounts.get(e.severity) ?? 0) + 1);
-      behind.add(`safety.adverseEvents.${e.severity}`, id);
-      if (e.serious) {
-        serious.push({ ...e, at: isoText(e.at) ?? '', patientId: id });
-        behind.add('safety.seriousAdverseEvents', id);
-      }
+  for (const { patientId, ...e } of events.adverseEvents) {
+    severityCounts.set(e.severity, (severityCounts.get(e.severity) ?? 0) + 1);
+    behind.addId(`safety.adverseEvents.${e.severity}`, patientId);
+    if (e.serious) {
+      serious.push({ ...e, at: isoText(e.at) ?? '', patientId });
+      behind.addId('safety.seriousAdverseEvents', patientId);
     }
-    for (const b of p.gateBlocks) {
-      if (!inPeriod(instant(b.at))) continue;
-      blockEvaluations += 1;
-      blockedSessions.add(b.sessionId);
-      behind.add('safety.gateBlocks', id);
-      for (const code of new Set(b.reasonCodes)) {
-        reasons.set(code, (reasons.get(code) ?? 0) + 1);
-        behind.add(`safety.gateBlocks.${code}`, id);
-      }
+  }
+  const blocked = behind.figure('safety.gateBlocks');
+  for (const id of events.gateBlocks.patientIds) blocked.addId(id);
+  for (const reason of events.gateBlocks.byReason) {
+    const figure = behind.figure(`safety.gateBlocks.${reason.code}`);
+    for (const id of reason.patientIds) figure.addId(id);
+  }
+  for (const a of events.alerts) {
+    const raisedMs = instant(a.raisedAt);
+    const entry = alertsByCode.get(a.code) ?? { count: 0, unacknowledged: 0, minutes: [] };
+    entry.count += 1;
+    behind.addId(`safety.alerts.${a.code}`, a.patientId);
+    const ackMs = instant(a.acknowledgedAt);
+    if (ackMs === null || raisedMs === null) {
+      entry.unacknowledged += 1;
+      behind.addId('safety.alerts.unacknowledged', a.patientId);
+    } else {
+      entry.minutes.push(Math.max(0, ackMs - raisedMs) / MINUTE);
     }
-    for (const a of p.alerts) {
-      const raisedMs = instant(a.raisedAt);
-      if (!inPeriod(raisedMs)) continue;
-      const entry = alertsByCode.get(a.code) ?? { count: 0, unacknowledged: 0, minutes: [] };
-      entry.count += 1;
-      behind.add(`safety.alerts.${a.code}`, id);
-      const ackMs = instant(a.acknowledgedAt);
-      if (ackMs === null || raisedMs === null) {
-        entry.unacknowledged += 1;
-        behind.add('safety.alerts.unacknowledged', id);
-      } else {
-        entry.minutes.push(Math.max(0, ackMs - raisedMs) / MINUTE);
-      }
-      alertsByCode.set(a.code, entry);
-      if (inPeriod(instant(a.escalatedAt))) {
-        escalations += 1;
-        behind.add('safety.escalations', id);
-      }
+    alertsByCode.set(a.code, entry);
+    if (inPeriod(instant(a.escalatedAt))) {
+      escalations += 1;
+      behind.addId('safety.escalations', a.patientId);
     }
   }
 
   const allMinutes = [...alertsByCode.values()].flatMap((a) => a.minutes);
+  const sessions = events.sessionsDosed;
   return {
     sessions,
     adverseEvents: ADVERSE_EVENT_SEVERITIES.map((severity) => {
       const count = severityCounts.get(severity) ?? 0;
       return { severity, count, per100Sessions: ratePer(count, sessions, 100) };
     }),
-    seriousAdverseEvents: serious.sort((a, b) => (instant(a.at) ?? 0) - (instant(b.at) ?? 0)),
+    seriousAdverseEvents: serious.sort((a, b) => (instant(a.at) ?? 0) - (instant(b.at) ?? 0) || a.id.localeCompare(b.id)),
     gateBlocks: {
-      evaluations: blockEvaluations,
-      sessions: blockedSessions.size,
-      byReason: [...reasons.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      evaluations: events.gateBlocks.evaluations,
+      sessions: events.gateBlocks.sessions,
+      byReason: events.gateBlocks.byReason.map(({ code, count }) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     },
     alerts: [...alertsByCode.entries()]
       .map(([code, a]) => ({ code, count: a.count, unacknowledged: a.unacknowledged, timeToAcknowledge: durationSummary(a.minutes) }))
@@ -522,53 +798,49 @@ function overlapMs(start: number, end: number, from: number, to: number): number
   return Math.max(0, Math.min(end, to) - Math.max(start, from));
 }
 
-function endOf(patient: ReportPatient, asOfMs: number): number {
-  const ended = instant(patient.endedAt);
-  return ended === null ? asOfMs : Math.min(ended, asOfMs);
+function endOf(facts: PatientReportFacts, asOfMs: number): number {
+  return facts.endedMs === null ? asOfMs : Math.min(facts.endedMs, asOfMs);
 }
 
-function dependenceReport(dosed: readonly Dosed[], fromMs: number, asOfMs: number, inPeriod: (ms: number | null) => boolean, behind: Behind): DependenceReport {
+function dependenceReport(
+  dosed: readonly Dosed[],
+  events: ReportPeriodEvents,
+  fromMs: number,
+  asOfMs: number,
+  inPeriod: (ms: number | null) => boolean,
+  behind: Behind,
+): DependenceReport {
   let observedMs = 0;
-  const onsets = new Map<string, { onsets: number; patients: Set<string> }>();
-  const highRisk = new Set<string>();
+  const onsets = new Map<string, { onsets: number; patients: Set<number> }>();
+  const highRisk = new Set<number>();
+
+  for (const { facts, firstDoseMs, index } of dosed) {
+    const id = index;
+    observedMs += overlapMs(firstDoseMs, endOf(facts, asOfMs), fromMs, asOfMs);
+    for (const [ms, code] of facts.onsets) {
+      if (!inPeriod(ms)) continue;
+      const entry = onsets.get(code) ?? { onsets: 0, patients: new Set<number>() };
+      entry.onsets += 1;
+      entry.patients.add(id);
+      onsets.set(code, entry);
+      behind.add(`dependence.signals.${code}`, id);
+    }
+    if (facts.highRiskMs.some((ms) => inPeriod(ms))) {
+      highRisk.add(id);
+      behind.add('dependence.highRisk', id);
+    }
+  }
+  // Holds: alerts that held dosing raised in the period, of dosed patients, by how they were resolved.
+  const dosedIds = new Set(dosed.map((d) => d.facts.patientId));
   const holds = new Map<string, number>();
   let holdCount = 0;
-
-  for (const { patient, firstDoseMs } of dosed) {
-    const id = patient.patientId;
-    observedMs += overlapMs(firstDoseMs, endOf(patient, asOfMs), fromMs, asOfMs);
-    // An onset is an evaluation in which a signal is present that the previous evaluation did not have.
-    const evaluations = patient.riskEvaluations
-      .map((e) => ({ ms: instant(e.at), e }))
-      .filter((x): x is { ms: number; e: ReportRiskEvaluation } => x.ms !== null)
-      .sort((a, b) => a.ms - b.ms);
-    let previous = new Set<string>();
-    for (const { ms, e } of evaluations) {
-      const present = new Set(e.signalCodes);
-      if (inPeriod(ms)) {
-        for (const code of present) {
-          if (previous.has(code)) continue;
-          const entry = onsets.get(code) ?? { onsets: 0, patients: new Set<string>() };
-          entry.onsets += 1;
-          entry.patients.add(id);
-          onsets.set(code, entry);
-          behind.add(`dependence.signals.${code}`, id);
-        }
-        if (e.tier === 'high') {
-          highRisk.add(id);
-          behind.add('dependence.highRisk', id);
-        }
-      }
-      previous = present;
-    }
-    for (const a of patient.alerts) {
-      if (!a.holdsDosing || !inPeriod(instant(a.raisedAt))) continue;
-      holdCount += 1;
-      const outcome = instant(a.resolvedAt) === null ? 'still_held' : (a.resolutionAction ?? 'resolved');
-      holds.set(outcome, (holds.get(outcome) ?? 0) + 1);
-      behind.add('dependence.holds', id);
-      behind.add(`dependence.holds.${outcome}`, id);
-    }
+  for (const a of events.alerts) {
+    if (!a.holdsDosing || !dosedIds.has(a.patientId)) continue;
+    holdCount += 1;
+    const outcome = instant(a.resolvedAt) === null ? 'still_held' : (a.resolutionAction ?? 'resolved');
+    holds.set(outcome, (holds.get(outcome) ?? 0) + 1);
+    behind.addId('dependence.holds', a.patientId);
+    behind.addId(`dependence.holds.${outcome}`, a.patientId);
   }
 
   const patientMonths = observedMs / DAY / DAYS_PER_MONTH;
@@ -585,77 +857,55 @@ function dependenceReport(dosed: readonly Dosed[], fromMs: number, asOfMs: numbe
   };
 }
 
-/** Any contact a patient made: a score, a check-in, a dose, an attended integration session. */
-function contactTimes(patient: ReportPatient): number[] {
-  const times = [
-    ...Object.values(patient.scores).flatMap((series) => (series ?? []).map((s) => s.at)),
-    ...patient.checkIns,
-    ...patient.sessions.map((s) => s.dosedAt),
-    ...patient.integrationSessions.filter((s) => s.attended).map((s) => s.at),
-  ];
-  return times.map((t) => instant(t)).filter((ms): ms is number => ms !== null);
-}
-
 function engagementReport(
   dosed: readonly Dosed[],
+  events: ReportPeriodEvents,
   fromMs: number,
   asOfMs: number,
-  inPeriod: (ms: number | null) => boolean,
   settings: ProgramReportSettings,
   behind: Behind,
 ): EngagementReport {
-  // Each patient's contacts are gathered once, for every milestone (a program has tens of thousands of patients).
-  const milestones = settings.retention.map(() => ({ eligible: 0, retained: 0 }));
-  for (const { patient, firstDoseMs } of dosed) {
-    let contacts: number[] | null = null;
-    settings.retention.forEach((milestone, k) => {
+  const retention = settings.retention.map((milestone) => {
+    let eligible = 0;
+    let retained = 0;
+    const retainedFigure = behind.figure(`engagement.retention.${milestone.key}.retained`);
+    const lostFigure = behind.figure(`engagement.retention.${milestone.key}.lost`);
+    for (const { facts, firstDoseMs, index } of dosed) {
       const milestoneMs = firstDoseMs + milestone.days * DAY;
-      if (asOfMs < milestoneMs) return;
-      const tally = milestones[k] as { eligible: number; retained: number };
-      tally.eligible += 1;
-      const since = milestoneMs - settings.retentionGraceDays * DAY;
-      contacts ??= contactTimes(patient);
-      const kept = contacts.some((ms) => ms >= since && ms <= asOfMs);
-      behind.add(`engagement.retention.${milestone.key}.${kept ? 'retained' : 'lost'}`, patient.patientId);
-      if (kept) tally.retained += 1;
-    });
-  }
-  const retention = settings.retention.map((milestone, k) => {
-    const { eligible, retained } = milestones[k] as { eligible: number; retained: number };
+      if (asOfMs < milestoneMs) continue;
+      eligible += 1;
+      const kept = facts.lastContactMs !== null && facts.lastContactMs >= milestoneMs - settings.retentionGraceDays * DAY;
+      (kept ? retainedFigure : lostFigure).add(index);
+      if (kept) retained += 1;
+    }
     return { key: milestone.key, label: milestone.label, days: milestone.days, retained: wilsonInterval(retained, eligible) };
   });
 
+  // Weekly slots counted from the first dose; a slot is observed when it lies wholly in the period, before the end.
   let expected = 0;
   let received = 0;
   let patientsObserved = 0;
   const perPatient: number[] = [];
   const slotMs = settings.checkInEveryDays * DAY;
-  let scheduled = 0;
-  let attended = 0;
-  for (const { patient, firstDoseMs } of dosed) {
-    const start = Math.max(firstDoseMs, fromMs);
-    const end = endOf(patient, asOfMs);
-    const slots = end > start ? Math.floor((end - start) / slotMs) : 0;
-    if (slots > 0) {
-      patientsObserved += 1;
-      const filled = new Set<number>();
-      for (const at of patient.checkIns) {
-        const ms = instant(at);
-        if (ms === null || ms < start || ms >= start + slots * slotMs) continue;
-        filled.add(Math.floor((ms - start) / slotMs));
-      }
-      expected += slots;
-      received += filled.size;
-      perPatient.push(filled.size / slots);
-      if (filled.size / slots < 0.5) behind.add('engagement.checkIns.belowHalf', patient.patientId);
-    }
-    for (const s of patient.integrationSessions) {
-      if (!inPeriod(instant(s.at))) continue;
-      scheduled += 1;
-      if (s.attended) attended += 1;
-      else behind.add('engagement.integration.missed', patient.patientId);
-    }
+  const belowHalf = behind.figure('engagement.checkIns.belowHalf');
+  for (const { facts, firstDoseMs, index } of dosed) {
+    const first = Math.max(0, Math.ceil((fromMs - firstDoseMs) / slotMs));
+    const end = Math.floor((endOf(facts, asOfMs) - firstDoseMs) / slotMs);
+    const slots = end - first;
+    if (slots <= 0) continue;
+    patientsObserved += 1;
+    let filled = 0;
+    const upTo = Math.min(end, facts.checkInSlots.length);
+    for (let k = first; k < upTo; k++) if (facts.checkInSlots.charCodeAt(k) === 49) filled += 1;
+    expected += slots;
+    received += filled;
+    perPatient.push(filled / slots);
+    if (filled / slots < 0.5) belowHalf.add(index);
   }
+  const { attended, missed, missedBy } = events.integration;
+  const missedFigure = behind.figure('engagement.integration.missed');
+  for (const id of missedBy) missedFigure.addId(id);
+  const scheduled = attended + missed;
   return {
     retention,
     checkIns: {
@@ -669,43 +919,89 @@ function engagementReport(
   };
 }
 
-/**
- * The report for `patients` (the cohort the caller selected) over `period`, as of `min(period.to, now)`.
- * Throws RangeError for an unreadable or reversed period; every other unreadable time in the record is skipped
- * (a score or event that cannot be placed in time cannot be counted at a checkpoint or in a period).
- */
-export function programReport(patients: readonly ReportPatient[], period: ReportPeriod, now: Date, settings: ProgramReportSettings): ProgramReport {
+/** The period's instants as epoch ms and the report's asOf (the earlier of the period's end and now). */
+export function reportTimes(period: ReportPeriod, now: Date): { fromMs: number; toMs: number; asOfMs: number } {
   const fromMs = parseInstant(period.from);
   const toMs = parseInstant(period.to);
   if (fromMs === null || toMs === null || toMs < fromMs) throw new RangeError(`programReport: the period ${period.from} to ${period.to} cannot be read`);
-  const asOfMs = Math.min(toMs, now.getTime());
-  const inPeriod = (ms: number | null): boolean => ms !== null && ms >= fromMs && ms <= asOfMs;
-  const behind = new Behind();
+  return { fromMs, toMs, asOfMs: Math.min(toMs, now.getTime()) };
+}
 
-  const dosed: Dosed[] = [];
-  for (const patient of patients) {
-    const firstDoseMs = instant(patient.firstDoseAt);
-    if (firstDoseMs === null || firstDoseMs > asOfMs) {
-      behind.add('cohort.notDosed', patient.patientId);
-      continue;
-    }
-    dosed.push({ patient, firstDoseMs });
-    behind.add('cohort.dosed', patient.patientId);
-  }
+/**
+ * The report from the cohort's facts (in cohort order) and the period's events. Facts taken as of a later time
+ * than the report's asOf are read as of asOf only where the figures allow it (a report as of now reads facts taken
+ * over the whole record); `programReport` takes them as of asOf. `scoresOf` gives the scores of the patients whose
+ * trajectory lines are drawn (`trajectoryPatients`).
+ */
+export function reportFromFacts(
+  cohort: readonly PatientReportFacts[],
+  events: ReportPeriodEvents,
+  scoresOf: TrajectoryScores,
+  period: ReportPeriod,
+  now: Date,
+  settings: ProgramReportSettings,
+): ProgramReport {
+  const { fromMs, asOfMs } = reportTimes(period, now);
+  const inPeriod = (ms: number | null): boolean => ms !== null && ms >= fromMs && ms <= asOfMs;
+  const behind = new Behind(cohort.map((f) => f.patientId));
+  const dosed = dosedOf(cohort, asOfMs);
+  const isDosed = new Uint8Array(cohort.length);
+  for (const d of dosed) isDosed[d.index] = 1;
+  const dosedFigure = behind.figure('cohort.dosed');
+  const notDosedFigure = behind.figure('cohort.notDosed');
+  for (let i = 0; i < cohort.length; i++) (isDosed[i] === 1 ? dosedFigure : notDosedFigure).add(i);
 
   return {
     asOf: new Date(asOfMs).toISOString(),
     period,
-    cohort: { patients: patients.length, dosed: dosed.length, notDosed: patients.length - dosed.length },
+    cohort: { patients: cohort.length, dosed: dosed.length, notDosed: cohort.length - dosed.length },
     severity: {
-      phq9: instrumentReport('phq9', dosed, asOfMs, settings, behind),
-      gad7: instrumentReport('gad7', dosed, asOfMs, settings, behind),
+      phq9: instrumentReport('phq9', dosed, asOfMs, settings, scoresOf, behind),
+      gad7: instrumentReport('gad7', dosed, asOfMs, settings, scoresOf, behind),
     },
-    safety: safetyReport(patients, inPeriod, behind),
-    dependence: dependenceReport(dosed, fromMs, asOfMs, inPeriod, behind),
-    engagement: engagementReport(dosed, fromMs, asOfMs, inPeriod, settings, behind),
+    safety: safetyReport(events, inPeriod, behind),
+    dependence: dependenceReport(dosed, events, fromMs, asOfMs, inPeriod, behind),
+    engagement: engagementReport(dosed, events, fromMs, asOfMs, settings, behind),
+    figures: behind.counts(),
     patientsBehind: behind.record(),
   };
+}
+
+function dosedOf(cohort: readonly PatientReportFacts[], asOfMs: number): Dosed[] {
+  const dosed: Dosed[] = [];
+  cohort.forEach((facts, index) => {
+    if (facts.firstDoseMs === null || facts.firstDoseMs > asOfMs || facts.instruments === null) return;
+    dosed.push({ index, facts, firstDoseMs: facts.firstDoseMs, instruments: facts.instruments });
+  });
+  return dosed;
+}
+
+/** The patients whose trajectory lines the report draws, per instrument, so a caller loads only their scores. */
+export function trajectoryPatients(cohort: readonly PatientReportFacts[], asOfMs: number, settings: ProgramReportSettings): Record<OutcomeInstrument, string[]> {
+  const dosed = dosedOf(cohort, asOfMs);
+  return {
+    phq9: trajectoryLines(dosed, 'phq9', settings).map((d) => d.facts.patientId),
+    gad7: trajectoryLines(dosed, 'gad7', settings).map((d) => d.facts.patientId),
+  };
+}
+
+/**
+ * The report for `patients` (the cohort the caller selected, every row of theirs) over `period`, as of
+ * `min(period.to, now)`. Throws RangeError for an unreadable or reversed period; every other unreadable time in
+ * the record is skipped (a score or event that cannot be placed in time cannot be counted at a checkpoint or in a
+ * period).
+ */
+export function programReport(patients: readonly ReportPatient[], period: ReportPeriod, now: Date, settings: ProgramReportSettings): ProgramReport {
+  const { fromMs, asOfMs } = reportTimes(period, now);
+  const byId = new Map(patients.map((p) => [p.patientId, p]));
+  return reportFromFacts(
+    patients.map((p) => patientReportFacts(p, asOfMs, settings)),
+    reportPeriodEvents(patients, fromMs, asOfMs),
+    (patientId, instrument) => byId.get(patientId)?.scores[instrument] ?? [],
+    period,
+    now,
+    settings,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -740,7 +1036,7 @@ export function patientOutcomeRow(patient: ReportPatient, asOf: Date, settings: 
       return ms !== null && ms <= asOfMs;
     });
   const instrumentRow = (instrument: OutcomeInstrument) => {
-    const scores = sortedScores(patient, instrument).filter((s) => s.ms <= asOfMs);
+    const scores = sortedScores(patient.scores[instrument], asOfMs);
     const checkpoints: Record<string, number | null> = {};
     if (firstDoseMs === null || firstDoseMs > asOfMs) {
       for (const cp of settings.checkpoints) checkpoints[cp.key] = null;

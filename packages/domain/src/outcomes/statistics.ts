@@ -63,25 +63,27 @@ export function kaplanMeier(observations: readonly TimeToEvent[]): KaplanMeierSt
   for (const o of observations) {
     if (!Number.isFinite(o.time) || o.time < 0) throw new RangeError(`kaplanMeier: time ${o.time} is not a duration`);
   }
-  // One pass over the observations in time order (n log n: a program's cohort can be tens of thousands).
-  const sorted = [...observations].sort((a, b) => a.time - b.time);
+  // One pass over the observations in time order (n log n: a program's cohort can be a hundred thousand). Event
+  // and censoring times are sorted apart as numbers (a typed array sorts without a comparator) and walked together.
+  const eventTimes = Float64Array.from(observations.filter((o) => o.event).map((o) => o.time)).sort();
+  const censorTimes = Float64Array.from(observations.filter((o) => !o.event).map((o) => o.time)).sort();
   const steps: KaplanMeierStep[] = [];
   let atRisk = observations.length;
   let survival = 1;
   let greenwoodSum = 0;
-  for (let i = 0; i < sorted.length; ) {
-    const time = (sorted[i] as TimeToEvent).time;
+  for (let i = 0, j = 0; i < eventTimes.length || j < censorTimes.length; ) {
+    const time = Math.min(eventTimes[i] ?? Number.POSITIVE_INFINITY, censorTimes[j] ?? Number.POSITIVE_INFINITY);
     let events = 0;
-    let here = 0;
-    for (; i < sorted.length && (sorted[i] as TimeToEvent).time === time; i++, here++) if ((sorted[i] as TimeToEvent).event) events += 1;
-    const censored = here - events;
+    let censored = 0;
+    for (; i < eventTimes.length && eventTimes[i] === time; i++) events += 1;
+    for (; j < censorTimes.length && censorTimes[j] === time; j++) censored += 1;
     if (events > 0) {
       survival *= 1 - events / atRisk;
       greenwoodSum += atRisk > events ? events / (atRisk * (atRisk - events)) : Number.POSITIVE_INFINITY;
     }
     const standardError = survival > 0 && Number.isFinite(greenwoodSum) ? survival * Math.sqrt(greenwoodSum) : null;
     steps.push({ time, atRisk, events, censored, survival, standardError });
-    atRisk -= here;
+    atRisk -= events + censored;
   }
   return steps;
 }
@@ -109,22 +111,31 @@ export function kaplanMeierMedian(steps: readonly KaplanMeierStep[]): number | n
  * NumPy's default): position (n − 1)·q. null for no values.
  */
 export function quantile(values: readonly number[], q: number): number | null {
-  if (q < 0 || q > 1 || Number.isNaN(q)) throw new RangeError(`quantile: ${q} is not in [0, 1]`);
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.ceil(position);
-  const low = sorted[below] as number;
-  const high = sorted[above] as number;
-  return low + (high - low) * (position - below);
+  return quantiles(values, [q])[0] ?? null;
+}
+
+/** Several quantiles of one set of values (definition 7, as `quantile`), sorting it once. */
+export function quantiles(values: ArrayLike<number>, qs: readonly number[]): (number | null)[] {
+  for (const q of qs) if (q < 0 || q > 1 || Number.isNaN(q)) throw new RangeError(`quantile: ${q} is not in [0, 1]`);
+  if (values.length === 0) return qs.map(() => null);
+  // A typed array sorts numerically without a comparator (a program's cohort is tens of thousands of values).
+  const sorted = Float64Array.from(values).sort();
+  return qs.map((q) => {
+    const position = (sorted.length - 1) * q;
+    const below = Math.floor(position);
+    const low = sorted[below] as number;
+    const high = sorted[Math.ceil(position)] as number;
+    return low + (high - low) * (position - below);
+  });
 }
 
 export const median = (values: readonly number[]): number | null => quantile(values, 0.5);
 
-export function mean(values: readonly number[]): number | null {
+export function mean(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
 }
 
 /** Events per `per` units of exposure (per 100 sessions, per 100 patient-months); null without exposure. */

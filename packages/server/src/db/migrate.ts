@@ -25,6 +25,7 @@ import * as m0020 from './migrations/0020-session-notices.ts';
 import * as m0021 from './migrations/0021-signal-input-epoch-ms.ts';
 import * as m0022 from './migrations/0022-craving-series.ts';
 import * as m0023 from './migrations/0023-time-partitions.ts';
+import * as m0024 from './migrations/0024-outcome-facts.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0021-signal-input-epoch-ms': m0021,
   '0022-craving-series': m0022,
   '0023-time-partitions': m0023,
+  '0024-outcome-facts': m0024,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

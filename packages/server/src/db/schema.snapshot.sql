@@ -507,6 +507,16 @@ TABLE on_call_shifts
   starts_at timestamp with time zone NOT NULL
   time_zone text NOT NULL
 
+TABLE outcome_facts
+  facts json NOT NULL
+  patient_id uuid NOT NULL
+  settings_key text NOT NULL
+  taken_at timestamp with time zone NOT NULL
+
+TABLE outcome_facts_stale
+  marked_at timestamp with time zone NOT NULL
+  patient_id uuid NOT NULL
+
 TABLE outside_clinicians
   address text
   created_at timestamp with time zone NOT NULL
@@ -1109,6 +1119,9 @@ on_call_shifts.on_call_shifts_check1: CHECK (((backup_clinician_id IS NULL) OR (
 on_call_shifts.on_call_shifts_clinician_id_fkey: FOREIGN KEY (clinician_id) REFERENCES users(id)
 on_call_shifts.on_call_shifts_created_by_fkey: FOREIGN KEY (created_by) REFERENCES users(id)
 on_call_shifts.on_call_shifts_pkey: PRIMARY KEY (id)
+outcome_facts.outcome_facts_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id) ON DELETE CASCADE
+outcome_facts.outcome_facts_pkey: PRIMARY KEY (patient_id)
+outcome_facts_stale.outcome_facts_stale_pkey: PRIMARY KEY (patient_id)
 outside_clinicians.outside_clinicians_kind_check: CHECK ((kind = ANY (ARRAY['psychiatrist'::text, 'therapist'::text, 'primary_care'::text, 'other'::text])))
 outside_clinicians.outside_clinicians_patient_id_fkey: FOREIGN KEY (patient_id) REFERENCES patients(id)
 outside_clinicians.outside_clinicians_pkey: PRIMARY KEY (id)
@@ -1270,6 +1283,7 @@ CREATE UNIQUE INDEX appointment_reminders_pkey ON public.appointment_reminders U
 CREATE INDEX appointment_slots_appointment_idx ON public.appointment_slots USING btree (appointment_id)
 CREATE UNIQUE INDEX appointment_slots_pkey ON public.appointment_slots USING btree (staff_id, slot_start)
 CREATE INDEX appointments_follow_up_idx ON public.appointments USING btree (follow_up_id) WHERE (follow_up_id IS NOT NULL)
+CREATE INDEX appointments_integration_held_idx ON public.appointments USING btree (starts_at) INCLUDE (patient_id, status) WHERE ((kind = 'integration'::text) AND (status = ANY (ARRAY['completed'::text, 'missed'::text])))
 CREATE INDEX appointments_patient_idx ON public.appointments USING btree (patient_id, starts_at)
 CREATE UNIQUE INDEX appointments_pkey ON public.appointments USING btree (id)
 CREATE INDEX appointments_sitter_idx ON public.appointments USING btree (sitter_user_id, starts_at) WHERE (sitter_user_id IS NOT NULL)
@@ -1323,6 +1337,7 @@ CREATE INDEX dosing_sessions_authorized_idx ON public.dosing_sessions USING btre
 CREATE INDEX dosing_sessions_open_authorizations_idx ON public.dosing_sessions USING btree (authorization_expires_at) WHERE (status = 'authorized'::text)
 CREATE INDEX dosing_sessions_patient_idx ON public.dosing_sessions USING btree (patient_id, scheduled_for)
 CREATE UNIQUE INDEX dosing_sessions_pkey ON public.dosing_sessions USING btree (id)
+CREATE INDEX dosing_sessions_started_at_idx ON public.dosing_sessions USING btree (started_at) INCLUDE (patient_id) WHERE (started_at IS NOT NULL)
 CREATE INDEX dosing_sessions_started_idx ON public.dosing_sessions USING btree (patient_id, started_at) WHERE (started_at IS NOT NULL)
 CREATE INDEX monitoring_dosing_sessions_open_idx ON public.dosing_sessions USING btree (scheduled_for) WHERE (status = ANY (ARRAY['scheduled'::text, 'in_progress'::text]))
 CREATE UNIQUE INDEX education_completions_pkey ON public.education_completions USING btree (patient_id, slug)
@@ -1331,6 +1346,7 @@ CREATE UNIQUE INDEX fhir_bulk_exports_pkey ON public.fhir_bulk_exports USING btr
 CREATE INDEX follow_ups_patient_due_idx ON public.follow_ups USING btree (patient_id, due_at) WHERE (status = 'due'::text)
 CREATE UNIQUE INDEX follow_ups_patient_id_cause_key ON public.follow_ups USING btree (patient_id, cause)
 CREATE UNIQUE INDEX follow_ups_pkey ON public.follow_ups USING btree (id)
+CREATE INDEX gate_evaluations_blocked_at_idx ON public.gate_evaluations USING btree (evaluated_at) INCLUDE (patient_id, session_id, reason_codes) WHERE (outcome = 'blocked'::text)
 CREATE UNIQUE INDEX gate_evaluations_one_authorization ON public.gate_evaluations USING btree (session_id) WHERE ((outcome = 'authorized'::text) AND (stage = 'authorize'::text))
 CREATE UNIQUE INDEX gate_evaluations_one_start ON public.gate_evaluations USING btree (session_id) WHERE ((outcome = 'authorized'::text) AND (stage = 'start'::text))
 CREATE INDEX gate_evaluations_patient_idx ON public.gate_evaluations USING btree (patient_id, evaluated_at)
@@ -1369,6 +1385,9 @@ CREATE INDEX notification_outbox_pending_idx ON public.notification_outbox USING
 CREATE UNIQUE INDEX notification_outbox_pkey ON public.notification_outbox USING btree (id)
 CREATE INDEX on_call_shifts_live_idx ON public.on_call_shifts USING btree (starts_at, ends_at) WHERE (cancelled_at IS NULL)
 CREATE UNIQUE INDEX on_call_shifts_pkey ON public.on_call_shifts USING btree (id)
+CREATE UNIQUE INDEX outcome_facts_pkey ON public.outcome_facts USING btree (patient_id)
+CREATE INDEX outcome_facts_stale_marked_idx ON public.outcome_facts_stale USING btree (marked_at, patient_id)
+CREATE UNIQUE INDEX outcome_facts_stale_pkey ON public.outcome_facts_stale USING btree (patient_id)
 CREATE INDEX outside_clinicians_patient_idx ON public.outside_clinicians USING btree (patient_id)
 CREATE UNIQUE INDEX outside_clinicians_pkey ON public.outside_clinicians USING btree (id)
 CREATE UNIQUE INDEX patient_panel_summary_pkey ON public.patient_panel_summary USING btree (patient_id)
@@ -1439,10 +1458,16 @@ CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)
 
 -- triggers
 CREATE CONSTRAINT TRIGGER alerts_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, severity ON public.alerts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
+CREATE TRIGGER appointments_outcome_facts_delete AFTER DELETE ON public.appointments REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER appointments_outcome_facts_insert AFTER INSERT ON public.appointments REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER appointments_outcome_facts_truncate AFTER TRUNCATE ON public.appointments FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER appointments_outcome_facts_update AFTER UPDATE ON public.appointments REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE CONSTRAINT TRIGGER appointments_slots_check AFTER INSERT OR UPDATE ON public.appointments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION appointment_slots_consistent()
 CREATE TRIGGER assessments_append_only BEFORE DELETE OR UPDATE ON public.assessments FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER assessments_craving_series_insert AFTER INSERT ON public.assessments REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_assessments_changed()
 CREATE TRIGGER assessments_craving_series_truncate AFTER TRUNCATE ON public.assessments FOR EACH STATEMENT EXECUTE FUNCTION craving_series_assessments_changed()
+CREATE TRIGGER assessments_outcome_facts_insert AFTER INSERT ON public.assessments REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER assessments_outcome_facts_truncate AFTER TRUNCATE ON public.assessments FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE CONSTRAINT TRIGGER assessments_panel_summary AFTER INSERT ON public.assessments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()
@@ -1452,9 +1477,21 @@ CREATE TRIGGER check_ins_craving_series_delete AFTER DELETE ON public.check_ins 
 CREATE TRIGGER check_ins_craving_series_insert AFTER INSERT ON public.check_ins REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
 CREATE TRIGGER check_ins_craving_series_truncate AFTER TRUNCATE ON public.check_ins FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
 CREATE TRIGGER check_ins_craving_series_update AFTER UPDATE ON public.check_ins REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craving_series_check_ins_changed()
+CREATE TRIGGER check_ins_outcome_facts_delete AFTER DELETE ON public.check_ins REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER check_ins_outcome_facts_insert AFTER INSERT ON public.check_ins REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER check_ins_outcome_facts_truncate AFTER TRUNCATE ON public.check_ins FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER check_ins_outcome_facts_update AFTER UPDATE ON public.check_ins REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER consent_signatures_append_only BEFORE DELETE OR UPDATE ON public.consent_signatures FOR EACH ROW EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER discharges_outcome_facts_delete AFTER DELETE ON public.discharges REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER discharges_outcome_facts_insert AFTER INSERT ON public.discharges REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER discharges_outcome_facts_truncate AFTER TRUNCATE ON public.discharges FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER discharges_outcome_facts_update AFTER UPDATE ON public.discharges REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER dispenses_append_only BEFORE DELETE OR UPDATE ON public.dispenses FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER dispenses_no_truncate BEFORE TRUNCATE ON public.dispenses FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
+CREATE TRIGGER dosing_sessions_outcome_facts_delete AFTER DELETE ON public.dosing_sessions REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER dosing_sessions_outcome_facts_insert AFTER INSERT ON public.dosing_sessions REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER dosing_sessions_outcome_facts_truncate AFTER TRUNCATE ON public.dosing_sessions FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER dosing_sessions_outcome_facts_update AFTER UPDATE ON public.dosing_sessions REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE CONSTRAINT TRIGGER dosing_sessions_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, scheduled_for, authorized_at ON public.dosing_sessions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER intake_decisions_append_only BEFORE DELETE OR UPDATE ON public.intake_decisions FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE CONSTRAINT TRIGGER intakes_panel_summary AFTER INSERT OR DELETE OR UPDATE OF risk_tier ON public.intakes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
@@ -1465,6 +1502,10 @@ CREATE TRIGGER live_events_notify AFTER INSERT ON public.live_events FOR EACH RO
 CREATE TRIGGER on_call_shifts_no_overlap BEFORE INSERT OR UPDATE ON public.on_call_shifts FOR EACH ROW EXECUTE FUNCTION on_call_shifts_no_overlap()
 CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()
+CREATE TRIGGER risk_evaluations_outcome_facts_delete AFTER DELETE ON public.risk_evaluations REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER risk_evaluations_outcome_facts_insert AFTER INSERT ON public.risk_evaluations REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER risk_evaluations_outcome_facts_truncate AFTER TRUNCATE ON public.risk_evaluations FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER risk_evaluations_outcome_facts_update AFTER UPDATE ON public.risk_evaluations REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER treatment_plans_guard BEFORE DELETE OR UPDATE ON public.treatment_plans FOR EACH ROW EXECUTE FUNCTION treatment_plan_guard()
 CREATE CONSTRAINT TRIGGER treatment_plans_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, terms ON public.treatment_plans DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER users_auth_notice AFTER DELETE OR UPDATE OF status, role, name, email, mfa_enabled, password_hash ON public.users FOR EACH ROW EXECUTE FUNCTION auth_user_notice()
@@ -1570,6 +1611,8 @@ FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone
 FUNCTION monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) TO keel_app: EXECUTE
 FUNCTION on_call_shifts_no_overlap() TO PUBLIC: EXECUTE
 FUNCTION on_call_shifts_no_overlap() TO keel_app: EXECUTE
+FUNCTION outcome_facts_mark() TO PUBLIC: EXECUTE
+FUNCTION outcome_facts_mark() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_create() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_create() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_refresh(p_patient uuid) TO PUBLIC: EXECUTE
@@ -1629,6 +1672,8 @@ TABLE messages TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE mfa_recovery_codes TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE notification_outbox TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE on_call_shifts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE outcome_facts TO keel_app: DELETE, INSERT, SELECT, UPDATE
+TABLE outcome_facts_stale TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE outside_clinicians TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE patient_panel_facts TO keel_app: DELETE, INSERT, SELECT, UPDATE
 TABLE patient_panel_summary TO keel_app: DELETE, INSERT, SELECT, UPDATE
@@ -1683,6 +1728,7 @@ live_events_notify() -> trigger
 monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_craving_high integer, p_rising integer, p_seal boolean) -> json
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) -> json
 on_call_shifts_no_overlap() -> trigger
+outcome_facts_mark() -> trigger
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
@@ -2164,6 +2210,31 @@ AS $function$
           USING ERRCODE = '23P01', CONSTRAINT = 'on_call_shifts_no_overlap', DETAIL = clash::text;
       END IF;
       RETURN NEW;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.outcome_facts_mark()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+    BEGIN
+      IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM outcome_facts;
+        RETURN NULL;
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO outcome_facts_stale (patient_id, marked_at)
+        SELECT DISTINCT n.patient_id, now() FROM added n ORDER BY 1
+        ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at;
+      END IF;
+      IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO outcome_facts_stale (patient_id, marked_at)
+        SELECT DISTINCT o.patient_id, now() FROM removed o ORDER BY 1
+        ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at;
+      END IF;
+      RETURN NULL;
     END
     $function$
 

@@ -244,6 +244,20 @@ export interface AuditArchivedHeadsTable {
   archive: string;
 }
 
+/** Each patient's outcomes-report facts, taken by the server over the whole record (migration 0024). */
+export interface OutcomeFactsTable {
+  patient_id: string;
+  settings_key: string;
+  facts: Json<object>;
+  taken_at: Date;
+}
+
+/** Patients whose outcome facts a write has made stale (marked by triggers, migration 0024). */
+export interface OutcomeFactsStaleTable {
+  patient_id: string;
+  marked_at: Date;
+}
+
 /** The monthly-partitioned tables and their retention (migration 0023, db/time-partitions.ts). */
 export interface TimePartitionedTablesTable {
   table_name: string;
@@ -383,6 +397,8 @@ export interface Database extends IntakeTables, TreatmentTables, MonitoringTable
   audit_chain_heads: AuditChainHeadsTable;
   audit_archived_heads: AuditArchivedHeadsTable;
   time_partitioned_tables: TimePartitionedTablesTable;
+  outcome_facts: OutcomeFactsTable;
+  outcome_facts_stale: OutcomeFactsStaleTable;
   on_call_shifts: OnCallShiftsTable;
   live_events: LiveEventsTable;
   session_channel_messages: SessionChannelMessagesTable;

@@ -20,6 +20,7 @@ export const queueNames = [
   'on-call.gap-notices',
   'live-events.prune',
   'partitions.maintain',
+  'outcomes.refresh-facts',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 

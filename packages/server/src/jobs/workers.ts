@@ -11,6 +11,9 @@ import type { PgBossJobQueue, QueueName } from './job-queue.ts';
 import { activeAuditKeys } from '../audit/audit-keys.ts';
 import { checkpointSinkFromConfig, exportAuditCheckpoint } from '../audit/audit-checkpoint.ts';
 import { maintainTimePartitions } from '../db/time-partitions.ts';
+import { refreshStaleOutcomeFacts } from '../use-cases/outcomes/outcome-facts.ts';
+import { reportSettings } from '../use-cases/outcomes/outcomes-report.ts';
+import { loadProgramSettings } from '../use-cases/settings/program-settings.service.ts';
 
 const sendAppointmentReminders: MonitoringJob = async (deps, _data, now) => {
   await sendDueAppointmentReminders(deps, now);
@@ -39,10 +42,19 @@ export const maintainPartitionsJob: MonitoringJob = async (deps) => {
 };
 
 /**
+ * The outcomes report's facts of the patients a write marked stale since the last run (docs/outcomes-report.md,
+ * "Performance"), so a report rarely has any to take from the rows itself.
+ */
+export const refreshOutcomeFactsJob: MonitoringJob = async (deps, _data, now) => {
+  const settings = await loadProgramSettings(deps.database.db);
+  return refreshStaleOutcomeFacts(deps.database.db, reportSettings(settings), now);
+};
+
+/**
  * Every scheduled job of the program: the monitoring sweeps, the appointment reminders (24 h and 1 h before),
  * the staff inbox's overdue-reply sweep, the daily compliance notices (13:00 UTC, morning in the US), the daily
- * on-call gap notices (14:00 UTC), the hourly pruning of the live board's events and the daily partition
- * maintenance (03:41 UTC).
+ * on-call gap notices (14:00 UTC), the hourly pruning of the live board's events, the daily partition
+ * maintenance (03:41 UTC) and the outcomes report's facts refreshed every minute.
  */
 export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; cron: string }[] = [
   ...monitoringJobs,
@@ -52,6 +64,7 @@ export const programJobs: readonly { queue: QueueName; handler: MonitoringJob; c
   { queue: 'on-call.gap-notices', handler: onCallGapNoticesJob, cron: '0 14 * * *' },
   { queue: 'live-events.prune', handler: pruneLiveEventsJob, cron: '17 * * * *' },
   { queue: 'partitions.maintain', handler: maintainPartitionsJob, cron: '41 3 * * *' },
+  { queue: 'outcomes.refresh-facts', handler: refreshOutcomeFactsJob, cron: '* * * * *' },
 ];
 
 /**

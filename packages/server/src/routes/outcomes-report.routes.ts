@@ -3,6 +3,7 @@ import type { KeelApp } from '../app.ts';
 import { writeAudit } from '../audit/audit-log.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { actorOf, useCaseOf } from '../http/route-helpers.ts';
+import { loadCohortRecords } from '../use-cases/outcomes/cohort-records.ts';
 import { outcomesCsv, outcomesPdf } from '../use-cases/outcomes/outcomes-export.ts';
 import { loadOutcomesReport, outcomesDrillDown, outcomesReport, toResponse } from '../use-cases/outcomes/outcomes-report.ts';
 import { recordDigest, signRecord } from '../use-cases/identity/signatures.ts';
@@ -61,16 +62,18 @@ export function outcomesReportRoutes(app: KeelApp): void {
       const uc = useCaseOf(request);
       const db = uc.deps.database.db;
       const [loaded, settings] = await Promise.all([loadOutcomesReport(uc, request.query), loadProgramSettings(db)]);
+      // One row per patient needs each patient's whole record (the research rows are not the report's figures).
+      const records = await loadCohortRecords(uc.deps.database.reads.db, loaded.members.map((m) => m.id));
       await writeAudit(db, uc.ctx, {
         action: 'outcomes_report.export_csv',
         resourceType: 'program_outcomes',
         outcome: 'success',
-        detail: { query: request.query, rows: loaded.patients.length },
+        detail: { query: request.query, rows: records.length },
       });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="keel-outcomes-deidentified-${day(uc.ctx.now)}.csv"`)
-        .send(outcomesCsv(loaded, settings));
+        .send(outcomesCsv(loaded, records, settings));
     },
   );
 

@@ -2,7 +2,11 @@
 // clinician sees their own patients only, drill-downs are audited, the CSV is de-identified and the PDF signed.
 import { describe, expect, it } from 'vitest';
 import type { OutcomesReportResponse } from '@keel/contract';
+import { programReport } from '@keel/domain';
+import { loadCohortRecords } from '../../src/use-cases/outcomes/cohort-records.ts';
 import { OUTCOMES_CSV_COLUMNS } from '../../src/use-cases/outcomes/outcomes-export.ts';
+import { loadOutcomesReport, reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
+import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
 import { bearer } from '../support/factories.ts';
 import { demoTestPassword, useDemoApp } from '../support/demo-app.ts';
 import { pdfText } from '../continuity/continuity-helpers.ts';
@@ -84,6 +88,35 @@ describe('the outcomes report on the demo program', () => {
       expect((await get(await app.login(email), '/api/v1/reports/outcomes')).statusCode).toBe(404);
       expect((await get(await app.login(email), '/api/v1/reports/outcomes.csv')).statusCode).toBe(404);
     }
+  });
+});
+
+describe('the report as of now, read from the kept facts', () => {
+  it('is the report computed from every row of the cohort, figure for figure, for every filter', async () => {
+    const { deps, clock } = app.t;
+    const admin = await deps.database.db.selectFrom('users').select('id').where('email', '=', 'admin@keel.demo').executeTakeFirstOrThrow();
+    const uc = { deps, ctx: { actorId: admin.id, actorRole: 'admin', requestId: null, clientAddress: null, now: clock.now() } };
+    const settings = reportSettings(await loadProgramSettings(deps.database.db));
+    const queries = [{}, { state: 'CA' }, { startMonth: '2026-04' }, { from: '2026-03-15' }, { clinicianId: await alumniClinicianId() }];
+    for (const query of queries) {
+      const loaded = await loadOutcomesReport(uc, query);
+      const ids = loaded.members.map((m) => m.id);
+      const fromRows = programReport(
+        await loadCohortRecords(deps.database.db, ids),
+        { from: loaded.report.period.from, to: loaded.report.period.to },
+        clock.now(),
+        settings,
+      );
+      // Behind each figure: the same patients (their order follows each path's own walk).
+      const sorted = (r: typeof fromRows) => Object.fromEntries(Object.entries(r.patientsBehind).map(([k, v]) => [k, [...v].sort()]));
+      expect(sorted(loaded.report), JSON.stringify(query)).toEqual(sorted(fromRows));
+      expect({ ...loaded.report, patientsBehind: {} }, JSON.stringify(query)).toEqual({ ...fromRows, patientsBehind: {} });
+    }
+    // By the end every cohort patient's facts are kept and current; only patients in no cohort (not enrolled) are left.
+    const cohort = new Set((await loadOutcomesReport(uc, {})).members.map((m) => m.id));
+    const stale = (await deps.database.db.selectFrom('outcome_facts_stale').select('patient_id').execute()).map((r) => r.patient_id);
+    expect(stale.filter((id) => cohort.has(id))).toEqual([]);
+    expect(await deps.database.db.selectFrom('outcome_facts').select('patient_id').where('patient_id', 'in', [...cohort]).execute()).toHaveLength(cohort.size);
   });
 });
 

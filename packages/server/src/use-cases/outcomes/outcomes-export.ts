@@ -1,7 +1,7 @@
 // The outcomes report's exports (docs/outcomes-report.md, "Exports"): a de-identified CSV, one row per patient, for
 // research; and a PDF with the charts, signed by the person who issues it, with the definitions on its last page.
 import { randomInt, randomUUID } from 'node:crypto';
-import { ageBand, patientOutcomeRow, type PatientOutcomeRow, type Proportion } from '@keel/domain';
+import { ageBand, patientOutcomeRow, type PatientOutcomeRow, type Proportion, type ReportPatient } from '@keel/domain';
 import type { OutcomesReportResponse } from '@keel/contract';
 import { csvField } from '../compliance/compliance-report.ts';
 import { renderPdf, type PdfBlock } from '../continuity/pdf.ts';
@@ -49,9 +49,9 @@ const shifted = (at: string | null, shiftDays: number): string => (at === null ?
  * (intervals within a patient are kept, calendar dates are not); scores and counts as they are. Rows are shuffled so
  * their order says nothing about the cohort order.
  */
-export function outcomesCsv(loaded: LoadedReport, settings: Awaited<ReturnType<typeof loadProgramSettings>>): string {
+export function outcomesCsv(loaded: LoadedReport, records: readonly ReportPatient[], settings: Awaited<ReturnType<typeof loadProgramSettings>>): string {
   const asOf = new Date(loaded.report.asOf);
-  const rows = loaded.patients.map((patient, index) => {
+  const rows = records.map((patient, index) => {
     const member = loaded.members[index];
     const row: PatientOutcomeRow = patientOutcomeRow(patient, asOf, reportSettings(settings));
     const shiftDays = randomInt(-DATE_SHIFT_DAYS, DATE_SHIFT_DAYS + 1);
@@ -172,8 +172,8 @@ export const REPORT_DEFINITIONS: readonly [term: string, definition: string][] =
   ['Warning-sign incidence', 'New appearances of a dependence warning sign in the risk evaluations (present now, absent in the previous evaluation) per 100 patient-months of dosed time in the period.'],
   ['Dosing holds', 'Alerts that held dosing, raised in the period, by how they were resolved (still held if open).'],
   ['Retention', 'Among patients whose milestone (8 weeks, 6 months after the first dose) has passed, those with any contact (score, check-in, dose, attended integration session) from 14 days before the milestone on.'],
-  ['Check-in adherence', 'Weeks (7-day slots from the first dose or the period start) with at least one check-in, over the weeks observed in the period.'],
-  ['Integration sessions', 'Integration-coaching appointments in the period that were attended, over those attended or missed.'],
+  ['Check-in adherence', 'Weeks of treatment (7-day slots counted from the first dose) with at least one check-in, over the weeks that lie wholly in the period before discharge.'],
+  ['Integration sessions', 'Integration-coaching appointments of the cohort in the period that were attended, over those attended or missed.'],
 ];
 
 export async function outcomesPdf(report: OutcomesReportResponse, generatedAt: Date, signature: SignatureRecord | null): Promise<Buffer> {

@@ -8,13 +8,15 @@ import {
   addDays,
   endOfLocalDate,
   programReport,
+  reportFromFacts,
+  reportTimes,
+  trajectoryPatients,
   wallClock,
   zonedTimeToUtc,
+  type OutcomeInstrument,
   type ProgramReport,
   type ProgramReportSettings,
-  type ReportPatient,
-  type ReportScore,
-  type RiskTier,
+  type TrajectoryScores,
 } from '@keel/domain';
 import type { OutcomesReportQuery, OutcomesReportResponse } from '@keel/contract';
 import { sql } from 'kysely';
@@ -23,9 +25,10 @@ import { validationFailed } from '../../http/problem.ts';
 import type { Db } from '../../db/transaction.ts';
 import type { UseCase } from '../deps.ts';
 import { loadProgramSettings } from '../settings/program-settings.service.ts';
+import { dosedStatuses, loadCohortRecords, loadCohortScores } from './cohort-records.ts';
+import { currentOutcomeFacts } from './outcome-facts.ts';
+import { loadPeriodEvents } from './period-events.ts';
 
-/** A session counts as the first dose once authorized, as the per-patient outcomes count it (docs/monitoring.md). */
-const dosedStatuses = ['authorized', 'in_progress', 'completed'] as const;
 const enrolledStatuses = ['approved', 'active', 'discharged'] as const;
 
 /** Weekly engagement: at least one check-in in each 7-day slot (docs/outcomes-report.md, "Check-in adherence"). */
@@ -39,13 +42,11 @@ export interface CohortMember {
   name: string;
   state: string;
   dateOfBirth: string;
-  firstDoseAt: Date | null;
 }
 
 export interface LoadedReport {
   report: ProgramReport;
   members: CohortMember[];
-  patients: ReportPatient[];
   scope: 'program' | 'my_patients';
   timeZone: string;
   period: { from: string; to: string };
@@ -62,16 +63,10 @@ function periodOf(query: OutcomesReportQuery, now: Date, timeZone: string): { fr
 }
 
 async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['ctx'], start: Date, end: Date): Promise<CohortMember[]> {
-  const firstDose = db
-    .selectFrom('dosing_sessions')
-    .select((eb) => ['patient_id', eb.fn.min('authorized_at').as('first_dose')])
-    .where('status', 'in', [...dosedStatuses])
-    .groupBy('patient_id');
   let q = db
     .selectFrom('patients as p')
-    .leftJoin(firstDose.as('fd'), 'fd.patient_id', 'p.id')
     .leftJoin('discharges as d', 'd.patient_id', 'p.id')
-    .select(['p.id', 'p.name', 'p.state', 'p.date_of_birth', 'fd.first_dose'])
+    .select(['p.id', 'p.name', 'p.state', 'p.date_of_birth'])
     .where('p.status', 'in', [...enrolledStatuses])
     .where('p.created_at', '<=', end)
     .where((eb) => eb.or([eb('d.discharged_at', 'is', null), eb('d.discharged_at', '>=', start)]));
@@ -89,7 +84,11 @@ async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['
     );
   }
   if (query.state) q = q.where('p.state', '=', query.state);
-  if (query.startMonth) q = q.where(sql<string>`to_char(fd.first_dose at time zone 'UTC', 'YYYY-MM')`, '=', query.startMonth);
+  if (query.startMonth) {
+    // The month (UTC) of the first dose: each patient's earliest authorization, read from their sessions' index.
+    const firstDose = sql<Date | null>`(SELECT min(s.authorized_at) FROM dosing_sessions s WHERE s.patient_id = p.id AND s.status IN (${sql.join([...dosedStatuses])}))`;
+    q = q.where(sql<string>`to_char(${firstDose} at time zone 'UTC', 'YYYY-MM')`, '=', query.startMonth);
+  }
   if (query.clinicianId) {
     const clinicianId = query.clinicianId;
     q = q.where((eb) =>
@@ -127,132 +126,7 @@ async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['
     name: r.name,
     state: r.state,
     dateOfBirth: typeof r.date_of_birth === 'string' ? r.date_of_birth : new Date(r.date_of_birth).toISOString().slice(0, 10),
-    firstDoseAt: r.first_dose ? new Date(r.first_dose) : null,
   }));
-}
-
-/** Groups rows by patient id. */
-function byPatient<T extends { patient_id: string }>(rows: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = map.get(row.patient_id);
-    if (list) list.push(row);
-    else map.set(row.patient_id, [row]);
-  }
-  return map;
-}
-
-// Each patient's rows of a table arrive as one JSON array (`json_agg`, one row per patient), instants as epoch
-// milliseconds (`epoch_ms`): a program's million check-ins and scores become ten thousand rows, parsed natively,
-// with no date text to parse. Exact below 2^53 ms.
-const ms = (column: string) => sql<number>`epoch_ms(${sql.ref(column)})::float8`;
-const msOrNull = (column: string) => sql<number | null>`epoch_ms(${sql.ref(column)})::float8`;
-const agg = <T>(expression: ReturnType<typeof sql>) => sql<T[]>`json_agg(${expression})`.as('rows');
-
-async function loadPatients(db: Db, members: readonly CohortMember[]): Promise<ReportPatient[]> {
-  const ids = members.map((m) => m.id);
-  if (ids.length === 0) return [];
-  const inCohort = sql<boolean>`patient_id = any(${ids}::uuid[])`;
-  const [scores, sessions, blocks, adverse, alerts, risk, checkIns, integration, discharges] = await Promise.all([
-    db
-      .selectFrom('assessments')
-      .select(['patient_id', 'instrument', agg<[string, number, number]>(sql`json_build_array(id, total, epoch_ms(submitted_at))`)])
-      .where(inCohort)
-      .where('instrument', 'in', ['phq9', 'gad7'])
-      .where('total', 'is not', null)
-      .groupBy(['patient_id', 'instrument'])
-      .execute(),
-    db
-      .selectFrom('dosing_sessions')
-      .select(['patient_id', agg<[string, number]>(sql`json_build_array(id, epoch_ms(started_at))`)])
-      .where(inCohort)
-      .where('started_at', 'is not', null)
-      .groupBy('patient_id')
-      .execute(),
-    db
-      .selectFrom('gate_evaluations')
-      .select(['patient_id', agg<[string, number, string[]]>(sql`json_build_array(session_id, epoch_ms(evaluated_at), reason_codes)`)])
-      .where(inCohort)
-      .where('outcome', '=', 'blocked')
-      .groupBy('patient_id')
-      .execute(),
-    db.selectFrom('adverse_events').select(['id', 'patient_id', ms('reported_at').as('at'), 'severity', 'serious', 'kind', 'description']).where(inCohort).execute(),
-    db
-      .selectFrom('alerts')
-      .select([
-        'id',
-        'patient_id',
-        'code',
-        ms('raised_at').as('raised'),
-        msOrNull('acknowledged_at').as('acknowledged'),
-        msOrNull('escalated_at').as('escalated'),
-        'holds_dosing',
-        msOrNull('resolved_at').as('resolved'),
-        'resolution_action',
-      ])
-      .where(inCohort)
-      .execute(),
-    db
-      .selectFrom('risk_evaluations')
-      .select(['patient_id', agg<[number, RiskTier, string[]]>(sql`json_build_array(epoch_ms(evaluated_at), tier, signal_codes)`)])
-      .where(inCohort)
-      .groupBy('patient_id')
-      .execute(),
-    db.selectFrom('check_ins').select(['patient_id', agg<number>(sql`epoch_ms(submitted_at)`)]).where(inCohort).groupBy('patient_id').execute(),
-    db
-      .selectFrom('appointments')
-      .select(['patient_id', agg<[number, boolean]>(sql`json_build_array(epoch_ms(starts_at), status = 'completed')`)])
-      .where(inCohort)
-      .where('kind', '=', 'integration')
-      .where('status', 'in', ['completed', 'missed'])
-      .groupBy('patient_id')
-      .execute(),
-    db.selectFrom('discharges').select(['patient_id', ms('discharged_at').as('at')]).where(inCohort).execute(),
-  ]);
-  const phq9By = new Map(scores.filter((r) => r.instrument === 'phq9').map((r) => [r.patient_id, r.rows]));
-  const gad7By = new Map(scores.filter((r) => r.instrument === 'gad7').map((r) => [r.patient_id, r.rows]));
-  const rowsOf = <T>(grouped: readonly { patient_id: string; rows: T[] }[]) => new Map(grouped.map((r) => [r.patient_id, r.rows]));
-  const sessionsBy = rowsOf(sessions);
-  const blocksBy = rowsOf(blocks);
-  const riskBy = rowsOf(risk);
-  const checkInsBy = rowsOf(checkIns);
-  const integrationBy = rowsOf(integration);
-  const adverseBy = byPatient(adverse);
-  const alertsBy = byPatient(alerts);
-  const dischargedAt = new Map(discharges.map((d) => [d.patient_id, d.at]));
-  const series = (rows: [string, number, number][] | undefined): ReportScore[] => (rows ?? []).map(([id, total, at]) => ({ id, at, total }));
-
-  return members.map(
-    (m): ReportPatient => ({
-      patientId: m.id,
-      firstDoseAt: m.firstDoseAt?.getTime() ?? null,
-      endedAt: dischargedAt.get(m.id) ?? null,
-      scores: { phq9: series(phq9By.get(m.id)), gad7: series(gad7By.get(m.id)) },
-      sessions: (sessionsBy.get(m.id) ?? []).map(([id, dosedAt]) => ({ id, dosedAt })),
-      gateBlocks: (blocksBy.get(m.id) ?? []).map(([sessionId, at, reasonCodes]) => ({ sessionId, at, reasonCodes })),
-      adverseEvents: (adverseBy.get(m.id) ?? []).map((e) => ({
-        id: e.id,
-        at: e.at,
-        severity: e.severity,
-        serious: e.serious,
-        kind: e.kind,
-        description: e.description,
-      })),
-      alerts: (alertsBy.get(m.id) ?? []).map((a) => ({
-        id: a.id,
-        code: a.code,
-        raisedAt: a.raised,
-        acknowledgedAt: a.acknowledged,
-        escalatedAt: a.escalated,
-        holdsDosing: a.holds_dosing,
-        resolvedAt: a.resolved,
-        resolutionAction: a.resolution_action,
-      })),
-      riskEvaluations: (riskBy.get(m.id) ?? []).map(([at, tier, signalCodes]) => ({ at, tier, signalCodes })),
-      checkIns: checkInsBy.get(m.id) ?? [],
-      integrationSessions: (integrationBy.get(m.id) ?? []).map(([at, attended]) => ({ at, attended })),
-    }),
-  );
 }
 
 export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSettings>>): ProgramReportSettings {
@@ -266,7 +140,18 @@ export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSe
   };
 }
 
-/** Selects and loads the cohort and computes the report (no audit row: the callers write theirs). */
+/** The scores of the patients whose trajectory lines are drawn (a few hundred at most), per instrument. */
+async function loadTrajectoryScores(db: Db, lines: Record<OutcomeInstrument, string[]>): Promise<TrajectoryScores> {
+  const ids = [...new Set([...lines.phq9, ...lines.gad7])];
+  const records = await loadCohortScores(db, ids);
+  return (patientId, instrument) => records.get(patientId)?.[instrument] ?? [];
+}
+
+/**
+ * Selects the cohort and computes the report (no audit row: the callers write theirs). A report as of now (its
+ * period ends today or later) reads each patient's kept facts (outcome-facts.ts) and the period's events; a report
+ * of a past period is computed from every row of the cohort's records, as of its end.
+ */
 export async function loadOutcomesReport({ deps, ctx }: UseCase, query: OutcomesReportQuery): Promise<LoadedReport> {
   // The replica when there is one (DATABASE_READ_URL): a report of the past, decided on by no rule.
   const db = deps.database.reads.db;
@@ -274,9 +159,22 @@ export async function loadOutcomesReport({ deps, ctx }: UseCase, query: Outcomes
   const timeZone = settings.dosing.compliance.timeZone;
   const period = periodOf(query, ctx.now, timeZone);
   const members = await selectCohort(db, query, ctx, period.start, period.end);
-  const patients = await loadPatients(db, members);
-  const report = programReport(patients, { from: period.start.toISOString(), to: period.end.toISOString() }, ctx.now, reportSettings(settings));
-  return { report, members, patients, scope: ctx.actorRole === 'admin' ? 'program' : 'my_patients', timeZone, period: { from: period.from, to: period.to } };
+  const rs = reportSettings(settings);
+  const reportPeriod = { from: period.start.toISOString(), to: period.end.toISOString() };
+  const ids = members.map((m) => m.id);
+  let report: ProgramReport;
+  if (period.end.getTime() >= ctx.now.getTime()) {
+    const { asOfMs, fromMs } = reportTimes(reportPeriod, ctx.now);
+    const [{ facts }, events] = await Promise.all([
+      currentOutcomeFacts(db, deps.database.db, ids, rs, ctx.now),
+      loadPeriodEvents(db, ids, fromMs, asOfMs),
+    ]);
+    const scoresOf = await loadTrajectoryScores(db, trajectoryPatients(facts, asOfMs, rs));
+    report = reportFromFacts(facts, events, scoresOf, reportPeriod, ctx.now, rs);
+  } else {
+    report = programReport(await loadCohortRecords(db, ids), reportPeriod, ctx.now, rs);
+  }
+  return { report, members, scope: ctx.actorRole === 'admin' ? 'program' : 'my_patients', timeZone, period: { from: period.from, to: period.to } };
 }
 
 /** Per-report pseudonyms: P1, P2 … in cohort order (patient ids are random, so the order says nothing). */
@@ -321,7 +219,7 @@ export function toResponse(loaded: LoadedReport, query: OutcomesReportQuery): Ou
     },
     dependence: { ...report.dependence, signals: [...report.dependence.signals], holds: { ...report.dependence.holds, byOutcome: [...report.dependence.holds.byOutcome] } },
     engagement: { ...report.engagement, retention: [...report.engagement.retention] },
-    figures: Object.fromEntries(Object.entries(report.patientsBehind).map(([figure, ids]) => [figure, ids.length])),
+    figures: { ...report.figures },
   };
 }
 

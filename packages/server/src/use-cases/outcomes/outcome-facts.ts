@@ -1,0 +1,150 @@
+// The outcomes report's per-patient facts, kept on write (migration 0024, docs/outcomes-report.md "Performance"):
+// what the figures read of each patient's record, taken by the domain's `patientReportFacts` over the whole record.
+// Triggers mark a patient stale when a row the facts come from changes; `refreshOutcomeFacts` takes them again
+// from the rows. A report as of now reads the facts of the patients not marked, and refreshes the rest first.
+import { patientReportFacts, type InstrumentFacts, type PatientReportFacts, type ProgramReportSettings } from '@keel/domain';
+import { sql } from 'kysely';
+import { inTransaction, type Db } from '../../db/transaction.ts';
+import { loadCohortRecords } from './cohort-records.ts';
+
+/** Changes whenever what `patientReportFacts` computes changes; facts taken under another version are retaken. */
+const FACTS_VERSION = 1;
+/** Patients refreshed per transaction (the embedded database runs one transaction at a time). */
+export const REFRESH_BATCH = 200;
+
+/**
+ * The facts as stored: one JSON array, positions instead of names (a program's report reads a hundred thousand):
+ * [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs], each instrument
+ * [baseline, checkpoints, respondedMs, lastMs] or null for a patient with no dose.
+ */
+type PackedInstrument = [number | null, (number | null)[], number | null, number | null];
+type PackedFacts = [number | null, number | null, number | null, string, PackedInstrument | null, PackedInstrument | null, [number, string][], number[]];
+
+export function packFacts(f: PatientReportFacts): PackedFacts {
+  const instrument = (i: InstrumentFacts): PackedInstrument => [i.baseline, [...i.checkpoints], i.respondedMs, i.lastMs];
+  return [
+    f.firstDoseMs,
+    f.endedMs,
+    f.lastContactMs,
+    f.checkInSlots,
+    f.instruments ? instrument(f.instruments.phq9) : null,
+    f.instruments ? instrument(f.instruments.gad7) : null,
+    f.onsets.map(([ms, code]) => [ms, code]),
+    [...f.highRiskMs],
+  ];
+}
+
+export function unpackFacts(patientId: string, p: PackedFacts): PatientReportFacts {
+  const instrument = ([baseline, checkpoints, respondedMs, lastMs]: PackedInstrument): InstrumentFacts => ({ baseline, checkpoints, respondedMs, lastMs });
+  const [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs] = p;
+  return {
+    patientId,
+    firstDoseMs,
+    endedMs,
+    instruments: phq9 && gad7 ? { phq9: instrument(phq9), gad7: instrument(gad7) } : null,
+    lastContactMs,
+    checkInSlots,
+    onsets,
+    highRiskMs,
+  };
+}
+
+/**
+ * The settings the facts depend on: the response threshold, the checkpoints and the check-in slot. The remission
+ * threshold, the retention milestones and the trajectory sample are read by the report itself.
+ */
+export function factsSettingsKey(settings: ProgramReportSettings): string {
+  return JSON.stringify({
+    v: FACTS_VERSION,
+    response: settings.outcomes.responseMinReductionPct,
+    checkpoints: settings.checkpoints.map((c) => [c.key, c.days, c.windowDays]),
+    slotDays: settings.checkInEveryDays,
+  });
+}
+
+/**
+ * Takes the facts of `patientIds` from their rows and stores them, in one transaction on the primary per batch:
+ * their stale marks are deleted first (waiting for any writer still holding one), so every row written before a
+ * mark was deleted is read, and a later write marks the patient again.
+ */
+export async function refreshOutcomeFacts(db: Db, patientIds: readonly string[], settings: ProgramReportSettings, now: Date): Promise<PatientReportFacts[]> {
+  const key = factsSettingsKey(settings);
+  const taken: PatientReportFacts[] = [];
+  for (let i = 0; i < patientIds.length; i += REFRESH_BATCH) {
+    const batch = patientIds.slice(i, i + REFRESH_BATCH);
+    const facts = await inTransaction(db, async (tx) => {
+      await tx.deleteFrom('outcome_facts_stale').where(sql<boolean>`patient_id = any(${batch}::uuid[])`).execute();
+      // A patient deleted meanwhile has no rows and no facts to keep.
+      const present = await tx.selectFrom('patients').select('id').where(sql<boolean>`id = any(${batch}::uuid[])`).execute();
+      const records = await loadCohortRecords(tx, present.map((p) => p.id));
+      const facts = records.map((r) => patientReportFacts(r, Number.POSITIVE_INFINITY, settings));
+      if (facts.length > 0) {
+        await sql`
+          INSERT INTO outcome_facts (patient_id, settings_key, facts, taken_at)
+          SELECT f.patient_id, ${key}, f.facts, ${now}
+          FROM unnest(${facts.map((f) => f.patientId)}::uuid[], ${facts.map((f) => JSON.stringify(packFacts(f)))}::json[]) AS f(patient_id, facts)
+          ON CONFLICT (patient_id) DO UPDATE SET settings_key = excluded.settings_key, facts = excluded.facts, taken_at = excluded.taken_at
+        `.execute(tx);
+      }
+      return facts;
+    });
+    taken.push(...facts);
+  }
+  return taken;
+}
+
+/**
+ * The facts of `patientIds` (in that order) under `settings`: read where they are current (not marked stale,
+ * taken under these settings), taken from the rows and stored for the rest. `reads` may be the replica; the
+ * refresh writes on `primary`.
+ */
+export async function currentOutcomeFacts(
+  reads: Db,
+  primary: Db,
+  patientIds: readonly string[],
+  settings: ProgramReportSettings,
+  now: Date,
+): Promise<{ facts: PatientReportFacts[]; refreshed: number }> {
+  if (patientIds.length === 0) return { facts: [], refreshed: 0 };
+  // The marked patients are few (written to since the minute job last ran): read apart, and left out here.
+  const [rows, marked] = await Promise.all([
+    sql<{ patient_id: string; facts: PackedFacts }>`
+      SELECT f.patient_id, f.facts FROM outcome_facts f JOIN unnest(${patientIds}::uuid[]) AS cohort(id) ON cohort.id = f.patient_id
+      WHERE f.settings_key = ${factsSettingsKey(settings)}
+    `.execute(reads),
+    reads.selectFrom('outcome_facts_stale').select('patient_id').execute(),
+  ]);
+  const stale = new Set(marked.map((m) => m.patient_id));
+  const byId = new Map<string, PatientReportFacts>();
+  for (const r of rows.rows) if (!stale.has(r.patient_id)) byId.set(r.patient_id, unpackFacts(r.patient_id, r.facts));
+  const missing = patientIds.filter((id) => !byId.has(id));
+  for (const f of await refreshOutcomeFacts(primary, missing, settings, now)) byId.set(f.patientId, f);
+  return {
+    facts: patientIds.flatMap((id) => {
+      const f = byId.get(id);
+      return f ? [f] : [];
+    }),
+    refreshed: missing.length,
+  };
+}
+
+/**
+ * The refresh job's work: the patients marked stale, oldest mark first, in batches, until none is left or
+ * `budgetMs` has passed (the next run goes on). Two refreshes of one patient at once are harmless: each takes the
+ * facts whole from the rows it reads, and a write after either's delete marks the patient again.
+ */
+export async function refreshStaleOutcomeFacts(db: Db, settings: ProgramReportSettings, now: Date, budgetMs = 45_000): Promise<{ refreshed: number }> {
+  const started = Date.now();
+  let refreshed = 0;
+  for (;;) {
+    const marked = await sql<{ patient_id: string }>`
+      SELECT patient_id FROM outcome_facts_stale ORDER BY marked_at, patient_id LIMIT ${REFRESH_BATCH}
+    `.execute(db);
+    const ids = marked.rows.map((r) => r.patient_id);
+    if (ids.length === 0) break;
+    await refreshOutcomeFacts(db, ids, settings, now);
+    refreshed += ids.length;
+    if (ids.length < REFRESH_BATCH || Date.now() - started > budgetMs) break;
+  }
+  return { refreshed };
+}

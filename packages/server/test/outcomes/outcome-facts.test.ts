@@ -1,0 +1,180 @@
+// The outcomes report's kept facts (migration 0024, use-cases/outcomes/outcome-facts.ts): what the figures read of
+// each patient's record, marked stale by every write they come from, taken again by a report or the minute job, and
+// never read under other settings. Every expected fact below is worked out by hand from the rows written beside it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutcomesReportResponse } from '@keel/contract';
+import { refreshOutcomeFactsJob } from '../../src/jobs/workers.ts';
+import { refreshOutcomeFacts, unpackFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
+import { reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
+import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
+import { bearer, createCareWorld } from '../support/factories.ts';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { onPostgres, testEngine } from '../support/test-database.ts';
+import { enrolledDaysAgo, insertAssessment, insertCheckIn, insertSession } from '../monitoring/monitoring-fixtures.ts';
+
+const DAY = 86_400_000;
+let t: TestContext;
+let world: Awaited<ReturnType<typeof createCareWorld>>;
+const ago = (days: number) => new Date(t.clock.now().getTime() - days * DAY);
+const msAgo = (days: number) => t.clock.now().getTime() - days * DAY;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  world = await createCareWorld(t);
+  const { patientId } = world.patient;
+  await enrolledDaysAgo(t, patientId, 100);
+  // Baseline 20 four days before the first dose (56 days ago); 12 at day 28 (week 4); 9 at day 55 (week 8's window).
+  await insertAssessment(t, patientId, world.patient.id, { instrument: 'phq9', total: 20, at: ago(60), context: 'intake' });
+  await insertSession(t, patientId, world.clinician.id, { status: 'completed', at: ago(56) });
+  await insertAssessment(t, patientId, world.patient.id, { instrument: 'phq9', total: 12, at: ago(28) });
+  await insertAssessment(t, patientId, world.patient.id, { instrument: 'phq9', total: 9, at: ago(1) });
+  // Weekly slots from the first dose: day 0.5 is slot 0, day 16 is slot 2.
+  await insertCheckIn(t, patientId, { at: ago(55.5) });
+  await insertCheckIn(t, patientId, { at: ago(40) });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function stored(patientId: string) {
+  const row = await t.database.db.selectFrom('outcome_facts').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
+  return row && { ...row, facts: unpackFacts(patientId, row.facts as Parameters<typeof unpackFacts>[1]) };
+}
+async function marked(patientId: string): Promise<boolean> {
+  return (await t.database.db.selectFrom('outcome_facts_stale').select('patient_id').where('patient_id', '=', patientId).executeTakeFirst()) !== undefined;
+}
+async function report(): Promise<OutcomesReportResponse> {
+  const res = await t.app.inject({ method: 'GET', url: '/api/v1/reports/outcomes', headers: bearer(world.tokens.admin) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<OutcomesReportResponse>();
+}
+
+describe(`the outcomes report's kept facts on ${testEngine}`, () => {
+  it('a write marks the patient; a report takes the facts from the rows, stores them and clears the mark', async () => {
+    const { patientId } = world.patient;
+    expect(await marked(patientId)).toBe(true);
+    expect(await stored(patientId)).toBeUndefined();
+    const r = await report();
+    expect(r.cohort).toEqual({ patients: 1, dosed: 1, notDosed: 0 });
+    // Week 4 (day 28 ± 7) has closed: 12 against 20 is a 40 % fall, neither response nor remission.
+    expect(r.severity.phq9.checkpoints.find((c) => c.key === 'w4')).toMatchObject({ eligible: 1, measured: 1, response: { numerator: 0 }, remission: { numerator: 0 } });
+    expect(await marked(patientId)).toBe(false);
+    const row = await stored(patientId);
+    expect(row?.facts).toEqual({
+      patientId,
+      firstDoseMs: msAgo(56),
+      endedMs: null,
+      instruments: {
+        // 9 at day 55 is the first score at least 50 % below 20; week 8's window (day 49–63) holds it though not closed.
+        phq9: { baseline: 20, checkpoints: [12, 9, null, null, null], respondedMs: msAgo(1), lastMs: msAgo(1) },
+        gad7: { baseline: null, checkpoints: [null, null, null, null, null], respondedMs: null, lastMs: null },
+      },
+      lastContactMs: msAgo(1),
+      checkInSlots: '101',
+      onsets: [],
+      highRiskMs: [],
+    });
+  });
+
+  it('the next score marks the patient again, and the next report reads it', async () => {
+    const { patientId } = world.patient;
+    await insertAssessment(t, patientId, world.patient.id, { instrument: 'phq9', total: 4, at: ago(0.5) });
+    expect(await marked(patientId)).toBe(true);
+    const r = await report();
+    // 4 at day 55.5 is nearer day 56 than 9 at day 55; the first response stays at day 55.
+    expect((await stored(patientId))?.facts).toMatchObject({
+      instruments: { phq9: { baseline: 20, checkpoints: [12, 4, null, null, null], respondedMs: msAgo(1), lastMs: msAgo(0.5) } },
+      lastContactMs: msAgo(0.5),
+    });
+    expect(r.severity.phq9.timeToResponse).toMatchObject({ n: 1, responders: 1, censored: 0, medianDays: 55 });
+  });
+
+  it('the minute job refreshes the marked patients', async () => {
+    const { patientId } = world.patient;
+    await insertCheckIn(t, patientId, { at: ago(30) }); // day 26: slot 3
+    expect(await marked(patientId)).toBe(true);
+    await refreshOutcomeFactsJob(t.deps, {}, t.clock.now());
+    expect(await marked(patientId)).toBe(false);
+    expect((await stored(patientId))?.facts).toMatchObject({ checkInSlots: '1011' });
+  });
+
+  it('an update of a session and a risk evaluation mark the patient too', async () => {
+    const { patientId } = world.patient;
+    const clear = () => t.database.db.deleteFrom('outcome_facts_stale').execute();
+    await clear();
+    await t.database.db.updateTable('dosing_sessions').set({ dose_mg: 250 }).where('patient_id', '=', patientId).execute();
+    expect(await marked(patientId)).toBe(true);
+    await clear();
+    await t.database.db
+      .insertInto('risk_evaluations')
+      .values({ id: crypto.randomUUID(), patient_id: patientId, evaluated_at: ago(2), tier: 'elevated', previous_tier: 'low', signal_codes: ['CRAVING'], trigger: 'nightly' })
+      .execute();
+    expect(await marked(patientId)).toBe(true);
+    await refreshOutcomeFacts(t.database.db, [patientId], reportSettings(await loadProgramSettings(t.database.db)), t.clock.now());
+    expect((await stored(patientId))?.facts).toMatchObject({ onsets: [[msAgo(2), 'CRAVING']], highRiskMs: [] });
+  });
+
+  it('facts taken under other settings are taken again, not read', async () => {
+    const { patientId } = world.patient;
+    await report();
+    await t.database.db
+      .updateTable('outcome_facts')
+      .set({ settings_key: 'an older rule', facts: JSON.stringify([null, null, null, '', null, null, [], []]) })
+      .where('patient_id', '=', patientId)
+      .execute();
+    const r = await report();
+    expect(r.severity.phq9.baseline).toMatchObject({ n: 1, mean: 20 });
+    expect((await stored(patientId))?.settings_key).not.toBe('an older rule');
+  });
+
+  /** A writer that has inserted a check-in (its mark with it) and not committed, while a refresh of the patient runs. */
+  async function refreshDuring(patientId: string, checkInDaysAgo: number) {
+    const writer = await t.database.pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO check_ins (id, patient_id, submitted_at, submitted_by, mood_0_10, sleep_hours, craving_0_10, used_outside_session, bladder_symptoms, cognitive_complaint)
+         VALUES (gen_random_uuid(), $1, $2, null, 5, 7, 0, false, false, false)`,
+        [patientId, ago(checkInDaysAgo)],
+      );
+      const settings = reportSettings(await loadProgramSettings(t.database.db));
+      let done = false;
+      const refresh = refreshOutcomeFacts(t.database.db, [patientId], settings, t.clock.now()).then((f) => {
+        done = true;
+        return f;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waited = !done;
+      await writer.query('COMMIT');
+      const [facts] = await refresh;
+      return { waited, facts };
+    } finally {
+      writer.release();
+    }
+  }
+
+  it.runIf(onPostgres)('a refresh waits for a writer holding an existing mark, then reads its row', async () => {
+    const { patientId } = world.patient;
+    await report();
+    await t.database.db.insertInto('outcome_facts_stale').values({ patient_id: patientId, marked_at: t.clock.now() }).execute();
+    const { waited, facts } = await refreshDuring(patientId, 20); // day 36: slot 5
+    expect(waited).toBe(true);
+    expect(facts?.checkInSlots).toBe('101101');
+    expect(await marked(patientId)).toBe(false);
+    expect((await stored(patientId))?.facts).toMatchObject({ checkInSlots: '101101' });
+  });
+
+  it.runIf(onPostgres)('a refresh that cannot see a new mark leaves it: the patient stays stale until taken again', async () => {
+    const { patientId } = world.patient;
+    await report();
+    expect(await marked(patientId)).toBe(false);
+    const { waited, facts } = await refreshDuring(patientId, 13); // day 43: slot 6
+    // Nothing to wait for: the writer's mark was its own new row. The refresh read without the check-in …
+    expect(waited).toBe(false);
+    expect(facts?.checkInSlots).toBe('101101');
+    // … and the committed mark keeps those facts from being read; the next report takes them again.
+    expect(await marked(patientId)).toBe(true);
+    await report();
+    expect((await stored(patientId))?.facts).toMatchObject({ checkInSlots: '1011011' });
+  });
+});
