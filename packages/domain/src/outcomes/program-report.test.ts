@@ -5,6 +5,7 @@ import {
   DEFAULT_REPORT_CHECKPOINTS,
   patientOutcomeRow,
   DEFAULT_RETENTION_MILESTONES,
+  nextRecordInstant,
   patientReportFacts,
   programReport,
   reportFromFacts,
@@ -384,16 +385,20 @@ describe('facts taken over the whole record', () => {
       ),
     }));
 
-  it('give the same report as the rows, for any period that ends at or after now', () => {
+  it('give the same report as the rows, for any period that ends at or after now, when no row came since', () => {
+    // Rows up to day 700; the facts taken at day 700 plus `taken` days, the report run `later` days after that.
+    const spanArb = fc.tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }));
     fc.assert(
-      fc.property(fc.array(patientArb, { maxLength: 20 }), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 40 }), (raw, fromDay, pastNow) => {
+      fc.property(fc.array(patientArb, { maxLength: 20 }), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 40 }), spanArb, (raw, fromDay, pastNow, [taken, later]) => {
         const patients = build(raw);
-        const now = new Date(start + 700 * day);
-        const period = { from: at(fromDay), to: at(700 + pastNow) };
+        const takenAt = start + (700 + taken) * day;
+        const now = new Date(takenAt + later * day);
+        const period = { from: at(fromDay), to: at(720 + pastNow) };
+        for (const p of patients) expect(nextRecordInstant(p, takenAt)).toBeNull();
         const fromRows = programReport(patients, period, now, settings);
         const byId = new Map(patients.map((p) => [p.patientId, p]));
         const fromFacts = reportFromFacts(
-          patients.map((p) => patientReportFacts(p, Number.POSITIVE_INFINITY, settings)),
+          patients.map((p) => patientReportFacts(p, takenAt, settings)),
           reportPeriodEvents(patients, Date.parse(period.from), now.getTime()),
           (id, instrument) => byId.get(id)?.scores[instrument] ?? [],
           period,
@@ -404,6 +409,14 @@ describe('facts taken over the whole record', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('leave out a row dated after they were taken, and say when they stop holding', () => {
+    // Taken as of 1 June, A's facts read the scores up to 24 May and hold until 30 August, A's first row after 1 June.
+    const june = Date.parse('2026-06-01T00:00:00.000Z');
+    expect(nextRecordInstant(A, june)).toBe(Date.parse(noon('2026-08-30')));
+    expect(patientReportFacts(A, june, settings)).toMatchObject({ lastContactMs: Date.parse(noon('2026-05-24')), instruments: { phq9: { lastMs: Date.parse(noon('2026-05-24')) } } });
+    expect(nextRecordInstant(A, now.getTime())).toBeNull();
   });
 
   it('A: the facts the figures read, worked by hand', () => {

@@ -512,6 +512,25 @@ export function patientReportFacts(patient: ReportPatient, asOfMs: number, setti
   };
 }
 
+/**
+ * The earliest instant after `asOfMs` of a row the facts read (a score, check-in, dose, first dose, integration
+ * session or risk evaluation), or null: facts taken as of `asOfMs` leave such a row out, so they hold only until then.
+ */
+export function nextRecordInstant(patient: ReportPatient, asOfMs: number): number | null {
+  let next: number | null = null;
+  const see = (at: ReportInstant | null) => {
+    const ms = instant(at);
+    if (ms !== null && ms > asOfMs && (next === null || ms < next)) next = ms;
+  };
+  see(patient.firstDoseAt);
+  for (const series of Object.values(patient.scores)) for (const s of series ?? []) see(s.at);
+  for (const at of patient.checkIns) see(at);
+  for (const s of patient.sessions) see(s.dosedAt);
+  for (const s of patient.integrationSessions) see(s.at);
+  for (const e of patient.riskEvaluations) see(e.at);
+  return next;
+}
+
 /** The events of `patients` dated in [fromMs, asOfMs]. */
 export function reportPeriodEvents(patients: readonly ReportPatient[], fromMs: number, asOfMs: number): ReportPeriodEvents {
   const inPeriod = (at: ReportInstant | null): boolean => {

@@ -508,6 +508,7 @@ TABLE on_call_shifts
   time_zone text NOT NULL
 
 TABLE outcome_facts
+  expires_at timestamp with time zone
   facts json NOT NULL
   patient_id uuid NOT NULL
   settings_key text NOT NULL
@@ -1385,6 +1386,7 @@ CREATE INDEX notification_outbox_pending_idx ON public.notification_outbox USING
 CREATE UNIQUE INDEX notification_outbox_pkey ON public.notification_outbox USING btree (id)
 CREATE INDEX on_call_shifts_live_idx ON public.on_call_shifts USING btree (starts_at, ends_at) WHERE (cancelled_at IS NULL)
 CREATE UNIQUE INDEX on_call_shifts_pkey ON public.on_call_shifts USING btree (id)
+CREATE INDEX outcome_facts_expires_idx ON public.outcome_facts USING btree (expires_at) WHERE (expires_at IS NOT NULL)
 CREATE UNIQUE INDEX outcome_facts_pkey ON public.outcome_facts USING btree (patient_id)
 CREATE INDEX outcome_facts_stale_marked_idx ON public.outcome_facts_stale USING btree (marked_at, patient_id)
 CREATE UNIQUE INDEX outcome_facts_stale_pkey ON public.outcome_facts_stale USING btree (patient_id)
@@ -2221,7 +2223,9 @@ CREATE OR REPLACE FUNCTION public.outcome_facts_mark()
 AS $function$
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM outcome_facts;
+        -- Every patient's record may have changed: all marked, for the refresh job to take again.
+        INSERT INTO outcome_facts_stale (patient_id, marked_at) SELECT id, now() FROM patients ORDER BY 1
+        ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at;
         RETURN NULL;
       END IF;
       IF TG_OP IN ('INSERT', 'UPDATE') THEN

@@ -250,6 +250,7 @@ export interface OutcomeFactsTable {
   settings_key: string;
   facts: Json<object>;
   taken_at: Date;
+  expires_at: Date | null;
 }
 
 /** Patients whose outcome facts a write has made stale (marked by triggers, migration 0024). */

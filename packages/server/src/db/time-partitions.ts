@@ -39,12 +39,20 @@ export async function applyRetention(owner: Db, config: Pick<Config, 'KEEL_RETAI
 /**
  * Each table in a transaction of its own, so that a table whose lock is not had in time (or any other failure) costs
  * that table this run, not the others; the rows a skipped month would have taken wait in the default partition.
+ * A check-in or assessment month detached takes its rows out of every patient's record without a trigger firing:
+ * every patient's outcome facts are marked stale (migration 0024), for the refresh job to take again.
  */
-async function eachTable(run: (table: string) => Promise<Row[]>): Promise<PartitionMaintenance> {
+async function eachTable(db: Db, run: (table: string) => Promise<Row[]>): Promise<PartitionMaintenance> {
   const out: PartitionMaintenance = { changes: [], failed: [] };
   for (const table of timePartitionedTables) {
     try {
-      for (const r of await run(table)) out.changes.push({ table: r.table_name, partition: r.partition_name, action: r.action });
+      const rows = await run(table);
+      for (const r of rows) out.changes.push({ table: r.table_name, partition: r.partition_name, action: r.action });
+      if (table !== 'audit_log' && rows.some((r) => r.action === 'detached')) {
+        await sql`
+          INSERT INTO outcome_facts_stale (patient_id, marked_at) SELECT id, now() FROM patients ORDER BY id
+          ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at`.execute(db);
+      }
     } catch (error) {
       out.failed.push({ table, error: error instanceof Error ? error.message : String(error) });
     }
@@ -58,12 +66,12 @@ async function eachTable(run: (table: string) => Promise<Row[]>): Promise<Partit
  * month past its retention detached.
  */
 export function maintainTimePartitionsAt(owner: Db, at: Date, monthsAhead = 3): Promise<PartitionMaintenance> {
-  return eachTable(async (table) =>
+  return eachTable(owner, async (table) =>
     (await sql<Row>`SELECT table_name, partition_name, action FROM time_partitions_maintain_at(${table}, ${at}::timestamptz, ${monthsAhead}::integer)`.execute(owner)).rows,
   );
 }
 
 /** The daily job's maintenance (the server's role): as of the database's clock, three months ahead, the owner's policy. */
 export function maintainTimePartitions(db: Db): Promise<PartitionMaintenance> {
-  return eachTable(async (table) => (await sql<Row>`SELECT table_name, partition_name, action FROM time_partitions_maintain(${table})`.execute(db)).rows);
+  return eachTable(db, async (table) => (await sql<Row>`SELECT table_name, partition_name, action FROM time_partitions_maintain(${table})`.execute(db)).rows);
 }

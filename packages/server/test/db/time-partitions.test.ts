@@ -223,6 +223,27 @@ describe(`monthly time partitions (${testEngine})`, () => {
     await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
   });
 
+  it('mark every patient’s outcome facts stale when a check-in month is archived (its rows leave the record)', async () => {
+    const p = await createPatient(t);
+    await checkIn(p.patientId, p.id, '2010-03-10T10:00:00Z', 2);
+    await maintainTimePartitionsAt(db, new Date('2010-03-15T00:00:00Z'), 0);
+    expect(await partitionOf('check_ins', { column: 'patient_id', value: p.patientId })).toBe('check_ins_2010_03');
+    await db.deleteFrom('outcome_facts_stale').execute();
+    // Only audit months past retention: nothing leaves a patient's record.
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 72, KEEL_RETAIN_RECORD_MONTHS: 0 });
+    await maintainTimePartitionsAt(db, new Date('2017-01-15T00:00:00Z'), 0);
+    expect(await db.selectFrom('outcome_facts_stale').select('patient_id').execute()).toEqual([]);
+    // Check-ins kept 72 months: as of January 2017, March 2010 has passed.
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 72, KEEL_RETAIN_RECORD_MONTHS: 72 });
+    const { changes } = await maintainTimePartitionsAt(db, new Date('2017-01-15T00:00:00Z'), 0);
+    expect(changes).toContainEqual({ table: 'check_ins', partition: 'archived_check_ins_2010_03', action: 'detached' });
+    const patients = (await db.selectFrom('patients').select('id').execute()).map((r) => r.id).sort();
+    const marked = (await db.selectFrom('outcome_facts_stale').select('patient_id').execute()).map((r) => r.patient_id).sort();
+    expect(marked).toEqual(patients);
+    expect(marked).toContain(p.patientId);
+    await applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 0 });
+  });
+
   it('never keep the audit log under six years: the policy table and the configuration both refuse it', async () => {
     await expect(applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 71, KEEL_RETAIN_RECORD_MONTHS: 0 })).rejects.toThrow();
     await expect(applyRetention(db, { KEEL_RETAIN_AUDIT_MONTHS: 84, KEEL_RETAIN_RECORD_MONTHS: 60 })).rejects.toThrow();

@@ -2,12 +2,16 @@
 // each patient's record, marked stale by every write they come from, taken again by a report or the minute job, and
 // never read under other settings. Every expected fact below is worked out by hand from the rows written beside it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { reportPeriodEvents } from '@keel/domain';
+import { loadCohortRecords } from '../../src/use-cases/outcomes/cohort-records.ts';
+import { loadPeriodEvents } from '../../src/use-cases/outcomes/period-events.ts';
 import type { OutcomesReportResponse } from '@keel/contract';
 import { refreshOutcomeFactsJob } from '../../src/jobs/workers.ts';
-import { refreshOutcomeFacts, unpackFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
+import { refreshOutcomeFacts, refreshStaleOutcomeFacts, unpackFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
 import { reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
 import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
-import { bearer, createCareWorld } from '../support/factories.ts';
+import { bearer, createCareWorld, createPatient, signIn } from '../support/factories.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { onPostgres, testEngine } from '../support/test-database.ts';
 import { enrolledDaysAgo, insertAssessment, insertCheckIn, insertSession } from '../monitoring/monitoring-fixtures.ts';
@@ -164,17 +168,113 @@ describe(`the outcomes report's kept facts on ${testEngine}`, () => {
     expect((await stored(patientId))?.facts).toMatchObject({ checkInSlots: '101101' });
   });
 
-  it.runIf(onPostgres)('a refresh that cannot see a new mark leaves it: the patient stays stale until taken again', async () => {
+  it.runIf(onPostgres)('a refresh waits for a writer whose mark is new too, then reads its row', async () => {
     const { patientId } = world.patient;
     await report();
     expect(await marked(patientId)).toBe(false);
+    // The refresh writes its patients' marks before deleting them, so it meets the writer's uncommitted new one.
     const { waited, facts } = await refreshDuring(patientId, 13); // day 43: slot 6
-    // Nothing to wait for: the writer's mark was its own new row. The refresh read without the check-in …
-    expect(waited).toBe(false);
-    expect(facts?.checkInSlots).toBe('101101');
-    // … and the committed mark keeps those facts from being read; the next report takes them again.
-    expect(await marked(patientId)).toBe(true);
+    expect(waited).toBe(true);
+    expect(facts?.checkInSlots).toBe('1011011');
+    expect(await marked(patientId)).toBe(false);
+  });
+
+  it('a check-in dated after the facts were taken is left out until its time, then read', async () => {
+    const { patientId } = world.patient;
     await report();
-    expect((await stored(patientId))?.facts).toMatchObject({ checkInSlots: '1011011' });
+    // Dated two days ahead (a clock set wrong on the device that sent it): not yet part of the record as of now.
+    await insertCheckIn(t, patientId, { at: ago(-2) });
+    await report();
+    const row = await stored(patientId);
+    expect(row?.expires_at?.toISOString()).toBe(ago(-2).toISOString());
+    expect(row?.facts.lastContactMs).toBe(msAgo(0.5));
+    t.clock.advance(3 * DAY);
+    try {
+      world.tokens.admin = await signIn(t, world.admin);
+      await report();
+      expect((await stored(patientId))?.facts.lastContactMs).toBe(msAgo(1)); // the check-in, now a day past
+      expect((await stored(patientId))?.expires_at).toBeNull();
+    } finally {
+      t.clock.advance(-3 * DAY);
+      world.tokens.admin = await signIn(t, world.admin);
+    }
+  });
+
+  it('after a change of the response threshold the minute job takes every patient’s facts again', async () => {
+    const { patientId } = world.patient;
+    await report();
+    const settings = reportSettings(await loadProgramSettings(t.database.db));
+    const stricter = { ...settings, outcomes: { ...settings.outcomes, responseMinReductionPct: 80 } };
+    const { refreshed } = await refreshStaleOutcomeFacts(t.database.db, stricter, t.clock.now());
+    expect(refreshed).toBeGreaterThanOrEqual(1);
+    // 4 against 20 is the first fall of at least 80 % (day 55.5); 9 (55 %) no longer counts.
+    expect((await stored(patientId))?.facts.instruments?.phq9.respondedMs).toBe(msAgo(0.5));
+    expect((await refreshStaleOutcomeFacts(t.database.db, stricter, t.clock.now())).refreshed).toBe(0);
+  });
+
+  it.runIf(onPostgres)('a refresh holds its patients until it has stored: a writer meanwhile waits and leaves its patient marked', async () => {
+    const { patientId } = world.patient;
+    await report();
+    expect(await marked(patientId)).toBe(false);
+    const settings = reportSettings(await loadProgramSettings(t.database.db));
+    // Stop a real refresh part-way through its reads: the discharges it reads last are locked.
+    const locker = await t.database.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE discharges IN ACCESS EXCLUSIVE MODE');
+      let stored_ = false;
+      const refresh = refreshOutcomeFacts(t.database.db, [patientId], settings, t.clock.now()).then((f) => {
+        stored_ = true;
+        return f;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      let written = false;
+      const writer = insertCheckIn(t, patientId, { at: ago(6) }).then(() => {
+        written = true;
+      }); // day 50: slot 7
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The refresh has read the check-ins already; the writer's mark waits for the refresh to finish.
+      expect(stored_).toBe(false);
+      expect(written).toBe(false);
+      await locker.query('COMMIT');
+      const [facts] = await refresh;
+      await writer;
+      expect(facts?.checkInSlots.charAt(7)).not.toBe('1');
+      // What the refresh stored left the check-in out, so the patient is marked, and the next report reads it.
+      expect(await marked(patientId)).toBe(true);
+    } finally {
+      locker.release();
+    }
+    await report();
+    expect((await stored(patientId))?.facts.checkInSlots.charAt(7)).toBe('1');
   });
 });
+
+describe(`the period's events at its edges on ${testEngine}`, () => {
+  it('counts an instant as the rows are read (epoch milliseconds, rounded half up), in SQL and from the rows alike', async () => {
+    const patient = await createPatient(t);
+    await enrolledDaysAgo(t, patient.patientId, 30);
+    const fromMs = msAgo(10);
+    const asOfMs = msAgo(1);
+    // Doses started 0.6, 0.5 and 0.4 ms before the period's start, and 0.4 and 0.5 ms after its end (as of).
+    const offsets: [number, number][] = [
+      [fromMs, -0.6], // rounds to from − 1: out
+      [fromMs, -0.5], // rounds to from: in
+      [fromMs, -0.4], // in
+      [asOfMs, 0.4], // rounds to asOf: in
+      [asOfMs, 0.5], // rounds to asOf + 1: out
+    ];
+    for (const [base, offset] of offsets) {
+      await sql`
+        INSERT INTO dosing_sessions (id, patient_id, status, scheduled_for, authorized_at, authorization_expires_at, dose_mg, started_at, created_by, created_at)
+        VALUES (gen_random_uuid(), ${patient.patientId}, 'in_progress', ${ago(12)}, ${ago(12)}, ${ago(11)}, 300,
+                timestamptz 'epoch' + (${base}::numeric + ${offset}::numeric) * interval '1 millisecond', ${world.clinician.id}, ${ago(12)})
+      `.execute(t.database.db);
+    }
+    const fromSql = await loadPeriodEvents(t.database.db, [patient.patientId], fromMs, asOfMs);
+    expect(fromSql.sessionsDosed).toBe(3);
+    const fromRows = reportPeriodEvents(await loadCohortRecords(t.database.db, [patient.patientId]), fromMs, asOfMs);
+    expect(fromRows.sessionsDosed).toBe(3);
+  });
+});
+

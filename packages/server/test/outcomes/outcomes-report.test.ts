@@ -143,6 +143,12 @@ describe('drilling down to the patients behind a figure', () => {
     const unknown = await get(clinician, '/api/v1/reports/outcomes/patients?figure=no.such.figure');
     expect(unknown.json<{ items: unknown[] }>().items).toEqual([]);
     expect((await get(clinician, '/api/v1/reports/outcomes/patients?figure=drop%20table')).statusCode).toBe(422);
+    // A key every object has is not a figure of the report.
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      const res = await get(clinician, `/api/v1/reports/outcomes/patients?figure=${key}`);
+      expect(res.statusCode, key).toBe(200);
+      expect(res.json<{ items: unknown[] }>().items).toEqual([]);
+    }
   });
 });
 

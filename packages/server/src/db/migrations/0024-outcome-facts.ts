@@ -11,10 +11,12 @@ import type { Database } from '../schema.ts';
  * read from the rows.
  *
  * Statement triggers on every table the facts are taken from mark the patients a statement touched in
- * `outcome_facts_stale`; a report reads a patient's facts only while they are not marked and were taken under its
- * settings, and takes the rest from the rows (writing them back). A job refreshes the marked patients every minute.
- * The mark is an upsert that always writes, so a refresh that deletes it waits for a writer still holding it, and
- * then reads that writer's rows: a write can never be missed between a refresh's delete and its read.
+ * `outcome_facts_stale`; a report reads a patient's facts only while they are not marked, not expired and were taken
+ * under its settings, and takes the rest from the rows (writing them back). A job refreshes the marked, expired and
+ * differently-keyed patients every minute. Marks and refreshes lock the same rows: the mark is an upsert that always
+ * writes, and a refresh writes then deletes the marks of its patients before reading their rows, holding them to its
+ * commit. A writer marking a patient mid-refresh waits for it and leaves the patient marked; a second refresh waits
+ * and reads after the first has stored. No write is lost between a refresh's read and its store.
  */
 export async function up(db: Kysely<Database>): Promise<void> {
   await sql`
@@ -22,8 +24,11 @@ export async function up(db: Kysely<Database>): Promise<void> {
       patient_id uuid PRIMARY KEY REFERENCES patients (id) ON DELETE CASCADE,
       settings_key text NOT NULL,   -- the settings the facts were taken under (use-cases/outcomes/outcome-facts.ts)
       facts json NOT NULL,          -- the domain's PatientReportFacts, packed (outcome-facts.ts); json is sent as stored
-      taken_at timestamptz NOT NULL
+      taken_at timestamptz NOT NULL,
+      -- The earliest instant of a row dated after taken_at (which the facts leave out): from then on they are stale.
+      expires_at timestamptz
     );
+    CREATE INDEX outcome_facts_expires_idx ON outcome_facts (expires_at) WHERE expires_at IS NOT NULL;
     COMMENT ON TABLE outcome_facts IS 'Derived from the record by the server (migration 0024); a patient marked in outcome_facts_stale is read from the rows instead.';
     CREATE TABLE outcome_facts_stale (
       patient_id uuid PRIMARY KEY,
@@ -44,7 +49,9 @@ export async function up(db: Kysely<Database>): Promise<void> {
     CREATE FUNCTION outcome_facts_mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM outcome_facts;
+        -- Every patient's record may have changed: all marked, for the refresh job to take again.
+        INSERT INTO outcome_facts_stale (patient_id, marked_at) SELECT id, now() FROM patients ORDER BY 1
+        ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at;
         RETURN NULL;
       END IF;
       IF TG_OP IN ('INSERT', 'UPDATE') THEN

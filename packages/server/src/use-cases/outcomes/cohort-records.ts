@@ -1,6 +1,6 @@
 // Every row of a cohort's records that the outcomes report reads (docs/outcomes-report.md): the report of a past
 // period is computed from these, and so are the per-patient facts a report as of now reads (outcome-facts.ts).
-import type { ReportPatient, ReportScore, RiskTier } from '@keel/domain';
+import type { ReportAlert, ReportPatient, ReportScore, RiskTier } from '@keel/domain';
 import { sql } from 'kysely';
 import type { Db } from '../../db/transaction.ts';
 
@@ -24,6 +24,31 @@ function byPatient<T extends { patient_id: string }>(rows: readonly T[]): Map<st
 const ms = (column: string) => sql<number>`epoch_ms(${sql.ref(column)})::float8`;
 const msOrNull = (column: string) => sql<number | null>`epoch_ms(${sql.ref(column)})::float8`;
 const agg = <T>(expression: ReturnType<typeof sql>) => sql<T[]>`json_agg(${expression})`.as('rows');
+
+/** An alert row as the report reads it (instants as epoch milliseconds). */
+export interface AlertRow {
+  id: string;
+  code: string;
+  raised: number;
+  acknowledged: number | null;
+  escalated: number | null;
+  holds_dosing: boolean;
+  resolved: number | null;
+  resolution_action: string | null;
+}
+
+export function reportAlert(a: AlertRow): ReportAlert {
+  return {
+    id: a.id,
+    code: a.code,
+    raisedAt: a.raised,
+    acknowledgedAt: a.acknowledged,
+    escalatedAt: a.escalated,
+    holdsDosing: a.holds_dosing,
+    resolvedAt: a.resolved,
+    resolutionAction: a.resolution_action,
+  };
+}
 
 /** The PHQ-9 and GAD-7 scores of `ids`, per patient. */
 export async function loadCohortScores(db: Db, ids: readonly string[]): Promise<Map<string, Record<'phq9' | 'gad7', ReportScore[]>>> {
@@ -135,16 +160,7 @@ export async function loadCohortRecords(db: Db, ids: readonly string[]): Promise
         kind: e.kind,
         description: e.description,
       })),
-      alerts: (alertsBy.get(id) ?? []).map((a) => ({
-        id: a.id,
-        code: a.code,
-        raisedAt: a.raised,
-        acknowledgedAt: a.acknowledged,
-        escalatedAt: a.escalated,
-        holdsDosing: a.holds_dosing,
-        resolvedAt: a.resolved,
-        resolutionAction: a.resolution_action,
-      })),
+      alerts: (alertsBy.get(id) ?? []).map(reportAlert),
       riskEvaluations: (riskBy.get(id) ?? []).map(([at, tier, signalCodes]) => ({ at, tier, signalCodes })),
       checkIns: checkInsBy.get(id) ?? [],
       integrationSessions: (integrationBy.get(id) ?? []).map(([at, attended]) => ({ at, attended })),

@@ -2,7 +2,7 @@
 // what the figures read of each patient's record, taken by the domain's `patientReportFacts` over the whole record.
 // Triggers mark a patient stale when a row the facts come from changes; `refreshOutcomeFacts` takes them again
 // from the rows. A report as of now reads the facts of the patients not marked, and refreshes the rest first.
-import { patientReportFacts, type InstrumentFacts, type PatientReportFacts, type ProgramReportSettings } from '@keel/domain';
+import { nextRecordInstant, patientReportFacts, type InstrumentFacts, type PatientReportFacts, type ProgramReportSettings } from '@keel/domain';
 import { sql } from 'kysely';
 import { inTransaction, type Db } from '../../db/transaction.ts';
 import { loadCohortRecords } from './cohort-records.ts';
@@ -63,27 +63,40 @@ export function factsSettingsKey(settings: ProgramReportSettings): string {
 }
 
 /**
- * Takes the facts of `patientIds` from their rows and stores them, in one transaction on the primary per batch:
- * their stale marks are deleted first (waiting for any writer still holding one), so every row written before a
- * mark was deleted is read, and a later write marks the patient again.
+ * Takes the facts of `patientIds` from their rows as of `now` and stores them, one transaction on the primary per
+ * batch. First the batch's marks are written and deleted: that locks them to this transaction's commit, waiting for
+ * any writer or refresh that holds one. A writer that marks a patient meanwhile waits for this refresh to store and
+ * keeps its mark; a second refresh waits and reads after this one. A row dated after `now` is left out and the facts
+ * expire at its instant.
  */
 export async function refreshOutcomeFacts(db: Db, patientIds: readonly string[], settings: ProgramReportSettings, now: Date): Promise<PatientReportFacts[]> {
   const key = factsSettingsKey(settings);
+  const nowMs = now.getTime();
   const taken: PatientReportFacts[] = [];
-  for (let i = 0; i < patientIds.length; i += REFRESH_BATCH) {
-    const batch = patientIds.slice(i, i + REFRESH_BATCH);
+  const sorted = [...new Set(patientIds)].sort();
+  for (let i = 0; i < sorted.length; i += REFRESH_BATCH) {
+    const batch = sorted.slice(i, i + REFRESH_BATCH);
     const facts = await inTransaction(db, async (tx) => {
-      await tx.deleteFrom('outcome_facts_stale').where(sql<boolean>`patient_id = any(${batch}::uuid[])`).execute();
+      await sql`
+        INSERT INTO outcome_facts_stale (patient_id, marked_at) SELECT b.id, ${now} FROM unnest(${batch}::uuid[]) AS b(id) ORDER BY b.id
+        ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at`.execute(tx);
+      await sql`DELETE FROM outcome_facts_stale WHERE patient_id = any(${batch}::uuid[])`.execute(tx);
       // A patient deleted meanwhile has no rows and no facts to keep.
       const present = await tx.selectFrom('patients').select('id').where(sql<boolean>`id = any(${batch}::uuid[])`).execute();
       const records = await loadCohortRecords(tx, present.map((p) => p.id));
-      const facts = records.map((r) => patientReportFacts(r, Number.POSITIVE_INFINITY, settings));
+      const facts = records.map((r) => patientReportFacts(r, nowMs, settings));
+      const expires = records.map((r) => {
+        const next = nextRecordInstant(r, nowMs);
+        return next === null ? null : new Date(next).toISOString();
+      });
       if (facts.length > 0) {
         await sql`
-          INSERT INTO outcome_facts (patient_id, settings_key, facts, taken_at)
-          SELECT f.patient_id, ${key}, f.facts, ${now}
-          FROM unnest(${facts.map((f) => f.patientId)}::uuid[], ${facts.map((f) => JSON.stringify(packFacts(f)))}::json[]) AS f(patient_id, facts)
-          ON CONFLICT (patient_id) DO UPDATE SET settings_key = excluded.settings_key, facts = excluded.facts, taken_at = excluded.taken_at
+          INSERT INTO outcome_facts (patient_id, settings_key, facts, taken_at, expires_at)
+          SELECT f.patient_id, ${key}, f.facts, ${now}, f.expires_at
+          FROM unnest(${facts.map((f) => f.patientId)}::uuid[], ${facts.map((f) => JSON.stringify(packFacts(f)))}::json[], ${expires}::timestamptz[])
+            AS f(patient_id, facts, expires_at)
+          ON CONFLICT (patient_id) DO UPDATE
+          SET settings_key = excluded.settings_key, facts = excluded.facts, taken_at = excluded.taken_at, expires_at = excluded.expires_at
         `.execute(tx);
       }
       return facts;
@@ -94,9 +107,10 @@ export async function refreshOutcomeFacts(db: Db, patientIds: readonly string[],
 }
 
 /**
- * The facts of `patientIds` (in that order) under `settings`: read where they are current (not marked stale,
- * taken under these settings), taken from the rows and stored for the rest. `reads` may be the replica; the
- * refresh writes on `primary`.
+ * The facts of `patientIds` (in that order) under `settings`, as of `now`: read where they are current (not marked
+ * stale, not expired, taken under these settings), taken from the rows and stored for the rest. The marks and the
+ * facts are read in one snapshot, so a refresh committing between them cannot pass old facts as current. `reads`
+ * may be the replica; the refresh writes on `primary`.
  */
 export async function currentOutcomeFacts(
   reads: Db,
@@ -106,17 +120,21 @@ export async function currentOutcomeFacts(
   now: Date,
 ): Promise<{ facts: PatientReportFacts[]; refreshed: number }> {
   if (patientIds.length === 0) return { facts: [], refreshed: 0 };
-  // The marked patients are few (written to since the minute job last ran): read apart, and left out here.
-  const [rows, marked] = await Promise.all([
-    sql<{ patient_id: string; facts: PackedFacts }>`
-      SELECT f.patient_id, f.facts FROM outcome_facts f JOIN unnest(${patientIds}::uuid[]) AS cohort(id) ON cohort.id = f.patient_id
-      WHERE f.settings_key = ${factsSettingsKey(settings)}
-    `.execute(reads),
-    reads.selectFrom('outcome_facts_stale').select('patient_id').execute(),
-  ]);
-  const stale = new Set(marked.map((m) => m.patient_id));
-  const byId = new Map<string, PatientReportFacts>();
-  for (const r of rows.rows) if (!stale.has(r.patient_id)) byId.set(r.patient_id, unpackFacts(r.patient_id, r.facts));
+  const byId = await reads
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (tx) => {
+      // The marked patients are few (written to since the minute job last ran): read apart, and left out.
+      const stale = new Set((await tx.selectFrom('outcome_facts_stale').select('patient_id').execute()).map((m) => m.patient_id));
+      const rows = await sql<{ patient_id: string; facts: PackedFacts }>`
+        SELECT f.patient_id, f.facts FROM outcome_facts f JOIN unnest(${patientIds}::uuid[]) AS cohort(id) ON cohort.id = f.patient_id
+        WHERE f.settings_key = ${factsSettingsKey(settings)} AND (f.expires_at IS NULL OR f.expires_at > ${now})
+      `.execute(tx);
+      const current = new Map<string, PatientReportFacts>();
+      for (const r of rows.rows) if (!stale.has(r.patient_id)) current.set(r.patient_id, unpackFacts(r.patient_id, r.facts));
+      return current;
+    });
   const missing = patientIds.filter((id) => !byId.has(id));
   for (const f of await refreshOutcomeFacts(primary, missing, settings, now)) byId.set(f.patientId, f);
   return {
@@ -129,22 +147,31 @@ export async function currentOutcomeFacts(
 }
 
 /**
- * The refresh job's work: the patients marked stale, oldest mark first, in batches, until none is left or
- * `budgetMs` has passed (the next run goes on). Two refreshes of one patient at once are harmless: each takes the
- * facts whole from the rows it reads, and a write after either's delete marks the patient again.
+ * The refresh job's work, in batches until none is left or `budgetMs` has passed (the next run goes on): the
+ * patients marked stale (oldest mark first), then those whose facts have expired or were taken under other settings
+ * (a settings change retakes every patient's facts here, not in a report).
  */
 export async function refreshStaleOutcomeFacts(db: Db, settings: ProgramReportSettings, now: Date, budgetMs = 45_000): Promise<{ refreshed: number }> {
   const started = Date.now();
+  const key = factsSettingsKey(settings);
   let refreshed = 0;
   for (;;) {
     const marked = await sql<{ patient_id: string }>`
       SELECT patient_id FROM outcome_facts_stale ORDER BY marked_at, patient_id LIMIT ${REFRESH_BATCH}
     `.execute(db);
-    const ids = marked.rows.map((r) => r.patient_id);
+    let ids = marked.rows.map((r) => r.patient_id);
+    if (ids.length === 0) {
+      const outdated = await sql<{ patient_id: string }>`
+        SELECT patient_id FROM outcome_facts WHERE expires_at <= ${now}
+        UNION SELECT patient_id FROM outcome_facts WHERE settings_key <> ${key}
+        LIMIT ${REFRESH_BATCH}
+      `.execute(db);
+      ids = outdated.rows.map((r) => r.patient_id);
+    }
     if (ids.length === 0) break;
     await refreshOutcomeFacts(db, ids, settings, now);
     refreshed += ids.length;
-    if (ids.length < REFRESH_BATCH || Date.now() - started > budgetMs) break;
+    if (Date.now() - started > budgetMs) break;
   }
   return { refreshed };
 }

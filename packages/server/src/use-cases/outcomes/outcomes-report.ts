@@ -239,7 +239,8 @@ export async function outcomesReport(useCase: UseCase, query: OutcomesReportQuer
 export async function outcomesDrillDown(useCase: UseCase, query: OutcomesReportQuery & { figure: string }) {
   const { figure, ...filter } = query;
   const loaded = await loadOutcomesReport(useCase, filter);
-  const ids = new Set(loaded.report.patientsBehind[figure] ?? []);
+  // Only the report's own figures: a key such as `constructor` is not one.
+  const ids = new Set(Object.hasOwn(loaded.report.patientsBehind, figure) ? loaded.report.patientsBehind[figure] : []);
   return {
     figure,
     items: loaded.members.filter((m) => ids.has(m.id)).map((m) => ({ patientId: m.id, name: m.name, state: m.state })),

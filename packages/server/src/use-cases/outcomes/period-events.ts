@@ -6,6 +6,7 @@
 import type { AdverseEventSeverity, ReportPeriodEvents } from '@keel/domain';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/transaction.ts';
+import { reportAlert, type AlertRow } from './cohort-records.ts';
 
 export async function loadPeriodEvents(db: Db, ids: readonly string[], fromMs: number, asOfMs: number): Promise<ReportPeriodEvents> {
   const none: ReportPeriodEvents = {
@@ -51,17 +52,7 @@ export async function loadPeriodEvents(db: Db, ids: readonly string[], fromMs: n
       WHERE g.outcome = 'blocked' AND ${within('g.evaluated_at')}
       GROUP BY r.code
     `.execute(db),
-    sql<{
-      id: string;
-      patient_id: string;
-      code: string;
-      raised: number;
-      acknowledged: number | null;
-      escalated: number | null;
-      holds_dosing: boolean;
-      resolved: number | null;
-      resolution_action: string | null;
-    }>`
+    sql<AlertRow & { patient_id: string }>`
       SELECT a.id, a.patient_id, a.code, ${ms('a.raised_at')} AS raised, ${msOrNull('a.acknowledged_at')} AS acknowledged,
              ${msOrNull('a.escalated_at')} AS escalated, a.holds_dosing, ${msOrNull('a.resolved_at')} AS resolved, a.resolution_action
       FROM alerts a JOIN ${cohort} ON cohort.id = a.patient_id
@@ -93,17 +84,7 @@ export async function loadPeriodEvents(db: Db, ids: readonly string[], fromMs: n
       patientIds: split(block?.patient_ids),
       byReason: reasons.rows.map((r) => ({ code: r.code, count: r.count, patientIds: split(r.patient_ids) })),
     },
-    alerts: alerts.rows.map((a) => ({
-      id: a.id,
-      patientId: a.patient_id,
-      code: a.code,
-      raisedAt: a.raised,
-      acknowledgedAt: a.acknowledged,
-      escalatedAt: a.escalated,
-      holdsDosing: a.holds_dosing,
-      resolvedAt: a.resolved,
-      resolutionAction: a.resolution_action,
-    })),
+    alerts: alerts.rows.map((a) => ({ ...reportAlert(a), patientId: a.patient_id })),
     integration: { attended: visits?.attended ?? 0, missed: visits?.missed ?? 0, missedBy: split(visits?.missed_by) },
   };
 }
