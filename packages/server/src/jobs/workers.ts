@@ -42,8 +42,9 @@ export const maintainPartitionsJob: MonitoringJob = async (deps) => {
 };
 
 /**
- * The outcomes report's facts of the patients a write marked stale since the last run (docs/outcomes-report.md,
- * "Performance"), so a report rarely has any to take from the rows itself.
+ * The outcomes report's facts taken again (docs/outcomes-report.md, "Performance"): the patients a write marked
+ * stale since the last run, then those whose facts expired or were taken under other settings, so that a report
+ * reads current facts instead of taking them from the rows inside a request.
  */
 export const refreshOutcomeFactsJob: MonitoringJob = async (deps, _data, now) => {
   const settings = await loadProgramSettings(deps.database.db);
