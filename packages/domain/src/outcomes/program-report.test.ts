@@ -438,6 +438,17 @@ describe('facts taken over the whole record', () => {
         [Date.parse(noon('2026-05-01')), 'CRAVING'],
       ],
       highRiskMs: [Date.parse(noon('2026-03-20'))],
+      // Four weekly doses; both refusals are of session x1 (its first), the duplicate reason once; three visits.
+      doseMs: [Date.parse(noon('2026-03-01')), Date.parse(noon('2026-03-08')), Date.parse(noon('2026-03-15')), Date.parse(noon('2026-03-22'))],
+      gateBlocks: [
+        [Date.parse('2026-03-14T09:00:00.000Z'), 0, ['VITALS_ABOVE_HOLD', 'SITTER_NOT_ATTESTED']],
+        [Date.parse('2026-03-14T09:30:00.000Z'), 0, ['VITALS_ABOVE_HOLD']],
+      ],
+      integration: [
+        [Date.parse(noon('2026-03-01')), 1],
+        [Date.parse(noon('2026-03-10')), 1],
+        [Date.parse(noon('2026-03-24')), 0],
+      ],
     });
   });
 });

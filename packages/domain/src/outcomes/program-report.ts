@@ -295,28 +295,33 @@ export interface PatientReportFacts {
   readonly onsets: readonly (readonly [number, string])[];
   /** The evaluations of tier high (epoch ms). */
   readonly highRiskMs: readonly number[];
+  /** The doses taken (sessions started), epoch ms. */
+  readonly doseMs: readonly number[];
+  /**
+   * The gate's refusals: [epoch ms, the refused session (its place among this patient's refused sessions, in the
+   * order first refused), its reasons each once].
+   */
+  readonly gateBlocks: readonly (readonly [number, number, readonly string[]])[];
+  /** Integration sessions held: [epoch ms, 1 attended or 0 missed]. */
+  readonly integration: readonly (readonly [number, 0 | 1])[];
 }
 
 /**
- * The period's events of the cohort's patients (dated in [from, asOf]). The frequent ones (doses, gate refusals,
- * integration sessions: hundreds of thousands a year in a large program) come counted, with the patients behind
- * each count; the rare ones one by one.
+ * The period's rare events of the cohort's patients (dated in [from, asOf]), one by one: adverse events and alerts.
+ * The frequent ones (doses, gate refusals, integration sessions: millions a year in a large program) are read from
+ * each patient's facts.
  */
 export interface ReportPeriodEvents {
-  /** Sessions in which a dose was taken in the period. */
-  readonly sessionsDosed: number;
   readonly adverseEvents: readonly (ReportAdverseEvent & { readonly patientId: string })[];
-  /** Gate evaluations that refused a session: how many, of how many sessions, by reason; the patients behind each. */
-  readonly gateBlocks: {
-    readonly evaluations: number;
-    readonly sessions: number;
-    readonly patientIds: readonly string[];
-    readonly byReason: readonly { readonly code: string; readonly count: number; readonly patientIds: readonly string[] }[];
-  };
   /** Alerts raised in the period. */
   readonly alerts: readonly (ReportAlert & { readonly patientId: string })[];
-  /** Integration sessions in the period: attended, missed, and the patients who missed one. */
-  readonly integration: { readonly attended: number; readonly missed: number; readonly missedBy: readonly string[] };
+}
+
+/** The frequent events of the period, counted from the facts, the patients behind each flagged in `behind`. */
+interface PeriodActivity {
+  readonly sessionsDosed: number;
+  readonly gateBlocks: { readonly evaluations: number; readonly sessions: number; readonly byReason: readonly { readonly code: string; readonly count: number }[] };
+  readonly integration: { readonly attended: number; readonly missed: number };
 }
 
 const DAY = MS_PER_DAY;
@@ -509,6 +514,29 @@ export function patientReportFacts(patient: ReportPatient, asOfMs: number, setti
     lastContactMs: lastContact(patient, asOfMs),
     checkInSlots: dosed ? checkInSlots(patient.checkIns, firstDoseMs, asOfMs, settings.checkInEveryDays * DAY) : '',
     ...riskFacts(patient, asOfMs),
+    ...activityFacts(patient, asOfMs),
+  };
+}
+
+/** The doses, gate refusals and integration sessions dated up to asOf, in time order. */
+function activityFacts(patient: ReportPatient, asOfMs: number): Pick<PatientReportFacts, 'doseMs' | 'gateBlocks' | 'integration'> {
+  const upTo = <T>(rows: readonly T[], at: (row: T) => ReportInstant | null): { ms: number; row: T }[] =>
+    rows
+      .map((row) => ({ ms: instant(at(row)), row }))
+      .filter((x): x is { ms: number; row: T } => x.ms !== null && x.ms <= asOfMs)
+      .sort((a, b) => a.ms - b.ms);
+  const sessionIndex = new Map<string, number>();
+  return {
+    doseMs: upTo(patient.sessions, (s) => s.dosedAt).map((x) => x.ms),
+    gateBlocks: upTo(patient.gateBlocks, (b) => b.at).map(({ ms, row }) => {
+      let index = sessionIndex.get(row.sessionId);
+      if (index === undefined) {
+        index = sessionIndex.size;
+        sessionIndex.set(row.sessionId, index);
+      }
+      return [ms, index, [...new Set(row.reasonCodes)]] as const;
+    }),
+    integration: upTo(patient.integrationSessions, (s) => s.at).map(({ ms, row }) => [ms, row.attended ? 1 : 0] as const),
   };
 }
 
@@ -527,63 +555,81 @@ export function nextRecordInstant(patient: ReportPatient, asOfMs: number): numbe
   for (const at of patient.checkIns) see(at);
   for (const s of patient.sessions) see(s.dosedAt);
   for (const s of patient.integrationSessions) see(s.at);
+  for (const b of patient.gateBlocks) see(b.at);
   for (const e of patient.riskEvaluations) see(e.at);
   return next;
 }
 
-/** The events of `patients` dated in [fromMs, asOfMs]. */
+/** The rare events (adverse events, alerts) of `patients` dated in [fromMs, asOfMs]. */
 export function reportPeriodEvents(patients: readonly ReportPatient[], fromMs: number, asOfMs: number): ReportPeriodEvents {
   const inPeriod = (at: ReportInstant | null): boolean => {
     const ms = instant(at);
     return ms !== null && ms >= fromMs && ms <= asOfMs;
   };
-  let sessionsDosed = 0;
-  let attended = 0;
-  let missed = 0;
-  const missedBy = new Set<string>();
   const adverseEvents: ReportPeriodEvents['adverseEvents'][number][] = [];
   const alerts: ReportPeriodEvents['alerts'][number][] = [];
-  let blockEvaluations = 0;
-  const blockedSessions = new Set<string>();
-  const blockedPatients = new Set<string>();
-  const reasons = new Map<string, { count: number; patientIds: Set<string> }>();
   for (const p of patients) {
     const patientId = p.patientId;
-    for (const s of p.sessions) if (inPeriod(s.dosedAt)) sessionsDosed += 1;
     for (const e of p.adverseEvents) if (inPeriod(e.at)) adverseEvents.push({ ...e, patientId });
-    for (const b of p.gateBlocks) {
-      if (!inPeriod(b.at)) continue;
-      blockEvaluations += 1;
-      blockedSessions.add(b.sessionId);
-      blockedPatients.add(patientId);
-      for (const code of new Set(b.reasonCodes)) {
-        const reason = reasons.get(code) ?? { count: 0, patientIds: new Set<string>() };
-        reason.count += 1;
-        reason.patientIds.add(patientId);
-        reasons.set(code, reason);
-      }
-    }
     for (const a of p.alerts) if (inPeriod(a.raisedAt)) alerts.push({ ...a, patientId });
-    for (const s of p.integrationSessions) {
-      if (!inPeriod(s.at)) continue;
-      if (s.attended) attended += 1;
+  }
+  return { adverseEvents, alerts };
+}
+
+/**
+ * The period's doses, gate refusals and integration sessions of the cohort, from each patient's facts: counted, the
+ * patients behind the refusals and the missed sessions flagged.
+ */
+function periodActivity(cohort: readonly PatientReportFacts[], fromMs: number, asOfMs: number, behind: Behind): PeriodActivity {
+  // Plain loops and comparisons: a program's year is millions of these events.
+  let sessionsDosed = 0;
+  let evaluations = 0;
+  let sessions = 0;
+  let attended = 0;
+  let missed = 0;
+  const reasons = new Map<string, { count: number; figure: Figure }>();
+  const blocked = behind.figure('safety.gateBlocks');
+  const missedFigure = behind.figure('engagement.integration.missed');
+  const refused = new Set<number>();
+  for (let index = 0; index < cohort.length; index++) {
+    const facts = cohort[index] as PatientReportFacts;
+    const doses = facts.doseMs;
+    for (let k = 0; k < doses.length; k++) {
+      const ms = doses[k] as number;
+      if (ms >= fromMs && ms <= asOfMs) sessionsDosed += 1;
+    }
+    if (facts.gateBlocks.length > 0) {
+      refused.clear();
+      for (const [ms, session, codes] of facts.gateBlocks) {
+        if (ms < fromMs || ms > asOfMs) continue;
+        evaluations += 1;
+        refused.add(session);
+        blocked.add(index);
+        for (const code of codes) {
+          let reason = reasons.get(code);
+          if (!reason) {
+            reason = { count: 0, figure: behind.figure(`safety.gateBlocks.${code}`) };
+            reasons.set(code, reason);
+          }
+          reason.count += 1;
+          reason.figure.add(index);
+        }
+      }
+      sessions += refused.size;
+    }
+    for (const [ms, wasAttended] of facts.integration) {
+      if (ms < fromMs || ms > asOfMs) continue;
+      if (wasAttended === 1) attended += 1;
       else {
         missed += 1;
-        missedBy.add(patientId);
+        missedFigure.add(index);
       }
     }
   }
   return {
     sessionsDosed,
-    adverseEvents,
-    gateBlocks: {
-      evaluations: blockEvaluations,
-      sessions: blockedSessions.size,
-      patientIds: [...blockedPatients],
-      byReason: [...reasons.entries()].map(([code, r]) => ({ code, count: r.count, patientIds: [...r.patientIds] })),
-    },
-    alerts,
-    integration: { attended, missed, missedBy: [...missedBy] },
+    gateBlocks: { evaluations, sessions, byReason: [...reasons.entries()].map(([code, r]) => ({ code, count: r.count })) },
+    integration: { attended, missed },
   };
 }
 
@@ -616,24 +662,66 @@ function instrumentReport(
   behind: Behind,
 ): InstrumentReport {
   const n = dosed.length;
-  // Written as plain loops over typed arrays: a program's report runs them over a hundred thousand patients.
-  const read = dosed.map((d) => d.instruments[instrument]);
+  // One pass over the patients, written as plain loops over typed arrays: a program's report runs it over a hundred
+  // thousand patients, and each patient's facts are read once for every checkpoint.
   const baselines: number[] = [];
   let baselineMissing = 0;
   const missingBaseline = behind.figure(`${instrument}.baseline.missing`);
   const responded = behind.figure(`${instrument}.responded`);
   const timeToEvent: { time: number; event: boolean }[] = [];
   let notFollowed = 0;
+  const remissionBelow = settings.outcomes.remissionBelow[instrument];
+  const points = settings.checkpoints.map((cp) => {
+    const prefix = `${instrument}.${cp.key}`;
+    const [missing, measured, response, remission] = ['missing', 'measured', 'response', 'remission'].map((key) => behind.figure(`${prefix}.${key}`)) as [Figure, Figure, Figure, Figure];
+    return {
+      // Counted only once the window has closed, so a published figure does not move as late scores arrive.
+      closesAfterMs: (cp.days + cp.windowDays) * DAY,
+      figures: { missing, measured, response, remission },
+      eligible: 0,
+      withBaseline: 0,
+      measured: 0,
+      responders: 0,
+      remitters: 0,
+      changes: new Float64Array(n),
+      totals: new Float64Array(n),
+    };
+  });
 
   for (let i = 0; i < n; i++) {
     const d = dosed[i] as Dosed;
-    const facts = read[i] as InstrumentFacts;
-    if (facts.baseline === null) {
+    const facts = d.instruments[instrument];
+    const baseline = facts.baseline;
+    for (let k = 0; k < points.length; k++) {
+      const point = points[k] as (typeof points)[number];
+      if (asOfMs < d.firstDoseMs + point.closesAfterMs) continue;
+      point.eligible += 1;
+      if (baseline === null) continue;
+      point.withBaseline += 1;
+      const total = facts.checkpoints[k] ?? null;
+      if (total === null) {
+        point.figures.missing.add(d.index);
+        continue;
+      }
+      point.figures.measured.add(d.index);
+      point.changes[point.measured] = total - baseline;
+      point.totals[point.measured] = total;
+      point.measured += 1;
+      if (isResponse(baseline, total, settings.outcomes) === true) {
+        point.responders += 1;
+        point.figures.response.add(d.index);
+      }
+      if (total < remissionBelow) {
+        point.remitters += 1;
+        point.figures.remission.add(d.index);
+      }
+    }
+    if (baseline === null) {
       baselineMissing += 1;
       missingBaseline.add(d.index);
       continue;
     }
-    baselines.push(facts.baseline);
+    baselines.push(baseline);
     if (facts.lastMs === null) {
       notFollowed += 1;
       continue;
@@ -646,45 +734,8 @@ function instrumentReport(
     }
   }
 
-  const changes = new Float64Array(n);
-  const totals = new Float64Array(n);
   const checkpoints = settings.checkpoints.map((cp, k): CheckpointReport => {
-    let eligible = 0;
-    let withBaseline = 0;
-    let responders = 0;
-    let remitters = 0;
-    let measured = 0;
-    const prefix = `${instrument}.${cp.key}`;
-    const [missingFigure, measuredFigure, responseFigure, remissionFigure] = ['missing', 'measured', 'response', 'remission'].map((key) => behind.figure(`${prefix}.${key}`)) as [Figure, Figure, Figure, Figure];
-    const closesAfterMs = (cp.days + cp.windowDays) * DAY;
-    const remissionBelow = settings.outcomes.remissionBelow[instrument];
-    for (let i = 0; i < n; i++) {
-      const d = dosed[i] as Dosed;
-      // Counted only once the window has closed, so a published figure does not move as late scores arrive.
-      if (asOfMs < d.firstDoseMs + closesAfterMs) continue;
-      eligible += 1;
-      const facts = read[i] as InstrumentFacts;
-      const baseline = facts.baseline;
-      if (baseline === null) continue;
-      withBaseline += 1;
-      const total = facts.checkpoints[k] ?? null;
-      if (total === null) {
-        missingFigure.add(d.index);
-        continue;
-      }
-      measuredFigure.add(d.index);
-      changes[measured] = total - baseline;
-      totals[measured] = total;
-      measured += 1;
-      if (isResponse(baseline, total, settings.outcomes) === true) {
-        responders += 1;
-        responseFigure.add(d.index);
-      }
-      if (total < remissionBelow) {
-        remitters += 1;
-        remissionFigure.add(d.index);
-      }
-    }
+    const { eligible, withBaseline, measured, responders, remitters, changes, totals } = points[k] as (typeof points)[number];
     const measuredChanges = changes.subarray(0, measured);
     const measuredTotals = totals.subarray(0, measured);
     return {
@@ -747,7 +798,7 @@ function quartiles(values: ArrayLike<number>): ScoreBand {
   return { p25, median, p75 };
 }
 
-function safetyReport(events: ReportPeriodEvents, inPeriod: (ms: number | null) => boolean, behind: Behind): SafetyReport {
+function safetyReport(events: ReportPeriodEvents, activity: PeriodActivity, inPeriod: (ms: number | null) => boolean, behind: Behind): SafetyReport {
   const severityCounts = new Map<AdverseEventSeverity, number>(ADVERSE_EVENT_SEVERITIES.map((s) => [s, 0]));
   const serious: (Omit<ReportAdverseEvent, 'at'> & { at: string; patientId: string })[] = [];
   const alertsByCode = new Map<string, { count: number; unacknowledged: number; minutes: number[] }>();
@@ -760,12 +811,6 @@ function safetyReport(events: ReportPeriodEvents, inPeriod: (ms: number | null) 
       serious.push({ ...e, at: isoText(e.at) ?? '', patientId });
       behind.addId('safety.seriousAdverseEvents', patientId);
     }
-  }
-  const blocked = behind.figure('safety.gateBlocks');
-  for (const id of events.gateBlocks.patientIds) blocked.addId(id);
-  for (const reason of events.gateBlocks.byReason) {
-    const figure = behind.figure(`safety.gateBlocks.${reason.code}`);
-    for (const id of reason.patientIds) figure.addId(id);
   }
   for (const a of events.alerts) {
     const raisedMs = instant(a.raisedAt);
@@ -787,7 +832,7 @@ function safetyReport(events: ReportPeriodEvents, inPeriod: (ms: number | null) 
   }
 
   const allMinutes = [...alertsByCode.values()].flatMap((a) => a.minutes);
-  const sessions = events.sessionsDosed;
+  const sessions = activity.sessionsDosed;
   return {
     sessions,
     adverseEvents: ADVERSE_EVENT_SEVERITIES.map((severity) => {
@@ -796,9 +841,9 @@ function safetyReport(events: ReportPeriodEvents, inPeriod: (ms: number | null) 
     }),
     seriousAdverseEvents: serious.sort((a, b) => (instant(a.at) ?? 0) - (instant(b.at) ?? 0) || a.id.localeCompare(b.id)),
     gateBlocks: {
-      evaluations: events.gateBlocks.evaluations,
-      sessions: events.gateBlocks.sessions,
-      byReason: events.gateBlocks.byReason.map(({ code, count }) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      evaluations: activity.gateBlocks.evaluations,
+      sessions: activity.gateBlocks.sessions,
+      byReason: [...activity.gateBlocks.byReason].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     },
     alerts: [...alertsByCode.entries()]
       .map(([code, a]) => ({ code, count: a.count, unacknowledged: a.unacknowledged, timeToAcknowledge: durationSummary(a.minutes) }))
@@ -878,7 +923,7 @@ function dependenceReport(
 
 function engagementReport(
   dosed: readonly Dosed[],
-  events: ReportPeriodEvents,
+  activity: PeriodActivity,
   fromMs: number,
   asOfMs: number,
   settings: ProgramReportSettings,
@@ -921,9 +966,7 @@ function engagementReport(
     perPatient.push(filled / slots);
     if (filled / slots < 0.5) belowHalf.add(index);
   }
-  const { attended, missed, missedBy } = events.integration;
-  const missedFigure = behind.figure('engagement.integration.missed');
-  for (const id of missedBy) missedFigure.addId(id);
+  const { attended, missed } = activity.integration;
   const scheduled = attended + missed;
   return {
     retention,
@@ -969,6 +1012,7 @@ export function reportFromFacts(
   const dosedFigure = behind.figure('cohort.dosed');
   const notDosedFigure = behind.figure('cohort.notDosed');
   for (let i = 0; i < cohort.length; i++) (isDosed[i] === 1 ? dosedFigure : notDosedFigure).add(i);
+  const activity = periodActivity(cohort, fromMs, asOfMs, behind);
 
   return {
     asOf: new Date(asOfMs).toISOString(),
@@ -978,9 +1022,9 @@ export function reportFromFacts(
       phq9: instrumentReport('phq9', dosed, asOfMs, settings, scoresOf, behind),
       gad7: instrumentReport('gad7', dosed, asOfMs, settings, scoresOf, behind),
     },
-    safety: safetyReport(events, inPeriod, behind),
+    safety: safetyReport(events, activity, inPeriod, behind),
     dependence: dependenceReport(dosed, events, fromMs, asOfMs, inPeriod, behind),
-    engagement: engagementReport(dosed, events, fromMs, asOfMs, settings, behind),
+    engagement: engagementReport(dosed, activity, fromMs, asOfMs, settings, behind),
     figures: behind.counts(),
     patientsBehind: behind.record(),
   };

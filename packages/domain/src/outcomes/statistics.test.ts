@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kaplanMeier, kaplanMeierMedian, mean, median, quantile, ratePer, survivalAt, wilsonInterval } from './statistics.ts';
+import { kaplanMeier, kaplanMeierMedian, mean, median, quantile, quantiles, ratePer, survivalAt, wilsonInterval } from './statistics.ts';
 
 describe('the Wilson score interval', () => {
   // Newcombe RG. Two-sided confidence intervals for the single proportion: comparison of seven methods.
@@ -154,6 +154,16 @@ describe('quantiles, means and rates', () => {
     expect(median([42])).toBe(42);
     expect(median([])).toBeNull();
     expect(() => quantile([1], 1.5)).toThrow(RangeError);
+  });
+
+  it('orders small integers by counting and anything else by sorting, with the same answers', () => {
+    // Changes in score, repeated and negative: sorted −9 −4 −4 −4 0 0 2 7; position 1.75 → −4, 5.25 → 0 + 0.25 × 2.
+    const changes = [0, -4, 7, -4, 2, -9, 0, -4];
+    expect(quantiles(changes, [0, 0.25, 0.5, 0.75, 1])).toEqual([-9, -4, -2, 0.5, 7]);
+    expect(quantiles(Int16Array.from(changes), [0.5])).toEqual([-2]);
+    // Integers too far apart to count (span 10,000), and fractions: sorted as numbers.
+    expect(quantiles([10_000, 0, 5_000, 1], [0.5])).toEqual([2_500.5]);
+    expect(quantiles([0.5, 0.25, 10, 2], [0.5])).toEqual([1.25]);
   });
 
   it('means and rates per exposure', () => {

@@ -118,15 +118,54 @@ export function quantile(values: readonly number[], q: number): number | null {
 export function quantiles(values: ArrayLike<number>, qs: readonly number[]): (number | null)[] {
   for (const q of qs) if (q < 0 || q > 1 || Number.isNaN(q)) throw new RangeError(`quantile: ${q} is not in [0, 1]`);
   if (values.length === 0) return qs.map(() => null);
-  // A typed array sorts numerically without a comparator (a program's cohort is tens of thousands of values).
-  const sorted = Float64Array.from(values).sort();
+  const at = orderStatistic(values);
   return qs.map((q) => {
-    const position = (sorted.length - 1) * q;
+    const position = (values.length - 1) * q;
     const below = Math.floor(position);
-    const low = sorted[below] as number;
-    const high = sorted[Math.ceil(position)] as number;
+    const low = at(below);
+    const high = at(Math.ceil(position));
     return low + (high - low) * (position - below);
   });
+}
+
+/** Integers spanning at most this many values are counted rather than sorted. */
+const COUNTED_SPAN = 4096;
+
+/**
+ * The value of rank k (0-based) in `values` sorted ascending. Questionnaire scores and their changes are small
+ * integers, which one counting pass orders (a program's cohort is a hundred thousand of them); anything else is
+ * sorted as a typed array (numerically, without a comparator).
+ */
+function orderStatistic(values: ArrayLike<number>): (rank: number) => number {
+  let min = Infinity;
+  let max = -Infinity;
+  let counted = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isInteger(v)) {
+      counted = false;
+      break;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (counted && max - min < COUNTED_SPAN) {
+    const counts = new Uint32Array(max - min + 1);
+    for (let i = 0; i < values.length; i++) {
+      const k = (values[i] as number) - min;
+      counts[k] = (counts[k] as number) + 1;
+    }
+    return (rank) => {
+      let seen = 0;
+      for (let k = 0; k < counts.length; k++) {
+        seen += counts[k] as number;
+        if (seen > rank) return min + k;
+      }
+      return max;
+    };
+  }
+  const sorted = Float64Array.from(values).sort();
+  return (rank) => sorted[rank] as number;
 }
 
 export const median = (values: readonly number[]): number | null => quantile(values, 0.5);

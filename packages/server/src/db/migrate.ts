@@ -26,6 +26,7 @@ import * as m0021 from './migrations/0021-signal-input-epoch-ms.ts';
 import * as m0022 from './migrations/0022-craving-series.ts';
 import * as m0023 from './migrations/0023-time-partitions.ts';
 import * as m0024 from './migrations/0024-outcome-facts.ts';
+import * as m0025 from './migrations/0025-outcome-facts-activity.ts';
 
 /** Forward-only: migrations have no `down`; a mistake is corrected by a new migration. */
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0022-craving-series': m0022,
   '0023-time-partitions': m0023,
   '0024-outcome-facts': m0024,
+  '0025-outcome-facts-activity': m0025,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -513,6 +513,7 @@ TABLE outcome_facts
   patient_id uuid NOT NULL
   settings_key text NOT NULL
   taken_at timestamp with time zone NOT NULL
+  written_xid xid8 NOT NULL DEFAULT pg_current_xact_id()
 
 TABLE outcome_facts_stale
   marked_at timestamp with time zone NOT NULL
@@ -1388,6 +1389,7 @@ CREATE INDEX on_call_shifts_live_idx ON public.on_call_shifts USING btree (start
 CREATE UNIQUE INDEX on_call_shifts_pkey ON public.on_call_shifts USING btree (id)
 CREATE INDEX outcome_facts_expires_idx ON public.outcome_facts USING btree (expires_at) WHERE (expires_at IS NOT NULL)
 CREATE UNIQUE INDEX outcome_facts_pkey ON public.outcome_facts USING btree (patient_id)
+CREATE INDEX outcome_facts_written_idx ON public.outcome_facts USING btree (written_xid)
 CREATE INDEX outcome_facts_stale_marked_idx ON public.outcome_facts_stale USING btree (marked_at, patient_id)
 CREATE UNIQUE INDEX outcome_facts_stale_pkey ON public.outcome_facts_stale USING btree (patient_id)
 CREATE INDEX outside_clinicians_patient_idx ON public.outside_clinicians USING btree (patient_id)
@@ -1495,6 +1497,10 @@ CREATE TRIGGER dosing_sessions_outcome_facts_insert AFTER INSERT ON public.dosin
 CREATE TRIGGER dosing_sessions_outcome_facts_truncate AFTER TRUNCATE ON public.dosing_sessions FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER dosing_sessions_outcome_facts_update AFTER UPDATE ON public.dosing_sessions REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE CONSTRAINT TRIGGER dosing_sessions_panel_summary AFTER INSERT OR DELETE OR UPDATE OF status, scheduled_for, authorized_at ON public.dosing_sessions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
+CREATE TRIGGER gate_evaluations_outcome_facts_delete AFTER DELETE ON public.gate_evaluations REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER gate_evaluations_outcome_facts_insert AFTER INSERT ON public.gate_evaluations REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER gate_evaluations_outcome_facts_truncate AFTER TRUNCATE ON public.gate_evaluations FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER gate_evaluations_outcome_facts_update AFTER UPDATE ON public.gate_evaluations REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER intake_decisions_append_only BEFORE DELETE OR UPDATE ON public.intake_decisions FOR EACH ROW EXECUTE FUNCTION reject_modification()
 CREATE CONSTRAINT TRIGGER intakes_panel_summary AFTER INSERT OR DELETE OR UPDATE OF risk_tier ON public.intakes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION reject_modification()
@@ -1502,6 +1508,7 @@ CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR 
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER live_events_notify AFTER INSERT ON public.live_events FOR EACH ROW EXECUTE FUNCTION live_events_notify()
 CREATE TRIGGER on_call_shifts_no_overlap BEFORE INSERT OR UPDATE ON public.on_call_shifts FOR EACH ROW EXECUTE FUNCTION on_call_shifts_no_overlap()
+CREATE TRIGGER outcome_facts_written BEFORE INSERT OR UPDATE ON public.outcome_facts FOR EACH ROW EXECUTE FUNCTION outcome_facts_written()
 CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()
 CREATE TRIGGER risk_evaluations_outcome_facts_delete AFTER DELETE ON public.risk_evaluations REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
@@ -1615,6 +1622,8 @@ FUNCTION on_call_shifts_no_overlap() TO PUBLIC: EXECUTE
 FUNCTION on_call_shifts_no_overlap() TO keel_app: EXECUTE
 FUNCTION outcome_facts_mark() TO PUBLIC: EXECUTE
 FUNCTION outcome_facts_mark() TO keel_app: EXECUTE
+FUNCTION outcome_facts_written() TO PUBLIC: EXECUTE
+FUNCTION outcome_facts_written() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_create() TO PUBLIC: EXECUTE
 FUNCTION patient_panel_summary_create() TO keel_app: EXECUTE
 FUNCTION patient_panel_summary_refresh(p_patient uuid) TO PUBLIC: EXECUTE
@@ -1731,6 +1740,7 @@ monitoring_check_in(p_check_in jsonb, p_settings_version integer, p_from timesta
 monitoring_signal_input(p_patient uuid, p_from timestamp with time zone, p_ledger_from timestamp with time zone, p_lock boolean, p_now timestamp with time zone, p_craving_high integer, p_rising integer) -> json
 on_call_shifts_no_overlap() -> trigger
 outcome_facts_mark() -> trigger
+outcome_facts_written() -> trigger
 patient_panel_summary_create() -> trigger
 patient_panel_summary_refresh(p_patient uuid) -> void
 patient_panel_summary_touch() -> trigger
@@ -2239,6 +2249,16 @@ AS $function$
         ON CONFLICT (patient_id) DO UPDATE SET marked_at = excluded.marked_at;
       END IF;
       RETURN NULL;
+    END
+    $function$
+
+CREATE OR REPLACE FUNCTION public.outcome_facts_written()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      NEW.written_xid := pg_current_xact_id();
+      RETURN NEW;
     END
     $function$
 

@@ -251,6 +251,8 @@ export interface OutcomeFactsTable {
   facts: Json<object>;
   taken_at: Date;
   expires_at: Date | null;
+  /** The transaction that stored them (xid8 as text; migration 0025). */
+  written_xid: Generated<string>;
 }
 
 /** Patients whose outcome facts a write has made stale (marked by triggers, migration 0024). */

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { actorOf, useCaseOf } from '../http/route-helpers.ts';
 import { loadCohortRecords } from '../use-cases/outcomes/cohort-records.ts';
 import { outcomesCsv, outcomesPdf } from '../use-cases/outcomes/outcomes-export.ts';
-import { loadOutcomesReport, outcomesDrillDown, outcomesReport, toResponse } from '../use-cases/outcomes/outcomes-report.ts';
+import { cohortMembers, loadOutcomesReport, outcomesDrillDown, outcomesReport, toResponse } from '../use-cases/outcomes/outcomes-report.ts';
 import { recordDigest, signRecord } from '../use-cases/identity/signatures.ts';
 import { loadProgramSettings } from '../use-cases/settings/program-settings.service.ts';
 import { binaryFileResponse, textFileResponse } from './continuity/route-support.ts';
@@ -63,7 +63,10 @@ export function outcomesReportRoutes(app: KeelApp): void {
       const db = uc.deps.database.db;
       const [loaded, settings] = await Promise.all([loadOutcomesReport(uc, request.query), loadProgramSettings(db)]);
       // One row per patient needs each patient's whole record (the research rows are not the report's figures).
-      const records = await loadCohortRecords(uc.deps.database.reads.db, loaded.members.map((m) => m.id));
+      const [records, members] = await Promise.all([
+        loadCohortRecords(uc.deps.database.reads.db, loaded.patientIds),
+        cohortMembers(uc.deps.database.reads.db, loaded.patientIds),
+      ]);
       await writeAudit(db, uc.ctx, {
         action: 'outcomes_report.export_csv',
         resourceType: 'program_outcomes',
@@ -73,7 +76,7 @@ export function outcomesReportRoutes(app: KeelApp): void {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="keel-outcomes-deidentified-${day(uc.ctx.now)}.csv"`)
-        .send(outcomesCsv(loaded, records, settings));
+        .send(outcomesCsv(loaded, records, members, settings));
     },
   );
 

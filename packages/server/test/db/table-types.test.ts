@@ -35,6 +35,8 @@ const kindOfSqlType: Record<string, Kind> = {
   _text: 'string[]',
   _uuid: 'string[]',
   bytea: 'bytes',
+  // A transaction id (64-bit): node-postgres has no parser for it and returns its text.
+  xid8: 'string',
 };
 
 interface TypedColumn {

@@ -3,12 +3,12 @@
 // never read under other settings. Every expected fact below is worked out by hand from the rows written beside it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { reportPeriodEvents } from '@keel/domain';
+import { programReport, reportFromFacts, reportPeriodEvents } from '@keel/domain';
 import { loadCohortRecords } from '../../src/use-cases/outcomes/cohort-records.ts';
 import { loadPeriodEvents } from '../../src/use-cases/outcomes/period-events.ts';
 import type { OutcomesReportResponse } from '@keel/contract';
 import { refreshOutcomeFactsJob } from '../../src/jobs/workers.ts';
-import { refreshOutcomeFacts, refreshStaleOutcomeFacts, unpackFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
+import { currentOutcomeFacts, refreshOutcomeFacts, refreshStaleOutcomeFacts, unpackFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
 import { reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
 import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
 import { bearer, createCareWorld, createPatient, signIn } from '../support/factories.ts';
@@ -77,6 +77,10 @@ describe(`the outcomes report's kept facts on ${testEngine}`, () => {
       checkInSlots: '101',
       onsets: [],
       highRiskMs: [],
+      // The one session, started 56 days ago; no refusal, no integration session.
+      doseMs: [msAgo(56)],
+      gateBlocks: [],
+      integration: [],
     });
   });
 
@@ -250,13 +254,66 @@ describe(`the outcomes report's kept facts on ${testEngine}`, () => {
   });
 });
 
+describe(`the facts a server keeps in memory on ${testEngine}`, () => {
+  const factsOf = async (ids: string[]) => {
+    const settings = reportSettings(await loadProgramSettings(t.database.db));
+    const { facts } = await currentOutcomeFacts(t.database.db, t.database.db, ids, settings, t.clock.now());
+    return new Map(facts.map((f) => [f.patientId, f]));
+  };
+  /** Rewrites a patient's stored check-in slots, the way only a refresh would, without marking them. */
+  const storeSlots = (q: { query: (text: string, values: unknown[]) => Promise<unknown> }, patientId: string, slots: string) =>
+    q.query(`UPDATE outcome_facts SET facts = json_build_array(facts->0, facts->1, facts->2, $2::text, facts->4, facts->5, facts->6, facts->7, facts->8, facts->9, facts->10) WHERE patient_id = $1`, [
+      patientId,
+      slots,
+    ]);
+
+  it('a later read sees facts written since the one before, and only the current ones', async () => {
+    const a = await createPatient(t);
+    await enrolledDaysAgo(t, a.patientId, 20);
+    await insertSession(t, a.patientId, world.clinician.id, { status: 'completed', at: ago(14) });
+    await insertCheckIn(t, a.patientId, { at: ago(13.5) });
+    expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('1');
+    await storeSlots(t.database.pool, a.patientId, '111');
+    expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('111');
+    // A new check-in marks the patient: the kept facts are not read, the rows are (slot 1, day 8).
+    await insertCheckIn(t, a.patientId, { at: ago(6) });
+    expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('11');
+  });
+
+  it.runIf(onPostgres)('facts written by a transaction that commits after a later one are still read once committed', async () => {
+    const [a, b] = [await createPatient(t), await createPatient(t)];
+    for (const p of [a, b]) {
+      await enrolledDaysAgo(t, p.patientId, 20);
+      await insertSession(t, p.patientId, world.clinician.id, { status: 'completed', at: ago(14) });
+    }
+    const ids = [a.patientId, b.patientId];
+    await factsOf(ids);
+    const early = await t.database.pool.connect();
+    try {
+      // The first writer takes its transaction id first and commits last.
+      await early.query('BEGIN');
+      await storeSlots(early, a.patientId, '1');
+      await storeSlots(t.database.pool, b.patientId, '11');
+      const between = await factsOf(ids);
+      expect(between.get(a.patientId)?.checkInSlots).toBe('');
+      expect(between.get(b.patientId)?.checkInSlots).toBe('11');
+      await early.query('COMMIT');
+    } finally {
+      early.release();
+    }
+    const after = await factsOf(ids);
+    expect(after.get(a.patientId)?.checkInSlots).toBe('1');
+    expect(after.get(b.patientId)?.checkInSlots).toBe('11');
+  });
+});
+
 describe(`the period's events at its edges on ${testEngine}`, () => {
-  it('counts an instant as the rows are read (epoch milliseconds, rounded half up), in SQL and from the rows alike', async () => {
+  it('counts an instant as the rows are read (epoch milliseconds, rounded half up): doses from the facts, alerts in SQL, and both from the rows', async () => {
     const patient = await createPatient(t);
     await enrolledDaysAgo(t, patient.patientId, 30);
     const fromMs = msAgo(10);
     const asOfMs = msAgo(1);
-    // Doses started 0.6, 0.5 and 0.4 ms before the period's start, and 0.4 and 0.5 ms after its end (as of).
+    // Doses and alerts 0.6, 0.5 and 0.4 ms before the period's start, and 0.4 and 0.5 ms after its end (as of).
     const offsets: [number, number][] = [
       [fromMs, -0.6], // rounds to from − 1: out
       [fromMs, -0.5], // rounds to from: in
@@ -265,16 +322,24 @@ describe(`the period's events at its edges on ${testEngine}`, () => {
       [asOfMs, 0.5], // rounds to asOf + 1: out
     ];
     for (const [base, offset] of offsets) {
+      const at = sql`timestamptz 'epoch' + (${base}::numeric + ${offset}::numeric) * interval '1 millisecond'`;
       await sql`
         INSERT INTO dosing_sessions (id, patient_id, status, scheduled_for, authorized_at, authorization_expires_at, dose_mg, started_at, created_by, created_at)
-        VALUES (gen_random_uuid(), ${patient.patientId}, 'in_progress', ${ago(12)}, ${ago(12)}, ${ago(11)}, 300,
-                timestamptz 'epoch' + (${base}::numeric + ${offset}::numeric) * interval '1 millisecond', ${world.clinician.id}, ${ago(12)})
+        VALUES (gen_random_uuid(), ${patient.patientId}, 'in_progress', ${ago(12)}, ${ago(12)}, ${ago(11)}, 300, ${at}, ${world.clinician.id}, ${ago(12)})
+      `.execute(t.database.db);
+      await sql`
+        INSERT INTO alerts (id, patient_id, code, severity, holds_dosing, cause, title, raised_at)
+        VALUES (gen_random_uuid(), ${patient.patientId}, 'CRAVING', 'moderate', false, ${`edge ${base} ${offset}`}, 'edge', ${at})
       `.execute(t.database.db);
     }
-    const fromSql = await loadPeriodEvents(t.database.db, [patient.patientId], fromMs, asOfMs);
-    expect(fromSql.sessionsDosed).toBe(3);
-    const fromRows = reportPeriodEvents(await loadCohortRecords(t.database.db, [patient.patientId]), fromMs, asOfMs);
-    expect(fromRows.sessionsDosed).toBe(3);
+    const settings = reportSettings(await loadProgramSettings(t.database.db));
+    const period = { from: new Date(fromMs).toISOString(), to: new Date(asOfMs).toISOString() };
+    const [facts] = await refreshOutcomeFacts(t.database.db, [patient.patientId], settings, t.clock.now());
+    const events = await loadPeriodEvents(t.database.db, [patient.patientId], fromMs, asOfMs);
+    expect(events.alerts).toHaveLength(3);
+    expect(reportFromFacts(facts ? [facts] : [], events, () => [], period, t.clock.now(), settings).safety.sessions).toBe(3);
+    const records = await loadCohortRecords(t.database.db, [patient.patientId]);
+    expect(reportPeriodEvents(records, fromMs, asOfMs).alerts).toHaveLength(3);
+    expect(programReport(records, period, t.clock.now(), settings).safety.sessions).toBe(3);
   });
 });
-

@@ -100,7 +100,7 @@ describe('the report as of now, read from the kept facts', () => {
     const queries = [{}, { state: 'CA' }, { startMonth: '2026-04' }, { from: '2026-03-15' }, { clinicianId: await alumniClinicianId() }];
     for (const query of queries) {
       const loaded = await loadOutcomesReport(uc, query);
-      const ids = loaded.members.map((m) => m.id);
+      const ids = loaded.patientIds;
       const fromRows = programReport(
         await loadCohortRecords(deps.database.db, ids),
         { from: loaded.report.period.from, to: loaded.report.period.to },
@@ -113,7 +113,7 @@ describe('the report as of now, read from the kept facts', () => {
       expect({ ...loaded.report, patientsBehind: {} }, JSON.stringify(query)).toEqual({ ...fromRows, patientsBehind: {} });
     }
     // By the end every cohort patient's facts are kept and current; only patients in no cohort (not enrolled) are left.
-    const cohort = new Set((await loadOutcomesReport(uc, {})).members.map((m) => m.id));
+    const cohort = new Set((await loadOutcomesReport(uc, {})).patientIds);
     const stale = (await deps.database.db.selectFrom('outcome_facts_stale').select('patient_id').execute()).map((r) => r.patient_id);
     expect(stale.filter((id) => cohort.has(id))).toEqual([]);
     expect(await deps.database.db.selectFrom('outcome_facts').select('patient_id').where('patient_id', 'in', [...cohort]).execute()).toHaveLength(cohort.size);

@@ -8,17 +8,29 @@ import { inTransaction, type Db } from '../../db/transaction.ts';
 import { loadCohortRecords } from './cohort-records.ts';
 
 /** Changes whenever what `patientReportFacts` computes changes; facts taken under another version are retaken. */
-const FACTS_VERSION = 1;
+const FACTS_VERSION = 2;
 /** Patients refreshed per transaction (the embedded database runs one transaction at a time). */
 export const REFRESH_BATCH = 200;
 
 /**
  * The facts as stored: one JSON array, positions instead of names (a program's report reads a hundred thousand):
- * [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs], each instrument
- * [baseline, checkpoints, respondedMs, lastMs] or null for a patient with no dose.
+ * [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs, doseMs, gateBlocks,
+ * integration], each instrument [baseline, checkpoints, respondedMs, lastMs] or null for a patient with no dose.
  */
 type PackedInstrument = [number | null, (number | null)[], number | null, number | null];
-type PackedFacts = [number | null, number | null, number | null, string, PackedInstrument | null, PackedInstrument | null, [number, string][], number[]];
+type PackedFacts = [
+  number | null,
+  number | null,
+  number | null,
+  string,
+  PackedInstrument | null,
+  PackedInstrument | null,
+  [number, string][],
+  number[],
+  number[],
+  [number, number, string[]][],
+  [number, 0 | 1][],
+];
 
 export function packFacts(f: PatientReportFacts): PackedFacts {
   const instrument = (i: InstrumentFacts): PackedInstrument => [i.baseline, [...i.checkpoints], i.respondedMs, i.lastMs];
@@ -31,12 +43,15 @@ export function packFacts(f: PatientReportFacts): PackedFacts {
     f.instruments ? instrument(f.instruments.gad7) : null,
     f.onsets.map(([ms, code]) => [ms, code]),
     [...f.highRiskMs],
+    [...f.doseMs],
+    f.gateBlocks.map(([ms, session, codes]) => [ms, session, [...codes]]),
+    f.integration.map(([ms, attended]) => [ms, attended]),
   ];
 }
 
 export function unpackFacts(patientId: string, p: PackedFacts): PatientReportFacts {
   const instrument = ([baseline, checkpoints, respondedMs, lastMs]: PackedInstrument): InstrumentFacts => ({ baseline, checkpoints, respondedMs, lastMs });
-  const [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs] = p;
+  const [firstDoseMs, endedMs, lastContactMs, checkInSlots, phq9, gad7, onsets, highRiskMs, doseMs, gateBlocks, integration] = p;
   return {
     patientId,
     firstDoseMs,
@@ -46,6 +61,9 @@ export function unpackFacts(patientId: string, p: PackedFacts): PatientReportFac
     checkInSlots,
     onsets,
     highRiskMs,
+    doseMs,
+    gateBlocks,
+    integration,
   };
 }
 
@@ -106,11 +124,79 @@ export async function refreshOutcomeFacts(db: Db, patientIds: readonly string[],
   return taken;
 }
 
+/** A patient's stored facts as this process last read them. */
+interface KeptFacts {
+  readonly facts: PatientReportFacts;
+  /** Taken under the settings the report asks for. */
+  readonly keyMatches: boolean;
+  readonly expiresMs: number | null;
+}
+
+/**
+ * The facts this process has read from one database, and the snapshot of that read: the next read asks only for the
+ * rows written by a transaction that snapshot did not see, and the marks. Reads run one at a time, each applying
+ * what the one before left. A database whose transaction ids went backwards (restored, or another cluster behind the
+ * same address) is read whole again, and so is every database after a while, so nothing can stay wrong for long.
+ */
+class KeptOutcomeFacts {
+  snapshot: string | null = null;
+  xmin = 0n;
+  readAtMs = 0;
+  key = '';
+  readonly byId = new Map<string, KeptFacts>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** Kept per database handle (the primary and a replica are apart); forgotten with it. */
+const kept = new WeakMap<Db, KeptOutcomeFacts>();
+/** How long kept facts are trusted before a read takes every row again (wall-clock, not the report's time). */
+export const KEPT_FACTS_FULL_READ_MS = 10 * 60_000;
+
+/** Forgets what this process has kept of `db`'s facts (tests; a restore of the database under a running server). */
+export function forgetKeptOutcomeFacts(db: Db): void {
+  kept.delete(db);
+}
+
+/**
+ * One statement, so one snapshot: that snapshot, the marked patients, and the facts rows written since `since` (a
+ * snapshot of an earlier read) or of the patients in `missing`, each as [id, settings match, expires (epoch ms),
+ * facts] joined into one JSON text (a hundred thousand patients cost one parse, not a row and a document each).
+ */
+async function readFactsRows(db: Db, key: string, since: string | null, missing: readonly string[]) {
+  const changed =
+    since === null
+      ? sql`SELECT * FROM outcome_facts WHERE false`
+      : sql`SELECT * FROM outcome_facts
+            WHERE written_xid >= pg_snapshot_xmin(${since}::pg_snapshot) AND NOT pg_visible_in_snapshot(written_xid, ${since}::pg_snapshot)`;
+  const { rows } = await sql<{ snapshot: string; stale: string; facts: string }>`
+    SELECT pg_current_snapshot()::text AS snapshot,
+           (SELECT coalesce(string_agg(s.patient_id::text, ','), '') FROM outcome_facts_stale s) AS stale,
+           (SELECT '[' || coalesce(string_agg(format('["%s",%s,%s,%s]', f.patient_id, (f.settings_key = ${key})::text,
+                                                     coalesce(epoch_ms(f.expires_at)::text, 'null'), f.facts), ','), '') || ']'
+            FROM (${changed} UNION ALL SELECT * FROM outcome_facts WHERE patient_id = any(${missing}::uuid[])) f) AS facts
+  `.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('outcome facts: the read returned no row');
+  return {
+    snapshot: row.snapshot,
+    xmin: BigInt(row.snapshot.slice(0, row.snapshot.indexOf(':'))),
+    stale: new Set(row.stale === '' ? [] : row.stale.split(',')),
+    facts: JSON.parse(row.facts) as [string, boolean, number | null, PackedFacts][],
+  };
+}
+
 /**
  * The facts of `patientIds` (in that order) under `settings`, as of `now`: read where they are current (not marked
- * stale, not expired, taken under these settings), taken from the rows and stored for the rest. The marks and the
- * facts are read in one snapshot, so a refresh committing between them cannot pass old facts as current. `reads`
- * may be the replica; the refresh writes on `primary`.
+ * stale, not expired, taken under these settings), taken from the rows and stored for the rest. What this process
+ * read before is kept and brought up to date with what was written since; the marks and the new rows are read in
+ * one snapshot, so a refresh committing between them cannot pass old facts as current. `reads` may be the replica;
+ * the refresh writes on `primary`.
  */
 export async function currentOutcomeFacts(
   reads: Db,
@@ -120,26 +206,38 @@ export async function currentOutcomeFacts(
   now: Date,
 ): Promise<{ facts: PatientReportFacts[]; refreshed: number }> {
   if (patientIds.length === 0) return { facts: [], refreshed: 0 };
-  const byId = await reads
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (tx) => {
-      // The marked patients are few (written to since the minute job last ran): read apart, and left out.
-      const stale = new Set((await tx.selectFrom('outcome_facts_stale').select('patient_id').execute()).map((m) => m.patient_id));
-      const rows = await sql<{ patient_id: string; facts: PackedFacts }>`
-        SELECT f.patient_id, f.facts FROM outcome_facts f JOIN unnest(${patientIds}::uuid[]) AS cohort(id) ON cohort.id = f.patient_id
-        WHERE f.settings_key = ${factsSettingsKey(settings)} AND (f.expires_at IS NULL OR f.expires_at > ${now})
-      `.execute(tx);
-      const current = new Map<string, PatientReportFacts>();
-      for (const r of rows.rows) if (!stale.has(r.patient_id)) current.set(r.patient_id, unpackFacts(r.patient_id, r.facts));
-      return current;
-    });
-  const missing = patientIds.filter((id) => !byId.has(id));
-  for (const f of await refreshOutcomeFacts(primary, missing, settings, now)) byId.set(f.patientId, f);
+  const key = factsSettingsKey(settings);
+  const memory = kept.get(reads) ?? new KeptOutcomeFacts();
+  kept.set(reads, memory);
+  const nowMs = now.getTime();
+  const current = await memory.serial(async () => {
+    const readWhole = (): void => {
+      memory.snapshot = null;
+      memory.byId.clear();
+    };
+    if (memory.key !== key || Date.now() - memory.readAtMs > KEPT_FACTS_FULL_READ_MS) readWhole();
+    let read = await readFactsRows(reads, key, memory.snapshot, patientIds.filter((id) => !memory.byId.has(id)));
+    if (memory.snapshot !== null && read.xmin < memory.xmin) {
+      readWhole();
+      read = await readFactsRows(reads, key, null, patientIds);
+    }
+    if (memory.snapshot === null) memory.readAtMs = Date.now();
+    memory.snapshot = read.snapshot;
+    memory.xmin = read.xmin;
+    memory.key = key;
+    for (const [id, keyMatches, expiresMs, packed] of read.facts) memory.byId.set(id, { facts: unpackFacts(id, packed), keyMatches, expiresMs });
+    const found = new Map<string, PatientReportFacts>();
+    for (const id of patientIds) {
+      const k = memory.byId.get(id);
+      if (k && k.keyMatches && (k.expiresMs === null || k.expiresMs > nowMs) && !read.stale.has(id)) found.set(id, k.facts);
+    }
+    return found;
+  });
+  const missing = patientIds.filter((id) => !current.has(id));
+  for (const f of await refreshOutcomeFacts(primary, missing, settings, now)) current.set(f.patientId, f);
   return {
     facts: patientIds.flatMap((id) => {
-      const f = byId.get(id);
+      const f = current.get(id);
       return f ? [f] : [];
     }),
     refreshed: missing.length,

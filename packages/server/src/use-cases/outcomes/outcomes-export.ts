@@ -6,7 +6,7 @@ import type { OutcomesReportResponse } from '@keel/contract';
 import { csvField } from '../compliance/compliance-report.ts';
 import { renderPdf, type PdfBlock } from '../continuity/pdf.ts';
 import type { SignatureRecord } from '../identity/signatures.ts';
-import { reportSettings, type LoadedReport } from './outcomes-report.ts';
+import { reportSettings, type CohortMember, type LoadedReport } from './outcomes-report.ts';
 import type { loadProgramSettings } from '../settings/program-settings.service.ts';
 
 const DAY = 86_400_000;
@@ -49,10 +49,15 @@ const shifted = (at: string | null, shiftDays: number): string => (at === null ?
  * (intervals within a patient are kept, calendar dates are not); scores and counts as they are. Rows are shuffled so
  * their order says nothing about the cohort order.
  */
-export function outcomesCsv(loaded: LoadedReport, records: readonly ReportPatient[], settings: Awaited<ReturnType<typeof loadProgramSettings>>): string {
+export function outcomesCsv(
+  loaded: LoadedReport,
+  records: readonly ReportPatient[],
+  members: readonly CohortMember[],
+  settings: Awaited<ReturnType<typeof loadProgramSettings>>,
+): string {
   const asOf = new Date(loaded.report.asOf);
   const rows = records.map((patient, index) => {
-    const member = loaded.members[index];
+    const member = members[index];
     const row: PatientOutcomeRow = patientOutcomeRow(patient, asOf, reportSettings(settings));
     const shiftDays = randomInt(-DATE_SHIFT_DAYS, DATE_SHIFT_DAYS + 1);
     const ageAt = row.firstDoseAt ? new Date(row.firstDoseAt) : asOf;

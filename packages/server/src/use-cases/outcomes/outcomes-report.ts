@@ -46,7 +46,8 @@ export interface CohortMember {
 
 export interface LoadedReport {
   report: ProgramReport;
-  members: CohortMember[];
+  /** The cohort in its order (by id); `cohortMembers` names them where a screen or export needs it. */
+  patientIds: string[];
   scope: 'program' | 'my_patients';
   timeZone: string;
   period: { from: string; to: string };
@@ -62,11 +63,11 @@ function periodOf(query: OutcomesReportQuery, now: Date, timeZone: string): { fr
   return { from, to, start: zonedTimeToUtc(from, 0, timeZone), end: endOfLocalDate(to, timeZone) };
 }
 
-async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['ctx'], start: Date, end: Date): Promise<CohortMember[]> {
+async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['ctx'], start: Date, end: Date): Promise<string[]> {
   let q = db
     .selectFrom('patients as p')
     .leftJoin('discharges as d', 'd.patient_id', 'p.id')
-    .select(['p.id', 'p.name', 'p.state', 'p.date_of_birth'])
+    .select('p.id')
     .where('p.status', 'in', [...enrolledStatuses])
     .where('p.created_at', '<=', end)
     .where((eb) => eb.or([eb('d.discharged_at', 'is', null), eb('d.discharged_at', '>=', start)]));
@@ -120,13 +121,20 @@ async function selectCohort(db: Db, query: OutcomesReportQuery, scope: UseCase['
       ),
     );
   }
-  const rows = await q.orderBy('p.id').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    state: r.state,
-    dateOfBirth: typeof r.date_of_birth === 'string' ? r.date_of_birth : new Date(r.date_of_birth).toISOString().slice(0, 10),
-  }));
+  return (await q.orderBy('p.id').execute()).map((r) => r.id);
+}
+
+/** The named patients of `ids`, in that order (a drill-down, the de-identified export's state and age band). */
+export async function cohortMembers(db: Db, ids: readonly string[]): Promise<CohortMember[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('patients').select(['id', 'name', 'state', 'date_of_birth']).where(sql<boolean>`id = any(${ids}::uuid[])`).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const dateOfBirth = typeof r.date_of_birth === 'string' ? r.date_of_birth : new Date(r.date_of_birth).toISOString().slice(0, 10);
+    return [{ id: r.id, name: r.name, state: r.state, dateOfBirth }];
+  });
 }
 
 export function reportSettings(settings: Awaited<ReturnType<typeof loadProgramSettings>>): ProgramReportSettings {
@@ -158,10 +166,9 @@ export async function loadOutcomesReport({ deps, ctx }: UseCase, query: Outcomes
   const settings = await loadProgramSettings(db);
   const timeZone = settings.dosing.compliance.timeZone;
   const period = periodOf(query, ctx.now, timeZone);
-  const members = await selectCohort(db, query, ctx, period.start, period.end);
+  const ids = await selectCohort(db, query, ctx, period.start, period.end);
   const rs = reportSettings(settings);
   const reportPeriod = { from: period.start.toISOString(), to: period.end.toISOString() };
-  const ids = members.map((m) => m.id);
   let report: ProgramReport;
   if (period.end.getTime() >= ctx.now.getTime()) {
     const { asOfMs, fromMs } = reportTimes(reportPeriod, ctx.now);
@@ -174,17 +181,17 @@ export async function loadOutcomesReport({ deps, ctx }: UseCase, query: Outcomes
   } else {
     report = programReport(await loadCohortRecords(db, ids), reportPeriod, ctx.now, rs);
   }
-  return { report, members, scope: ctx.actorRole === 'admin' ? 'program' : 'my_patients', timeZone, period: { from: period.from, to: period.to } };
+  return { report, patientIds: ids, scope: ctx.actorRole === 'admin' ? 'program' : 'my_patients', timeZone, period: { from: period.from, to: period.to } };
 }
 
 /** Per-report pseudonyms: P1, P2 … in cohort order (patient ids are random, so the order says nothing). */
-export function pseudonyms(members: readonly CohortMember[]): Map<string, string> {
-  return new Map(members.map((m, i) => [m.id, `P${i + 1}`]));
+export function pseudonyms(patientIds: readonly string[]): Map<string, string> {
+  return new Map(patientIds.map((id, i) => [id, `P${i + 1}`]));
 }
 
 export function toResponse(loaded: LoadedReport, query: OutcomesReportQuery): OutcomesReportResponse {
   const { report } = loaded;
-  const keys = pseudonyms(loaded.members);
+  const keys = pseudonyms(loaded.patientIds);
   const key = (patientId: string) => keys.get(patientId) ?? '?';
   const instrument = (i: ProgramReport['severity']['phq9']) => ({
     ...i,
@@ -240,9 +247,7 @@ export async function outcomesDrillDown(useCase: UseCase, query: OutcomesReportQ
   const { figure, ...filter } = query;
   const loaded = await loadOutcomesReport(useCase, filter);
   // Only the report's own figures: a key such as `constructor` is not one.
-  const ids = new Set(Object.hasOwn(loaded.report.patientsBehind, figure) ? loaded.report.patientsBehind[figure] : []);
-  return {
-    figure,
-    items: loaded.members.filter((m) => ids.has(m.id)).map((m) => ({ patientId: m.id, name: m.name, state: m.state })),
-  };
+  const ids = Object.hasOwn(loaded.report.patientsBehind, figure) ? (loaded.report.patientsBehind[figure] ?? []) : [];
+  const members = await cohortMembers(useCase.deps.database.reads.db, ids);
+  return { figure, items: members.map((m) => ({ patientId: m.id, name: m.name, state: m.state })) };
 }
