@@ -1508,6 +1508,8 @@ CREATE TRIGGER ledger_entries_balance AFTER INSERT ON public.ledger_entries FOR 
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION reject_modification()
 CREATE TRIGGER live_events_notify AFTER INSERT ON public.live_events FOR EACH ROW EXECUTE FUNCTION live_events_notify()
 CREATE TRIGGER on_call_shifts_no_overlap BEFORE INSERT OR UPDATE ON public.on_call_shifts FOR EACH ROW EXECUTE FUNCTION on_call_shifts_no_overlap()
+CREATE TRIGGER outcome_facts_deleted AFTER DELETE ON public.outcome_facts REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
+CREATE TRIGGER outcome_facts_truncated AFTER TRUNCATE ON public.outcome_facts FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark()
 CREATE TRIGGER outcome_facts_written BEFORE INSERT OR UPDATE ON public.outcome_facts FOR EACH ROW EXECUTE FUNCTION outcome_facts_written()
 CREATE CONSTRAINT TRIGGER patient_risk_panel_summary AFTER INSERT OR DELETE OR UPDATE OF tier ON public.patient_risk DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_touch()
 CREATE CONSTRAINT TRIGGER patients_panel_summary AFTER INSERT ON public.patients DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION patient_panel_summary_create()

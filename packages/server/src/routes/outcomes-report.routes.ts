@@ -63,10 +63,8 @@ export function outcomesReportRoutes(app: KeelApp): void {
       const db = uc.deps.database.db;
       const [loaded, settings] = await Promise.all([loadOutcomesReport(uc, request.query), loadProgramSettings(db)]);
       // One row per patient needs each patient's whole record (the research rows are not the report's figures).
-      const [records, members] = await Promise.all([
-        loadCohortRecords(uc.deps.database.reads.db, loaded.patientIds),
-        cohortMembers(uc.deps.database.reads.db, loaded.patientIds),
-      ]);
+      const reads = uc.deps.database.reads.db;
+      const [records, members] = await Promise.all([loadCohortRecords(reads, loaded.patientIds), cohortMembers(reads, loaded.patientIds)]);
       await writeAudit(db, uc.ctx, {
         action: 'outcomes_report.export_csv',
         resourceType: 'program_outcomes',

@@ -7,6 +7,9 @@ import { openConfiguredDatabase } from '../../src/runtime.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { onPostgres } from '../support/test-database.ts';
 import { assignCareTeam, createPatient } from '../support/factories.ts';
+import { currentOutcomeFacts } from '../../src/use-cases/outcomes/outcome-facts.ts';
+import { reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
+import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
 import { authorize, codes, prepare, readyWorld, schedule, type World } from '../treatment/treatment-world.ts';
 
 // Reads that tolerate lag go to a streaming replica (DATABASE_READ_URL; docs/scaling.md): the panel, timelines,
@@ -37,9 +40,12 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
     throw new Error(`the reads did not move to the ${want ? 'replica' : 'primary'} within 5 s`);
   }
 
-  /** Waits until the replica has replayed everything the primary has written so far. */
+  /**
+   * Waits until the replica has replayed everything the primary has written so far: up to the WAL inserted, not only
+   * written (the test pair runs with synchronous_commit off, so a commit may still be in the WAL buffers).
+   */
   async function caughtUp(): Promise<void> {
-    const lsn = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
+    const lsn = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]?.lsn;
     for (let i = 0; i < 200; i++) {
       const done = await replica.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]);
       if (done.rows[0]?.ok) return;
@@ -134,6 +140,34 @@ describe.runIf(onPostgres && primaryBase !== undefined && replicaBase !== undefi
     await caughtUp();
     expect(await timelineIds()).toContain(checkInId);
     expect(await panelNames()).toContain('Replica Newcomer');
+  });
+
+  it("keeps the outcomes report's facts it read there, and reads a writer running at its last read once it commits", async () => {
+    // A standby's snapshot does not list the primary's transactions in progress: a writer running at a read must
+    // still be read after it commits (docs/outcomes-report.md, "Performance").
+    await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+    const p = await createPatient(t);
+    const settings = reportSettings(await loadProgramSettings(handle.db));
+    const slots = async () => (await currentOutcomeFacts(handle.reads.db, handle.db, [p.patientId], settings, t.clock.now())).facts[0]?.checkInSlots;
+    expect(await slots()).toBe('');
+    await caughtUp();
+    expect(await slots()).toBe('');
+    await primary.query('BEGIN');
+    try {
+      await primary.query(
+        `UPDATE outcome_facts SET facts = json_build_array(facts->0, facts->1, facts->2, '111'::text, facts->4, facts->5, facts->6, facts->7, facts->8, facts->9, facts->10)
+         WHERE patient_id = $1`,
+        [p.patientId],
+      );
+      // A later transaction commits, so the replica's snapshot is taken past the writer still running.
+      await handle.pool.query('SELECT pg_current_xact_id()');
+      await caughtUp();
+      expect(await slots()).toBe('');
+    } finally {
+      await primary.query('COMMIT');
+    }
+    await caughtUp();
+    expect(await slots()).toBe('111');
   });
 });
 

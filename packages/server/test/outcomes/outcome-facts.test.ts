@@ -280,6 +280,18 @@ describe(`the facts a server keeps in memory on ${testEngine}`, () => {
     expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('11');
   });
 
+  it('deleting stored facts marks their patients, so no kept copy of them is read', async () => {
+    const a = await createPatient(t);
+    await enrolledDaysAgo(t, a.patientId, 20);
+    await insertSession(t, a.patientId, world.clinician.id, { status: 'completed', at: ago(14) });
+    await factsOf([a.patientId]);
+    await storeSlots(t.database.pool, a.patientId, '111');
+    expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('111');
+    await t.database.db.deleteFrom('outcome_facts').where('patient_id', '=', a.patientId).execute();
+    expect(await marked(a.patientId)).toBe(true);
+    expect((await factsOf([a.patientId])).get(a.patientId)?.checkInSlots).toBe('');
+  });
+
   it.runIf(onPostgres)('facts written by a transaction that commits after a later one are still read once committed', async () => {
     const [a, b] = [await createPatient(t), await createPatient(t)];
     for (const p of [a, b]) {

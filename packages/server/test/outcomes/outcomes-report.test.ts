@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { OutcomesReportResponse } from '@keel/contract';
 import { programReport } from '@keel/domain';
 import { loadCohortRecords } from '../../src/use-cases/outcomes/cohort-records.ts';
-import { OUTCOMES_CSV_COLUMNS } from '../../src/use-cases/outcomes/outcomes-export.ts';
-import { loadOutcomesReport, reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
+import { OUTCOMES_CSV_COLUMNS, outcomesCsv } from '../../src/use-cases/outcomes/outcomes-export.ts';
+import { cohortMembers, loadOutcomesReport, reportSettings } from '../../src/use-cases/outcomes/outcomes-report.ts';
 import { loadProgramSettings } from '../../src/use-cases/settings/program-settings.service.ts';
 import { bearer } from '../support/factories.ts';
 import { demoTestPassword, useDemoApp } from '../support/demo-app.ts';
@@ -190,6 +190,23 @@ describe('the de-identified CSV', () => {
     expect(shifted.filter((d) => d && !realFirstDoses.has(d)).length).toBeGreaterThan(0);
     const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'outcomes_report.export_csv').execute();
     expect(audit).toHaveLength(1);
+  });
+
+  it("gives each row its own patient's state, even when one patient cannot be named", async () => {
+    const { deps, clock } = app.t;
+    const admin = await deps.database.db.selectFrom('users').select('id').where('email', '=', 'admin@keel.demo').executeTakeFirstOrThrow();
+    const uc = { deps, ctx: { actorId: admin.id, actorRole: 'admin', requestId: null, clientAddress: null, now: clock.now() } };
+    const loaded = await loadOutcomesReport(uc, {});
+    const ids = loaded.patientIds;
+    const members = await cohortMembers(deps.database.db, ids);
+    // Three patients; the middle one left out of the names (enrolled a moment ago, not yet on a lagging replica).
+    const three = ids.slice(0, 3);
+    const records = await loadCohortRecords(deps.database.db, three);
+    const named = members.filter((m) => m.id === three[0] || m.id === three[2]);
+    const csv = outcomesCsv({ ...loaded, patientIds: three }, records, named, await loadProgramSettings(deps.database.db));
+    const state = OUTCOMES_CSV_COLUMNS.indexOf('state');
+    const states = csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[state]).sort();
+    expect(states).toEqual([...named.map((m) => m.state), ''].sort());
   });
 });
 

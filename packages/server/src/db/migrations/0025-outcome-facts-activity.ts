@@ -9,8 +9,9 @@ import type { Database } from '../schema.ts';
  *
  * `written_xid` is the transaction that last wrote a patient's facts (set by a trigger on every insert and update,
  * whoever writes). A server keeps the facts it has read in memory and asks only for what was written since: the rows
- * whose writer was not yet visible in the snapshot of its last read (`pg_visible_in_snapshot`), which a commit order
- * different from the write order cannot hide.
+ * whose writer is at or after the oldest transaction still running at its last read (the snapshot's xmin), which a
+ * commit order different from the write order cannot hide. Facts deleted (by hand, or a truncate to retake them all)
+ * mark their patients, so a server's kept copy is not read for them either.
  */
 export async function up(db: Kysely<Database>): Promise<void> {
   await sql`
@@ -23,6 +24,10 @@ export async function up(db: Kysely<Database>): Promise<void> {
     END
     $fn$;
     CREATE TRIGGER outcome_facts_written BEFORE INSERT OR UPDATE ON outcome_facts FOR EACH ROW EXECUTE FUNCTION outcome_facts_written();
+    CREATE TRIGGER outcome_facts_deleted AFTER DELETE ON outcome_facts REFERENCING OLD TABLE AS removed
+      FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark();
+    CREATE TRIGGER outcome_facts_truncated AFTER TRUNCATE ON outcome_facts
+      FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark();
     CREATE TRIGGER gate_evaluations_outcome_facts_insert AFTER INSERT ON gate_evaluations REFERENCING NEW TABLE AS added
       FOR EACH STATEMENT EXECUTE FUNCTION outcome_facts_mark();
     CREATE TRIGGER gate_evaluations_outcome_facts_update AFTER UPDATE ON gate_evaluations REFERENCING OLD TABLE AS removed NEW TABLE AS added

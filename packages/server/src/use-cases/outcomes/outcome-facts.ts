@@ -165,15 +165,17 @@ export function forgetKeptOutcomeFacts(db: Db): void {
 
 /**
  * One statement, so one snapshot: that snapshot, the marked patients, and the facts rows written since `since` (a
- * snapshot of an earlier read) or of the patients in `missing`, each as [id, settings match, expires (epoch ms),
+ * snapshot of an earlier read: by a transaction at or after its oldest) or of the patients in `missing`, each as [id, settings match, expires (epoch ms),
  * facts] joined into one JSON text (a hundred thousand patients cost one parse, not a row and a document each).
  */
 async function readFactsRows(db: Db, key: string, since: string | null, missing: readonly string[]) {
   const changed =
     since === null
       ? sql`SELECT * FROM outcome_facts WHERE false`
-      : sql`SELECT * FROM outcome_facts
-            WHERE written_xid >= pg_snapshot_xmin(${since}::pg_snapshot) AND NOT pg_visible_in_snapshot(written_xid, ${since}::pg_snapshot)`;
+      : // Every writer the earlier snapshot did not see has an id at or above its oldest (xmin); some it did see are
+        // read again. Not `pg_visible_in_snapshot`: a standby's snapshot does not list the primary's transactions in
+        // progress, so one running then would pass as seen there.
+        sql`SELECT * FROM outcome_facts WHERE written_xid >= pg_snapshot_xmin(${since}::pg_snapshot)`;
   const { rows } = await sql<{ snapshot: string; stale: string; facts: string }>`
     SELECT pg_current_snapshot()::text AS snapshot,
            (SELECT coalesce(string_agg(s.patient_id::text, ','), '') FROM outcome_facts_stale s) AS stale,
@@ -221,11 +223,13 @@ export async function currentOutcomeFacts(
       readWhole();
       read = await readFactsRows(reads, key, null, patientIds);
     }
+    // Everything read is unpacked before any of it is kept: a read that fails leaves the memory as it was.
+    const fresh = read.facts.map(([id, keyMatches, expiresMs, packed]) => [id, { facts: unpackFacts(id, packed), keyMatches, expiresMs }] as const);
     if (memory.snapshot === null) memory.readAtMs = Date.now();
     memory.snapshot = read.snapshot;
     memory.xmin = read.xmin;
     memory.key = key;
-    for (const [id, keyMatches, expiresMs, packed] of read.facts) memory.byId.set(id, { facts: unpackFacts(id, packed), keyMatches, expiresMs });
+    for (const [id, entry] of fresh) memory.byId.set(id, entry);
     const found = new Map<string, PatientReportFacts>();
     for (const id of patientIds) {
       const k = memory.byId.get(id);

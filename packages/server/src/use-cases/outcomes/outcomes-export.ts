@@ -56,8 +56,9 @@ export function outcomesCsv(
   settings: Awaited<ReturnType<typeof loadProgramSettings>>,
 ): string {
   const asOf = new Date(loaded.report.asOf);
-  const rows = records.map((patient, index) => {
-    const member = members[index];
+  const memberOf = new Map(members.map((m) => [m.id, m]));
+  const rows = records.map((patient) => {
+    const member = memberOf.get(patient.patientId);
     const row: PatientOutcomeRow = patientOutcomeRow(patient, asOf, reportSettings(settings));
     const shiftDays = randomInt(-DATE_SHIFT_DAYS, DATE_SHIFT_DAYS + 1);
     const ageAt = row.firstDoseAt ? new Date(row.firstDoseAt) : asOf;
