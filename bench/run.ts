@@ -561,7 +561,16 @@ async function measureOutcomes(program: Program, keel: ServerProcess, base: Serv
       : `  outcomes: ${differing.length} figures DIFFER between the API and the SQL: ${JSON.stringify(differences)}`,
   );
   const requests = Math.max(1, Math.min(latencyRequests, program.patients >= 10_000 ? 2 : 5));
-  const spec = (url: string, path: string, token?: string): LoadSpec => ({ url, method: 'GET', targets: [{ path, ...(token ? { token } : {}) }], connections: 1, amount: requests, seed: 41 });
+  // The hand-written SQL takes about 40 s at 100,000 patients: a request may take up to 3 minutes.
+  const spec = (url: string, path: string, token?: string): LoadSpec => ({
+    url,
+    method: 'GET',
+    targets: [{ path, ...(token ? { token } : {}) }],
+    connections: 1,
+    amount: requests,
+    seed: 41,
+    timeoutSeconds: 180,
+  });
   const { sides } = await alternate(
     `outcomes c=1 (${program.patients})`,
     [
@@ -578,7 +587,7 @@ async function measureOutcomes(program: Program, keel: ServerProcess, base: Serv
   const at100k = program.patients >= 100_000;
   target(
     `outcomes report p50 ≤ 2 s, ${program.patients} patients: ${showSpread(p50(api), 0, ' ms')} (SQL ${showSpread(p50(sql), 0, ' ms')})${at100k ? '' : ' (the target is set at 100,000)'}`,
-    p50(api).median <= 2000 && differing.length === 0,
+    p50(api).median <= 2000 && differing.length === 0 && failures(api) === 0 && failures(sql) === 0,
   );
 }
 

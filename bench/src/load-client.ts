@@ -24,6 +24,8 @@ export interface LoadSpec {
   /** … send exactly this many requests. */
   amount?: number;
   seed: number;
+  /** Seconds a request may take before it counts as a timeout (30 unless given). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
@@ -61,7 +63,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     url: spec.url,
     connections: spec.connections,
     ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds ?? 5 }),
-    timeout: 30,
+    timeout: spec.timeoutSeconds ?? 30,
     requests: [
       {
         method: spec.method,
