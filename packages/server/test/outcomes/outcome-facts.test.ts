@@ -122,6 +122,33 @@ describe(`the outcomes report's kept facts on ${testEngine}`, () => {
     expect((await stored(patientId))?.facts).toMatchObject({ onsets: [[msAgo(2), 'CRAVING']], highRiskMs: [] });
   });
 
+  it('a gate refusal and its deletion mark the patient; the facts hold the refusal with its session and reasons once each', async () => {
+    const { patientId } = world.patient;
+    const session = await t.database.db.selectFrom('dosing_sessions').select('id').where('patient_id', '=', patientId).executeTakeFirstOrThrow();
+    await t.database.db.deleteFrom('outcome_facts_stale').execute();
+    const id = crypto.randomUUID();
+    await t.database.db
+      .insertInto('gate_evaluations')
+      .values({
+        id,
+        patient_id: patientId,
+        session_id: session.id,
+        evaluated_at: ago(3),
+        outcome: 'blocked',
+        reason_codes: ['VITALS_ABOVE_HOLD', 'VITALS_ABOVE_HOLD', 'SITTER_NOT_ATTESTED'],
+        reasons: JSON.stringify([]),
+      })
+      .execute();
+    expect(await marked(patientId)).toBe(true);
+    const settings = reportSettings(await loadProgramSettings(t.database.db));
+    await refreshOutcomeFacts(t.database.db, [patientId], settings, t.clock.now());
+    expect((await stored(patientId))?.facts.gateBlocks).toEqual([[msAgo(3), 0, ['VITALS_ABOVE_HOLD', 'SITTER_NOT_ATTESTED']]]);
+    await t.database.db.deleteFrom('gate_evaluations').where('id', '=', id).execute();
+    expect(await marked(patientId)).toBe(true);
+    await refreshOutcomeFacts(t.database.db, [patientId], settings, t.clock.now());
+    expect((await stored(patientId))?.facts.gateBlocks).toEqual([]);
+  });
+
   it('facts taken under other settings are taken again, not read', async () => {
     const { patientId } = world.patient;
     await report();

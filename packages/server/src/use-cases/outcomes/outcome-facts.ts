@@ -156,12 +156,7 @@ class KeptOutcomeFacts {
 /** Kept per database handle (the primary and a replica are apart); forgotten with it. */
 const kept = new WeakMap<Db, KeptOutcomeFacts>();
 /** How long kept facts are trusted before a read takes every row again (wall-clock, not the report's time). */
-export const KEPT_FACTS_FULL_READ_MS = 10 * 60_000;
-
-/** Forgets what this process has kept of `db`'s facts (tests; a restore of the database under a running server). */
-export function forgetKeptOutcomeFacts(db: Db): void {
-  kept.delete(db);
-}
+const KEPT_FACTS_FULL_READ_MS = 10 * 60_000;
 
 /**
  * One statement, so one snapshot: that snapshot, the marked patients, and the facts rows written since `since` (a
