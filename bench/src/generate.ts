@@ -1,5 +1,6 @@
 // Synthetic program generator: N patients with about six months of history each (users, patients, care team,
-// intakes, weekly PHQ-9/GAD-7 and monthly screens, dosing sessions with their gate decisions, dispenses and the
+// intakes, weekly PHQ-9/GAD-7 and monthly screens, the prescribing record — pathway, signed plan, a PDMP check
+// before each fill, the clinicians' credentials —, dosing sessions with their gate decisions, dispenses and the
 // ledger, daily-then-twice-weekly check-ins, integration appointments, a few alerts, the current risk tier).
 //
 // Bulk-loaded: each table is written with one INSERT … SELECT FROM unnest($1::type[], …) per batch of patients
@@ -207,6 +208,39 @@ const tables = () => ({
     { name: 'escalate_at', type: 'timestamptz' },
     { name: 'escalated_at', type: 'timestamptz', expr: 'u.escalate_at' },
   ]),
+  // The prescribing-compliance record the panel's compliance column reads (docs/compliance.md): the signed plan,
+  // the prescribing pathway, the PDMP checks and (per clinician, below) the prescriber's credentials.
+  plans: new Batch('treatment_plans', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'version', type: 'int4', expr: '1' },
+    { name: 'status', type: 'text', expr: "'active'" },
+    { name: 'terms', type: 'text', expr: "jsonb_build_object('phase', 'maintenance')" },
+    { name: 'terms_sha256', type: 'text', expr: "'bench'" },
+    { name: 'created_by', type: 'uuid' },
+    { name: 'created_at', type: 'timestamptz' },
+    { name: 'updated_at', type: 'timestamptz', expr: 'u.created_at' },
+    { name: 'signed_by', type: 'uuid', expr: 'u.created_by' },
+    { name: 'signed_at', type: 'timestamptz', expr: 'u.created_at' },
+  ]),
+  pathways: new Batch('prescribing_pathways', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'kind', type: 'text', expr: "'in_person_evaluation'" },
+    { name: 'details', type: 'text', expr: "jsonb_build_object('evaluatedOn', to_char(u.signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'location', 'Bench clinic', 'attestation', true)" },
+    { name: 'prescriber_id', type: 'uuid' },
+    { name: 'signed_at', type: 'timestamptz' },
+  ]),
+  pdmp: new Batch('pdmp_checks', [
+    { name: 'id', type: 'uuid' },
+    { name: 'patient_id', type: 'uuid' },
+    { name: 'checked_at', type: 'timestamptz' },
+    { name: 'checked_by', type: 'uuid' },
+    { name: 'other_controlled_prescriptions', type: 'bool', expr: 'false' },
+    { name: 'states', type: 'text', expr: 'ARRAY[u.states]' },
+    { name: 'result_summary', type: 'text', expr: "'No other controlled prescriptions.'" },
+    { name: 'recorded_at', type: 'timestamptz', expr: 'u.checked_at' },
+  ]),
   risk: new Batch('patient_risk', [
     { name: 'patient_id', type: 'uuid' },
     { name: 'tier', type: 'text' },
@@ -242,9 +276,30 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       staff.push(k, `bench.coach.${i}@keel.bench`, `Coach Bench ${i}`, 'coach', options.passwordHash, iso(nowMs - 200 * DAY));
     }
     // The medical director who reads the program's outcomes report.
+    // Each clinician's state licence and DEA registration (Schedules II–V) in every state the program serves.
+    const credentials = new Batch('prescriber_credentials', [
+      { name: 'id', type: 'uuid' },
+      { name: 'clinician_id', type: 'uuid' },
+      { name: 'kind', type: 'text' },
+      { name: 'number', type: 'text' },
+      { name: 'state', type: 'text' },
+      { name: 'schedules', type: 'text', expr: "CASE WHEN u.kind = 'dea_registration' THEN ARRAY['II', 'IIN', 'III', 'IIIN', 'IV', 'V'] ELSE '{}'::text[] END" },
+      { name: 'expires_on', type: 'text' },
+      { name: 'document_name', type: 'text', expr: "'credential.pdf'" },
+      { name: 'document_content_type', type: 'text', expr: "'application/pdf'" },
+      { name: 'document', type: 'bytea', expr: "convert_to('%PDF-1.4 bench credential', 'UTF8')" },
+      { name: 'created_at', type: 'timestamptz' },
+    ]);
+    for (const clinician of clinicians) {
+      for (const state of states) {
+        credentials.push(crypto.randomUUID(), clinician, 'state_licence', `LIC-${state}-BENCH`, state, '2099-12-31', iso(nowMs - 200 * DAY));
+        credentials.push(crypto.randomUUID(), clinician, 'dea_registration', 'FB0000000', state, '2099-12-31', iso(nowMs - 200 * DAY));
+      }
+    }
     const adminUserId = crypto.randomUUID();
     staff.push(adminUserId, 'bench.admin@keel.bench', 'Bench Medical Director', 'admin', options.passwordHash, iso(nowMs - 200 * DAY));
     rows += await staff.flush(client);
+    rows += await credentials.flush(client);
     const panelClinicianId = clinicians[0] ?? '';
 
     const patients: { patientId: string; userId: string }[] = [];
@@ -263,7 +318,8 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       const clinician = n < options.panelSize ? panelClinicianId : (clinicians[1 + (n % Math.max(1, care - 1))] ?? panelClinicianId);
       const coach = coaches[n % care] ?? coaches[0] ?? '';
       t.users.push(userId, `bench.patient.${n}@keel.bench`, name, 'patient', options.passwordHash, iso(enrolled));
-      t.patients.push(patientId, userId, name, '1985-01-01', pick(states), random() < 0.5 ? 'female' : 'male', 'active', iso(enrolled));
+      const state = pick(states);
+      t.patients.push(patientId, userId, name, '1985-01-01', state, random() < 0.5 ? 'female' : 'male', 'active', iso(enrolled));
       t.care.push(crypto.randomUUID(), patientId, clinician, 'clinician', true, iso(enrolled));
       t.care.push(crypto.randomUUID(), patientId, coach, 'coach', true, iso(enrolled));
       const r = random();
@@ -294,6 +350,12 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
 
       // Sessions: six in induction (twice a week), then every 2–3 weeks; one scheduled ahead.
       const firstDose = enrolled + 21 * DAY;
+      // Evaluated in person at enrolment; the plan signed two days before the first dose (its revisions are not
+      // generated: the active one is what the panel reads).
+      t.pathways.push(crypto.randomUUID(), patientId, clinician, iso(enrolled));
+      t.plans.push(crypto.randomUUID(), patientId, clinician, iso(firstDose - 2 * DAY));
+      // The PDMP checked at enrolment and every 75 days while in treatment (the rule asks for 90), a few missed.
+      for (let at = enrolled; at < nowMs; at += 75 * DAY) if (at === enrolled || random() >= 0.03) t.pdmp.push(crypto.randomUUID(), patientId, iso(at), clinician, state);
       const sessionTimes: number[] = [];
       for (let s = 0; s < 6; s++) sessionTimes.push(firstDose + s * 3.5 * DAY);
       for (let at = firstDose + 35 * DAY; at < nowMs - DAY; at += (14 + Math.floor(random() * 7)) * DAY) sessionTimes.push(at);
@@ -305,6 +367,7 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
         const at = firstDose - DAY + d * 60 * DAY;
         dispenseIds.push(id);
         t.dispenses.push(id, patientId, 6, iso(at), name, clinician, clinician, iso(at));
+        t.pdmp.push(crypto.randomUUID(), patientId, iso(at - 3_600_000), clinician, state);
         t.ledger.push(crypto.randomUUID(), patientId, 'dispensed', 6, iso(at), clinician, iso(at), null, id, null, null);
         dispensed += 6;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wallClock, zonedTimeToUtc } from './zoned-time.ts';
+import { addDays, endOfLocalDate, wallClock, zonedTimeToUtc } from './zoned-time.ts';
 
 // Worked by hand from the zones' published rules: New York is UTC−5 until 2 a.m. local on 8 March 2026 (then
 // UTC−4); Tokyo is UTC+9 all year.
@@ -22,5 +22,20 @@ describe('wall-clock time in a zone, asked again and again', () => {
     // Local midnight after the change is 04:00 UTC; before it, 05:00 UTC.
     expect(zonedTimeToUtc('2026-03-09', 0, 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
     expect(zonedTimeToUtc('2026-03-08', 0, 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+  });
+});
+
+describe('the end of a local date, asked again and again', () => {
+  it('answers for the zone and date asked, and a caller changing its answer changes nothing for the next', () => {
+    // 7 March 2026 ends at New York's midnight before the change (05:00 UTC); 8 March after it (04:00 UTC).
+    expect(endOfLocalDate('2026-03-07', 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(endOfLocalDate('2026-03-08', 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    expect(endOfLocalDate('2026-03-07', 'Asia/Tokyo').toISOString()).toBe('2026-03-07T15:00:00.000Z');
+    const first = endOfLocalDate('2026-03-07', 'America/New_York');
+    first.setTime(0);
+    expect(endOfLocalDate('2026-03-07', 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    // More dates than are remembered.
+    for (let day = 0; day < 600; day++) endOfLocalDate(addDays('2027-01-01', day), 'America/New_York');
+    expect(endOfLocalDate('2026-03-08', 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
   });
 });

@@ -111,7 +111,18 @@ export function isIsoDate(value: unknown): value is string {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+// A page of compliance rules asks for the end of the same few dates (each credential's expiry) thousands of times: a
+// 500-patient panel checks its prescribers' credentials once per patient (docs/perf.md). Remembered as for `parts`.
+const endsOfDates = new Map<string, number>();
+
 /** The first instant after local `date` has ended in `timeZone` (its next local midnight). */
 export function endOfLocalDate(date: string, timeZone: string): Date {
-  return zonedTimeToUtc(addDays(date, 1), 0, timeZone);
+  const key = `${timeZone}|${date}`;
+  let end = endsOfDates.get(key);
+  if (end === undefined) {
+    end = zonedTimeToUtc(addDays(date, 1), 0, timeZone).getTime();
+    if (endsOfDates.size >= REMEMBERED_MAX) endsOfDates.clear();
+    endsOfDates.set(key, end);
+  }
+  return new Date(end);
 }
