@@ -3,8 +3,8 @@
 // the care team, the patient and the patient's panel summary row (maintained on write), with the two
 // clock-dependent facts looked up live where needed, and for each patient of the page the facts its prescribing-
 // compliance column is decided from (the active plan's signer, the current pathway, the prescribing clinician, the
-// latest PDMP check and that prescriber's credentials) — so the ratio measures the API's own overhead. Instants
-// come back as epoch milliseconds, as the API's query reads them.
+// latest PDMP check and that prescriber's credentials, sent once per prescriber) — so the ratio measures the API's
+// own overhead. Instants come back as epoch milliseconds, as the API's query reads them.
 import { createHash } from 'node:crypto';
 
 const ms = (expression: string): string => `round(date_part('epoch', ${expression}) * 1000)`;
@@ -32,7 +32,10 @@ ORDER BY CASE coalesce(s.evaluated_tier, s.intake_tier) WHEN 'high' THEN 2 WHEN 
          p.name, p.id
 LIMIT ${limit + 1})
 SELECT page.*, tp.signed_by AS plan_signed_by, pw.kind AS pathway_kind, pw.details AS pathway_details,
-       cl.user_id AS clinician_id, ${ms('k.latest')} AS latest_pdmp_check, cr.credentials
+       cl.user_id AS clinician_id, ${ms('k.latest')} AS latest_pdmp_check,
+       -- Each prescriber's credentials once, on the first of their patients' rows (the API reads them once per
+       -- prescriber of the page, too).
+       CASE WHEN row_number() OVER (PARTITION BY coalesce(tp.signed_by, cl.user_id) ORDER BY page.position) = 1 THEN cr.credentials END AS credentials
 FROM page
 LEFT JOIN treatment_plans tp ON tp.patient_id = page.id AND tp.status = 'active'
 LEFT JOIN prescribing_pathways pw ON pw.patient_id = page.id AND pw.superseded_at IS NULL
