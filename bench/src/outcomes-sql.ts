@@ -133,7 +133,7 @@ SELECT json_build_object(
      SELECT instrument, count(*) AS n, avg(total)::float8 AS mean FROM baseline WHERE total > 0 GROUP BY instrument) x),
   'checkpoints', (SELECT json_agg(c) FROM checkpoints c),
   'timeToResponse', (SELECT json_agg(json_build_object('instrument', instrument, 'n', n, 'responders', r, 'medianDays', m)) FROM (
-     SELECT instrument, sum(here) AS n, sum(events) AS r, (SELECT min(k.t) FROM km_steps k WHERE k.instrument = km.instrument AND k.survival <= 0.5) AS m
+     SELECT instrument, sum(here) AS n, sum(events) AS r, (SELECT min(k.t) FROM km_steps k WHERE k.instrument = km.instrument AND k.survival <= 0.5 + 1e-9) AS m
      FROM km GROUP BY instrument) x),
   'sessions', (SELECT n FROM period_sessions),
   'adverseEvents', (SELECT json_object_agg(severity, n) FROM (

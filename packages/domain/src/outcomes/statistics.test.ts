@@ -114,6 +114,17 @@ describe('the Kaplan–Meier estimator', () => {
     expect(kaplanMeierMedian(steps)).toBe(4);
   });
 
+  it('puts the median where survival reaches exactly a half, however the product rounds', () => {
+    // 24 patients, one responding on each of days 1…24: after day 12, 12 of 24 have responded, survival 12/24 = 1/2,
+    // so the median is day 12 (the first time survival is at or below a half). Multiplied out in floating point,
+    // (23/24)(22/23)…(12/13) is 0.5000000000000001.
+    const steps = kaplanMeier(Array.from({ length: 24 }, (_, i) => ({ time: i + 1, event: true })));
+    expect(kaplanMeierMedian(steps)).toBe(12);
+    // Just above a half is not a half: 11 of 21 responding leaves 10/21.
+    const eleven = kaplanMeier(Array.from({ length: 21 }, (_, i) => ({ time: i + 1, event: true })));
+    expect(kaplanMeierMedian(eleven)).toBe(11);
+  });
+
   it('with everyone censored stays at 1 and has no median', () => {
     const steps = kaplanMeier([
       { time: 10, event: false },

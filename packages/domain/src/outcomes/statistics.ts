@@ -98,12 +98,17 @@ export function survivalAt(steps: readonly KaplanMeierStep[], time: number): num
   return survival;
 }
 
+// Survival is a product of fractions, and in floating point one that is exactly a half can come out a hair above it
+// (24 patients, one response a day: 12/24 after twelve days computes as 0.5000000000000001), which would put the
+// median a step late. Values this close to a half are taken as a half.
+const HALF = 0.5 + 1e-9;
+
 /**
  * The first time at which survival falls to 0.5 or below (the median time to event); null when it never does,
  * which with heavy censoring is the honest answer.
  */
 export function kaplanMeierMedian(steps: readonly KaplanMeierStep[]): number | null {
-  return steps.find((s) => s.survival <= 0.5)?.time ?? null;
+  return steps.find((s) => s.survival <= HALF)?.time ?? null;
 }
 
 /**
