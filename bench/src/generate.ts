@@ -256,6 +256,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function generateProgram(pool: pg.Pool, options: GenerateOptions): Promise<GeneratedProgram> {
   const random = seededRandom(20260601);
+  // The prescribing record draws from its own stream, so the rest of the program is the one generated before it was
+  // added (the figures of earlier runs stay comparable).
+  const prescribingRandom = seededRandom(20261205);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const nowMs = options.now.getTime();
   const client = await pool.connect();
@@ -275,7 +278,6 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       staff.push(c, `bench.clinician.${i}@keel.bench`, `Dr. Bench ${i}`, 'clinician', options.passwordHash, iso(nowMs - 200 * DAY));
       staff.push(k, `bench.coach.${i}@keel.bench`, `Coach Bench ${i}`, 'coach', options.passwordHash, iso(nowMs - 200 * DAY));
     }
-    // The medical director who reads the program's outcomes report.
     // Each clinician's state licence and DEA registration (Schedules II–V) in every state the program serves.
     const credentials = new Batch('prescriber_credentials', [
       { name: 'id', type: 'uuid' },
@@ -290,12 +292,15 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       { name: 'document', type: 'bytea', expr: "convert_to('%PDF-1.4 bench credential', 'UTF8')" },
       { name: 'created_at', type: 'timestamptz' },
     ]);
-    for (const clinician of clinicians) {
+    // The panel's clinician's DEA registration in Washington ends in 20 days: those patients' status is "action needed".
+    const soon = iso(nowMs + 20 * DAY).slice(0, 10);
+    for (const [i, clinician] of clinicians.entries()) {
       for (const state of states) {
         credentials.push(crypto.randomUUID(), clinician, 'state_licence', `LIC-${state}-BENCH`, state, '2099-12-31', iso(nowMs - 200 * DAY));
-        credentials.push(crypto.randomUUID(), clinician, 'dea_registration', 'FB0000000', state, '2099-12-31', iso(nowMs - 200 * DAY));
+        credentials.push(crypto.randomUUID(), clinician, 'dea_registration', 'FB0000000', state, i === 0 && state === 'WA' ? soon : '2099-12-31', iso(nowMs - 200 * DAY));
       }
     }
+    // The medical director who reads the program's outcomes report.
     const adminUserId = crypto.randomUUID();
     staff.push(adminUserId, 'bench.admin@keel.bench', 'Bench Medical Director', 'admin', options.passwordHash, iso(nowMs - 200 * DAY));
     rows += await staff.flush(client);
@@ -355,7 +360,7 @@ export async function generateProgram(pool: pg.Pool, options: GenerateOptions): 
       t.pathways.push(crypto.randomUUID(), patientId, clinician, iso(enrolled));
       t.plans.push(crypto.randomUUID(), patientId, clinician, iso(firstDose - 2 * DAY));
       // The PDMP checked at enrolment and every 75 days while in treatment (the rule asks for 90), a few missed.
-      for (let at = enrolled; at < nowMs; at += 75 * DAY) if (at === enrolled || random() >= 0.03) t.pdmp.push(crypto.randomUUID(), patientId, iso(at), clinician, state);
+      for (let at = enrolled; at < nowMs; at += 75 * DAY) if (at === enrolled || prescribingRandom() >= 0.03) t.pdmp.push(crypto.randomUUID(), patientId, iso(at), clinician, state);
       const sessionTimes: number[] = [];
       for (let s = 0; s < 6; s++) sessionTimes.push(firstDose + s * 3.5 * DAY);
       for (let at = firstDose + 35 * DAY; at < nowMs - DAY; at += (14 + Math.floor(random() * 7)) * DAY) sessionTimes.push(at);

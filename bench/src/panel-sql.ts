@@ -37,8 +37,8 @@ SELECT page.*, tp.signed_by AS plan_signed_by, pw.kind AS pathway_kind, pw.detai
        -- prescriber of the page, too).
        CASE WHEN row_number() OVER (PARTITION BY coalesce(tp.signed_by, cl.user_id) ORDER BY page.position) = 1 THEN cr.credentials END AS credentials
 FROM page
-LEFT JOIN treatment_plans tp ON tp.patient_id = page.id AND tp.status = 'active'
-LEFT JOIN prescribing_pathways pw ON pw.patient_id = page.id AND pw.superseded_at IS NULL
+LEFT JOIN LATERAL (SELECT p1.signed_by FROM treatment_plans p1 WHERE p1.patient_id = page.id AND p1.status = 'active' LIMIT 1) tp ON true
+LEFT JOIN LATERAL (SELECT p2.kind, p2.details FROM prescribing_pathways p2 WHERE p2.patient_id = page.id AND p2.superseded_at IS NULL LIMIT 1) pw ON true
 LEFT JOIN LATERAL (SELECT c.user_id FROM care_team_members c
                    WHERE c.patient_id = page.id AND c.member_role = 'clinician' AND c.unassigned_at IS NULL
                    ORDER BY c.is_primary DESC, c.assigned_at LIMIT 1) cl ON true
