@@ -123,6 +123,13 @@ describe('the Kaplan–Meier estimator', () => {
     // Just above a half is not a half: 11 of 21 responding leaves 10/21.
     const eleven = kaplanMeier(Array.from({ length: 21 }, (_, i) => ({ time: i + 1, event: true })));
     expect(kaplanMeierMedian(eleven)).toBe(11);
+    // Nor is a survival 2.5 × 10⁻¹⁰ above it: 999,999,999 of 1,999,999,999 at risk responding on day 1 leaves
+    // 1,000,000,000 / 1,999,999,999, more than a half; the next day's response takes it below.
+    const near = [
+      { time: 1, atRisk: 1_999_999_999, events: 999_999_999, censored: 0, survival: 1_000_000_000 / 1_999_999_999, standardError: null },
+      { time: 2, atRisk: 1_000_000_000, events: 1, censored: 0, survival: (1_000_000_000 / 1_999_999_999) * (999_999_999 / 1_000_000_000), standardError: null },
+    ];
+    expect(kaplanMeierMedian(near)).toBe(2);
   });
 
   it('with everyone censored stays at 1 and has no median', () => {

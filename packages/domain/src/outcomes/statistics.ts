@@ -98,17 +98,34 @@ export function survivalAt(steps: readonly KaplanMeierStep[], time: number): num
   return survival;
 }
 
-// Survival is a product of fractions, and in floating point one that is exactly a half can come out a hair above it
-// (24 patients, one response a day: 12/24 after twelve days computes as 0.5000000000000001), which would put the
-// median a step late. Values this close to a half are taken as a half.
-const HALF = 0.5 + 1e-9;
-
 /**
  * The first time at which survival falls to 0.5 or below (the median time to event); null when it never does,
  * which with heavy censoring is the honest answer.
+ *
+ * Survival is a product of fractions, and in floating point one that is exactly a half can come out a hair above it
+ * (24 patients, one response a day: 12/24 after day 12 computes as 0.5000000000000001), which would put the median
+ * a step late. So a step whose computed survival is within 10⁻⁹ of a half is decided exactly: the product of
+ * (at risk − events) / at risk up to it, in integers, against a half.
  */
 export function kaplanMeierMedian(steps: readonly KaplanMeierStep[]): number | null {
-  return steps.find((s) => s.survival <= HALF)?.time ?? null;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as KaplanMeierStep;
+    const atOrBelowHalf = Math.abs(step.survival - 0.5) <= 1e-9 ? survivalAtMostHalfExactly(steps, i) : step.survival < 0.5;
+    if (atOrBelowHalf) return step.time;
+  }
+  return null;
+}
+
+function survivalAtMostHalfExactly(steps: readonly KaplanMeierStep[], last: number): boolean {
+  let remaining = 1n;
+  let atRisk = 1n;
+  for (let i = 0; i <= last; i++) {
+    const step = steps[i] as KaplanMeierStep;
+    if (step.events === 0) continue;
+    remaining *= BigInt(step.atRisk - step.events);
+    atRisk *= BigInt(step.atRisk);
+  }
+  return 2n * remaining <= atRisk;
 }
 
 /**

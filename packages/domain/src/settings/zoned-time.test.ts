@@ -39,3 +39,19 @@ describe('the end of a local date, asked again and again', () => {
     expect(endOfLocalDate('2026-03-08', 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
   });
 });
+
+describe('a local time the clocks skip', () => {
+  // Worked from the zones' published rules: Santiago goes from 00:00 (UTC−4) to 01:00 (UTC−3) on 6 September 2026,
+  // Havana from 00:00 (UTC−5) to 01:00 (UTC−4) on 8 March 2026, New York from 02:00 (UTC−5) to 03:00 (UTC−4) on 8
+  // March 2026.
+  it('is taken forward by the length of the skip', () => {
+    expect(zonedTimeToUtc('2026-09-06', 0, 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(endOfLocalDate('2026-09-05', 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(endOfLocalDate('2026-03-07', 'America/Havana').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(zonedTimeToUtc('2026-03-08', 150, 'America/New_York').toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    // On either side of the skip, as before.
+    expect(zonedTimeToUtc('2026-03-08', 119, 'America/New_York').toISOString()).toBe('2026-03-08T06:59:00.000Z');
+    expect(zonedTimeToUtc('2026-03-08', 180, 'America/New_York').toISOString()).toBe('2026-03-08T07:00:00.000Z');
+    expect(zonedTimeToUtc('2026-09-05', 1439, 'America/Santiago').toISOString()).toBe('2026-09-06T03:59:00.000Z');
+  });
+});

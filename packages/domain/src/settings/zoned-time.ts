@@ -84,7 +84,11 @@ export function zonedTimeToUtc(date: string, minuteOfDay: number, timeZone: stri
   const naive = Date.UTC(y, m - 1, d, 0, minuteOfDay);
   // Two passes settle the offset on either side of a daylight-saving change.
   const first = naive - offsetMs(naive, timeZone);
-  return new Date(naive - offsetMs(first, timeZone));
+  const second = naive - offsetMs(first, timeZone);
+  // A local time the clocks skip when they go forward has no instant; it is taken as the time that far past the
+  // skip, the later of the two passes (Santiago on 6 September 2026 goes from 00:00 to 01:00, so its day begins at
+  // 01:00 local, 04:00 UTC — not at 23:00 the evening before).
+  return new Date(offsetMs(second, timeZone) === naive - second ? second : Math.max(first, second));
 }
 
 export function addDays(date: string, days: number): string {
