@@ -63,6 +63,24 @@ export interface GeneratedProgram {
   rows: number;
 }
 
+/** The terms of every generated patient's active plan: maintenance at 300 mg, as their sessions are dosed. */
+const maintenanceTerms = {
+  phase: 'maintenance',
+  route: 'sublingual',
+  startingDoseMg: 300,
+  currentDoseMg: 300,
+  maximumDoseMg: 450,
+  titrationStepMg: 50,
+  sessionsPlanned: 12,
+  minHoursBetweenSessions: 72,
+  maxSessionsPer7Days: 2,
+  fastingHours: 4,
+  vitalsHold: { systolicMmHg: 160, diastolicMmHg: 100, heartRateBpm: 110 },
+  followUp: { afterFirstSession: true, everySessions: 6 },
+  goals: ['PHQ-9 below 10 and kept there'],
+  administration: { route: 'sublingual', holdMinutes: 15, afterDissolve: 'spit' },
+};
+
 const tables = () => ({
   users: new Batch('users', [
     { name: 'id', type: 'uuid' },
@@ -215,7 +233,7 @@ const tables = () => ({
     { name: 'patient_id', type: 'uuid' },
     { name: 'version', type: 'int4', expr: '1' },
     { name: 'status', type: 'text', expr: "'active'" },
-    { name: 'terms', type: 'text', expr: "jsonb_build_object('phase', 'maintenance')" },
+    { name: 'terms', type: 'text', expr: `'${JSON.stringify(maintenanceTerms)}'::jsonb` },
     { name: 'terms_sha256', type: 'text', expr: "'bench'" },
     { name: 'created_by', type: 'uuid' },
     { name: 'created_at', type: 'timestamptz' },
