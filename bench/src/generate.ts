@@ -8,6 +8,7 @@
 // so row triggers (foreign keys, the ledger balance trigger, the appointment slot check) do not fire per row;
 // the generator writes the derived rows (ledger balances) itself, consistent with the entries.
 import type pg from 'pg';
+import { samplePlanTerms } from '../../packages/domain/src/plan/fixtures.ts';
 import { seededRandom } from '../../packages/server/src/demo/seeded-random.ts';
 
 const DAY = 86_400_000;
@@ -64,22 +65,7 @@ export interface GeneratedProgram {
 }
 
 /** The terms of every generated patient's active plan: maintenance at 300 mg, as their sessions are dosed. */
-const maintenanceTerms = {
-  phase: 'maintenance',
-  route: 'sublingual',
-  startingDoseMg: 300,
-  currentDoseMg: 300,
-  maximumDoseMg: 450,
-  titrationStepMg: 50,
-  sessionsPlanned: 12,
-  minHoursBetweenSessions: 72,
-  maxSessionsPer7Days: 2,
-  fastingHours: 4,
-  vitalsHold: { systolicMmHg: 160, diastolicMmHg: 100, heartRateBpm: 110 },
-  followUp: { afterFirstSession: true, everySessions: 6 },
-  goals: ['PHQ-9 below 10 and kept there'],
-  administration: { route: 'sublingual', holdMinutes: 15, afterDissolve: 'spit' },
-};
+const maintenanceTerms = samplePlanTerms({ phase: 'maintenance', sessionsPlanned: 12, goals: ['PHQ-9 below 10 and kept there'] });
 
 const tables = () => ({
   users: new Batch('users', [
@@ -233,7 +219,7 @@ const tables = () => ({
     { name: 'patient_id', type: 'uuid' },
     { name: 'version', type: 'int4', expr: '1' },
     { name: 'status', type: 'text', expr: "'active'" },
-    { name: 'terms', type: 'text', expr: `'${JSON.stringify(maintenanceTerms)}'::jsonb` },
+    { name: 'terms', type: 'text', expr: `'${JSON.stringify(maintenanceTerms).replaceAll("'", "''")}'::jsonb` },
     { name: 'terms_sha256', type: 'text', expr: "'bench'" },
     { name: 'created_by', type: 'uuid' },
     { name: 'created_at', type: 'timestamptz' },
